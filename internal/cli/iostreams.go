@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+)
+
+// IOStreams carries the command's standard streams. Commands write data to
+// Out and status to ErrOut; tests swap both for buffers.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdoutTTY bool
+	stderrTTY bool
+}
+
+// System returns the process's streams with TTY detection done once.
+func System() *IOStreams {
+	return &IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+	}
+}
+
+// TestStreams returns streams backed by buffers, for tests. Neither stream is
+// a terminal unless the test says so with SetStdoutTTY/SetStderrTTY.
+func TestStreams() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: &bytes.Buffer{}, Out: out, ErrOut: errOut}, out, errOut
+}
+
+// IsStdoutTTY reports whether stdout is an interactive terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether stderr is an interactive terminal (spinners
+// and progress only appear then).
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// SetStdoutTTY overrides TTY detection for stdout (tests).
+func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
+
+// SetStderrTTY overrides TTY detection for stderr (tests).
+func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
+
+// isTerminal is deliberately dumb (character device and TERM not "dumb"):
+// it decides only whether to draw spinners, never what data looks like.
+func isTerminal(f *os.File) bool {
+	if os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	streams, out, errOut := TestStreams()
+	code = Run(context.Background(), streams, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageErrorsExitTwoAndNameTheProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"--no-such-flag"}, "--no-such-flag"},
+		{"unknown command", []string{"frobnicate"}, `"frobnicate"`},
+		{"bad output format", []string{"version", "-o", "xml"}, `"xml" for -o/--output`},
+		{"stray argument", []string{"version", "extra"}, `"extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != ExitUsage {
+				t.Errorf("exit code = %d, want %d (stderr %q)", code, ExitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not name %s", stderr, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing on a usage error", stdout)
+			}
+		})
+	}
+}
+
+func TestErrorsAreJSONOnStderrUnderOutputJSON(t *testing.T) {
+	code, _, stderr := runCLI(t, "-o", "json", "version", "extra")
+	if code != ExitUsage {
+		t.Fatalf("exit code = %d", code)
+	}
+	if !strings.HasPrefix(stderr, `{"error":`) || !strings.Contains(stderr, `"exit_code":2`) {
+		t.Errorf("stderr = %q, want one JSON error object", stderr)
+	}
+}
+
+func TestConfigPrecedenceFlagOverEnvOverFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("output: yaml\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, args []string, want string) {
+		t.Helper()
+		streams, _, _ := TestStreams()
+		f := &Factory{IO: streams, Version: "test"}
+		root := NewCmdRoot(f)
+		root.SetArgs(args)
+		var seen string
+		for _, c := range root.Commands() {
+			if c.Name() == "version" {
+				c.RunE = func(cmd *cobra.Command, _ []string) error { seen = f.Global.Output; return nil }
+			}
+		}
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if seen != want {
+			t.Errorf("output = %q, want %q", seen, want)
+		}
+	}
+	t.Run("file", func(t *testing.T) { check(t, []string{"--config", cfg, "version"}, "yaml") })
+	t.Run("env beats file", func(t *testing.T) {
+		t.Setenv("MONHOOK_OUTPUT", "json")
+		check(t, []string{"--config", cfg, "version"}, "json")
+	})
+	t.Run("flag beats env", func(t *testing.T) {
+		t.Setenv("MONHOOK_OUTPUT", "json")
+		check(t, []string{"--config", cfg, "version", "-o", "table"}, "table")
+	})
+}
+
+func TestBadConfigValueExitsTwoNamingTheKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("debug: maybe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "--config", cfg, "version")
+	if code != ExitUsage || !strings.Contains(stderr, `config key "debug"`) {
+		t.Errorf("code %d, stderr %q: want exit 2 naming config key debug", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "--config", filepath.Join(dir, "missing.yaml"), "version")
+	if code != ExitUsage || !strings.Contains(stderr, "missing.yaml") {
+		t.Errorf("code %d, stderr %q: want exit 2 naming the missing file", code, stderr)
+	}
+}
+
+func TestVersionPrintsToStdout(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(stdout, "monhook ") || stderr != "" {
+		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+}
