@@ -1,0 +1,47 @@
+# monhook — build, test and measure. `make help` lists the targets.
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.7.0
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -s -w -X github.com/monhook/monhook/internal/cli.version=$(VERSION)
+BIN         := bin/monhook
+BENCHTIME   ?= 1x
+FUZZTIME    ?= 10s
+
+.PHONY: help build test lint bench e2e demo fuzz tidy-check clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+
+build: ## build bin/monhook
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/monhook
+
+test: ## unit and in-process tests (no network, no cloud)
+	$(GO) test -race -count=1 ./...
+
+lint: ## gofmt, go vet, staticcheck (pinned, through the module proxy)
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./e2e/...
+	$(GO) run $(STATICCHECK) ./...
+
+bench: ## benchmarks: ratios against in-run baselines (see README)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+e2e: build ## end-to-end: the built binary against the lab, real Keystone, real monasca CLI
+	MONHOOK_BIN=$(CURDIR)/$(BIN) $(GO) test -tags e2e -count=1 -timeout 20m ./e2e/...
+
+fuzz: ## short runs of every fuzz target
+	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \
+	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+demo: build ## the main job against the embedded lab
+	$(BIN) check --lab
+
+tidy-check: ## go.mod and go.sum are tidy
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+clean:
+	rm -rf bin
