@@ -1,0 +1,2 @@
+// notificationmethods unit tests
+package testing
