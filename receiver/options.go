@@ -1,0 +1,98 @@
+package receiver
+
+import (
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/monhook/monhook/internal/clock"
+)
+
+// Options configure a Receiver. The zero value listens on all interfaces on
+// an ephemeral port, with a random token, answering 200.
+type Options struct {
+	// Listen is the address to bind; "" means ":0" (all interfaces, ephemeral).
+	Listen string
+	// CallbackURL is the base URL the sender must use (scheme://host[:port][/prefix]),
+	// for NAT and containers. The token path is appended to it.
+	CallbackURL string
+	// RouteTo is host[:port] of the Monasca API. Without CallbackURL, the
+	// callback host is the local address of the route toward it (found with a
+	// connected UDP socket: no packet is sent). Loopback when RouteTo is
+	// loopback.
+	RouteTo string
+	// Token is the secret path segment; "" means 128 random bits, URL-safe.
+	Token string
+	// Path is a prefix served before the token ("/hooks" → /hooks/<token>).
+	// Defaults to the path of CallbackURL.
+	Path string
+	// MaxBody is the largest accepted body; default 1 MiB. Larger → 413.
+	MaxBody int64
+	// RespondStatus is the answer to deliveries; default 200.
+	RespondStatus int
+	// FailFirst answers the first FailFirst deliveries with FailStatus
+	// (default 500), to exercise Monasca's retry.
+	FailFirst  int
+	FailStatus int
+	// Delay holds each delivery's answer back this long (Monasca's sender
+	// gives up after 5 s by default).
+	Delay time.Duration
+	// TLSCert and TLSKey are PEM files; both set means HTTPS.
+	TLSCert, TLSKey string
+	// History bounds the in-memory deliveries and strays; default 1000.
+	History int
+	// Clock stamps arrivals and times delays; default the wall clock.
+	Clock clock.Clock
+	// OnDelivery is called for each delivery before it is answered, so an
+	// acknowledged delivery is always recorded. It runs on the request's
+	// goroutine, possibly concurrently with itself: keep it short.
+	OnDelivery func(Delivery)
+	// ForwardTo relays each delivery's body to a real consumer and records its
+	// status and latency in Delivery.Forward. Our answer to the sender does not
+	// depend on the consumer's.
+	ForwardTo string
+	// ForwardTimeout bounds each relay; default 4 s, under Monasca's 5 s.
+	ForwardTimeout time.Duration
+	// ForwardClient overrides the relay's HTTP client.
+	ForwardClient *http.Client
+	// ShutdownTimeout bounds Close's wait for in-flight requests; default 10 s.
+	ShutdownTimeout time.Duration
+	// ErrorLog receives net/http's own errors; nil discards them (failed TLS
+	// handshakes are recorded, see TLSErrors).
+	ErrorLog *log.Logger
+}
+
+// Defaults.
+const (
+	DefaultMaxBody         = 1 << 20
+	DefaultHistory         = 1000
+	DefaultForwardTimeout  = 4 * time.Second
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+func (o *Options) setDefaults() {
+	if o.Listen == "" {
+		o.Listen = ":0"
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.RespondStatus == 0 {
+		o.RespondStatus = http.StatusOK
+	}
+	if o.FailStatus == 0 {
+		o.FailStatus = http.StatusInternalServerError
+	}
+	if o.History <= 0 {
+		o.History = DefaultHistory
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.ForwardTimeout <= 0 {
+		o.ForwardTimeout = DefaultForwardTimeout
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+}

@@ -1,0 +1,280 @@
+package receiver
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrClosed is returned by Await once the receiver is closed.
+var ErrClosed = errors.New("receiver: closed")
+
+// Receiver is a webhook receiver. Create it with New, then Start it; it is
+// also an http.Handler for in-process use (the callback path is fixed in New).
+type Receiver struct {
+	opts     Options
+	token    string
+	path     string   // the one path we answer on: prefix + "/" + token
+	base     *url.URL // explicit callback base, or nil
+	tlsCfg   *tls.Config
+	tlsCert  []string // warnings about the certificate
+	leafHost func(string) string
+	forward  *forwarder
+
+	attempts atomic.Int64 // deliveries seen, for FailFirst
+	seq      atomic.Int64
+	stats    struct{ deliveries, strays, malformed, oversized, tlsErrors atomic.Uint64 }
+
+	mu         sync.Mutex // guards everything below
+	deliveries *ring[Delivery]
+	strays     *ring[Stray]
+	tlsErrors  *ring[TLSError]
+	waiters    map[*waiter]struct{}
+	started    bool
+	server     *http.Server
+	listener   net.Listener
+	callback   string
+	warnings   []string
+	serveErr   chan error
+	closed     chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// New validates opts and prepares a receiver; nothing listens until Start.
+func New(opts Options) (*Receiver, error) {
+	opts.setDefaults()
+	r := &Receiver{
+		opts:       opts,
+		token:      opts.Token,
+		deliveries: newRing[Delivery](opts.History),
+		strays:     newRing[Stray](opts.History),
+		tlsErrors:  newRing[TLSError](opts.History),
+		waiters:    map[*waiter]struct{}{},
+		closed:     make(chan struct{}),
+	}
+	if r.token == "" {
+		r.token = newToken()
+	} else if err := checkToken(r.token); err != nil {
+		return nil, err
+	}
+	prefix := opts.Path
+	if opts.CallbackURL != "" {
+		base, err := parseCallbackBase(opts.CallbackURL)
+		if err != nil {
+			return nil, err
+		}
+		r.base = base
+		if prefix == "" {
+			prefix = base.Path
+		}
+	}
+	r.path = servePath(prefix, r.token)
+	if opts.RespondStatus < 100 || opts.RespondStatus > 999 || opts.FailStatus < 100 || opts.FailStatus > 999 {
+		return nil, fmt.Errorf("receiver: response status must be a 3-digit HTTP status")
+	}
+	if opts.FailFirst < 0 || opts.Delay < 0 {
+		return nil, fmt.Errorf("receiver: FailFirst and Delay must not be negative")
+	}
+	if opts.TLSCert != "" || opts.TLSKey != "" {
+		cfg, leaf, warnings, err := loadTLS(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return nil, err
+		}
+		r.tlsCfg, r.tlsCert = cfg, warnings
+		r.leafHost = func(host string) string { return hostWarning(leaf, host) }
+		if r.base != nil && r.base.Scheme != "https" {
+			return nil, fmt.Errorf("receiver: callback URL %s is http but the receiver serves TLS", opts.CallbackURL)
+		}
+	}
+	if opts.ForwardTo != "" {
+		fw, err := newForwarder(opts.ForwardTo, opts.ForwardTimeout, opts.ForwardClient, opts.Clock)
+		if err != nil {
+			return nil, err
+		}
+		r.forward = fw
+	}
+	return r, nil
+}
+
+// Start binds the listener and serves in the background.
+func (r *Receiver) Start() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.started {
+		return errors.New("receiver: already started")
+	}
+	ln, err := net.Listen("tcp", r.opts.Listen)
+	if err != nil {
+		return fmt.Errorf("receiver: listen: %w", err)
+	}
+	callback, warnings, err := r.callbackURL(ln.Addr().(*net.TCPAddr))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	errLog := r.opts.ErrorLog
+	if errLog == nil {
+		errLog = log.New(io.Discard, "", 0)
+	}
+	r.server = &http.Server{
+		Handler:           r,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          errLog,
+	}
+	r.listener = ln
+	if r.tlsCfg != nil {
+		r.listener = &tlsListener{Listener: ln, cfg: r.tlsCfg, record: r.recordTLSError}
+	}
+	r.callback, r.warnings, r.started = callback, warnings, true
+	r.serveErr = make(chan error, 1)
+	go func(srv *http.Server, ln net.Listener) {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		r.serveErr <- err
+	}(r.server, r.listener)
+	return nil
+}
+
+func (r *Receiver) callbackURL(addr *net.TCPAddr) (string, []string, error) {
+	warnings := append([]string(nil), r.tlsCert...)
+	if r.base != nil {
+		if r.leafHost != nil {
+			if w := r.leafHost(r.base.Hostname()); w != "" {
+				warnings = append(warnings, w)
+			}
+		}
+		return r.base.Scheme + "://" + r.base.Host + r.base.EscapedPath() + "/" + r.token, warnings, nil
+	}
+	host, guessed, err := callbackHost(addr.IP, r.opts.RouteTo)
+	if err != nil {
+		return "", nil, err
+	}
+	if guessed {
+		warnings = append(warnings, "the callback URL uses 127.0.0.1: a sender on another host cannot reach it; set a callback URL or the host to route toward")
+	}
+	scheme := "http"
+	if r.tlsCfg != nil {
+		scheme = "https"
+		if w := r.leafHost(host); w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(host, fmt.Sprint(addr.Port)) + r.path, warnings, nil
+}
+
+// CallbackURL is the URL to give the sender: scheme://host:port/<token path>.
+// Empty before Start.
+func (r *Receiver) CallbackURL() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.callback
+}
+
+// CallbackPath is the path deliveries must arrive on; known before Start.
+func (r *Receiver) CallbackPath() string { return r.path }
+
+// Addr is the bound address; nil before Start.
+func (r *Receiver) Addr() net.Addr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.listener == nil {
+		return nil
+	}
+	return r.listener.Addr()
+}
+
+// Warnings are things the operator should know about the setup: a
+// self-signed certificate, a certificate not covering the callback host, a
+// loopback callback URL. Known after Start.
+func (r *Receiver) Warnings() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.warnings...)
+}
+
+// Close stops accepting, waits up to Options.ShutdownTimeout for in-flight
+// requests (their OnDelivery calls included), then drops what is left.
+func (r *Receiver) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), r.opts.ShutdownTimeout)
+	defer cancel()
+	return r.Shutdown(ctx)
+}
+
+// Shutdown is Close bounded by ctx instead of Options.ShutdownTimeout.
+// Calling it again returns the first result.
+func (r *Receiver) Shutdown(ctx context.Context) error {
+	r.closeOnce.Do(func() {
+		r.mu.Lock()
+		srv, errc := r.server, r.serveErr
+		r.mu.Unlock()
+		if srv != nil {
+			if err := srv.Shutdown(ctx); err != nil {
+				_ = srv.Close()
+				r.closeErr = fmt.Errorf("receiver: in-flight requests cut off: %w", err)
+			}
+			if err := <-errc; err != nil && r.closeErr == nil {
+				r.closeErr = err
+			}
+		}
+		if r.forward != nil {
+			r.forward.close()
+		}
+		close(r.closed)
+	})
+	return r.closeErr
+}
+
+// Deliveries returns a copy of the in-memory history, oldest first.
+func (r *Receiver) Deliveries() []Delivery {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.deliveries.snapshot()
+}
+
+// Strays returns a copy of the recent strays, oldest first.
+func (r *Receiver) Strays() []Stray {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.strays.snapshot()
+}
+
+// TLSErrors returns a copy of the recent failed handshakes, oldest first.
+func (r *Receiver) TLSErrors() []TLSError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tlsErrors.snapshot()
+}
+
+// Stats returns the counters.
+func (r *Receiver) Stats() Stats {
+	return Stats{
+		Deliveries: r.stats.deliveries.Load(),
+		Strays:     r.stats.strays.Load(),
+		Malformed:  r.stats.malformed.Load(),
+		Oversized:  r.stats.oversized.Load(),
+		TLSErrors:  r.stats.tlsErrors.Load(),
+	}
+}
+
+func (r *Receiver) recordTLSError(remote string, err error) {
+	e := TLSError{At: r.opts.Clock.Now(), Remote: remote, Error: err.Error(), Hint: tlsHint(err)}
+	r.stats.tlsErrors.Add(1)
+	r.mu.Lock()
+	r.tlsErrors.push(e)
+	r.mu.Unlock()
+}
