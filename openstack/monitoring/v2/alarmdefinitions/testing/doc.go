@@ -1,0 +1,2 @@
+// alarmdefinitions unit tests
+package testing

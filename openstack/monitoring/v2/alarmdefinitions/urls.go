@@ -1,0 +1,11 @@
+package alarmdefinitions
+
+import "github.com/gophercloud/gophercloud/v2"
+
+const resourcePath = "alarm-definitions"
+
+func rootURL(c *gophercloud.ServiceClient) string { return c.ServiceURL(resourcePath) }
+
+func resourceURL(c *gophercloud.ServiceClient, id string) string {
+	return c.ServiceURL(resourcePath, id)
+}
