@@ -1,0 +1,2 @@
+// alarms unit tests
+package testing
