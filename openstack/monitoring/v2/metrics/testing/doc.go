@@ -1,0 +1,2 @@
+// metrics unit tests
+package testing
