@@ -27,11 +27,11 @@ const (
 
 var (
 	// Run ids are lower-case base32 (a-z, 2-7), as NewRunID makes them.
-	runIDPattern = `[a-z2-7]{8}`
-	resourceNameRE       = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-([a-z0-9]+(?:-[a-z0-9]+)*)$`)
-	descRE       = regexp.MustCompile(`^monhook test resource; run=(` + runIDPattern + `); created=([0-9TZ:+.-]+); safe to delete$`)
-	methodRE     = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-` + methodRole + `-([0-9]{8}T[0-9]{6}Z)$`)
-	roleRE       = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	runIDPattern   = `[a-z2-7]{8}`
+	resourceNameRE = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-([a-z0-9]+(?:-[a-z0-9]+)*)$`)
+	descRE         = regexp.MustCompile(`^monhook test resource; run=(` + runIDPattern + `); created=([0-9TZ:+.-]+); safe to delete$`)
+	methodRE       = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-` + methodRole + `-([0-9]{8}T[0-9]{6}Z)$`)
+	roleRE         = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 )
 
 // NewRunID returns a fresh run id: 8 lower-case characters (a-z, 2-7)
