@@ -1,0 +1,2 @@
+// measurements unit tests
+package testing
