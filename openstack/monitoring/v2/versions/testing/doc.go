@@ -1,0 +1,2 @@
+// versions unit tests
+package testing
