@@ -1,7 +1,6 @@
 package receiver
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 )
@@ -10,13 +9,13 @@ import (
 // Deliveries are shared between the history, Await and OnDelivery: treat
 // them, their Headers and Body as read-only.
 type Delivery struct {
-	Seq          int            `json:"seq"` // 1-based arrival order
+	Seq          int            `json:"seq"` // 1-based, in the order bodies were read
 	ReceivedAt   time.Time      `json:"received_at"`
 	Remote       string         `json:"remote"`
 	Method       string         `json:"method"`
 	Path         string         `json:"path"`
 	Headers      http.Header    `json:"headers"` // secrets redacted
-	Body         []byte         `json:"-"`       // raw; written as JSON by MarshalJSON
+	Body         []byte         `json:"body"`    // raw; embedded as JSON by AppendJSON
 	Notification *Notification  `json:"notification"`
 	Findings     []Finding      `json:"findings"`
 	Status       int            `json:"status"` // what we answered
@@ -29,20 +28,6 @@ type ForwardResult struct {
 	Status  int           `json:"status,omitempty"` // 0 when no response came
 	Latency time.Duration `json:"latency_ns"`
 	Error   string        `json:"error,omitempty"`
-}
-
-// MarshalJSON writes the body as embedded JSON rather than base64: a
-// delivery's body is always valid JSON (anything else is a stray).
-func (d Delivery) MarshalJSON() ([]byte, error) {
-	type plain Delivery
-	body := json.RawMessage(d.Body)
-	if !json.Valid(body) {
-		body = nil
-	}
-	return json.Marshal(struct {
-		plain
-		Body json.RawMessage `json:"body"`
-	}{plain(d), body})
 }
 
 // Stray is a request that is not a delivery: wrong path (404), wrong method

@@ -46,6 +46,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		status = r.opts.FailStatus
 	}
 	d := Delivery{
+		Seq:          int(r.seq.Add(1)),
 		ReceivedAt:   now,
 		Remote:       req.RemoteAddr,
 		Method:       req.Method,
@@ -58,6 +59,13 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	if r.forward != nil {
 		d.Forward = r.forward.relay(req.Context(), body, req.Header)
+	}
+	if r.opts.Persist != nil {
+		if err := r.opts.Persist(d); err != nil {
+			d.Status = http.StatusServiceUnavailable
+			d.Findings = append(d.Findings, Finding{Code: FindingNotSaved, Detail: "could not save the delivery: " + err.Error()})
+			status = d.Status
+		}
 	}
 	r.record(d)
 	if r.opts.Delay > 0 {
@@ -125,7 +133,6 @@ func (r *Receiver) stray(w http.ResponseWriter, req *http.Request, now time.Time
 // OnDelivery — all before the sender gets its answer.
 func (r *Receiver) record(d Delivery) {
 	r.mu.Lock()
-	d.Seq = int(r.seq.Add(1))
 	r.deliveries.push(d)
 	var ws []*waiter
 	if len(r.waiters) > 0 {

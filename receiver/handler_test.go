@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -218,5 +219,28 @@ func TestRandomTokensDiffer(t *testing.T) {
 	b, _ := New(Options{})
 	if a.CallbackPath() == b.CallbackPath() || len(a.CallbackPath()) < 20 {
 		t.Fatalf("paths %q and %q: want distinct 128-bit tokens", a.CallbackPath(), b.CallbackPath())
+	}
+}
+
+func TestPersistFailureIsNotAcknowledged(t *testing.T) {
+	var saved []int
+	fail := true
+	r := newTestReceiver(t, Options{Persist: func(d Delivery) error {
+		if fail {
+			return errors.New("disk full")
+		}
+		saved = append(saved, d.Seq)
+		return nil
+	}})
+	if code := post(r, "/tok", monascaBody, nil).Code; code != http.StatusServiceUnavailable {
+		t.Fatalf("status with failing Persist = %d, want 503 so the sender retries", code)
+	}
+	fail = false
+	if code := post(r, "/tok", monascaBody, nil).Code; code != http.StatusOK {
+		t.Fatalf("status = %d", code)
+	}
+	ds := r.Deliveries()
+	if ds[0].Status != 503 || ds[0].Findings[0].Code != FindingNotSaved || len(saved) != 1 || saved[0] != 2 {
+		t.Fatalf("deliveries %+v, saved %v", ds, saved)
 	}
 }

@@ -48,6 +48,7 @@ const (
 	FindingWrongType   = "wrong-type"
 	FindingBadValue    = "bad-value"
 	FindingContentType = "content-type"
+	FindingNotSaved    = "not-saved" // Options.Persist failed; answered 503
 )
 
 // ErrMalformed is wrapped by Validate when the body is not JSON at all.
@@ -69,6 +70,9 @@ var validStates = map[string]bool{"ALARM": true, "OK": true, "UNDETERMINED": tru
 // (alarm_timestamp must be an integer, metrics a list of objects with a name
 // and string-valued dimensions), unknown states.
 func Validate(body []byte) (*Notification, []Finding, error) {
+	if n, ok := fastValidate(body); ok {
+		return n, nil, nil
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil {
 		if !json.Valid(body) {

@@ -43,6 +43,10 @@ type Options struct {
 	History int
 	// Clock stamps arrivals and times delays; default the wall clock.
 	Clock clock.Clock
+	// Persist durably records each delivery (e.g. jsonl.Writer.Encode) before
+	// it is answered. When it fails the sender gets 503, so Monasca retries
+	// and an acknowledged delivery is always a recorded one.
+	Persist func(Delivery) error
 	// OnDelivery is called for each delivery before it is answered, so an
 	// acknowledged delivery is always recorded. It runs on the request's
 	// goroutine, possibly concurrently with itself: keep it short.
