@@ -98,7 +98,7 @@ func appendBody(dst, body []byte) []byte {
 	if len(body) == 0 {
 		return append(dst, "null"...)
 	}
-	if bytes.IndexAny(body, "\r\n") < 0 {
+	if !bytes.ContainsAny(body, "\r\n") {
 		return append(dst, body...)
 	}
 	var buf bytes.Buffer
