@@ -1,0 +1,222 @@
+// Package api is the lab's Monasca v2.0 HTTP API, written from
+// reference/monasca-api.md §1–§6 and §10 to behave like the Python
+// monasca-api on the wire: status codes, {"title","description"} error
+// bodies, roles (401 "Forbidden"), tenancy, paging and its quirks. Its
+// validation is deliberately its own code; it never reuses the client's.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/internal/lab/keystone"
+	"github.com/monhook/monhook/internal/lab/store"
+)
+
+// Role names (monasca_api/conf/security.py defaults).
+const (
+	RoleUser     = "monasca-user"
+	RoleReadOnly = "monasca-read-only-user"
+	RoleAgent    = "monasca-agent"
+	RoleAdmin    = "admin"
+)
+
+// Options configure the API.
+type Options struct {
+	Store *store.Store       // required
+	Auth  keystone.Validator // required: the lab's Keystone or a Remote
+	Clock clock.Clock        // nil = real
+	// DelegateRoles may post or read metrics of another project through
+	// ?tenant_id=. nil = [monasca-agent], DevStack's setting (the upstream
+	// default is admin); the lab plays a DevStack-like deployment.
+	DelegateRoles []string
+	// ValidPeriods are the allowed non-zero notification periods
+	// (valid_notification_periods); nil = [0, 60].
+	ValidPeriods []int
+	Logger       *slog.Logger // nil = discard
+}
+
+// API serves the Monasca API relative to its root ("/", "/v2.0/...").
+type API struct {
+	store         *store.Store
+	auth          keystone.Validator
+	clock         clock.Clock
+	delegateRoles []string
+	validPeriods  []int
+	log           *slog.Logger
+}
+
+// New returns the API handler.
+func New(opts Options) *API {
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.DelegateRoles == nil {
+		opts.DelegateRoles = []string{RoleAgent}
+	}
+	if opts.ValidPeriods == nil {
+		opts.ValidPeriods = []int{0, 60}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &API{store: opts.Store, auth: opts.Auth, clock: opts.Clock, delegateRoles: opts.DelegateRoles,
+		validPeriods: opts.ValidPeriods, log: opts.Logger}
+}
+
+// request is one authenticated call.
+type request struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	id     keystone.Identity
+	tenant string
+	path   string // handler-relative, without trailing slash
+}
+
+type route struct {
+	method string
+	fn     func(a *API, q *request, args []string)
+}
+
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// falcon's strip_url_path_trailing_slash: "/v2.0/alarms/" is "/v2.0/alarms".
+	path := r.URL.Path
+	if len(path) > 1 {
+		path = strings.TrimRight(path, "/")
+		if path == "" {
+			path = "/"
+		}
+	}
+	q := &request{w: w, r: r, path: path}
+
+	// keystonemiddleware (SkippingAuthProtocol) lets only */version and
+	// */healthcheck through without a token.
+	if !strings.HasSuffix(path, "/version") && !strings.HasSuffix(path, "/healthcheck") {
+		if !a.authenticate(q) {
+			return
+		}
+	}
+	routes, args, ok := match(path)
+	if !ok {
+		writeError(w, http.StatusNotFound, "404 Not Found", "")
+		return
+	}
+	for _, rt := range routes {
+		if rt.method == r.Method || (rt.method == http.MethodGet && r.Method == http.MethodHead) {
+			rt.fn(a, q, args)
+			return
+		}
+	}
+	allowed := make([]string, 0, len(routes))
+	for _, rt := range routes {
+		allowed = append(allowed, rt.method)
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeError(w, http.StatusMethodNotAllowed, "405 Method Not Allowed", "")
+}
+
+// authenticate validates X-Auth-Token as keystonemiddleware would and
+// fills the tenant and roles. Caller-supplied X-Roles / X-Project-Id headers
+// are ignored (the middleware strips them).
+func (a *API) authenticate(q *request) bool {
+	tok := q.r.Header.Get("X-Auth-Token")
+	if tok == "" {
+		writeAuthRequired(q.w)
+		return false
+	}
+	id, err := a.auth.Validate(q.r.Context(), tok)
+	switch {
+	case errors.Is(err, keystone.ErrInvalidToken):
+		writeAuthRequired(q.w)
+		return false
+	case errors.Is(err, context.Canceled):
+		return false
+	case err != nil:
+		a.log.Warn("token validation failed", "err", err)
+		// keystonemiddleware answers 503 when it cannot reach Keystone.
+		writeJSON(q.w, http.StatusServiceUnavailable, map[string]any{"error": map[string]any{
+			"code": 503, "title": "Service Unavailable", "message": "The Keystone service is temporarily unavailable.",
+		}})
+		return false
+	}
+	q.id, q.tenant = id, id.ProjectID
+	return true
+}
+
+// authorize is helpers.validate_authorization: any of roles, else 401
+// titled Forbidden with WWW-Authenticate: Token. An unscoped token has no
+// roles here, so it is always refused (UNVERIFIED what Monasca does).
+func (q *request) authorize(roles ...string) bool {
+	if q.tenant != "" && q.id.HasRole(roles...) {
+		return true
+	}
+	q.w.Header().Set("WWW-Authenticate", "Token")
+	writeError(q.w, http.StatusUnauthorized, "Forbidden", "The request does not have access to this service")
+	return false
+}
+
+func (q *request) canRead() bool  { return q.authorize(RoleUser, RoleReadOnly) }
+func (q *request) canWrite() bool { return q.authorize(RoleUser) }
+
+// match finds the routes for a handler-relative path.
+func match(path string) ([]route, []string, bool) {
+	if path == "/" {
+		return []route{{http.MethodGet, (*API).listVersions}}, nil, true
+	}
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	if len(segs) == 1 {
+		switch segs[0] {
+		case "v2.0":
+			return []route{{http.MethodGet, (*API).getVersion}}, nil, true
+		case "healthcheck":
+			return []route{{http.MethodGet, (*API).healthcheck}}, nil, true
+		}
+		return []route{{http.MethodGet, func(a *API, q *request, _ []string) { a.unknownVersion(q, segs[0]) }}}, nil, true
+	}
+	if segs[0] != "v2.0" {
+		return nil, nil, false
+	}
+	rest := segs[1:]
+	switch {
+	case len(rest) == 1 && rest[0] == "notification-methods":
+		return []route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, nil, true
+	case len(rest) == 2 && rest[0] == "notification-methods" && rest[1] == "types":
+		return []route{{http.MethodGet, (*API).listMethodTypes}}, nil, true
+	case len(rest) == 2 && rest[0] == "notification-methods":
+		return []route{{http.MethodGet, (*API).getMethod}, {http.MethodPut, (*API).putMethod},
+			{http.MethodPatch, (*API).patchMethod}, {http.MethodDelete, (*API).deleteMethod}}, rest[1:], true
+	case len(rest) == 1 && rest[0] == "alarm-definitions":
+		noID := func(_ *API, q *request, _ []string) {
+			if q.canWrite() {
+				writeError(q.w, http.StatusBadRequest, "Bad Request", "Alarm definition ID not provided")
+			}
+		}
+		return []route{{http.MethodGet, (*API).listDefinitions}, {http.MethodPost, (*API).createDefinition},
+			{http.MethodPut, noID}, {http.MethodPatch, noID}, {http.MethodDelete, noID}}, nil, true
+	case len(rest) == 2 && rest[0] == "alarm-definitions":
+		return []route{{http.MethodGet, (*API).getDefinition}, {http.MethodPut, (*API).putDefinition},
+			{http.MethodPatch, (*API).patchDefinition}, {http.MethodDelete, (*API).deleteDefinition}}, rest[1:], true
+	case len(rest) == 1 && rest[0] == "alarms":
+		return []route{{http.MethodGet, (*API).listAlarms}}, nil, true
+	case len(rest) == 2 && rest[0] == "alarms" && rest[1] == "count":
+		return []route{{http.MethodGet, (*API).countAlarms}}, nil, true
+	case len(rest) == 2 && rest[0] == "alarms" && rest[1] == "state-history":
+		return []route{{http.MethodGet, (*API).listAllHistory}}, nil, true
+	case len(rest) == 2 && rest[0] == "alarms":
+		return []route{{http.MethodGet, (*API).getAlarm}, {http.MethodPut, (*API).putAlarm},
+			{http.MethodPatch, (*API).patchAlarm}, {http.MethodDelete, (*API).deleteAlarm}}, rest[1:], true
+	case len(rest) == 3 && rest[0] == "alarms" && rest[2] == "state-history":
+		return []route{{http.MethodGet, (*API).listAlarmHistory}}, rest[1:2], true
+	case len(rest) == 1 && rest[0] == "metrics":
+		return []route{{http.MethodGet, (*API).listMetrics}, {http.MethodPost, (*API).postMetrics}}, nil, true
+	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "measurements":
+		return []route{{http.MethodGet, (*API).listMeasurements}}, nil, true
+	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "names":
+		return []route{{http.MethodGet, (*API).listMetricNames}}, nil, true
+	}
+	return nil, nil, false
+}

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/monhook/monhook/internal/lab/store"
+)
+
+// Titles the Python API uses.
+const (
+	titleBadRequestLower = "Bad request" // helpers.from_json, validate_json_content_type
+	titleBadRequest      = "Bad Request" // notification validation
+	titleUnprocessable   = "Unprocessable Entity"
+	titleInvalidExpr     = "Invalid alarm expression"
+)
+
+// apiError is an HTTP error with falcon's JSON body.
+type apiError struct {
+	code        int
+	title, desc string
+}
+
+func (e *apiError) Error() string { return e.title + ": " + e.desc }
+
+func unprocessable(desc string) *apiError {
+	return &apiError{http.StatusUnprocessableEntity, titleUnprocessable, desc}
+}
+
+// writeError writes falcon's error body. falcon omits "description" when
+// there is none, as for a bare HTTPNotFound.
+func writeError(w http.ResponseWriter, code int, title, desc string) {
+	body := map[string]string{"title": title}
+	if desc != "" {
+		body["description"] = desc
+	}
+	writeJSON(w, code, body)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeAuthRequired is keystonemiddleware's answer to a missing or invalid
+// token. The WWW-Authenticate text is UNVERIFIED (reference §1).
+func writeAuthRequired(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Keystone uri="unknown"`)
+	writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
+		"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication.",
+	}})
+}
+
+// fail maps an error to Monasca's response (resource_try_catch_block).
+func (q *request) fail(err error) {
+	var ae *apiError
+	var ce *store.ConflictError
+	var ie *store.InvalidUpdateError
+	switch {
+	case errors.As(err, &ae):
+		writeError(q.w, ae.code, ae.title, ae.desc)
+	case errors.Is(err, store.ErrNotFound):
+		// A bare falcon.HTTPNotFound: title only (UNVERIFIED, reference §2).
+		writeError(q.w, http.StatusNotFound, "404 Not Found", "")
+	case errors.As(err, &ce):
+		writeError(q.w, http.StatusConflict, "AlreadyExistsException", ce.Msg)
+	case errors.As(err, &ie):
+		writeError(q.w, http.StatusUnprocessableEntity, "InvalidUpdateException", ie.Msg)
+	default:
+		writeError(q.w, http.StatusInternalServerError, "Service unavailable", err.Error())
+	}
+}
+
+// readJSON is helpers.from_json: 400 "Bad request" when the body is not JSON.
+func (q *request) readJSON() (any, bool) {
+	var v any
+	dec := json.NewDecoder(http.MaxBytesReader(q.w, q.r.Body, 16<<20))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		writeError(q.w, http.StatusBadRequest, titleBadRequestLower, "Request body is not valid JSON")
+		return nil, false
+	}
+	return v, true
+}
+
+// jsonContentType is helpers.validate_json_content_type: the media type must
+// be exactly application/json. falcon's req.content_type is the raw header,
+// so parameters such as "; charset=utf-8" are rejected too (UNVERIFIED,
+// reference §2 says "probably").
+func (q *request) jsonContentType() bool {
+	if q.r.Header.Get("Content-Type") != "application/json" {
+		writeError(q.w, http.StatusBadRequest, titleBadRequestLower, "Bad content type. Must be application/json")
+		return false
+	}
+	return true
+}

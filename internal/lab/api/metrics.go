@@ -1,0 +1,388 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/monhook/monhook/internal/lab/model"
+)
+
+// tenantFor is helpers.get_x_tenant_or_tenant_id: ?tenant_id= is honoured
+// only for a delegate role and silently ignored otherwise (reference §6).
+func (a *API) tenantFor(q *request) string {
+	if t, ok := q.query("tenant_id"); ok && q.id.HasRole(a.delegateRoles...) {
+		return t
+	}
+	return q.tenant
+}
+
+func (a *API) postMetrics(q *request, _ []string) {
+	if !q.jsonContentType() || !q.authorize(RoleUser, RoleAgent) {
+		return
+	}
+	body, ok := q.readJSON()
+	if !ok {
+		return
+	}
+	items, isList := body.([]any)
+	if !isList {
+		items = []any{body}
+	}
+	metrics := make([]model.Metric, 0, len(items))
+	for _, it := range items {
+		m, err := parseMetric(it)
+		if err != nil {
+			writeError(q.w, http.StatusUnprocessableEntity, titleUnprocessable, err.Error())
+			return
+		}
+		metrics = append(metrics, m)
+	}
+	if err := a.store.PostMetrics(a.tenantFor(q), metrics); err != nil {
+		// What Monasca says when Kafka is down (reference §6).
+		q.w.Header().Set("Retry-After", "60")
+		writeError(q.w, http.StatusServiceUnavailable, "Service unavailable", err.Error())
+		return
+	}
+	q.w.WriteHeader(http.StatusNoContent)
+}
+
+// parseMetric is validate_single_metric. A missing key surfaces as
+// Python's str(KeyError), e.g. "'name'" (UNVERIFIED; from the code path).
+func parseMetric(v any) (model.Metric, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return model.Metric{}, fmt.Errorf("Metric %v must be a dictionary", v)
+	}
+	var m model.Metric
+	for _, key := range []string{"name", "value", "timestamp"} {
+		if _, ok := obj[key]; !ok {
+			return m, fmt.Errorf("'%s'", key)
+		}
+	}
+	name, ok := obj["name"].(string)
+	if !ok {
+		return m, fmt.Errorf("Metric name %v must be a string", obj["name"])
+	}
+	if err := validateMetricName(name); err != nil {
+		return m, err
+	}
+	m.Name = name
+	val, err := number(obj["value"])
+	if err != nil {
+		return m, fmt.Errorf("Value %v must be numeric", obj["value"])
+	}
+	if math.IsNaN(val) || math.IsInf(val, 0) {
+		return m, fmt.Errorf("Value %v must not be NaN or Infinity", val)
+	}
+	m.Value = val
+	ts, err := number(obj["timestamp"])
+	if err != nil {
+		return m, fmt.Errorf("Timestamp %v must be numeric", obj["timestamp"])
+	}
+	// Milliseconds since the epoch; no skew check in the Python API.
+	m.Timestamp = time.UnixMilli(0).Add(time.Duration(ts * float64(time.Millisecond))).UTC()
+	m.Dimensions = map[string]string{}
+	if d, set := obj["dimensions"]; set && d != nil {
+		dims, ok := d.(map[string]any)
+		if !ok {
+			return m, fmt.Errorf("Dimensions %v must be a dictionary", d)
+		}
+		for k, dv := range dims {
+			if err := validateDimensionKey(k); err != nil {
+				return m, err
+			}
+			s, ok := dv.(string)
+			if !ok {
+				return m, fmt.Errorf("Dimension value %v must be a string", dv)
+			}
+			if err := validateDimensionValue(k, s); err != nil {
+				return m, err
+			}
+			m.Dimensions[k] = s
+		}
+	}
+	if vm, set := obj["value_meta"]; set && vm != nil {
+		meta, ok := vm.(map[string]any)
+		if !ok {
+			return m, fmt.Errorf("valueMeta %v must be a dictionary", vm)
+		}
+		if m.ValueMeta, err = validateValueMeta(meta); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+func number(v any) (float64, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("not a number")
+	}
+	return n.Float64()
+}
+
+// parseISOTime accepts what oslo's timeutils.parse_isotime does in
+// practice: RFC 3339 with or without fractions, or a naive UTC time.
+func parseISOTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04Z07:00", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("Unable to parse date string '%s'", s)
+}
+
+// timeRange reads start_time (required when asked) and end_time.
+func (q *request) timeRange(startRequired bool) (time.Time, time.Time, error) {
+	var start, end time.Time
+	s, ok := q.query("start_time")
+	switch {
+	case ok:
+		t, err := parseISOTime(s)
+		if err != nil {
+			return start, end, unprocessable(err.Error())
+		}
+		start = t
+	case startRequired:
+		return start, end, unprocessable("Missing start time")
+	}
+	if s, ok := q.query("end_time"); ok {
+		t, err := parseISOTime(s)
+		if err != nil {
+			return start, end, unprocessable(err.Error())
+		}
+		end = t
+	}
+	if !start.IsZero() && !end.IsZero() && !start.Before(end) {
+		return start, end, &apiError{http.StatusBadRequest, titleBadRequestLower, "start_time must be before end_time"}
+	}
+	return start, end, nil
+}
+
+func (q *request) metricQuery(nameRequired bool) (string, map[string][]string, error) {
+	name, ok := q.query("name")
+	if !ok && nameRequired {
+		return "", nil, unprocessable("Missing name")
+	}
+	if name != "" {
+		if err := validateMetricName(name); err != nil {
+			return "", nil, unprocessable(err.Error())
+		}
+	}
+	dims, err := q.queryDimensions("dimensions")
+	return name, dims, err
+}
+
+// listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions}.
+func (a *API) listMetrics(q *request, _ []string) {
+	if !q.canRead() {
+		return
+	}
+	name, dims, err := q.metricQuery(false)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	start, end, err := q.timeRange(false)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	limit, err := q.limit()
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), false)
+	if off, ok := q.query("offset"); ok {
+		if i := slices.IndexFunc(series, func(s seriesT) bool { return s.ID == off }); i >= 0 {
+			series = series[i+1:]
+		}
+	}
+	rows, more := window(series, 0, limit)
+	elems := make([]any, 0, len(rows))
+	for _, s := range rows {
+		elems = append(elems, map[string]any{"id": s.ID, "name": s.Name, "dimensions": s.Dimensions})
+	}
+	next := ""
+	if more && len(rows) > 0 {
+		next = q.nextLink(rows[len(rows)-1].ID)
+	}
+	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
+}
+
+// listMetricNames is GET /v2.0/metrics/names (paginate_with_no_id).
+func (a *API) listMetricNames(q *request, _ []string) {
+	if !q.canRead() {
+		return
+	}
+	dims, err := q.queryDimensions("dimensions")
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	limit, err := q.limit()
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	var names []string
+	for _, s := range a.store.Metrics(a.tenantFor(q), storeFilter("", dims, time.Time{}, time.Time{}), false) {
+		if !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	slices.Sort(names)
+	if off, ok := q.query("offset"); ok {
+		i, _ := slices.BinarySearch(names, off)
+		if i < len(names) && names[i] == off {
+			i++
+		}
+		names = names[i:]
+	}
+	rows, more := window(names, 0, limit)
+	elems := make([]any, 0, len(rows))
+	for _, n := range rows {
+		elems = append(elems, map[string]string{"name": n})
+	}
+	next := ""
+	if more && len(rows) > 0 {
+		next = q.nextLink(rows[len(rows)-1])
+	}
+	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
+}
+
+// measurementTime is the metrics database's timestamp format (ms, Z).
+const measurementTime = "2006-01-02T15:04:05.000Z"
+
+// listMeasurements is GET /v2.0/metrics/measurements: name and start_time
+// are required; several matching series are a 409 unless merge_metrics or
+// group_by is given.
+func (a *API) listMeasurements(q *request, _ []string) {
+	if !q.canRead() {
+		return
+	}
+	name, dims, err := q.metricQuery(true)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	start, end, err := q.timeRange(true)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	limit, err := q.limit()
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	merge := false
+	if s, ok := q.query("merge_metrics"); ok {
+		merge = strings.EqualFold(s, "true")
+	}
+	groupBy, grouped := q.query("group_by")
+	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), true)
+
+	type element struct {
+		id     string
+		name   string
+		dims   map[string]string
+		points []pointT
+	}
+	var elems []element
+	switch {
+	case len(series) == 0:
+	case grouped:
+		keys := strings.Split(groupBy, ",")
+		index := map[string]int{}
+		for _, s := range series {
+			gd := s.Dimensions
+			if groupBy != "*" {
+				gd = map[string]string{}
+				for _, k := range keys {
+					if v, ok := s.Dimensions[k]; ok {
+						gd[k] = v
+					}
+				}
+			}
+			k := fmt.Sprint(gd)
+			i, ok := index[k]
+			if !ok {
+				i = len(elems)
+				index[k] = i
+				elems = append(elems, element{id: s.ID, name: s.Name, dims: gd})
+			}
+			elems[i].points = append(elems[i].points, s.Points...)
+		}
+	case len(series) > 1 && !merge:
+		writeError(q.w, http.StatusConflict, "MultipleMetrics",
+			"Found multiple metrics matching metric name and dimensions. Please refine your search criteria using a unique metric name or additional dimensions. Alternatively, you may specify 'merge_metrics=True' as a query param to combine all metrics matching search criteria into a single series.")
+		return
+	case merge && len(series) > 1:
+		e := element{id: series[0].ID, name: name, dims: map[string]string{}}
+		for k, v := range dims {
+			if len(v) == 1 {
+				e.dims[k] = v[0]
+			}
+		}
+		for _, s := range series {
+			e.points = append(e.points, s.Points...)
+		}
+		elems = append(elems, e)
+	default:
+		elems = append(elems, element{id: series[0].ID, name: series[0].Name, dims: series[0].Dimensions, points: series[0].Points})
+	}
+	for i := range elems {
+		slices.SortStableFunc(elems[i].points, func(a, b pointT) int { return a.Timestamp.Compare(b.Timestamp) })
+	}
+	// offset "<id>_<timestamp>" resumes after that point (paginate_measurements).
+	if off, ok := q.query("offset"); ok {
+		if id, ts, found := strings.Cut(off, "_"); found {
+			for i, e := range elems {
+				if e.id != id {
+					continue
+				}
+				elems = elems[i:]
+				elems[0].points = slices.DeleteFunc(slices.Clone(elems[0].points), func(p pointT) bool {
+					return p.Timestamp.UTC().Format(measurementTime) <= ts
+				})
+				break
+			}
+		}
+	}
+	out := []any{}
+	next := ""
+	remaining := limit
+	for _, e := range elems {
+		pts := e.points
+		truncated := false
+		// Monasca adds a next link as soon as a series has >= limit rows.
+		if len(pts) >= remaining {
+			pts, truncated = pts[:remaining], true
+		}
+		rows := make([][]any, 0, len(pts))
+		for _, p := range pts {
+			meta := p.ValueMeta
+			if meta == nil {
+				meta = map[string]string{}
+			}
+			rows = append(rows, []any{p.Timestamp.UTC().Format(measurementTime), p.Value, meta})
+		}
+		out = append(out, map[string]any{"id": e.id, "name": e.name, "dimensions": e.dims,
+			"columns": []string{"timestamp", "value", "value_meta"}, "measurements": rows})
+		if truncated {
+			if len(pts) > 0 {
+				next = q.nextLink(e.id + "_" + pts[len(pts)-1].Timestamp.UTC().Format(measurementTime))
+			}
+			break
+		}
+		remaining -= len(pts)
+	}
+	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, out))
+}

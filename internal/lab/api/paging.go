@@ -1,0 +1,199 @@
+package api
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// pageLimit is PAGE_LIMIT: the default and maximum limit.
+const pageLimit = 10000
+
+// baseURI is falcon's req.uri without the query: scheme, host, the mount
+// prefix and the (trailing-slash-stripped) path.
+func (q *request) baseURI() string {
+	scheme := "http"
+	if q.r.TLS != nil {
+		scheme = "https"
+	}
+	full := q.r.URL.Path
+	if u, err := url.ParseRequestURI(q.r.RequestURI); err == nil {
+		full = u.Path
+	}
+	prefix := strings.TrimSuffix(full, q.r.URL.Path)
+	p := q.path
+	if p == "/" {
+		p = ""
+	}
+	return scheme + "://" + q.r.Host + prefix + p
+}
+
+// pyQuote is Python's urllib.parse.quote(s, safe=”).
+func pyQuote(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_.-~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// oldQueryParams is helpers._get_old_query_params: the raw query pieces in
+// order, each name and value passed through quote(safe=”) again. Because
+// falcon's query string is still percent-encoded, an encoded value comes
+// back double-encoded (a quirk of the real API, reproduced).
+func (q *request) oldQueryParams(exceptOffset bool) []string {
+	var out []string
+	if q.r.URL.RawQuery == "" {
+		return nil
+	}
+	for _, piece := range strings.Split(q.r.URL.RawQuery, "&") {
+		name, val, _ := strings.Cut(piece, "=")
+		if exceptOffset && strings.EqualFold(name, "offset") {
+			continue
+		}
+		out = append(out, pyQuote(name)+"="+pyQuote(val))
+	}
+	return out
+}
+
+func (q *request) selfLink() string {
+	link := q.baseURI()
+	if old := q.oldQueryParams(false); len(old) > 0 {
+		link += "?" + strings.Join(old, "&")
+	}
+	return link
+}
+
+func (q *request) nextLink(offset string) string {
+	params := append([]string{"offset=" + pyQuote(offset)}, q.oldQueryParams(true)...)
+	return q.baseURI() + "?" + strings.Join(params, "&")
+}
+
+// page builds {"links","elements"}; next is "" when there is no next page.
+func page(self, next string, elements any) map[string]any {
+	links := []map[string]string{{"rel": "self", "href": self}}
+	if next != "" {
+		links = append(links, map[string]string{"rel": "next", "href": next})
+	}
+	return map[string]any{"links": links, "elements": elements}
+}
+
+// query returns the first value of a query parameter and whether it is set.
+func (q *request) query(name string) (string, bool) {
+	vals, ok := q.r.URL.Query()[name]
+	if !ok || len(vals) == 0 {
+		return "", false
+	}
+	return vals[0], true
+}
+
+// limit is request.limit: digits only, capped at PAGE_LIMIT.
+func (q *request) limit() (int, error) {
+	s, ok := q.query("limit")
+	if !ok {
+		return pageLimit, nil
+	}
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, &apiError{http.StatusUnprocessableEntity, "Invalid limit", "Limit parameter must be a positive integer"}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > pageLimit {
+		n = pageLimit
+	}
+	return n, nil
+}
+
+// intOffset is the integer offset of notification methods, alarm
+// definitions and alarms (an SQL OFFSET).
+func (q *request) intOffset() (int, error) {
+	s, ok := q.query("offset")
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, unprocessable(fmt.Sprintf("Offset value %s must be an integer", s))
+	}
+	if n < 0 {
+		n = 0
+	}
+	return n, nil
+}
+
+// window applies offset and limit to a sorted slice and says whether more
+// rows exist (the server fetches limit+1 rows).
+func window[T any](all []T, offset, limit int) ([]T, bool) {
+	if offset >= len(all) {
+		return []T{}, false
+	}
+	rest := all[offset:]
+	if len(rest) > limit {
+		return rest[:limit], true
+	}
+	return rest, false
+}
+
+// sortKey is one parsed sort_by entry.
+type sortKey struct {
+	field string
+	desc  bool
+}
+
+// sortBy is validation.validate_sort_by over the comma-separated list.
+func (q *request) sortBy(allowed []string) ([]sortKey, error) {
+	s, ok := q.query("sort_by")
+	if !ok {
+		return nil, nil
+	}
+	var keys []sortKey
+	for _, item := range strings.Split(s, ",") {
+		f := strings.Fields(item)
+		if len(f) == 0 || len(f) > 2 {
+			return nil, unprocessable(fmt.Sprintf("Invalid sort_by %s", item))
+		}
+		if !slices.Contains(allowed, f[0]) {
+			return nil, unprocessable(fmt.Sprintf("sort_by field %s must be one of [%s]", f[0], strings.Join(allowed, ",")))
+		}
+		k := sortKey{field: f[0]}
+		if len(f) == 2 {
+			switch f[1] {
+			case "asc":
+			case "desc":
+				k.desc = true
+			default:
+				return nil, unprocessable(fmt.Sprintf("sort_by value %s must be 'asc' or 'desc'", f[1]))
+			}
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// sortItems orders items by keys, then by id (always the last key).
+func sortItems[T any](items []T, keys []sortKey, field func(T, string) string, id func(T) string) {
+	slices.SortStableFunc(items, func(a, b T) int {
+		for _, k := range keys {
+			c := cmp.Compare(field(a, k.field), field(b, k.field))
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(id(a), id(b))
+	})
+}
+
+func links(href string) []map[string]string {
+	return []map[string]string{{"rel": "self", "href": href}}
+}
