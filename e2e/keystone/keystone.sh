@@ -62,7 +62,8 @@ pid_of_server() {
 	pid=$(<"$S/keystone.pid")
 	[[ $pid =~ ^[0-9]+$ ]] || return 0
 	[[ -r /proc/$pid/cmdline ]] || return 0
-	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'keystone-wsgi-public' || return 0
+	# The process may vanish between the checks; that reads as "not running".
+	{ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q 'keystone-wsgi-public' || return 0
 	state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$pid/stat" 2>/dev/null) || return 0
 	[[ $state == Z ]] && return 0 # pitfall 9: a killed server may linger as a zombie
 	echo "$pid"
@@ -237,10 +238,11 @@ secret() { sed -n "s/^$1=//p" "$S/secrets"; }
 launch_server() {
 	# setsid puts the server in its own session and process group, so stop can
 	# signal the group; the sh wrapper records the exact PID before exec.
-	# stdio goes to a file so callers reading our stdout see EOF when we exit.
+	# stdio goes to a file so callers reading our stdout see EOF when we exit;
+	# fd 9 (our flock) is closed so the server does not hold the lock.
 	OS_KEYSTONE_CONFIG_FILES="$S/keystone.conf" setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' \
 		sh "$S/keystone.pid" keystone-wsgi-public --host "$KS_HOST" --port "$KS_PORT" \
-		</dev/null >"$S/server.log" 2>&1 &
+		</dev/null >"$S/server.log" 2>&1 9>&- &
 	local i
 	for ((i = 0; i < 50; i++)); do
 		[[ -s $S/keystone.pid ]] && break
