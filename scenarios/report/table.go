@@ -1,0 +1,222 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// detailWidth keeps long details (API error bodies) readable in a
+// terminal: they wrap instead of stretching the table.
+const detailWidth = 72
+
+// WriteTable writes the human view: the stage table, the delivery summary,
+// then strays, leaked or kept resources, hints for failed stages and a
+// verdict line.
+func WriteTable(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	if err := stageTable(ew, r); err != nil {
+		return err
+	}
+	if err := deliveryTable(ew, r); err != nil {
+		return err
+	}
+	if len(r.Strays) > 0 {
+		if err := strayTable(ew, r); err != nil {
+			return err
+		}
+	}
+	if err := resourceTables(ew, r); err != nil {
+		return err
+	}
+	for _, s := range r.Stages {
+		for _, h := range s.Hints {
+			fmt.Fprintf(ew, "hint (%s): %s\n", s.Name, h)
+		}
+	}
+	if r.Error != "" {
+		fmt.Fprintf(ew, "error: %s\n", r.Error)
+	}
+	fmt.Fprintf(ew, "%s: scenario %s, run %s, %s, exit %d\n",
+		strings.ToUpper(r.Verdict), r.Scenario, r.RunID, formatMillis(r.DurationMS), r.ExitCode)
+	return ew.err
+}
+
+func newTable(w io.Writer, header ...any) *tablewriter.Table {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRowFilter(tw.CellFilter{Global: terminalSafe}),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithRowMaxWidth(detailWidth),
+	)
+	t.Header(header...)
+	return t
+}
+
+func stageTable(w io.Writer, r *Report) error {
+	t := newTable(w, "STAGE", "STATUS", "DURATION", "DETAIL")
+	for _, s := range r.Stages {
+		dur := formatMillis(s.DurationMS)
+		if s.Status == StatusSkipped {
+			dur = "-"
+		}
+		if err := t.Append(s.Name, s.Status, dur, s.Detail); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func deliveryTable(w io.Writer, r *Report) error {
+	if len(r.Expectations) > 0 {
+		t := newTable(w, "EXPECTED", "WANT", "GOT", "WITHIN", "MET")
+		for _, e := range r.Expectations {
+			met := "yes"
+			if !e.Met {
+				met = "NO"
+			}
+			if err := t.Append(transition(e.OldState, e.State), e.Want, e.Got, formatMillis(e.WithinMS), met); err != nil {
+				return err
+			}
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+	if len(r.Deliveries) == 0 {
+		fmt.Fprintln(w, "deliveries: none received")
+		return nil
+	}
+	t := newTable(w, "#", "RECEIVED", "TRANSITION", "ANSWER", "COUNTED", "FINDINGS")
+	for _, d := range r.Deliveries {
+		counted := "no"
+		if d.Expected {
+			counted = fmt.Sprintf("expect %d", d.Expectation)
+		}
+		answer := "-"
+		if d.ResponseStatus != 0 {
+			answer = fmt.Sprint(d.ResponseStatus)
+		}
+		if err := t.Append(d.Seq, offset(r.StartedAt, d.ReceivedAt), transition(d.OldState, d.State),
+			answer, counted, findings(d.Findings)); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func strayTable(w io.Writer, r *Report) error {
+	fmt.Fprintln(w, "strays (not this run's deliveries, not counted):")
+	t := newTable(w, "RECEIVED", "FROM", "REQUEST", "ANSWER", "REASON")
+	for _, s := range r.Strays {
+		if err := t.Append(offset(r.StartedAt, s.ReceivedAt), s.Remote, s.Method+" "+s.Path, s.Status, s.Reason); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func resourceTables(w io.Writer, r *Report) error {
+	list := func(title string, rs []Resource) error {
+		if len(rs) == 0 {
+			return nil
+		}
+		fmt.Fprintln(w, title)
+		t := newTable(w, "KIND", "ID", "NAME", "ERROR")
+		for _, res := range rs {
+			if err := t.Append(res.Kind, res.ID, res.Name, res.Error); err != nil {
+				return err
+			}
+		}
+		return t.Render()
+	}
+	if r.Kept {
+		return list("kept (--keep; remove with monhook cleanup --run-id "+r.RunID+"):", r.Resources)
+	}
+	return list("leaked (could not be deleted):", r.Leaked)
+}
+
+func transition(old, state string) string {
+	if old == "" {
+		old = "any"
+	}
+	return old + " -> " + state
+}
+
+func findings(fs []Finding) string {
+	if len(fs) == 0 {
+		return "ok"
+	}
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.Code + ": " + f.Detail
+	}
+	return strings.Join(parts, "; ")
+}
+
+func deliveryLine(d Delivery) string {
+	return fmt.Sprintf("%s at %s, alarm %s, definition %s, answered %d, findings: %s",
+		transition(d.OldState, d.State), d.ReceivedAt.UTC().Format(time.RFC3339Nano),
+		d.AlarmID, d.AlarmDefinitionID, d.ResponseStatus, findings(d.Findings))
+}
+
+// offset shows a time relative to the run's start, which is what a reader
+// compares against the stage durations.
+func offset(start, t time.Time) string {
+	if start.IsZero() || t.IsZero() {
+		return "-"
+	}
+	return "+" + formatMillis(Millis(t.Sub(start)))
+}
+
+// formatMillis prints a duration compactly: 0.4ms, 4.1ms, 12ms, 2.3s, 1m05s.
+func formatMillis(ms float64) string {
+	switch {
+	case ms < 10:
+		return fmt.Sprintf("%.1fms", ms)
+	case ms < 1000:
+		return fmt.Sprintf("%.0fms", ms)
+	case ms < 60000:
+		return fmt.Sprintf("%.1fs", ms/1000)
+	}
+	total := int64(ms / 1000)
+	return fmt.Sprintf("%dm%02ds", total/60, total%60)
+}
+
+// terminalSafe replaces control characters in a row (API error bodies end
+// up in details) so they cannot move the cursor or recolour the terminal;
+// newlines stay, tablewriter breaks the cell there.
+func terminalSafe(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = strings.Map(func(r rune) rune {
+			if r == '\n' || !unicode.IsControl(r) {
+				return r
+			}
+			return '\uFFFD'
+		}, c)
+	}
+	return out
+}
+
+// errWriter keeps the first write error so the plain lines between tables
+// need no error checks of their own.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
