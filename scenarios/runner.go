@@ -1,0 +1,220 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/scenarios/report"
+)
+
+// Exit codes the runner writes into the report (DESIGN.md, "Exit codes").
+const (
+	ExitPass        = 0
+	ExitFail        = 1
+	ExitCannotRun   = 3
+	ExitLeaked      = 4
+	ExitInterrupted = 130
+)
+
+// DefaultTeardownTimeout bounds teardown when the scenario gives no budget;
+// teardown runs with its own deadline even after the run's context ended.
+const DefaultTeardownTimeout = 30 * time.Second
+
+// Target is an authenticated Monasca endpoint and the project it acts in.
+type Target struct {
+	Client    *gophercloud.ServiceClient
+	ProjectID string
+}
+
+// Runner executes one scenario stage by stage (DESIGN.md, "The check, stage
+// by stage") and returns the report. It always tears down what it created,
+// whether the run succeeds, fails, times out or is cancelled.
+type Runner struct {
+	// Scenario to run, already scaled to the target's speed.
+	Scenario *Scenario
+	// Connect authenticates (the auth stage).
+	Connect func(ctx context.Context) (Target, error)
+	// RunID names this run's resources; "" picks a fresh one.
+	RunID string
+	// Hostname scopes agent scenarios; "" lets preflight pick one.
+	Hostname string
+	// Receiver carries the listen address, callback URL, TLS and persistence
+	// settings; the runner adds the route toward Monasca, the scenario's
+	// scripted answers and the clock.
+	Receiver receiver.Options
+	// Keep skips teardown and lists what was kept.
+	Keep bool
+	// Clock drives budgets and polling; nil is the wall clock.
+	Clock clock.Clock
+	// PollInterval caps the wait between API polls for the alarm; default 2s.
+	PollInterval time.Duration
+	// Progress, if set, is told when each stage starts (for a spinner).
+	Progress func(stage string)
+}
+
+// run is the state of one execution.
+type run struct {
+	*Runner
+	sc       *Scenario
+	clk      clock.Clock
+	rep      *report.Report
+	target   Target
+	vars     Vars
+	rendered Rendered
+	recv     *receiver.Receiver
+
+	methodID, definitionID, alarmID string
+	definitionName                  string
+	feeder                          *feeder
+	deliveries                      deliveryState
+	failure                         *stageError // the first failed stage's error
+}
+
+// Run executes the scenario. The report's Verdict and ExitCode say how it
+// went; Run itself never fails.
+func (r *Runner) Run(ctx context.Context) *report.Report {
+	x := &run{Runner: r, sc: r.Scenario, clk: r.Clock}
+	if x.clk == nil {
+		x.clk = clock.Real{}
+	}
+	if x.RunID == "" {
+		x.RunID = NewRunID()
+	}
+	start := x.clk.Now()
+	x.rep = &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		RunID:         x.RunID,
+		Scenario:      x.sc.Name,
+		StartedAt:     start,
+	}
+	x.vars = Vars{RunID: x.RunID, Hostname: r.Hostname}
+
+	x.execute(ctx)
+	x.teardown(ctx)
+	x.finish(ctx, start)
+	return x.rep
+}
+
+// execute runs the stages up to delivery; the first failure skips the rest.
+func (x *run) execute(ctx context.Context) {
+	steps := []struct {
+		name string
+		fn   func(context.Context) (string, error)
+	}{
+		{StageAuth, x.auth},
+		{StagePreflight, x.preflight},
+		{StageReceiver, x.startReceiver},
+		{StageNotificationMethod, x.createMethod},
+		{StageAlarmDefinition, x.createDefinition},
+		{StageTrigger, x.trigger},
+		{StageAlarm, x.awaitAlarm},
+		{StageDelivery, x.awaitDeliveries},
+	}
+	for _, s := range steps {
+		if x.failure != nil || ctx.Err() != nil {
+			x.skip(s.name, skipReason(ctx, x.failure))
+			continue
+		}
+		x.stage(ctx, s.name, s.fn)
+	}
+}
+
+func skipReason(ctx context.Context, failed *stageError) string {
+	if failed != nil {
+		return "skipped: " + failed.stage + " failed"
+	}
+	return "skipped: " + ctxReason(ctx)
+}
+
+// stage runs fn under the stage's budget and records it.
+func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (string, error)) {
+	if x.Progress != nil {
+		x.Progress(name)
+	}
+	budget := x.sc.Budget(name)
+	sctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	started := x.clk.Now()
+	detail, err := fn(sctx)
+	st := report.Stage{Name: name, Status: report.StatusOK, StartedAt: &started,
+		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: detail}
+	if err != nil {
+		se := asStageError(err)
+		se.stage = name
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			// The overall --timeout: whatever was awaited came too late.
+			se.class, se.timedOut = classFailure, true
+			se.msg = "overall timeout (--timeout) reached during this stage"
+		case ctx.Err() != nil:
+			se.class = classInterrupted
+		case errors.Is(err, context.DeadlineExceeded):
+			se.timedOut = true
+			if se.msg == "" {
+				se.msg = fmt.Sprintf("timed out after %s (stage budget)", budget.Round(time.Millisecond))
+			}
+		}
+		st.Status = report.StatusFailed
+		st.Detail = se.Error()
+		st.Hints = se.hints
+		x.failure = se
+	}
+	x.rep.Stages = append(x.rep.Stages, st)
+}
+
+func (x *run) skip(name, why string) {
+	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusSkipped, Detail: why})
+}
+
+// finish closes the receiver, copies deliveries and strays into the report
+// and decides the verdict and exit code.
+func (x *run) finish(ctx context.Context, start time.Time) {
+	if x.recv != nil {
+		_ = x.recv.Close()
+		x.collectDeliveries()
+	}
+	x.rep.DurationMS = report.Millis(x.clk.Now().Sub(start))
+	switch {
+	case ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded):
+		x.rep.Verdict, x.rep.ExitCode = report.VerdictInterrupted, ExitInterrupted
+		x.rep.Error = "interrupted: " + ctxReason(ctx)
+	case x.failure == nil:
+		x.rep.Verdict, x.rep.ExitCode = report.VerdictPass, ExitPass
+	case x.failure.class == classError:
+		x.rep.Verdict, x.rep.ExitCode = report.VerdictError, ExitCannotRun
+		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
+	default:
+		x.rep.Verdict, x.rep.ExitCode = report.VerdictFail, ExitFail
+		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
+	}
+	if len(x.rep.Leaked) > 0 && x.rep.ExitCode != ExitInterrupted {
+		x.rep.ExitCode = ExitLeaked
+	}
+}
+
+func ctxReason(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "overall timeout (--timeout) reached"
+	}
+	if c := context.Cause(ctx); c != nil {
+		return c.Error()
+	}
+	return "cancelled"
+}
+
+// endpointHost is host[:port] of the Monasca endpoint, for the receiver's
+// route lookup.
+func endpointHost(c *gophercloud.ServiceClient) string {
+	u, err := url.Parse(c.ResourceBaseURL())
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}

@@ -1,0 +1,196 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
+	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/scenarios/report"
+)
+
+// hintCheckTimeout bounds the API call that explains a missing delivery.
+const hintCheckTimeout = 10 * time.Second
+
+// deliveryState is what the delivery stage learned, for the report.
+type deliveryState struct {
+	seen       map[int]bool             // seqs already considered
+	counted    map[int]int              // seq → 1-based expectation index
+	findings   map[int][]report.Finding // our own findings per seq
+	unexpected []receiver.Delivery      // ours, but not the transition awaited
+}
+
+func (x *run) awaitDeliveries(ctx context.Context) (string, error) {
+	ds := &x.deliveries
+	ds.seen, ds.counted, ds.findings = map[int]bool{}, map[int]int{}, map[int][]report.Finding{}
+	var parts []string
+	for i, e := range x.sc.Expect {
+		exp := report.Expectation{Index: i + 1, State: e.State, OldState: e.OldState, Want: e.Want(),
+			WithinMS: report.Millis(e.Within.Duration())}
+		err := x.awaitExpectation(ctx, i, e, &exp)
+		x.rep.Expectations = append(x.rep.Expectations, exp)
+		if err != nil {
+			return strings.Join(parts, "; "), err
+		}
+		parts = append(parts, fmt.Sprintf("%d× %s", exp.Got, transitionText(e.OldState, e.State)))
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// awaitExpectation counts deliveries of this run's definition with the
+// expected transition until exp.Want arrived or e.Within passed.
+func (x *run) awaitExpectation(ctx context.Context, i int, e Expectation, exp *report.Expectation) error {
+	ds := &x.deliveries
+	if e.Within > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.Within.Duration())
+		defer cancel()
+	}
+	for exp.Got < exp.Want {
+		d, err := x.recv.Await(ctx, func(d receiver.Delivery) bool {
+			return !ds.seen[d.Seq] && d.Notification != nil && d.Notification.AlarmDefinitionID == x.definitionID
+		})
+		if err != nil {
+			return x.missingDelivery(ctx, e, exp, err)
+		}
+		ds.seen[d.Seq] = true
+		if !matchesExpectation(d.Notification, e) {
+			ds.unexpected = append(ds.unexpected, d)
+			continue
+		}
+		findings := x.payloadFindings(d)
+		ds.findings[d.Seq] = findings
+		ds.counted[d.Seq] = i + 1
+		exp.Got++
+		if len(d.Findings) > 0 || len(findings) > 0 {
+			return failed(fmt.Sprintf("delivery #%d departs from Monasca's notification: %s", d.Seq, describeFindings(d, findings)),
+				"the sender is not monasca-notification, or a proxy rewrote the body")
+		}
+	}
+	exp.Met = true
+	return nil
+}
+
+func matchesExpectation(n *receiver.Notification, e Expectation) bool {
+	return n.State == e.State &&
+		(e.OldState == "" || n.OldState == e.OldState) &&
+		(e.MessageContains == "" || strings.Contains(n.Message, e.MessageContains))
+}
+
+// payloadFindings are the checks only this run can make: the notification
+// is about our alarm, in our project.
+func (x *run) payloadFindings(d receiver.Delivery) []report.Finding {
+	n := d.Notification
+	var out []report.Finding
+	if x.target.ProjectID != "" && n.TenantID != x.target.ProjectID {
+		out = append(out, report.Finding{Code: "wrong-tenant", Key: "tenant_id",
+			Detail: fmt.Sprintf("tenant_id %q is not this run's project %q", n.TenantID, x.target.ProjectID)})
+	}
+	if n.AlarmName != x.definitionName {
+		out = append(out, report.Finding{Code: "wrong-name", Key: "alarm_name",
+			Detail: fmt.Sprintf("alarm_name %q is not the definition's name %q", n.AlarmName, x.definitionName)})
+	}
+	if x.alarmID != "" && n.AlarmID != x.alarmID {
+		out = append(out, report.Finding{Code: "unknown-alarm", Key: "alarm_id",
+			Detail: fmt.Sprintf("alarm_id %q is not the alarm the API lists for the definition (%q)", n.AlarmID, x.alarmID)})
+	}
+	return out
+}
+
+func describeFindings(d receiver.Delivery, ours []report.Finding) string {
+	var parts []string
+	for _, f := range d.Findings {
+		parts = append(parts, f.Detail)
+	}
+	for _, f := range ours {
+		parts = append(parts, f.Detail)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// missingDelivery explains a delivery that did not come, from what the API
+// and the receiver know.
+func (x *run) missingDelivery(ctx context.Context, e Expectation, exp *report.Expectation, err error) error {
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return &stageError{class: classInterrupted, err: err}
+	}
+	msg := fmt.Sprintf("expected %d× %s within %s, got %d", exp.Want, transitionText(e.OldState, e.State), e.Within, exp.Got)
+	var hints []string
+	for _, te := range x.recv.TLSErrors() {
+		hints = append(hints, fmt.Sprintf("TLS handshake from %s failed (%s): the sender rejected our certificate; "+
+			"monasca-notification verifies webhooks against its host's CA store and cannot skip verification", te.Remote, te.Error))
+		break
+	}
+	state := x.currentAlarmState(ctx)
+	switch {
+	case state == "":
+	case state == e.State && exp.Got == 0:
+		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, yet nothing arrived: monasca-notification "+
+			"cannot reach %s (firewall, NAT: pass --callback-url with an address the notifier host can reach), "+
+			"or monasca-notification is not running", state, x.rep.CallbackURL))
+	case state != e.State:
+		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, not %s: the threshold engine has not moved it "+
+			"yet (avg-style expressions take 1–2.5 min; raise --timeout)", state, e.State))
+	}
+	if exp.Got > 0 && exp.Got < exp.Want {
+		hints = append(hints, "some arrived but not all: periodic re-sends come every 60 s and retries every 30 s (reference §7)")
+	}
+	for _, d := range x.deliveries.unexpected {
+		hints = append(hints, fmt.Sprintf("received instead: %s (delivery #%d)", transitionText(d.Notification.OldState, d.Notification.State), d.Seq))
+	}
+	if n := len(x.recv.Strays()); n > 0 {
+		hints = append(hints, fmt.Sprintf("%d request(s) reached the receiver but not as this run's deliveries (see strays)", n))
+	}
+	return &stageError{class: classFailure, msg: msg, hints: hints}
+}
+
+func (x *run) currentAlarmState(ctx context.Context) string {
+	if x.alarmID == "" || errors.Is(ctx.Err(), context.Canceled) {
+		return ""
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hintCheckTimeout)
+	defer cancel()
+	a, err := alarms.Get(cctx, x.target.Client, x.alarmID).Extract()
+	if err != nil {
+		return ""
+	}
+	return a.State
+}
+
+// collectDeliveries copies what the receiver saw into the report: this
+// run's deliveries, and everything else as strays.
+func (x *run) collectDeliveries() {
+	ds := &x.deliveries
+	for _, d := range x.recv.Deliveries() {
+		n := d.Notification
+		if n != nil && n.AlarmDefinitionID != x.definitionID {
+			x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: d.ReceivedAt, Remote: d.Remote,
+				Method: d.Method, Path: redactTokenPath(d.Path), Reason: "not-this-run", Status: d.Status})
+			continue
+		}
+		rd := report.Delivery{Seq: d.Seq, ReceivedAt: d.ReceivedAt, ResponseStatus: d.Status,
+			Expectation: ds.counted[d.Seq], Expected: ds.counted[d.Seq] > 0}
+		if n != nil {
+			rd.State, rd.OldState, rd.AlarmID, rd.AlarmDefinitionID, rd.Message = n.State, n.OldState, n.AlarmID, n.AlarmDefinitionID, n.Message
+		}
+		for _, f := range d.Findings {
+			rd.Findings = append(rd.Findings, report.Finding{Code: f.Code, Key: f.Key, Detail: f.Detail})
+		}
+		rd.Findings = append(rd.Findings, ds.findings[d.Seq]...)
+		x.rep.Deliveries = append(x.rep.Deliveries, rd)
+	}
+	for _, s := range x.recv.Strays() {
+		x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: s.ReceivedAt, Remote: s.Remote,
+			Method: s.Method, Path: s.Path, Reason: s.Reason, Status: s.Status})
+	}
+}
+
+func transitionText(old, state string) string {
+	if old == "" {
+		old = "*"
+	}
+	return old + "→" + state
+}

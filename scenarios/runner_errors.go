@@ -1,0 +1,60 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Failure classes: an error means the check could not run (exit 3); a
+// failure means Monasca did not do what the scenario expects (exit 1).
+const (
+	classError = iota
+	classFailure
+	classInterrupted
+)
+
+// stageError is a stage's failure with what an operator can do about it.
+type stageError struct {
+	stage    string
+	class    int
+	msg      string
+	err      error
+	hints    []string
+	timedOut bool
+}
+
+func (e *stageError) Error() string {
+	switch {
+	case e.msg != "" && e.err != nil:
+		return e.msg + ": " + e.err.Error()
+	case e.msg != "":
+		return e.msg
+	case e.err != nil:
+		return e.err.Error()
+	}
+	return "failed"
+}
+
+func (e *stageError) Unwrap() error { return e.err }
+
+// cannotRun is an API, auth or configuration problem (exit 3).
+func cannotRun(err error, msg string, hints ...string) error {
+	return &stageError{class: classError, err: err, msg: msg, hints: hints}
+}
+
+// failed is Monasca not doing what the scenario expects (exit 1).
+func failed(msg string, hints ...string) error {
+	return &stageError{class: classFailure, msg: msg, hints: hints}
+}
+
+func failedf(format string, args ...any) error {
+	return &stageError{class: classFailure, msg: fmt.Sprintf(format, args...)}
+}
+
+func asStageError(err error) *stageError {
+	var se *stageError
+	if errors.As(err, &se) {
+		return se
+	}
+	return &stageError{class: classError, err: err}
+}

@@ -1,0 +1,111 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/scenarios/report"
+)
+
+// roleDefinition names the alarm definition: monhook-<runid>-alarm.
+const roleDefinition = "alarm"
+
+func (x *run) startReceiver(ctx context.Context) (string, error) {
+	opts := x.Receiver
+	if opts.RouteTo == "" {
+		opts.RouteTo = endpointHost(x.target.Client)
+	}
+	opts.FailFirst = x.sc.Receiver.FailFirst
+	opts.RespondStatus = x.sc.Receiver.RespondStatus
+	opts.Delay = x.sc.Receiver.Delay.Duration()
+	if opts.Clock == nil {
+		opts.Clock = x.clk
+	}
+	rv, err := receiver.New(opts)
+	if err != nil {
+		return "", cannotRun(err, "configuring the receiver")
+	}
+	if err := rv.Start(); err != nil {
+		return "", cannotRun(err, "starting the receiver")
+	}
+	x.recv = rv
+	x.rep.CallbackURL = RedactCallbackURL(rv.CallbackURL())
+	detail := fmt.Sprintf("listening on %s; Monasca will call %s", rv.Addr(), x.rep.CallbackURL)
+	if w := rv.Warnings(); len(w) > 0 {
+		detail += "; warning: " + strings.Join(w, "; ")
+	}
+	return detail, nil
+}
+
+// RedactCallbackURL hides the per-run token in the callback URL's last path
+// segment, keeping its last four characters to tell runs apart.
+func RedactCallbackURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable callback URL)"
+	}
+	u.Path = redactTokenPath(u.Path)
+	return u.String()
+}
+
+// redactTokenPath hides a long last path segment (the token).
+func redactTokenPath(p string) string {
+	i := strings.LastIndex(p, "/")
+	if tok := p[i+1:]; len(tok) > 8 {
+		return p[:i+1] + "…" + tok[len(tok)-4:]
+	}
+	return p
+}
+
+func (x *run) createMethod(ctx context.Context) (string, error) {
+	name := MethodName(x.RunID, x.clk.Now())
+	period := x.sc.Period
+	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
+		Name:    name,
+		Type:    "WEBHOOK",
+		Address: x.recv.CallbackURL(),
+		Period:  &period,
+	}).Extract()
+	if err != nil {
+		return "", apiError(err, "creating the WEBHOOK notification method")
+	}
+	x.methodID = nm.ID
+	x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: report.KindNotificationMethod, ID: nm.ID, Name: nm.Name})
+	return fmt.Sprintf("%s (%s, period %d)", nm.ID, nm.Name, nm.Period), nil
+}
+
+func (x *run) createDefinition(ctx context.Context) (string, error) {
+	x.definitionName = ResourceName(x.RunID, roleDefinition)
+	opts := alarmdefinitions.CreateOpts{
+		Name:        x.definitionName,
+		Description: Description(x.RunID, x.clk.Now()),
+		Expression:  x.rendered.Expression,
+		MatchBy:     x.rendered.MatchBy,
+		Severity:    "LOW",
+	}
+	if x.sc.Actions.Alarm {
+		opts.AlarmActions = []string{x.methodID}
+	}
+	if x.sc.Actions.OK {
+		opts.OKActions = []string{x.methodID}
+	}
+	if x.sc.Actions.Undetermined {
+		opts.UndeterminedActions = []string{x.methodID}
+	}
+	def, err := alarmdefinitions.Create(ctx, x.target.Client, opts).Extract()
+	if err != nil {
+		return "", apiError(err, "creating the alarm definition")
+	}
+	x.definitionID = def.ID
+	x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: report.KindAlarmDefinition, ID: def.ID, Name: def.Name})
+	detail := fmt.Sprintf("%s: %s", def.ID, def.Expression)
+	if !def.ActionsEnabled {
+		return detail, failed("the definition came back with actions_enabled=false: Monasca will send nothing")
+	}
+	return detail, nil
+}

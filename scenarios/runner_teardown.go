@@ -1,0 +1,78 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/scenarios/report"
+)
+
+// teardown deletes what the run created, alarm definition first (its alarms
+// go with it, and no action can then point at the method), with its own
+// deadline so it runs even after the run's context ended. Each delete is
+// tried even when another failed.
+func (x *run) teardown(ctx context.Context) {
+	if x.feeder != nil {
+		x.feeder.stop()
+	}
+	if len(x.rep.Resources) == 0 {
+		x.skip(StageTeardown, "nothing was created")
+		return
+	}
+	if x.Keep {
+		x.rep.Kept = true
+		x.skip(StageTeardown, "kept (--keep): "+resourceList(x.rep.Resources))
+		return
+	}
+	if x.Progress != nil {
+		x.Progress(StageTeardown)
+	}
+	budget := DefaultTeardownTimeout
+	if d, ok := x.sc.Budgets[StageTeardown]; ok && d > 0 {
+		budget = d.Duration()
+	}
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
+	defer cancel()
+	started := x.clk.Now()
+
+	c := x.target.Client
+	for i := len(x.rep.Resources) - 1; i >= 0; i-- {
+		res := &x.rep.Resources[i]
+		var err error
+		switch res.Kind {
+		case report.KindAlarmDefinition:
+			err = alarmdefinitions.Delete(tctx, c, res.ID).ExtractErr()
+		case report.KindNotificationMethod:
+			err = notificationmethods.Delete(tctx, c, res.ID).ExtractErr()
+		}
+		if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+			res.Error = err.Error()
+			x.rep.Leaked = append(x.rep.Leaked, *res)
+			continue
+		}
+		res.Deleted = true
+	}
+
+	st := report.Stage{Name: StageTeardown, Status: report.StatusOK, StartedAt: &started,
+		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
+	if len(x.rep.Leaked) > 0 {
+		st.Status = report.StatusFailed
+		st.Detail = "could not delete " + resourceList(x.rep.Leaked)
+		st.Hints = []string{fmt.Sprintf("remove them with `monhook cleanup --run-id %s`", x.RunID)}
+	}
+	x.rep.Stages = append(x.rep.Stages, st)
+}
+
+func resourceList(rs []report.Resource) string {
+	parts := make([]string, 0, len(rs))
+	for _, r := range rs {
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", r.Kind, r.ID, r.Name))
+	}
+	return strings.Join(parts, ", ")
+}

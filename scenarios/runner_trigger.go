@@ -1,0 +1,130 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
+)
+
+const (
+	// defaultMetricInterval is how often a synthetic metric is posted when
+	// the scenario does not say.
+	defaultMetricInterval = 5 * time.Second
+	// defaultPollInterval caps the wait between alarm polls.
+	defaultPollInterval = 2 * time.Second
+	// firstPoll is the first wait between polls; it doubles up to the cap.
+	firstPoll = 50 * time.Millisecond
+)
+
+func (x *run) trigger(ctx context.Context) (string, error) {
+	var parts []string
+	if x.sc.Metric.Source == SourceSynthetic {
+		interval := x.sc.Metric.Interval.Duration()
+		if interval <= 0 {
+			interval = defaultMetricInterval
+		}
+		x.feeder = startFeeder(x.clk, x.target.Client, x.rendered.MetricName, x.rendered.Dimensions, x.sc.Metric.Values, interval)
+		if err := x.feeder.awaitFirst(ctx); err != nil {
+			return "", apiError(err, "posting "+x.rendered.MetricName)
+		}
+		parts = append(parts, fmt.Sprintf("posting %s%s = %s every %s",
+			x.rendered.MetricName, DimensionSet(x.rendered.Dimensions), formatValues(x.sc.Metric.Values), interval))
+	} else {
+		parts = append(parts, fmt.Sprintf("waiting for the agent's %s from %s", x.rendered.MetricName, x.vars.Hostname))
+	}
+	if x.sc.Trigger.Kind == TriggerAPIState {
+		a, err := x.pollAlarm(ctx)
+		if err != nil {
+			return strings.Join(parts, "; "), err
+		}
+		state := x.sc.Trigger.State
+		if _, err := alarms.Patch(ctx, x.target.Client, a.ID, alarms.PatchOpts{State: &state}).Extract(); err != nil {
+			return "", apiError(err, "setting the alarm state through the API")
+		}
+		parts = append(parts, fmt.Sprintf("alarm %s: %s → %s via PATCH", a.ID, a.State, state))
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+func (x *run) awaitAlarm(ctx context.Context) (string, error) {
+	a, err := x.pollAlarm(ctx)
+	if err != nil {
+		return "", err
+	}
+	dims := ""
+	if len(a.Metrics) > 0 {
+		dims = " on " + a.Metrics[0].Name + DimensionSet(a.Metrics[0].Dimensions).String()
+	}
+	return fmt.Sprintf("alarm %s%s: %s", a.ID, dims, a.State), nil
+}
+
+// pollAlarm waits until the threshold engine has created the definition's
+// alarm. Monasca has no event for that, so this is the one place the check
+// polls the API, backing off from 50 ms to PollInterval.
+func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
+	var found alarms.Alarm
+	err := x.poll(ctx, func(ctx context.Context) (bool, error) {
+		pages, err := alarms.List(x.target.Client, alarms.ListOpts{AlarmDefinitionID: x.definitionID}).AllPages(ctx)
+		if err != nil {
+			return false, apiError(err, "listing the definition's alarms")
+		}
+		list, err := alarms.ExtractAlarms(pages)
+		if err != nil || len(list) == 0 {
+			return false, err
+		}
+		found = list[0]
+		x.alarmID = found.ID
+		return true, nil
+	})
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return found, &stageError{class: classFailure, err: err, msg: "no alarm was created for the definition", hints: x.noAlarmHints()}
+	}
+	return found, err
+}
+
+func (x *run) noAlarmHints() []string {
+	hints := []string{"alarms are created only from measurements that arrive after the definition reached the " +
+		"threshold engine (monasca-thresh): check that it is running and consuming the metrics topic"}
+	if x.sc.NeedsAgent() {
+		hints = append(hints, fmt.Sprintf("host %s may have stopped reporting %s", x.vars.Hostname, x.rendered.MetricName), hintOtherProject)
+	} else if x.feeder != nil && x.feeder.errors() > 0 {
+		hints = append(hints, fmt.Sprintf("%d metric posts failed; last error: %v", x.feeder.errors(), x.feeder.lastError()))
+	}
+	return hints
+}
+
+// poll calls check until it reports done, fails, or ctx ends.
+func (x *run) poll(ctx context.Context, check func(context.Context) (bool, error)) error {
+	ceiling := x.PollInterval
+	if ceiling <= 0 {
+		ceiling = defaultPollInterval
+	}
+	wait := min(firstPoll, ceiling)
+	for {
+		done, err := check(ctx)
+		if err != nil || done {
+			return err
+		}
+		t := x.clk.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C():
+		}
+		wait = min(wait*2, ceiling)
+	}
+}
+
+func formatValues(vs []float64) string {
+	parts := make([]string, 0, len(vs))
+	for _, v := range slices.Compact(slices.Clone(vs)) {
+		parts = append(parts, fmt.Sprint(v))
+	}
+	return strings.Join(parts, " → ")
+}
