@@ -56,17 +56,17 @@ func (a *API) postMetrics(q *request, _ []string) {
 func parseMetric(v any) (model.Metric, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return model.Metric{}, fmt.Errorf("Metric %v must be a dictionary", v)
+		return model.Metric{}, wireErr("Metric %v must be a dictionary", v)
 	}
 	var m model.Metric
 	for _, key := range []string{"name", "value", "timestamp"} {
 		if _, ok := obj[key]; !ok {
-			return m, fmt.Errorf("'%s'", key)
+			return m, wireErr("'%s'", key)
 		}
 	}
 	name, ok := obj["name"].(string)
 	if !ok {
-		return m, fmt.Errorf("Metric name %v must be a string", obj["name"])
+		return m, wireErr("Metric name %v must be a string", obj["name"])
 	}
 	if err := validateMetricName(name); err != nil {
 		return m, err
@@ -74,15 +74,15 @@ func parseMetric(v any) (model.Metric, error) {
 	m.Name = name
 	val, err := number(obj["value"])
 	if err != nil {
-		return m, fmt.Errorf("Value %v must be numeric", obj["value"])
+		return m, wireErr("Value %v must be numeric", obj["value"])
 	}
 	if math.IsNaN(val) || math.IsInf(val, 0) {
-		return m, fmt.Errorf("Value %v must not be NaN or Infinity", val)
+		return m, wireErr("Value %v must not be NaN or Infinity", val)
 	}
 	m.Value = val
 	ts, err := number(obj["timestamp"])
 	if err != nil {
-		return m, fmt.Errorf("Timestamp %v must be numeric", obj["timestamp"])
+		return m, wireErr("Timestamp %v must be numeric", obj["timestamp"])
 	}
 	// Milliseconds since the epoch; no skew check in the Python API.
 	m.Timestamp = time.UnixMilli(0).Add(time.Duration(ts * float64(time.Millisecond))).UTC()
@@ -90,7 +90,7 @@ func parseMetric(v any) (model.Metric, error) {
 	if d, set := obj["dimensions"]; set && d != nil {
 		dims, ok := d.(map[string]any)
 		if !ok {
-			return m, fmt.Errorf("Dimensions %v must be a dictionary", d)
+			return m, wireErr("Dimensions %v must be a dictionary", d)
 		}
 		for k, dv := range dims {
 			if err := validateDimensionKey(k); err != nil {
@@ -98,7 +98,7 @@ func parseMetric(v any) (model.Metric, error) {
 			}
 			s, ok := dv.(string)
 			if !ok {
-				return m, fmt.Errorf("Dimension value %v must be a string", dv)
+				return m, wireErr("Dimension value %v must be a string", dv)
 			}
 			if err := validateDimensionValue(k, s); err != nil {
 				return m, err
@@ -109,7 +109,7 @@ func parseMetric(v any) (model.Metric, error) {
 	if vm, set := obj["value_meta"]; set && vm != nil {
 		meta, ok := vm.(map[string]any)
 		if !ok {
-			return m, fmt.Errorf("valueMeta %v must be a dictionary", vm)
+			return m, wireErr("valueMeta %v must be a dictionary", vm)
 		}
 		if m.ValueMeta, err = validateValueMeta(meta); err != nil {
 			return m, err
@@ -121,7 +121,7 @@ func parseMetric(v any) (model.Metric, error) {
 func number(v any) (float64, error) {
 	n, ok := v.(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("not a number")
+		return 0, wireErr("not a number")
 	}
 	return n.Float64()
 }
@@ -134,7 +134,7 @@ func parseISOTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("Unable to parse date string '%s'", s)
+	return time.Time{}, wireErr("Unable to parse date string '%s'", s)
 }
 
 // timeRange reads start_time (required when asked) and end_time.

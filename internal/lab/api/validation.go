@@ -19,11 +19,11 @@ const (
 func validateMetricName(name string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("Metric name must not be empty")
+		return wireErr("Metric name must not be empty")
 	case len([]rune(name)) > maxNameLen:
-		return fmt.Errorf("Metric name %s must be 255 characters or less", name)
+		return wireErr("Metric name %s must be 255 characters or less", name)
 	case strings.ContainsAny(name, invalidNameChars):
-		return fmt.Errorf("Invalid characters in metric name %s", name)
+		return wireErr("Invalid characters in metric name %s", name)
 	}
 	return nil
 }
@@ -31,13 +31,13 @@ func validateMetricName(name string) error {
 func validateDimensionKey(k string) error {
 	switch {
 	case k == "":
-		return fmt.Errorf("Dimension key must not be empty")
+		return wireErr("Dimension key must not be empty")
 	case len([]rune(k)) > maxNameLen:
-		return fmt.Errorf("Dimension key %s must be 255 characters or less", k)
+		return wireErr("Dimension key %s must be 255 characters or less", k)
 	case k[0] == '_':
-		return fmt.Errorf("Dimension key %s may not start with '_'", k)
+		return wireErr("Dimension key %s may not start with '_'", k)
 	case strings.ContainsAny(k, invalidChars):
-		return fmt.Errorf("Invalid characters in dimension name %s", k)
+		return wireErr("Invalid characters in dimension name %s", k)
 	}
 	return nil
 }
@@ -45,11 +45,11 @@ func validateDimensionKey(k string) error {
 func validateDimensionValue(k, v string) error {
 	switch {
 	case v == "":
-		return fmt.Errorf("Dimension value for key %s must not be empty", k)
+		return wireErr("Dimension value for key %s must not be empty", k)
 	case len([]rune(v)) > maxNameLen:
-		return fmt.Errorf("Dimension value %s for key %s must be 255 characters or less", v, k)
+		return wireErr("Dimension value %s for key %s must be 255 characters or less", v, k)
 	case strings.ContainsAny(v, invalidChars):
-		return fmt.Errorf("Invalid characters in dimension value %s for key %s", v, k)
+		return wireErr("Invalid characters in dimension value %s for key %s", v, k)
 	}
 	return nil
 }
@@ -86,15 +86,15 @@ func (q *request) queryDimensions(param string) (map[string][]string, error) {
 // of at most 255 characters, JSON encoding at most 2048 characters.
 func validateValueMeta(vm map[string]any) (map[string]string, error) {
 	if len(vm) > 16 {
-		return nil, fmt.Errorf("Too many valueMeta entries %d, limit is 16", len(vm))
+		return nil, wireErr("Too many valueMeta entries %d, limit is 16", len(vm))
 	}
 	out := make(map[string]string, len(vm))
 	for k, v := range vm {
 		if k == "" {
-			return nil, fmt.Errorf("valueMeta name cannot be empty")
+			return nil, wireErr("valueMeta name cannot be empty")
 		}
 		if len([]rune(k)) > maxNameLen {
-			return nil, fmt.Errorf("valueMeta name %s must be 255 characters or less", k)
+			return nil, wireErr("valueMeta name %s must be 255 characters or less", k)
 		}
 		s, ok := v.(string)
 		if !ok {
@@ -104,7 +104,15 @@ func validateValueMeta(vm map[string]any) (map[string]string, error) {
 		out[k] = s
 	}
 	if b, _ := json.Marshal(vm); len(b) > 2048 {
-		return nil, fmt.Errorf("valueMeta name value combinations must be 2048 characters or less")
+		return nil, wireErr("valueMeta name value combinations must be 2048 characters or less")
 	}
 	return out, nil
 }
+
+// wireError is a validation failure whose text is Monasca's description,
+// capitalised as on the wire.
+type wireError string
+
+func (e wireError) Error() string { return string(e) }
+
+func wireErr(format string, args ...any) error { return wireError(fmt.Sprintf(format, args...)) }

@@ -255,3 +255,15 @@ func newHexID() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// UserID returns the id of the user called name.
+func (s *Server) UserID(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if u.Name == name {
+			return u.ID, true
+		}
+	}
+	return "", false
+}
