@@ -43,14 +43,14 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 }
 
 // RedactCallbackURL hides the per-run token in the callback URL's last path
-// segment, keeping its last four characters to tell runs apart.
+// segment, keeping its last four characters to tell runs apart. The result
+// is for people, not for requests.
 func RedactCallbackURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(unparseable callback URL)"
 	}
-	u.Path = redactTokenPath(u.Path)
-	return u.String()
+	return u.Scheme + "://" + u.Host + redactTokenPath(u.Path)
 }
 
 // redactTokenPath hides a long last path segment (the token).

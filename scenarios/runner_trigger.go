@@ -33,7 +33,7 @@ func (x *run) trigger(ctx context.Context) (string, error) {
 			return "", apiError(err, "posting "+x.rendered.MetricName)
 		}
 		parts = append(parts, fmt.Sprintf("posting %s%s = %s every %s",
-			x.rendered.MetricName, DimensionSet(x.rendered.Dimensions), formatValues(x.sc.Metric.Values), interval))
+			x.rendered.MetricName, DimensionSet(x.rendered.Dimensions), formatValues(x.sc.Metric.Values), roundDuration(interval)))
 	} else {
 		parts = append(parts, fmt.Sprintf("waiting for the agent's %s from %s", x.rendered.MetricName, x.vars.Hostname))
 	}
@@ -127,4 +127,16 @@ func formatValues(vs []float64) string {
 		parts = append(parts, fmt.Sprint(v))
 	}
 	return strings.Join(parts, " → ")
+}
+
+// roundDuration keeps durations readable after speed scaling (83ms, not
+// 83.333333ms).
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(time.Second)
+	case d >= 10*time.Millisecond:
+		return d.Round(time.Millisecond)
+	}
+	return d
 }

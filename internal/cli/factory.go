@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"context"
+	"io"
+
 	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/openstack"
 )
 
 // Factory holds the dependencies commands share, built lazily so a command
@@ -14,6 +18,9 @@ type Factory struct {
 	// Global holds the values of the global flags after config and env have
 	// been applied.
 	Global *GlobalOptions
+
+	// Connect authenticates; nil means openstack.Connect. Tests replace it.
+	Connect func(ctx context.Context, flags openstack.AuthFlags) (*openstack.Session, error)
 }
 
 // GlobalOptions are the flags every command accepts (OpenStack habits).
@@ -28,4 +35,39 @@ type GlobalOptions struct {
 	Output        string
 	ConfigFile    string
 	Debug         bool
+}
+
+// AuthFlags converts the global flags to the openstack resolver's input.
+func (g *GlobalOptions) AuthFlags(debug io.Writer, version string) openstack.AuthFlags {
+	f := openstack.AuthFlags{
+		Cloud:         g.Cloud,
+		AuthURL:       g.AuthURL,
+		RegionName:    g.RegionName,
+		Interface:     g.Interface,
+		CACert:        g.CACert,
+		MonascaAPIURL: g.MonascaAPIURL,
+		UserAgent:     "monhook/" + version,
+	}
+	if g.Insecure {
+		insecure := true
+		f.Insecure = &insecure
+	}
+	if g.Debug {
+		f.Debug = debug
+	}
+	return f
+}
+
+// Session authenticates with the global flags (a command needing Monasca
+// calls it; commands that do not never touch Keystone).
+func (f *Factory) Session(ctx context.Context) (*openstack.Session, error) {
+	connect := f.Connect
+	if connect == nil {
+		connect = openstack.Connect
+	}
+	s, err := connect(ctx, f.Global.AuthFlags(f.IO.ErrOut, f.Version))
+	if err != nil {
+		return nil, cannotRun(openstack.Explain(err))
+	}
+	return s, nil
 }

@@ -65,6 +65,9 @@ it created.` + "\n" + exitCodesHelp,
 	pf.BoolVar(&g.Debug, "debug", false, "log HTTP requests and responses to stderr, secrets redacted")
 
 	cmd.AddCommand(
+		NewCmdCheck(f, nil),
+		NewCmdScenarios(f, nil),
+		NewCmdCleanup(f, nil),
 		NewCmdVersion(f, nil),
 	)
 	return cmd

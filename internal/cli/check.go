@@ -1,0 +1,270 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/receiver/jsonl"
+	"github.com/monhook/monhook/scenarios"
+	"github.com/monhook/monhook/scenarios/report"
+)
+
+// defaultLabSpeed compresses the lab's Monasca timings 60× (a 60 s period
+// lasts 1 s), so `check --lab` finishes in seconds.
+const defaultLabSpeed = 60
+
+type checkOptions struct {
+	IO      *IOStreams
+	Factory *Factory
+
+	Scenario     string
+	ScenarioFile string
+	Hostname     string
+	Timeout      time.Duration
+	Keep         bool
+	JUnit        string
+	SaveDir      string
+
+	Listen      string
+	CallbackURL string
+	TLSCert     string
+	TLSKey      string
+
+	Lab      bool
+	Speed    float64
+	LabHosts int
+}
+
+// NewCmdCheck builds `monhook check`.
+func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
+	o := &checkOptions{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Prove that Monasca delivers an alarm notification to a webhook",
+		Long: `Runs a scenario stage by stage: auth, preflight, receiver, notification method,
+alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
+at the end, also on failure, timeout and Ctrl-C (unless --keep).
+
+The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitCodesHelp,
+		Example: `  monhook check --lab
+  monhook check --os-cloud prod --scenario synthetic
+  monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
+  monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return checkRun(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see `monhook scenarios`)")
+	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
+	fl.StringVar(&o.Hostname, "hostname", "", "host whose agent metric the alarm watches (default: the most recently reporting)")
+	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")
+	fl.BoolVar(&o.Keep, "keep", false, "keep the created resources (no teardown) and list them")
+	fl.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report (one testcase per stage) to this file")
+	fl.StringVar(&o.SaveDir, "save", "", "save the raw deliveries as JSON Lines into this directory")
+	fl.StringVar(&o.Listen, "listen", "", "receiver listen address (default: all interfaces, ephemeral port)")
+	fl.StringVar(&o.CallbackURL, "callback-url", "", "URL Monasca must call, for NAT or containers (default: the local address of the route toward Monasca)")
+	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
+	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
+	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
+	fl.Float64Var(&o.Speed, "speed", defaultLabSpeed, "with --lab: how many times faster than real Monasca the lab runs")
+	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	return cmd
+}
+
+func (o *checkOptions) validate(cmd *cobra.Command) error {
+	switch {
+	case o.Timeout <= 0:
+		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
+	case (o.TLSCert == "") != (o.TLSKey == ""):
+		return usageErrorf("--tls-cert and --tls-key go together")
+	case cmd.Flags().Changed("speed") && !o.Lab:
+		return usageErrorf("--speed only applies with --lab")
+	case o.Speed < 1:
+		return usageErrorf("--speed must be at least 1, got %g", o.Speed)
+	case o.LabHosts < 1:
+		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
+	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":
+		return usageErrorf("give --scenario or --scenario-file, not both")
+	}
+	return nil
+}
+
+// loadScenario returns the scenario named by the options; a bad name or
+// file is a usage error naming what is wrong.
+func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
+	var (
+		sc  *scenarios.Scenario
+		err error
+	)
+	if o.ScenarioFile != "" {
+		sc, err = scenarios.LoadFile(o.ScenarioFile)
+	} else {
+		sc, err = scenarios.Builtin(o.Scenario)
+	}
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return sc, nil
+}
+
+func checkRun(ctx context.Context, o *checkOptions) error {
+	sc, err := o.loadScenario()
+	if err != nil {
+		return err
+	}
+	g := o.Factory.Global
+	runner := &scenarios.Runner{
+		Scenario: sc,
+		Hostname: o.Hostname,
+		Keep:     o.Keep,
+		Clock:    o.Factory.Clock,
+		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
+	}
+	runner.RunID = scenarios.NewRunID()
+	if o.SaveDir != "" {
+		w, err := openSaveFile(o.SaveDir, runner.RunID)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		runner.Receiver.Persist = func(d receiver.Delivery) error { return w.Encode(d) }
+	}
+
+	if o.Lab {
+		l, err := startLab(ctx, o, g)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		runner.Scenario = sc.Scaled(o.Speed)
+		runner.Connect = labConnect(l, o.IO.ErrOut, g.Debug, o.Factory.Version)
+		if o.Listen == "" {
+			// The lab is on loopback: keep the receiver there too.
+			runner.Receiver.Listen = "127.0.0.1:0"
+		}
+	} else {
+		runner.Connect = func(ctx context.Context) (scenarios.Target, error) {
+			s, err := o.Factory.Session(ctx)
+			if err != nil {
+				return scenarios.Target{}, err
+			}
+			return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+		}
+	}
+
+	sp := newSpinner(o.IO, g.Output == "table")
+	runner.Progress = sp.Stage
+	rctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	rep := runner.Run(rctx)
+	sp.Stop()
+
+	if err := writeReport(o.IO.Out, g.Output, rep); err != nil {
+		return err
+	}
+	if o.JUnit != "" {
+		if err := writeJUnitFile(o.JUnit, rep); err != nil {
+			return err
+		}
+	}
+	if rep.ExitCode != 0 {
+		return &ExitError{Code: rep.ExitCode, Err: errors.New(rep.Error), Silent: true}
+	}
+	return nil
+}
+
+func writeReport(w io.Writer, format string, rep *report.Report) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, rep)
+	case "yaml":
+		return report.WriteYAML(w, rep)
+	default:
+		return report.WriteTable(w, rep)
+	}
+}
+
+func writeJUnitFile(path string, rep *report.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return usageErrorf("--junit: %v", err)
+	}
+	if err := report.WriteJUnit(f, rep); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// openSaveFile creates DIR/deliveries-<runid>.jsonl for --save.
+func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, usageErrorf("--save: %v", err)
+	}
+	w, err := jsonl.Open(filepath.Join(dir, "deliveries-"+runID+".jsonl"), jsonl.Options{})
+	if err != nil {
+		return nil, usageErrorf("--save: %v", err)
+	}
+	return w, nil
+}
+
+// startLab starts the in-process lab for --lab.
+func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions) (*lab.Lab, error) {
+	opts := lab.Options{Speed: o.Speed, Hosts: o.LabHosts}
+	if g.Debug {
+		opts.Debug = o.IO.ErrOut
+	}
+	l := lab.New(opts)
+	if err := l.Start(ctx); err != nil {
+		return nil, cannotRun(fmt.Errorf("starting the lab: %w", err))
+	}
+	return l, nil
+}
+
+// labConnect authenticates as the lab's monasca-user through the lab's
+// Keystone, exactly as against a cloud.
+func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(context.Context) (scenarios.Target, error) {
+	return func(ctx context.Context) (scenarios.Target, error) {
+		u := l.Credentials()
+		r := openstack.Resolved{
+			AuthOptions: gophercloud.AuthOptions{
+				IdentityEndpoint: l.AuthURL(),
+				Username:         u.Name,
+				Password:         u.Password,
+				DomainName:       u.UserDomain,
+				Scope:            &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
+				AllowReauth:      true,
+			},
+			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region(), Availability: gophercloud.AvailabilityPublic},
+			Source:       "the built-in lab",
+		}
+		var dw io.Writer
+		if debugOn {
+			dw = debug
+		}
+		s, err := openstack.ConnectResolved(ctx, r, dw, "monhook/"+version)
+		if err != nil {
+			return scenarios.Target{}, openstack.Explain(err)
+		}
+		return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+	}
+}

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/scenarios"
+)
+
+type cleanupOptions struct {
+	IO      *IOStreams
+	Factory *Factory
+
+	DryRun    bool
+	OlderThan time.Duration
+	RunID     string
+	Timeout   time.Duration
+}
+
+// NewCmdCleanup builds `monhook cleanup`.
+func NewCmdCleanup(f *Factory, runF func(context.Context, *cleanupOptions) error) *cobra.Command {
+	o := &cleanupOptions{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "cleanup",
+		Short: "Delete leftovers of earlier checks (only resources carrying monhook's marker)",
+		Long: `Lists or deletes the alarm definitions and notification methods that an earlier
+check left behind (after a crash or kill -9). A resource is monhook's only when it
+carries monhook's marker: an alarm definition needs it in both name and description,
+a notification method in its name (methods have no description). Nothing else is
+ever touched. Exit 4 if something could not be deleted.`,
+		Example: `  monhook cleanup --dry-run
+  monhook cleanup --older-than 1h
+  monhook cleanup --run-id k3x9q2ab`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.OlderThan < 0 {
+				return usageErrorf("--older-than must not be negative")
+			}
+			if o.RunID != "" && len(o.RunID) != scenarios.RunIDLength {
+				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, scenarios.RunIDLength)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return cleanupRun(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.DryRun, "dry-run", false, "list what would be deleted, delete nothing")
+	fl.DurationVar(&o.OlderThan, "older-than", 0, "only resources created at least this long ago (e.g. 1h)")
+	fl.StringVar(&o.RunID, "run-id", "", "only the resources of this run")
+	fl.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "overall deadline")
+	return cmd
+}
+
+// leftover is one resource found by cleanup.
+type leftover struct {
+	Kind    string    `json:"kind" yaml:"kind"`
+	ID      string    `json:"id" yaml:"id"`
+	Name    string    `json:"name" yaml:"name"`
+	RunID   string    `json:"run_id" yaml:"run_id"`
+	Created time.Time `json:"created" yaml:"created"`
+	Deleted bool      `json:"deleted" yaml:"deleted"`
+	Error   string    `json:"error,omitempty" yaml:"error,omitempty"`
+}
+
+func cleanupRun(ctx context.Context, o *cleanupOptions) error {
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	s, err := o.Factory.Session(ctx)
+	if err != nil {
+		return err
+	}
+	found, err := findLeftovers(ctx, s.Monitoring, o, o.Factory.Clock.Now())
+	if err != nil {
+		return cannotRun(err)
+	}
+	failures := 0
+	if !o.DryRun {
+		// Definitions first: deleting a method silently strips it from
+		// definitions, and a definition's alarms go with it.
+		for i := range found {
+			l := &found[i]
+			var err error
+			if l.Kind == "alarm-definition" {
+				err = alarmdefinitions.Delete(ctx, s.Monitoring, l.ID).ExtractErr()
+			} else {
+				err = notificationmethods.Delete(ctx, s.Monitoring, l.ID).ExtractErr()
+			}
+			if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+				l.Error = err.Error()
+				failures++
+				continue
+			}
+			l.Deleted = true
+		}
+	}
+	if err := writeLeftovers(o, found); err != nil {
+		return err
+	}
+	if failures > 0 {
+		return &ExitError{Code: ExitLeaked, Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
+	}
+	if len(found) == 0 {
+		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found")
+	}
+	return nil
+}
+
+// findLeftovers lists definitions and methods and keeps those carrying
+// monhook's marker that match the filters, definitions first.
+func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanupOptions, now time.Time) ([]leftover, error) {
+	keep := func(m scenarios.Marker) bool {
+		return (o.RunID == "" || m.RunID == o.RunID) && (o.OlderThan == 0 || now.Sub(m.Created) >= o.OlderThan)
+	}
+	var out []leftover
+	defPages, err := alarmdefinitions.List(c, alarmdefinitions.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing alarm definitions: %w", err)
+	}
+	defs, err := alarmdefinitions.ExtractAlarmDefinitions(defPages)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range defs {
+		if m, ok := scenarios.ParseMarker(d.Name, d.Description); ok && keep(m) {
+			out = append(out, leftover{Kind: "alarm-definition", ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
+		}
+	}
+	nmPages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing notification methods: %w", err)
+	}
+	methods, err := notificationmethods.ExtractNotificationMethods(nmPages)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range methods {
+		if mk, ok := scenarios.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
+			out = append(out, leftover{Kind: "notification-method", ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
+		}
+	}
+	return out, nil
+}
+
+func writeLeftovers(o *cleanupOptions, found []leftover) error {
+	if found == nil {
+		found = []leftover{}
+	}
+	switch o.Factory.Global.Output {
+	case "json":
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(found)
+	case "yaml":
+		enc := yaml.NewEncoder(o.IO.Out)
+		defer enc.Close()
+		return enc.Encode(found)
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	t := tablewriter.NewTable(o.IO.Out, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithHeaderAlignment(tw.AlignLeft))
+	t.Header("KIND", "ID", "NAME", "RUN", "CREATED", "RESULT")
+	for _, l := range found {
+		result := "deleted"
+		switch {
+		case o.DryRun:
+			result = "would delete"
+		case l.Error != "":
+			result = "FAILED: " + l.Error
+		}
+		if err := t.Append(l.Kind, l.ID, l.Name, l.RunID, l.Created.Format(time.RFC3339), result); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
