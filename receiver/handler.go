@@ -126,6 +126,9 @@ func (r *Receiver) stray(w http.ResponseWriter, req *http.Request, now time.Time
 	r.mu.Lock()
 	r.strays.push(s)
 	r.mu.Unlock()
+	if r.opts.OnStray != nil {
+		r.opts.OnStray(s)
+	}
 	http.Error(w, http.StatusText(status), status)
 }
 

@@ -96,7 +96,8 @@ func TestBadRequestsBecomeStrays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newTestReceiver(t, Options{MaxBody: 100})
+			var told []Stray
+			r := newTestReceiver(t, Options{MaxBody: 100, OnStray: func(s Stray) { told = append(told, s) }})
 			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body))
 			rec := httptest.NewRecorder()
 			r.ServeHTTP(rec, req)
@@ -109,6 +110,9 @@ func TestBadRequestsBecomeStrays(t *testing.T) {
 			strays := r.Strays()
 			if len(strays) != 1 || strays[0].Reason != tt.wantReason || strays[0].Status != tt.wantStatus || strays[0].Path != tt.path {
 				t.Fatalf("strays = %+v", strays)
+			}
+			if len(told) != 1 || told[0] != strays[0] {
+				t.Fatalf("OnStray told %+v", told)
 			}
 			if tt.wantStatus == 405 && rec.Header().Get("Allow") != "POST" {
 				t.Fatalf("Allow = %q", rec.Header().Get("Allow"))

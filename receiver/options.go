@@ -51,6 +51,10 @@ type Options struct {
 	// acknowledged delivery is always recorded. It runs on the request's
 	// goroutine, possibly concurrently with itself: keep it short.
 	OnDelivery func(Delivery)
+	// OnStray and OnTLSError are told about requests that are not deliveries
+	// and failed TLS handshakes, as they happen (same rules as OnDelivery).
+	OnStray    func(Stray)
+	OnTLSError func(TLSError)
 	// ForwardTo relays each delivery's body to a real consumer and records its
 	// status and latency in Delivery.Forward. Our answer to the sender does not
 	// depend on the consumer's.

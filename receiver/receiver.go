@@ -277,4 +277,7 @@ func (r *Receiver) recordTLSError(remote string, err error) {
 	r.mu.Lock()
 	r.tlsErrors.push(e)
 	r.mu.Unlock()
+	if r.opts.OnTLSError != nil {
+		r.opts.OnTLSError(e)
+	}
 }
