@@ -85,7 +85,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
-	fl.Float64Var(&o.Speed, "speed", defaultLabSpeed, "with --lab: how many times faster than real Monasca the lab runs")
+	fl.Float64Var(&o.Speed, "speed", 0, "how many times faster than real Monasca the target runs; scales the scenario's timings (default 60 with --lab, else 1)")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	return cmd
 }
@@ -96,9 +96,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
 	case (o.TLSCert == "") != (o.TLSKey == ""):
 		return usageErrorf("--tls-cert and --tls-key go together")
-	case cmd.Flags().Changed("speed") && !o.Lab:
-		return usageErrorf("--speed only applies with --lab")
-	case o.Speed < 1:
+	case cmd.Flags().Changed("speed") && o.Speed < 1:
 		return usageErrorf("--speed must be at least 1, got %g", o.Speed)
 	case o.LabHosts < 1:
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
@@ -149,13 +147,20 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		runner.Receiver.Persist = func(d receiver.Delivery) error { return w.Encode(d) }
 	}
 
+	speed := o.Speed
+	if speed == 0 {
+		speed = 1
+		if o.Lab {
+			speed = defaultLabSpeed
+		}
+	}
+	runner.Scenario = sc.Scaled(speed)
 	if o.Lab {
-		l, err := startLab(ctx, o, g)
+		l, err := startLab(ctx, o, g, speed)
 		if err != nil {
 			return err
 		}
 		defer l.Close()
-		runner.Scenario = sc.Scaled(o.Speed)
 		runner.Connect = labConnect(l, o.IO.ErrOut, g.Debug, o.Factory.Version)
 		if o.Listen == "" {
 			// The lab is on loopback: keep the receiver there too.
@@ -228,8 +233,8 @@ func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
 }
 
 // startLab starts the in-process lab for --lab.
-func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions) (*lab.Lab, error) {
-	opts := lab.Options{Speed: o.Speed, Hosts: o.LabHosts}
+func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions, speed float64) (*lab.Lab, error) {
+	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
 	if g.Debug {
 		opts.Debug = o.IO.ErrOut
 	}
