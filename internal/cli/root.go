@@ -69,6 +69,7 @@ it created.` + "\n" + exitCodesHelp,
 		NewCmdScenarios(f, nil),
 		NewCmdCleanup(f, nil),
 		NewCmdVersion(f, nil),
+		NewCmdListen(f, nil),
 	)
 	return cmd
 }

@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/receiver/jsonl"
+	"github.com/spf13/cobra"
+)
+
+type listenOptions struct {
+	IO     *IOStreams
+	Clock  clock.Clock
+	Output string // table (readable lines), json or yaml
+
+	Listen        string
+	CallbackURL   string
+	RouteTo       string
+	Token         string
+	TLSCert       string
+	TLSKey        string
+	RespondStatus int
+	FailFirst     int
+	Delay         time.Duration
+	MaxBody       int64
+	Save          string
+	SaveMaxSize   int64
+	SaveKeep      int
+	ForwardTo     string
+
+	// ready is called with the running receiver once it listens (tests).
+	ready func(*receiver.Receiver)
+}
+
+// saveFlushEvery bounds how stale the saved file can be for someone tailing
+// it; Close flushes the rest.
+const saveFlushEvery = time.Second
+
+// NewCmdListen builds `monhook listen`.
+func NewCmdListen(f *Factory, runF func(context.Context, *listenOptions) error) *cobra.Command {
+	opts := &listenOptions{IO: f.IO}
+	var maxSize, maxBody string
+	cmd := &cobra.Command{
+		Use:   "listen",
+		Short: "Run the webhook receiver on its own and show every delivery",
+		Long: `Run monhook's webhook receiver standalone: a correct version of the receivers
+people hand-write for Monasca. It answers only on an unguessable callback path
+(other paths get 404 and are reported as strays on stderr), checks every body
+against the payload monasca-notification sends (ten keys, alarm_timestamp an
+integer, metrics a list of objects) and shows where it departs, never dropping it.
+
+When it listens it prints "ready <callback-url>" on stderr. Each delivery is a
+line on stdout (time, state transition, alarm name, definition id, source,
+findings), or one JSON object per line with -o json. With --save every
+acknowledged delivery is appended to a JSON Lines file before it is answered.
+
+SIGINT or SIGTERM stops accepting, finishes in-flight requests, flushes the
+file and exits 0.`,
+		Example: `  monhook listen --listen :8080 --route-to monasca.example.com
+  monhook listen --callback-url https://hooks.example.com:8443 --tls-cert c.pem --tls-key k.pem
+  monhook listen --save deliveries.jsonl --save-max-size 100MiB --save-keep 5 -o json
+  monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.Global != nil {
+				opts.Output = f.Global.Output
+			}
+			opts.Clock = f.Clock
+			var err error
+			if opts.SaveMaxSize, err = parseSize(maxSize); err != nil {
+				return usageErrorf("--save-max-size: %v", err)
+			}
+			if opts.MaxBody, err = parseSize(maxBody); err != nil || opts.MaxBody <= 0 {
+				return usageErrorf("--max-body: want a positive size such as 1MiB")
+			}
+			if err := opts.validate(cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listenRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Listen, "listen", "", `address to listen on (default all interfaces, ephemeral port; e.g. ":8080")`)
+	fl.StringVar(&opts.CallbackURL, "callback-url", "", "base URL the sender must use, for NAT and containers; the token path is appended")
+	fl.StringVar(&opts.RouteTo, "route-to", "", "host[:port] of the sender (the Monasca host): the callback host is our address on the route toward it")
+	fl.StringVar(&opts.Token, "token", "", "fixed secret path segment, for scripts (default random, 128 bits)")
+	fl.StringVar(&opts.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (needs --tls-key)")
+	fl.StringVar(&opts.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
+	fl.IntVar(&opts.RespondStatus, "respond-status", 200, "HTTP status to answer deliveries with")
+	fl.IntVar(&opts.FailFirst, "fail-first", 0, "answer the first N deliveries with 500, to exercise the sender's retry")
+	fl.DurationVar(&opts.Delay, "delay", 0, "hold each answer back this long (Monasca's sender times out after 5s by default)")
+	fl.StringVar(&maxBody, "max-body", "1MiB", "largest accepted body; larger gets 413")
+	fl.StringVar(&opts.Save, "save", "", "append each delivery to this JSON Lines file")
+	fl.StringVar(&maxSize, "save-max-size", "100MiB", "rotate the --save file at this size (0: never)")
+	fl.IntVar(&opts.SaveKeep, "save-keep", 5, "rotated --save files to keep (FILE.1 … FILE.N)")
+	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery's body to this URL and record its status and latency")
+	return cmd
+}
+
+func (o *listenOptions) validate(cmd *cobra.Command) error {
+	switch {
+	case (o.TLSCert == "") != (o.TLSKey == ""):
+		return usageErrorf("--tls-cert and --tls-key go together")
+	case o.RespondStatus < 100 || o.RespondStatus > 599:
+		return usageErrorf("--respond-status %d is not an HTTP status", o.RespondStatus)
+	case o.FailFirst < 0:
+		return usageErrorf("--fail-first must not be negative")
+	case o.Delay < 0:
+		return usageErrorf("--delay must not be negative")
+	case o.SaveKeep < 0:
+		return usageErrorf("--save-keep must not be negative")
+	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep")):
+		return usageErrorf("--save-max-size and --save-keep need --save")
+	}
+	return nil
+}
+
+func listenRun(ctx context.Context, o *listenOptions) error {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	p := newDeliveryPrinter(o.IO, o.Output)
+	ropts := receiver.Options{
+		Listen:        o.Listen,
+		CallbackURL:   o.CallbackURL,
+		RouteTo:       o.RouteTo,
+		Token:         o.Token,
+		MaxBody:       o.MaxBody,
+		RespondStatus: o.RespondStatus,
+		FailFirst:     o.FailFirst,
+		Delay:         o.Delay,
+		TLSCert:       o.TLSCert,
+		TLSKey:        o.TLSKey,
+		Clock:         o.Clock,
+		ForwardTo:     o.ForwardTo,
+		OnDelivery:    p.delivery,
+		OnStray:       p.stray,
+		OnTLSError:    p.tlsError,
+	}
+	var save *jsonl.Writer
+	if o.Save != "" {
+		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep})
+		if err != nil {
+			return cannotRun(err)
+		}
+		save = w
+		// Saved before the answer: an acknowledged delivery is a saved one,
+		// and a failed save answers 503 so Monasca retries.
+		ropts.Persist = func(d receiver.Delivery) error {
+			buf := d.AppendJSON(make([]byte, 0, 1024))
+			return w.Write(buf)
+		}
+	}
+	closeSave := func() error {
+		if save == nil {
+			return nil
+		}
+		return save.Close()
+	}
+
+	r, err := receiver.New(ropts)
+	if err != nil {
+		_ = closeSave()
+		return usageErrorf("%v", err)
+	}
+	if err := r.Start(); err != nil {
+		_ = closeSave()
+		return cannotRun(err)
+	}
+	for _, w := range r.Warnings() {
+		p.status("warning: %s", w)
+	}
+	p.status("ready %s", r.CallbackURL())
+	if o.ready != nil {
+		o.ready(r)
+	}
+
+	var flush clock.Ticker
+	var tick <-chan time.Time
+	if save != nil {
+		flush = o.Clock.NewTicker(saveFlushEvery)
+		defer flush.Stop()
+		tick = flush.C()
+	}
+	for waiting := true; waiting; {
+		select {
+		case <-ctx.Done():
+			waiting = false
+		case <-tick:
+			if err := save.Flush(); err != nil {
+				p.status("warning: %v", err)
+			}
+		}
+	}
+
+	// Stop accepting, let in-flight requests finish (their saves included),
+	// then flush the file.
+	errs := []error{r.Close(), closeSave()}
+	s := r.Stats()
+	summary := fmt.Sprintf("stopped: %d deliveries, %d strays", s.Deliveries, s.Strays)
+	if s.TLSErrors > 0 {
+		summary += fmt.Sprintf(", %d failed TLS handshakes", s.TLSErrors)
+	}
+	if save != nil {
+		summary += fmt.Sprintf(", %d saved to %s", save.Lines(), o.Save)
+	}
+	p.status("%s", summary)
+	if err := errors.Join(errs...); err != nil {
+		return cannotRun(err)
+	}
+	return nil
+}
