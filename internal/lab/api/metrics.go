@@ -85,7 +85,8 @@ func parseMetric(v any) (model.Metric, error) {
 		return m, wireErr("Timestamp %v must be numeric", obj["timestamp"])
 	}
 	// Milliseconds since the epoch; no skew check in the Python API.
-	m.Timestamp = time.UnixMilli(0).Add(time.Duration(ts * float64(time.Millisecond))).UTC()
+	whole, frac := math.Modf(ts)
+	m.Timestamp = time.UnixMilli(int64(whole)).Add(time.Duration(math.Round(frac * float64(time.Millisecond)))).UTC()
 	m.Dimensions = map[string]string{}
 	if d, set := obj["dimensions"]; set && d != nil {
 		dims, ok := d.(map[string]any)
