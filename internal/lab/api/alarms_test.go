@@ -72,13 +72,13 @@ func TestAlarmListFilters(t *testing.T) {
 		return strings.Join(out, ",")
 	}
 	cases := map[string]string{
-		"?state=alarm":                           a2,
-		"?severity=LOW":                          a1,
-		"?alarm_definition_id=" + high:           a2,
-		"?metric_dimensions=hostname:h1":         a1,
+		"?state=alarm":                   a2,
+		"?severity=LOW":                  a1,
+		"?alarm_definition_id=" + high:   a2,
+		"?metric_dimensions=hostname:h1": a1,
 		"?metric_dimensions=hostname:h1|h2&sort_by=severity%20desc": a2 + "," + a1,
 		"?metric_name=cpu.idle_perc&sort_by=state":                  a1 + "," + a2,
-		"?metric_name=other":                     "",
+		"?metric_name=other":                                        "",
 	}
 	for q, want := range cases {
 		if got := ids(q); got != want {
