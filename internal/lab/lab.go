@@ -365,29 +365,44 @@ func (l *Lab) AgentsTenantID() string {
 }
 
 // debugLog writes one line per request: method, path, status, duration.
-// Headers are never logged, so tokens and passwords stay out.
+// Headers are never logged, so tokens and passwords stay out. The line is
+// written when the status is set, before the client can see the response,
+// so a caller that got its answer also finds the log line.
 func debugLog(w io.Writer, clk clock.Clock, next http.Handler) http.Handler {
 	var mu sync.Mutex
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		start := clk.Now()
-		rec := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
 		path := r.URL.Path
 		if r.URL.RawQuery != "" {
 			path += "?" + r.URL.RawQuery
 		}
-		mu.Lock()
-		fmt.Fprintf(w, "lab: %s %s -> %d (%s)\n", r.Method, strings.ReplaceAll(path, "\n", ""), rec.status, clk.Now().Sub(start).Round(time.Microsecond))
-		mu.Unlock()
+		start := clk.Now()
+		rec := &statusRecorder{ResponseWriter: rw, log: func(status int) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(w, "lab: %s %s -> %d (%s)\n", r.Method, strings.ReplaceAll(path, "\n", ""), status,
+				clk.Now().Sub(start).Round(time.Microsecond))
+		}}
+		next.ServeHTTP(rec, r)
+		rec.WriteHeader(http.StatusOK) // no-op when already written
 	})
 }
 
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	log     func(status int)
+	written bool
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
+	if s.written {
+		return
+	}
+	s.written = true
+	s.log(code)
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return s.ResponseWriter.Write(p)
 }
