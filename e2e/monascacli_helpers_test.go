@@ -98,17 +98,25 @@ func cliJSON[T any](t testing.TB, res cliResult) T {
 // what the CLI did really is in the API.
 func apiGet(t testing.TB, monitoringURL, token, path string) (int, []byte) {
 	t.Helper()
-	return apiDo(t, http.MethodGet, monitoringURL, token, path)
+	return apiDo(t, http.MethodGet, monitoringURL, token, path, "")
 }
 
-func apiDo(t testing.TB, method, monitoringURL, token, path string) (int, []byte) {
+// apiDo sends one request with an optional JSON body.
+func apiDo(t testing.TB, method, monitoringURL, token, path, jsonBody string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, strings.TrimSuffix(monitoringURL, "/")+path, nil)
+	var rd io.Reader
+	if jsonBody != "" {
+		rd = strings.NewReader(jsonBody)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, strings.TrimSuffix(monitoringURL, "/")+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("X-Auth-Token", token)
 	req.Header.Set("Accept", "application/json")
+	if jsonBody != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
