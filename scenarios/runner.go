@@ -149,6 +149,11 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 		se := asStageError(err)
 		se.stage = name
 		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded) && se.class == classError:
+			// The overall --timeout ran out inside an API call: Monasca or
+			// Keystone did not answer.
+			se.timedOut = true
+			se.msg = "no answer before the overall timeout (--timeout)"
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			// The overall --timeout: whatever was awaited came too late.
 			se.class, se.timedOut = classFailure, true
