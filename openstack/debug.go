@@ -184,6 +184,12 @@ func isSecretKey(key, parent string) bool {
 	if strings.Contains(k, "password") || strings.Contains(k, "secret") {
 		return true
 	}
+	// A notification method's address is a webhook URL carrying an
+	// unguessable token (monhook's own callback), a PagerDuty integration
+	// key or an e-mail address: never trace it.
+	if k == "address" {
+		return true
+	}
 	// {"token":{"id":"…"}} is token auth; {"access":{"token":{"id":…}}} is Keystone v2.
 	return k == "id" && strings.EqualFold(parent, "token")
 }

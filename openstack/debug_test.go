@@ -100,3 +100,28 @@ func TestDebugTransportTracesTransportErrors(t *testing.T) {
 		t.Errorf("trace = %q", out.String())
 	}
 }
+
+func TestDebugTransportRedactsNotificationMethodAddresses(t *testing.T) {
+	const hook = "http://10.0.0.5:8080/8f0c2b7d1e4a4c2fa1b3d5e7f9a0b2c4"
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			StatusCode: 201, Status: "201 Created", Request: r,
+			Header: http.Header{"Content-Type": {"application/json"}},
+			Body:   io.NopCloser(strings.NewReader(`{"id":"m1","name":"n","type":"WEBHOOK","address":"` + hook + `","period":0}`)),
+		}, nil
+	})
+	var out bytes.Buffer
+	tr := &openstack.DebugTransport{Base: base, Out: &out}
+	req, _ := http.NewRequest("POST", "http://mon/v2.0/notification-methods",
+		strings.NewReader(`{"name":"n","type":"WEBHOOK","address":"`+hook+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if _, err := tr.RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "8f0c2b7d1e4a") {
+		t.Errorf("trace leaks the webhook token:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), `"address":"***"`) {
+		t.Errorf("trace does not show the redacted address:\n%s", out.String())
+	}
+}

@@ -167,6 +167,12 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 			runner.Receiver.Listen = "127.0.0.1:0"
 		}
 	} else {
+		// Settle the credentials before anything runs: a missing OS_AUTH_URL
+		// or an unknown cloud is a configuration error (exit 2), not a
+		// failed check.
+		if _, err := openstack.Resolve(g.AuthFlags(nil, o.Factory.Version)); err != nil {
+			return connectError(err)
+		}
 		runner.Connect = func(ctx context.Context) (scenarios.Target, error) {
 			s, err := o.Factory.Session(ctx)
 			if err != nil {

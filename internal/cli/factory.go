@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/monhook/monhook/internal/clock"
@@ -67,7 +68,19 @@ func (f *Factory) Session(ctx context.Context) (*openstack.Session, error) {
 	}
 	s, err := connect(ctx, f.Global.AuthFlags(f.IO.ErrOut, f.Version))
 	if err != nil {
-		return nil, cannotRun(openstack.Explain(err))
+		return nil, connectError(err)
 	}
 	return s, nil
+}
+
+// connectError maps a connection failure to its exit code: incomplete or
+// contradictory settings are a configuration error (2), everything else
+// (Keystone, catalog, TLS, network) means the command could not run (3).
+func connectError(err error) error {
+	err = openstack.Explain(err)
+	var oe *openstack.Error
+	if errors.As(err, &oe) && oe.Kind == openstack.KindConfig {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	return cannotRun(err)
 }

@@ -70,6 +70,7 @@ it created.` + "\n" + exitCodesHelp,
 		NewCmdCleanup(f, nil),
 		NewCmdVersion(f, nil),
 		NewCmdListen(f, nil),
+		NewCmdLab(f, nil),
 	)
 	return cmd
 }

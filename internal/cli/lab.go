@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/internal/lab"
+)
+
+type labOptions struct {
+	IO    *IOStreams
+	Debug bool
+
+	Listen        string
+	Speed         float64
+	Hosts         int
+	TokenTTL      time.Duration
+	VersionSuffix bool
+
+	KeystoneURL          string
+	ServiceUser          string
+	ServicePassword      string
+	ServiceProject       string
+	ServiceUserDomain    string
+	ServiceProjectDomain string
+
+	// started, when set, is called once the lab serves (tests).
+	started func(*lab.Lab)
+}
+
+// NewCmdLab builds `monhook lab`.
+func NewCmdLab(f *Factory, runF func(context.Context, *labOptions) error) *cobra.Command {
+	opts := &labOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "lab",
+		Short: "Run the built-in Monasca lab in the foreground",
+		Long: `Run the Monasca lab: Keystone v3 and the Monasca v2.0 API on one port, with
+simulated agents posting cpu.idle_perc, a threshold engine and a notification engine
+that really sends webhooks.
+
+Stdout carries only "export OS_...=..." lines for the lab's monasca-user, so
+  eval "$(monhook lab --listen 127.0.0.1:8070 2>/dev/null & sleep 1)"
+or copy-paste points the monasca CLI, the openstack CLI and monhook at it. Stderr
+shows every seeded user (fixed, lab-only passwords) and the endpoints.
+
+With --keystone-url the lab serves only Monasca and validates every token against
+that Keystone, as keystonemiddleware does; the service credentials default to the
+OS_* environment.`,
+		Example: `  monhook lab
+  monhook lab --listen 0.0.0.0:8070 --speed 60 --hosts 5
+  monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Debug = f.Global != nil && f.Global.Debug
+			if opts.Speed <= 0 {
+				return usageErrorf("--speed must be positive, got %v", opts.Speed)
+			}
+			if opts.Hosts < 0 {
+				return usageErrorf("--hosts must not be negative, got %d", opts.Hosts)
+			}
+			if opts.KeystoneURL != "" {
+				fromEnv(&opts.ServiceUser, "OS_USERNAME")
+				fromEnv(&opts.ServicePassword, "OS_PASSWORD")
+				fromEnv(&opts.ServiceProject, "OS_PROJECT_NAME")
+				fromEnv(&opts.ServiceUserDomain, "OS_USER_DOMAIN_NAME")
+				fromEnv(&opts.ServiceProjectDomain, "OS_PROJECT_DOMAIN_NAME")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return labRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port); port 0 picks a free one")
+	fl.Float64Var(&opts.Speed, "speed", 1, "time compression: at 60 a 60 s Monasca period lasts 1 s")
+	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
+	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")
+	fl.BoolVar(&opts.VersionSuffix, "advertise-version-suffix", true, "advertise the monitoring endpoint with /v2.0 (false: the versionless root)")
+	fl.StringVar(&opts.KeystoneURL, "keystone-url", "", "validate tokens against this external Keystone instead of the lab's own")
+	fl.StringVar(&opts.ServiceUser, "keystone-service-user", "", "service user for token validation (default $OS_USERNAME)")
+	fl.StringVar(&opts.ServicePassword, "keystone-service-password", "", "its password (default $OS_PASSWORD)")
+	fl.StringVar(&opts.ServiceProject, "keystone-service-project", "", "its project (default $OS_PROJECT_NAME)")
+	fl.StringVar(&opts.ServiceUserDomain, "keystone-service-user-domain", "", "its user domain (default $OS_USER_DOMAIN_NAME, else Default)")
+	fl.StringVar(&opts.ServiceProjectDomain, "keystone-service-project-domain", "", "its project domain (default $OS_PROJECT_DOMAIN_NAME, else Default)")
+	return cmd
+}
+
+func fromEnv(dst *string, name string) {
+	if *dst == "" {
+		*dst = os.Getenv(name)
+	}
+}
+
+func labRun(ctx context.Context, o *labOptions) error {
+	hosts := o.Hosts
+	if hosts == 0 {
+		hosts = -1 // lab.Options: 0 means the default, <0 none
+	}
+	opts := lab.Options{
+		Addr: o.Listen, Speed: o.Speed, Hosts: hosts, TokenTTL: o.TokenTTL,
+		MonitoringWithoutVersion: !o.VersionSuffix,
+		KeystoneURL:              o.KeystoneURL,
+		ServiceUser:              o.ServiceUser, ServicePassword: o.ServicePassword, ServiceProject: o.ServiceProject,
+		ServiceUserDomain: o.ServiceUserDomain, ServiceProjectDomain: o.ServiceProjectDomain,
+	}
+	if o.Debug {
+		opts.Debug = o.IO.ErrOut
+	}
+	l := lab.New(opts)
+	if err := l.Start(ctx); err != nil {
+		_ = l.Close()
+		return cannotRun(err)
+	}
+	defer l.Close()
+
+	if err := writeLabExports(o.IO.Out, l, o.KeystoneURL != ""); err != nil {
+		return err
+	}
+	writeLabSummary(o.IO.ErrOut, l, o)
+	if o.started != nil {
+		o.started(l)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(o.IO.ErrOut, "monhook lab: stopping")
+	if err := l.Close(); err != nil {
+		return cannotRun(fmt.Errorf("stopping the lab: %w", err))
+	}
+	return nil
+}
+
+// writeLabExports prints the shell exports for the lab's monasca-user (or,
+// in external mode, the Keystone and the lab's Monasca URL).
+func writeLabExports(w io.Writer, l *lab.Lab, external bool) error {
+	var vars [][2]string
+	if external {
+		vars = [][2]string{
+			{"OS_AUTH_URL", l.AuthURL()},
+			{"MONASCA_API_URL", l.MonitoringURL()},
+			{"OS_IDENTITY_API_VERSION", "3"},
+		}
+	} else {
+		u := l.Credentials()
+		vars = [][2]string{
+			{"OS_AUTH_URL", l.AuthURL()},
+			{"OS_USERNAME", u.Name},
+			{"OS_PASSWORD", u.Password},
+			{"OS_PROJECT_NAME", u.Project},
+			{"OS_USER_DOMAIN_NAME", u.UserDomain},
+			{"OS_PROJECT_DOMAIN_NAME", u.ProjectDomain},
+			// gophercloud's AuthOptionsFromEnv reads only OS_DOMAIN_NAME.
+			{"OS_DOMAIN_NAME", u.UserDomain},
+			{"OS_REGION_NAME", l.Region()},
+			{"OS_IDENTITY_API_VERSION", "3"},
+			{"OS_INTERFACE", "public"},
+		}
+	}
+	var b strings.Builder
+	for _, v := range vars {
+		fmt.Fprintf(&b, "export %s=%s\n", v[0], shellQuote(v[1]))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// shellQuote single-quotes s unless it is made only of safe characters.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+=,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
+	hosts := "no simulated agents"
+	if o.Hosts > 0 {
+		hosts = fmt.Sprintf("%d simulated hosts", o.Hosts)
+	}
+	fmt.Fprintf(w, "monhook lab: listening on %s (speed %gx, %s)\n", l.URL(), o.Speed, hosts)
+	if o.KeystoneURL != "" {
+		fmt.Fprintf(w, "  Keystone (external): %s\n", l.AuthURL())
+	} else {
+		fmt.Fprintf(w, "  Keystone v3:  %s  (region %s)\n", l.AuthURL(), l.Region())
+	}
+	fmt.Fprintf(w, "  Monasca API:  %s\n", l.MonitoringURL())
+	if users := l.Users(); len(users) > 0 {
+		fmt.Fprintln(w, "  Seeded users (domain Default; lab-only passwords):")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "    USER\tPASSWORD\tPROJECT\tROLES")
+		for _, u := range users {
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", u.Name, u.Password, u.Project, strings.Join(u.Roles, ","))
+		}
+		_ = tw.Flush()
+	}
+	fmt.Fprintln(w, "  Press Ctrl-C to stop.")
+}

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/receiver"
+)
+
+func TestNewCmdListen(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    string
+		want    func(o *listenOptions) bool
+		wantErr string
+	}{
+		{
+			name: "defaults",
+			args: "",
+			want: func(o *listenOptions) bool {
+				return o.Listen == "" && o.RespondStatus == 200 && o.MaxBody == 1<<20 && o.SaveMaxSize == 100<<20 && o.SaveKeep == 5 && o.Output == "table"
+			},
+		},
+		{
+			name: "every flag",
+			args: "--listen :8080 --callback-url https://h.example:8443 --route-to monasca:8070 --token abc --tls-cert c.pem --tls-key k.pem " +
+				"--respond-status 202 --fail-first 2 --delay 1500ms --max-body 64K --save d.jsonl --save-max-size 10MiB --save-keep 3 --forward-to http://c/",
+			want: func(o *listenOptions) bool {
+				return o.Listen == ":8080" && o.CallbackURL == "https://h.example:8443" && o.RouteTo == "monasca:8070" && o.Token == "abc" &&
+					o.TLSCert == "c.pem" && o.TLSKey == "k.pem" && o.RespondStatus == 202 && o.FailFirst == 2 &&
+					o.Delay == 1500*time.Millisecond && o.MaxBody == 64<<10 && o.Save == "d.jsonl" &&
+					o.SaveMaxSize == 10<<20 && o.SaveKeep == 3 && o.ForwardTo == "http://c/"
+			},
+		},
+		{name: "cert without key", args: "--tls-cert c.pem", wantErr: "--tls-cert and --tls-key go together"},
+		{name: "status out of range", args: "--respond-status 42", wantErr: "not an HTTP status"},
+		{name: "negative fail-first", args: "--fail-first -1", wantErr: "--fail-first"},
+		{name: "negative delay", args: "--delay -1s", wantErr: "--delay"},
+		{name: "bad size", args: "--save x --save-max-size lots", wantErr: "--save-max-size"},
+		{name: "rotation without save", args: "--save-keep 2", wantErr: "need --save"},
+		{name: "zero max body", args: "--max-body 0", wantErr: "--max-body"},
+		{name: "positional argument", args: "extra", wantErr: `"extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			streams, _, _ := TestStreams()
+			f := &Factory{IO: streams, Global: &GlobalOptions{Output: "table"}}
+			var got *listenOptions
+			cmd := NewCmdListen(f, func(_ context.Context, o *listenOptions) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				var ee *ExitError
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				if !errors.As(err, &ee) || ee.Code != ExitUsage {
+					t.Fatalf("err = %#v, want a usage error (exit 2)", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.want(got) {
+				t.Fatalf("parsed options = %+v", got)
+			}
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "4096": 4096, "512K": 512 << 10, "100MiB": 100 << 20, "1G": 1 << 30, "2kb": 2 << 10} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "MiB", "-1", "1T", "1.5M"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) succeeded", in)
+		}
+	}
+}
+
+// classicCurlBody is the test payload from the old hand-written receiver
+// recipes: accepted, shown, and flagged.
+const classicCurlBody = `{"alarm_id": "1234", "alarm_definition_id": "5678", "alarm_name": "test", "alarm_description": "", "alarm_timestamp": "1234", "state": "ALARM", "old_state": "OK", "message": "test", "tenant_id": "1234", "metrics": "1234"}`
+
+const monascaBody = `{"alarm_id":"20a54a65","alarm_definition_id":"78ce7b53","alarm_name":"cpu high","alarm_description":"","alarm_timestamp":1556703552,"state":"ALARM","old_state":"UNDETERMINED","message":"Thresholds were exceeded","tenant_id":"62f7a7a3","metrics":[{"id":null,"name":"cpu.idle_perc","dimensions":{"hostname":"h1"}}]}`
+
+// runListen runs listenRun until send has posted its requests, then cancels
+// the context as SIGINT would.
+func runListen(t *testing.T, o *listenOptions, send func(t *testing.T, url string)) error {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o.Listen = "127.0.0.1:0"
+	if o.RespondStatus == 0 {
+		o.RespondStatus = 200
+	}
+	if o.MaxBody == 0 {
+		o.MaxBody = 1 << 20
+	}
+	o.Clock = clock.Real{}
+	o.ready = func(r *receiver.Receiver) {
+		send(t, r.CallbackURL())
+		cancel()
+	}
+	return listenRun(ctx, o)
+}
+
+func postJSON(t *testing.T, url, body string) int {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestListenRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		output     string
+		tty        bool
+		wantStdout []string // substrings, one slice entry per delivery line
+	}{
+		{
+			name:   "readable lines on a TTY",
+			output: "table", tty: true,
+			wantStdout: []string{
+				`UNDETERMINED → ALARM  "cpu high"  def 78ce7b53  from 127.0.0.1:`,
+				`OK → ALARM  "test"  def 5678  from 127.0.0.1:`,
+			},
+		},
+		{
+			name:   "readable lines in a pipe",
+			output: "table",
+			wantStdout: []string{
+				`UNDETERMINED -> ALARM  "cpu high"  def 78ce7b53`,
+				`findings: alarm_timestamp is a string, want an integer (seconds); metrics is a string, want a list of objects`,
+			},
+		},
+		{
+			name:       "one JSON object per line",
+			output:     "json",
+			wantStdout: []string{`"alarm_definition_id":"78ce7b53"`, `"code":"wrong-type","key":"metrics"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			streams, stdout, stderr := TestStreams()
+			streams.SetStdoutTTY(tt.tty)
+			o := &listenOptions{IO: streams, Output: tt.output, Token: "tok"}
+			err := runListen(t, o, func(t *testing.T, url string) {
+				if code := postJSON(t, url, monascaBody); code != 200 {
+					t.Errorf("Monasca body answered %d", code)
+				}
+				if code := postJSON(t, url, classicCurlBody); code != 200 {
+					t.Errorf("classic curl body answered %d, want accepted", code)
+				}
+				if code := postJSON(t, strings.TrimSuffix(url, "/tok")+"/other", monascaBody); code != 404 {
+					t.Errorf("other path answered %d", code)
+				}
+			})
+			if err != nil {
+				t.Fatalf("listenRun = %v, want nil after cancellation (exit 0)", err)
+			}
+			lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+			if len(lines) != 2 {
+				t.Fatalf("stdout has %d lines, want 2 (strays go to stderr):\n%s", len(lines), stdout)
+			}
+			for i, want := range tt.wantStdout {
+				if !strings.Contains(lines[i], want) {
+					t.Errorf("line %d = %q, want it to contain %q", i+1, lines[i], want)
+				}
+			}
+			if tt.output == "table" && !strings.HasSuffix(lines[0], "  ok") {
+				t.Errorf("a Monasca-shaped delivery should read ok: %q", lines[0])
+			}
+			if tt.output == "json" {
+				for _, l := range lines {
+					var v map[string]any
+					if err := json.Unmarshal([]byte(l), &v); err != nil {
+						t.Errorf("not JSON: %q", l)
+					}
+				}
+			}
+			errLines := strings.Split(stderr.String(), "\n")
+			if !strings.HasPrefix(errLines[0], "ready http://127.0.0.1:") || !strings.HasSuffix(errLines[0], "/tok") {
+				t.Errorf("first stderr line = %q, want ready <callback-url>", errLines[0])
+			}
+			if !strings.Contains(stderr.String(), "stray: POST /other") || !strings.Contains(stderr.String(), "stopped: 2 deliveries, 1 strays") {
+				t.Errorf("stderr = %q", stderr)
+			}
+		})
+	}
+}
+
+func TestListenSavesEveryAcknowledgedDeliveryAcrossRotation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.jsonl")
+	streams, _, stderr := TestStreams()
+	o := &listenOptions{IO: streams, Output: "table", Save: path, SaveMaxSize: 2048, SaveKeep: 100, FailFirst: 1}
+	acked := 0
+	err := runListen(t, o, func(t *testing.T, url string) {
+		for range 20 {
+			if postJSON(t, url, monascaBody) == 200 {
+				acked++
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(path + "*")
+	if len(files) < 3 {
+		t.Fatalf("files = %v, want rotation", files)
+	}
+	saved, statuses := 0, map[float64]int{}
+	for _, p := range files {
+		f, _ := os.Open(p)
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var rec struct{ Status float64 }
+			if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			statuses[rec.Status]++
+			saved++
+		}
+		f.Close()
+	}
+	// --fail-first 1: the first delivery is saved with the 500 we answered.
+	if acked != 19 || saved != 20 || statuses[200] != acked || statuses[500] != 1 {
+		t.Fatalf("acked %d, saved %d, statuses %v", acked, saved, statuses)
+	}
+	if !strings.Contains(stderr.String(), "20 saved to "+path) {
+		t.Fatalf("stderr = %q", stderr)
+	}
+}
+
+func TestListenFailsToStartOnABusyPort(t *testing.T) {
+	streams, _, _ := TestStreams()
+	first := &listenOptions{IO: streams, Output: "table", RespondStatus: 200, MaxBody: 1 << 20}
+	err := runListen(t, first, func(t *testing.T, url string) {
+		addr := strings.TrimPrefix(url, "http://")
+		addr = addr[:strings.Index(addr, "/")]
+		second := &listenOptions{IO: streams, Output: "table", Listen: addr, RespondStatus: 200, MaxBody: 1 << 20, Clock: clock.Real{}}
+		err := listenRun(context.Background(), second)
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Code != ExitCannotRun {
+			t.Errorf("second listener: %v, want exit 3", err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
