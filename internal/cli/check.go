@@ -171,7 +171,7 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		// or an unknown cloud is a configuration error (exit 2), not a
 		// failed check.
 		if _, err := openstack.Resolve(g.AuthFlags(nil, o.Factory.Version)); err != nil {
-			return connectError(err)
+			return &ExitError{Code: ExitUsage, Err: err}
 		}
 		runner.Connect = func(ctx context.Context) (scenarios.Target, error) {
 			s, err := o.Factory.Session(ctx)
