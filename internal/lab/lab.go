@@ -220,7 +220,7 @@ func (l *Lab) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("lab: listen: %w", err)
 	}
-	l.url = "http://" + ln.Addr().String()
+	l.url = "http://" + reachable(ln.Addr())
 	l.srv = &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second}
 	runCtx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
@@ -269,6 +269,17 @@ func (l *Lab) Close() error {
 	l.wg.Wait()
 	l.bus.Close()
 	return err
+}
+
+// reachable turns a wildcard listen address (0.0.0.0, ::) into the
+// loopback address, so URL is always something a local client can dial.
+func reachable(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	// A wildcard listener is dual-stack on Linux, so IPv4 loopback works.
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
 // URL is the lab's base URL ("" before Start).
