@@ -137,8 +137,10 @@ func newTransport(r Resolved, debug io.Writer) http.RoundTripper {
 	if r.TLS != nil {
 		base.TLSClientConfig = r.TLS.Clone()
 	}
-	if debug == nil {
-		return base
+	var rt http.RoundTripper = base
+	if debug != nil {
+		// Inside the retries, so every attempt shows in the trace.
+		rt = &DebugTransport{Base: base, Out: debug}
 	}
-	return &DebugTransport{Base: base, Out: debug}
+	return &RetryTransport{Base: rt}
 }
