@@ -82,7 +82,10 @@ func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
 		return true, nil
 	})
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return found, &stageError{class: classFailure, err: err, msg: "no alarm was created for the definition", hints: x.noAlarmHints()}
+		if errors.Is(err, context.Canceled) {
+			return found, &stageError{class: classInterrupted, err: err}
+		}
+		return found, &stageError{class: classFailure, msg: "the threshold engine created no alarm for the definition in time", hints: x.noAlarmHints()}
 	}
 	return found, err
 }

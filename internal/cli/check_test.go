@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/monhook/monhook/internal/clock"
+)
+
+// runWithCapture runs args with the command named name replaced by one
+// whose run func captures its options.
+func checkOptionsFor(t *testing.T, args []string) (*checkOptions, error) {
+	t.Helper()
+	streams, _, _ := TestStreams()
+	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test"}
+	root := NewCmdRoot(f)
+	for _, c := range root.Commands() {
+		if c.Name() == "check" {
+			root.RemoveCommand(c)
+		}
+	}
+	var got *checkOptions
+	root.AddCommand(NewCmdCheck(f, func(_ context.Context, o *checkOptions) error { got = o; return nil }))
+	root.SetArgs(args)
+	_, err := root.ExecuteC()
+	return got, err
+}
+
+func TestCheckFlags(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		check func(*checkOptions) bool
+	}{
+		{"defaults", []string{"check"}, func(o *checkOptions) bool {
+			return o.Scenario == "cpu-idle" && o.Timeout == 10*time.Minute && !o.Lab && o.Speed == 0 && !o.Keep
+		}},
+		{"lab run", []string{"check", "--lab", "-s", "synthetic", "--speed", "120", "--lab-hosts", "5"}, func(o *checkOptions) bool {
+			return o.Lab && o.Scenario == "synthetic" && o.Speed == 120 && o.LabHosts == 5
+		}},
+		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
+			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
+		}},
+		{"reports", []string{"check", "--junit", "r.xml", "--save", "dir", "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
+			return o.JUnit == "r.xml" && o.SaveDir == "dir" && o.Keep && o.Timeout == 90*time.Second
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := checkOptionsFor(t, tt.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(o) {
+				t.Errorf("options %+v", *o)
+			}
+		})
+	}
+}
+
+func TestCheckUsageErrorsExitTwo(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--timeout", "0s"}, "--timeout"},
+		{[]string{"check", "--tls-cert", "c.pem"}, "--tls-key"},
+		{[]string{"check", "--speed", "0.5"}, "--speed"},
+		{[]string{"check", "--lab-hosts", "0"}, "--lab-hosts"},
+		{[]string{"check", "-s", "synthetic", "--scenario-file", "x.yaml"}, "not both"},
+		{[]string{"check", "--timeout", "soon"}, "--timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, err := checkOptionsFor(t, tt.args)
+			if exitCode(context.Background(), err) != ExitUsage || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err %v: want a usage error naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckUnknownScenarioExitsTwoBeforeConnecting(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "-s", "no-such-scenario")
+	if code != ExitUsage || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
+		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestCheckWithoutCredentialsExitsTwoNamingTheVariable(t *testing.T) {
+	for _, k := range []string{"OS_CLOUD", "OS_AUTH_URL", "OS_CLIENT_CONFIG_FILE"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("OS_CLIENT_CONFIG_FILE", t.TempDir()+"/none.yaml")
+	code, _, stderr := runCLI(t, "check", "-s", "synthetic")
+	if code != ExitUsage || !strings.Contains(stderr, "OS_AUTH_URL") {
+		t.Errorf("code %d stderr %q", code, stderr)
+	}
+}
+
+func TestCheckLabSyntheticPassesAndPrintsTheTable(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "--lab", "-s", "synthetic")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "delivery") {
+		t.Errorf("stdout lacks the stage table:\n%s", stdout)
+	}
+}
