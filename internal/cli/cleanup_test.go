@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/scenarios"
+)
+
+// labSession connects to an in-process lab as its monasca-user.
+func labSession(t *testing.T, l *lab.Lab) func(context.Context, openstack.AuthFlags) (*openstack.Session, error) {
+	u := l.Credentials()
+	return func(ctx context.Context, _ openstack.AuthFlags) (*openstack.Session, error) {
+		return openstack.ConnectResolved(ctx, openstack.Resolved{
+			AuthOptions: gophercloud.AuthOptions{IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password,
+				DomainName: u.UserDomain, Scope: &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain}},
+			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
+		}, nil, "test")
+	}
+}
+
+type seeded struct{ oldRun, newRun, lookalikeDef, foreignMethod string }
+
+// seedLeftovers creates two runs' leftovers (one two hours old) and two
+// resources that only look like monhook's.
+func seedLeftovers(t *testing.T, c *gophercloud.ServiceClient, now time.Time) seeded {
+	t.Helper()
+	ctx := context.Background()
+	s := seeded{oldRun: "aaaaaaaa", newRun: "bbbbbbbb"}
+	for run, created := range map[string]time.Time{s.oldRun: now.Add(-2 * time.Hour), s.newRun: now} {
+		m, err := notificationmethods.Create(ctx, c, notificationmethods.CreateOpts{
+			Name: scenarios.MethodName(run, created), Type: "WEBHOOK", Address: "http://127.0.0.1:1/x"}).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := alarmdefinitions.Create(ctx, c, alarmdefinitions.CreateOpts{
+			Name: scenarios.ResourceName(run, "alarm"), Description: scenarios.Description(run, created),
+			Expression: "max(x{run=" + run + "}) > 1", AlarmActions: []string{m.ID}}).Extract(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := alarmdefinitions.Create(ctx, c, alarmdefinitions.CreateOpts{
+		Name: scenarios.ResourceName("cccccccc", "alarm"), Description: "someone else's, same name shape",
+		Expression: "max(y{a=b}) > 1"}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.lookalikeDef = d.ID
+	m, err := notificationmethods.Create(ctx, c, notificationmethods.CreateOpts{
+		Name: "monhook-ops-pager", Type: "WEBHOOK", Address: "http://127.0.0.1:1/ops"}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.foreignMethod = m.ID
+	return s
+}
+
+func runCleanup(t *testing.T, l *lab.Lab, args ...string) (int, []leftover) {
+	t.Helper()
+	streams, out, errOut := TestStreams()
+	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test", Connect: labSession(t, l)}
+	root := NewCmdRoot(f)
+	root.SetArgs(append([]string{"cleanup", "-o", "json"}, args...))
+	_, err := root.ExecuteC()
+	code := exitCode(context.Background(), err)
+	var got []leftover
+	if code == 0 {
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("cleanup output %q: %v (stderr %q)", out.String(), err, errOut.String())
+		}
+	}
+	return code, got
+}
+
+func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
+	l := lab.New(lab.Options{Hosts: -1})
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := seedLeftovers(t, s.Monitoring, time.Now())
+
+	code, found := runCleanup(t, l, "--dry-run")
+	if code != 0 || len(found) != 4 {
+		t.Fatalf("dry run: exit %d, found %+v; want both runs' 4 resources", code, found)
+	}
+	for _, f := range found {
+		if f.Deleted {
+			t.Errorf("--dry-run deleted %s", f.ID)
+		}
+	}
+
+	code, found = runCleanup(t, l, "--older-than", "1h")
+	if code != 0 || len(found) != 2 || found[0].RunID != seed.oldRun || !found[0].Deleted {
+		t.Fatalf("--older-than 1h: exit %d, %+v; want only the old run, deleted", code, found)
+	}
+
+	code, found = runCleanup(t, l, "--run-id", seed.newRun)
+	if code != 0 || len(found) != 2 || found[0].RunID != seed.newRun {
+		t.Fatalf("--run-id: exit %d, %+v", code, found)
+	}
+
+	if _, err := alarmdefinitions.Get(context.Background(), s.Monitoring, seed.lookalikeDef).Extract(); err != nil {
+		t.Errorf("a definition without monhook's description marker was deleted: %v", err)
+	}
+	if _, err := notificationmethods.Get(context.Background(), s.Monitoring, seed.foreignMethod).Extract(); err != nil {
+		t.Errorf("a method without monhook's marker was deleted: %v", err)
+	}
+	if code, found = runCleanup(t, l); code != 0 || len(found) != 0 {
+		t.Errorf("after cleanup: exit %d, still found %+v", code, found)
+	}
+}
+
+func TestCleanupRejectsAMalformedRunID(t *testing.T) {
+	code, _, stderr := runCLI(t, "cleanup", "--run-id", "x")
+	if code != ExitUsage {
+		t.Errorf("exit %d (%s), want 2", code, stderr)
+	}
+}
