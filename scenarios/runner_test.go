@@ -26,7 +26,9 @@ import (
 // labSpeed compresses Monasca's timings so every built-in runs in seconds.
 const labSpeed = 60
 
-func startLab(t *testing.T) *lab.Lab {
+func startLab(t *testing.T) *lab.Lab { return startLabB(t) }
+
+func startLabB(t testing.TB) *lab.Lab {
 	t.Helper()
 	l := lab.New(lab.Options{Speed: labSpeed})
 	if err := l.Start(context.Background()); err != nil {
@@ -38,6 +40,10 @@ func startLab(t *testing.T) *lab.Lab {
 
 // connectAs authenticates as a seeded lab user through the lab's Keystone.
 func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (scenarios.Target, error) {
+	return connectAsB(t, l, user)
+}
+
+func connectAsB(t testing.TB, l *lab.Lab, user string) func(context.Context) (scenarios.Target, error) {
 	t.Helper()
 	u, ok := l.User(user)
 	if !ok {
