@@ -3,6 +3,7 @@ package receiver
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 )
 
 // The strict fast path: Monasca-shaped bodies decode in one pass into typed
@@ -28,18 +29,6 @@ type wireMetric struct {
 	Dimensions *map[string]string `json:"dimensions"`
 }
 
-// exactKeys are the key spellings the body must contain: encoding/json
-// matches field names case-insensitively, Monasca does not.
-var exactKeys = func() [][]byte {
-	var out [][]byte
-	for _, k := range notificationKeys {
-		out = append(out, []byte(`"`+k+`"`))
-	}
-	return out
-}()
-
-var metricKeys = [][]byte{[]byte(`"name"`), []byte(`"dimensions"`)}
-
 // fastValidate returns the notification when body is exactly Monasca's
 // shape, and ok=false when the detailed validator must look.
 func fastValidate(body []byte) (*Notification, bool) {
@@ -57,23 +46,14 @@ func fastValidate(body []byte) (*Notification, bool) {
 	if !validStates[*w.State] || !validStates[*w.OldState] || *w.AlarmTimestamp > 1e11 {
 		return nil, false
 	}
-	for _, k := range exactKeys {
-		if !bytes.Contains(body, k) {
-			return nil, false
-		}
+	if !exactKeys(body) {
+		return nil, false
 	}
 	n := &Notification{
 		AlarmID: *w.AlarmID, AlarmDefinitionID: *w.AlarmDefinitionID, AlarmName: *w.AlarmName,
 		AlarmDescription: *w.AlarmDescription, AlarmTimestamp: *w.AlarmTimestamp, State: *w.State,
 		OldState: *w.OldState, Message: *w.Message, TenantID: *w.TenantID,
 		Metrics: make([]NotificationMetric, len(*w.Metrics)),
-	}
-	if len(*w.Metrics) > 0 {
-		for _, k := range metricKeys {
-			if !bytes.Contains(body, k) {
-				return nil, false
-			}
-		}
 	}
 	for i, m := range *w.Metrics {
 		if m.Name == nil || m.Dimensions == nil {
@@ -82,4 +62,70 @@ func fastValidate(body []byte) (*Notification, bool) {
 		n.Metrics[i] = NotificationMetric{ID: m.ID, Name: *m.Name, Dimensions: *m.Dimensions}
 	}
 	return n, true
+}
+
+// exactKeys checks key spellings, which encoding/json matches
+// case-insensitively and Monasca does not: the top-level object must have
+// exactly the ten keys, once each, and metric entries (the only objects one
+// level down, given the typed decode succeeded) only id, name, dimensions.
+// body is known to be valid JSON. Keys with escapes go to the slow path.
+func exactKeys(body []byte) bool {
+	var (
+		depth     int
+		isObject  uint64 // bit d set: the container at depth d is an object
+		expectKey bool
+		seen      uint16
+	)
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{':
+			depth++
+			if depth >= 64 {
+				return false
+			}
+			isObject |= 1 << depth
+			expectKey = true
+		case '[':
+			depth++
+			if depth >= 64 {
+				return false
+			}
+			isObject &^= 1 << depth
+			expectKey = false
+		case '}', ']':
+			depth--
+			expectKey = false
+		case ',':
+			expectKey = isObject&(1<<depth) != 0
+		case '"':
+			j, escaped := i+1, false
+			for ; j < len(body) && body[j] != '"'; j++ {
+				if body[j] == '\\' {
+					escaped = true
+					j++
+				}
+			}
+			if expectKey {
+				if escaped {
+					return false
+				}
+				key := string(body[i+1 : j])
+				switch depth {
+				case 1:
+					k := slices.Index(notificationKeys[:], key)
+					if k < 0 || seen&(1<<k) != 0 {
+						return false
+					}
+					seen |= 1 << k
+				case 3:
+					if key != "id" && key != "name" && key != "dimensions" {
+						return false
+					}
+				}
+				expectKey = false
+			}
+			i = j
+		}
+	}
+	return seen == 1<<len(notificationKeys)-1
 }

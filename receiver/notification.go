@@ -73,6 +73,12 @@ func Validate(body []byte) (*Notification, []Finding, error) {
 	if n, ok := fastValidate(body); ok {
 		return n, nil, nil
 	}
+	return validateDetailed(body)
+}
+
+// validateDetailed is Validate without the fast path: slower, and able to
+// say what is wrong.
+func validateDetailed(body []byte) (*Notification, []Finding, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil {
 		if !json.Valid(body) {

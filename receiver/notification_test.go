@@ -84,6 +84,16 @@ func TestValidateFindings(t *testing.T) {
 			},
 		},
 		{
+			name: "key spelled in another case (encoding/json would fold it)",
+			body: `{"Alarm_Id":"alarm_id","alarm_definition_id":"d","alarm_name":"n","alarm_description":"","alarm_timestamp":1,"state":"OK","old_state":"ALARM","message":"m","tenant_id":"t","metrics":[{"Name":"x","dimensions":{"alarm_id":"1"}}]}`,
+			want: []Finding{
+				{Code: FindingMissingKey, Key: "alarm_id"},
+				{Code: FindingMissingKey, Key: "metrics[0].name"},
+				{Code: FindingExtraKey, Key: "metrics[0].Name"},
+				{Code: FindingExtraKey, Key: "Alarm_Id"},
+			},
+		},
+		{
 			name: "list instead of object",
 			body: `[1,2]`,
 			want: []Finding{{Code: FindingNotObject}},
