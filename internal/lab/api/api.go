@@ -85,6 +85,9 @@ type route struct {
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// falcon's strip_url_path_trailing_slash: "/v2.0/alarms/" is "/v2.0/alarms".
 	path := r.URL.Path
+	if path == "" { // mounted root requested without its slash
+		path = "/"
+	}
 	if len(path) > 1 {
 		path = strings.TrimRight(path, "/")
 		if path == "" {

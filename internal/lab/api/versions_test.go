@@ -21,6 +21,14 @@ func TestVersionsList(t *testing.T) {
 	}
 }
 
+func TestVersionsListWithoutTrailingSlash(t *testing.T) {
+	e := newEnv(t)
+	r := e.must(200, e.call("labuser", "GET", e.srv.URL+"/monitoring", nil))
+	if len(r.elements()) != 1 {
+		t.Fatalf("GET /monitoring: %s", r.raw)
+	}
+}
+
 func TestVersionGetIsASingleObject(t *testing.T) {
 	e := newEnv(t)
 	for _, path := range []string{"/v2.0", "/v2.0/"} {
