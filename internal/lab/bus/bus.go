@@ -4,6 +4,8 @@
 package bus
 
 import (
+	"context"
+	"errors"
 	"sync"
 
 	"github.com/monhook/monhook/internal/lab/model"
@@ -14,16 +16,17 @@ import (
 // subscriber never blocks Publish or the other subscribers (Kafka consumers
 // are independent in the same way).
 type Bus struct {
-	mu     sync.Mutex
-	subs   map[*subscriber]struct{}
-	closed bool
+	mu      sync.Mutex
+	subs    map[*subscriber]struct{}
+	closed  bool
+	changed chan struct{} // closed and replaced when subscribers come or go
 }
 
 var _ model.Bus = (*Bus)(nil)
 
 // New returns an empty bus.
 func New() *Bus {
-	return &Bus{subs: make(map[*subscriber]struct{})}
+	return &Bus{subs: make(map[*subscriber]struct{}), changed: make(chan struct{})}
 }
 
 type subscriber struct {
@@ -70,18 +73,47 @@ func (b *Bus) Subscribe() (<-chan any, func()) {
 		return s.out, func() {}
 	}
 	b.subs[s] = struct{}{}
+	b.notifyLocked()
 	b.mu.Unlock()
 	go s.pump()
 	cancel := func() {
 		s.once.Do(func() {
 			b.mu.Lock()
 			delete(b.subs, s)
+			b.notifyLocked()
 			b.mu.Unlock()
 			close(s.done)
 		})
 		<-s.exited
 	}
 	return s.out, cancel
+}
+
+func (b *Bus) notifyLocked() {
+	close(b.changed)
+	b.changed = make(chan struct{})
+}
+
+// WaitForSubscribers blocks until at least n subscriptions are live, so the
+// lab can return from Start only once its engines listen (an event published
+// before an engine subscribed would be lost to it).
+func (b *Bus) WaitForSubscribers(ctx context.Context, n int) error {
+	for {
+		b.mu.Lock()
+		count, ch, closed := len(b.subs), b.changed, b.closed
+		b.mu.Unlock()
+		if count >= n {
+			return nil
+		}
+		if closed {
+			return errors.New("bus: closed")
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // Close cancels every subscription and waits for their goroutines. Later
@@ -94,6 +126,7 @@ func (b *Bus) Close() {
 		subs = append(subs, s)
 	}
 	b.subs = make(map[*subscriber]struct{})
+	b.notifyLocked()
 	b.mu.Unlock()
 	for _, s := range subs {
 		s.once.Do(func() { close(s.done) })

@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"context"
 	"testing"
 )
 
@@ -76,4 +77,23 @@ func TestCloseEndsAllSubscriptions(t *testing.T) {
 		t.Fatal("subscribe after Close must return a closed channel")
 	}
 	b.Publish("dropped") // must not panic
+}
+
+func TestWaitForSubscribers(t *testing.T) {
+	b := New()
+	defer b.Close()
+	done := make(chan error)
+	go func() { done <- b.WaitForSubscribers(context.Background(), 2) }()
+	_, c1 := b.Subscribe()
+	defer c1()
+	_, c2 := b.Subscribe()
+	defer c2()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := b.WaitForSubscribers(ctx, 3); err == nil {
+		t.Fatal("a cancelled wait must fail")
+	}
 }
