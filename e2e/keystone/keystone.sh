@@ -17,7 +17,7 @@
 #   KS_PORT             listen port (default 0 = pick a free one)
 #   KS_TOKEN_EXPIRATION token lifetime in seconds (default 3600)
 #   KS_START_TIMEOUT    seconds to wait for GET /v3 (default 60)
-#   KS_MANAGE_TIMEOUT   seconds per keystone-manage step (default 120)
+#   KS_MANAGE_TIMEOUT   seconds for all keystone-manage steps (default 180)
 #   KS_APT_TIMEOUT      seconds for apt-get install (default 900)
 #   KS_NO_INSTALL=1     never run apt; fail if the packages are missing
 #   MONASCA_URL         Monasca API endpoint for the catalog, e.g. http://127.0.0.1:8070/v2.0.
@@ -38,7 +38,7 @@ KS_HOST=${KS_HOST:-127.0.0.1}
 KS_PORT=${KS_PORT:-0}
 KS_TOKEN_EXPIRATION=${KS_TOKEN_EXPIRATION:-3600}
 KS_START_TIMEOUT=${KS_START_TIMEOUT:-60}
-KS_MANAGE_TIMEOUT=${KS_MANAGE_TIMEOUT:-120}
+KS_MANAGE_TIMEOUT=${KS_MANAGE_TIMEOUT:-180}
 KS_APT_TIMEOUT=${KS_APT_TIMEOUT:-900}
 
 T0=$(date +%s.%N)
@@ -157,7 +157,7 @@ write_config() {
 	# Only this script's files are wiped; anything else in the dir is left alone.
 	rm -rf "$S/keystone.conf" "$S/keystone.db" "$S/keystone.db-wal" "$S/keystone.db-shm" \
 		"$S/fernet-keys" "$S/credential-keys" "$S/keystone.log" "$S/server.log" \
-		"$S"/manage-*.out "$S/env" "$S/appcred" "$S/secrets" "$S/monasca_url"
+		"$S"/manage*.out "$S/env" "$S/appcred" "$S/secrets" "$S/monasca_url"
 	mkdir -p "$S"
 	chmod 700 "$S"
 	mkdir -m 700 "$S/fernet-keys" "$S/credential-keys" # pitfall 8
@@ -197,40 +197,17 @@ EOF
 	)
 }
 
-manage() {
-	local name=$1
-	shift
-	# pitfall 5: keystone-manage prints harmless eventlet noise on exit; keep it in a file.
-	timeout "$KS_MANAGE_TIMEOUT" keystone-manage --config-file "$S/keystone.conf" "$@" \
-		>"$S/manage-$name.out" 2>&1 || {
-		tail -n 20 "$S/manage-$name.out" >&2
-		return 1
-	}
-}
-
+# bootstrap_db runs the keystone-manage steps (db_sync, WAL, fernet_setup,
+# credential_setup, bootstrap) in one Python process: see manage.py for why.
 bootstrap_db() {
-	local admin_pw
-	admin_pw=$(secret ADMIN_PASSWORD)
-	# The key setups touch no DB, so they run beside db_sync + bootstrap.
-	manage fernet_setup fernet_setup --keystone-user root --keystone-group root &
-	local p1=$!
-	manage credential_setup credential_setup --keystone-user root --keystone-group root &
-	local p2=$!
-	local rc=0
-	{
-		manage db_sync db_sync &&
-			# pitfall 1: rollback-journal sqlite gives random "database is locked" 500s.
-			"$PY" -c 'import sqlite3,sys
-c=sqlite3.connect(sys.argv[1]); m=c.execute("PRAGMA journal_mode=WAL").fetchone()[0]; c.close()
-sys.exit(0 if m.lower()=="wal" else "journal_mode is "+m)' "$S/keystone.db" &&
-			OS_BOOTSTRAP_PASSWORD=$admin_pw manage bootstrap bootstrap \
-				--bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
-				--bootstrap-service-name keystone --bootstrap-region-id "$REGION" \
-				--bootstrap-public-url "http://$KS_HOST:$KS_PORT/v3"
-	} || rc=$?
-	wait "$p1" || rc=1
-	wait "$p2" || rc=1
-	((rc == 0)) || die "keystone-manage failed; see $S/manage-*.out"
+	OS_BOOTSTRAP_PASSWORD=$(secret ADMIN_PASSWORD) timeout "$KS_MANAGE_TIMEOUT" \
+		"$PY" "$SCRIPT_DIR/manage.py" "$S/keystone.conf" "http://$KS_HOST:$KS_PORT/v3" "$REGION" \
+		>"$S/manage.out" 2>&1 || {
+		tail -n 20 "$S/manage.out" >&2
+		die "keystone-manage steps failed; see $S/manage.out and $S/keystone.log"
+	}
+	grep '^\[manage.py\]' "$S/manage.out" >&2 || true
+	[[ -s $S/fernet-keys/0 && -s $S/credential-keys/0 ]] || die "key repositories were not set up"
 }
 
 secret() { sed -n "s/^$1=//p" "$S/secrets"; }
