@@ -20,6 +20,7 @@ import (
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab/api"
 	"github.com/monhook/monhook/internal/lab/bus"
+	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/keystone"
 	"github.com/monhook/monhook/internal/lab/store"
 )
@@ -98,6 +99,8 @@ type Lab struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	agentsTo string // tenant the simulated agents post into
+
+	evaluator *evaluator.Engine // set by Start
 }
 
 // New builds an unstarted lab. Handler works before Start.
@@ -232,7 +235,11 @@ func (l *Lab) Start(ctx context.Context) error {
 			l.log.Error("lab server stopped", "err", err)
 		}
 	}()
+	listeners := 0
 	for _, e := range l.engines() {
+		if e.subscribes {
+			listeners++
+		}
 		l.wg.Add(1)
 		go func() {
 			defer l.wg.Done()
@@ -240,6 +247,15 @@ func (l *Lab) Start(ctx context.Context) error {
 				l.log.Error("lab engine stopped", "engine", e.name, "err", err)
 			}
 		}()
+	}
+	// Return only once the engines listen: an event published before an
+	// engine subscribed would never reach it. The lock is released so an
+	// engine may call back into the lab meanwhile.
+	l.mu.Unlock()
+	err = l.bus.WaitForSubscribers(ctx, listeners)
+	l.mu.Lock()
+	if err != nil {
+		return fmt.Errorf("lab: waiting for the engines: %w", err)
 	}
 	return nil
 }

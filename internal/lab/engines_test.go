@@ -1,0 +1,59 @@
+package lab_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/monhook/monhook/internal/clock/clocktest"
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/lab/model"
+)
+
+// TestPostedMetricDrivesTheThresholdEngine: a definition created through the
+// API reaches the evaluator, and a metric posted through the API creates an
+// alarm that goes to ALARM at once (max(...) > X is evaluated immediately).
+func TestPostedMetricDrivesTheThresholdEngine(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 11, 26, 10, 0, 30, 0, time.UTC))
+	l := startLab(t, lab.Options{Clock: clk, Hosts: -1})
+	events, cancel := l.Bus().Subscribe()
+	defer cancel()
+	tok, err := l.Token("labuser")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path, body string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", l.MonitoringURL()+path, strings.NewReader(body))
+		req.Header.Set("X-Auth-Token", tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			t.Fatalf("POST %s: %d", path, resp.StatusCode)
+		}
+	}
+	post("/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc{hostname=h1}) > 14","match_by":["hostname"]}`)
+	ms := clk.Now().UnixMilli()
+	post("/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":20,"timestamp":`+strconv.FormatInt(ms, 10)+`}`)
+	for ev := range events {
+		tr, ok := ev.(model.AlarmTransitioned)
+		if !ok {
+			continue
+		}
+		if tr.Transition.NewState != model.StateAlarm || tr.Transition.AlarmName != "hot" {
+			t.Fatalf("transition %+v", tr.Transition)
+		}
+		a, ok := l.Store().Alarm(tr.Transition.AlarmID)
+		if !ok || a.State != model.StateAlarm {
+			t.Fatalf("stored alarm %+v", a)
+		}
+		return
+	}
+	t.Fatal("bus closed before the transition")
+}
