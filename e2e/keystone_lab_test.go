@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/scenarios/report"
 )
 
 // TestLabWithRealKeystone runs the lab in external-Keystone mode against
@@ -28,6 +29,7 @@ func TestLabWithRealKeystone(t *testing.T) {
 		ServicePassword: ks.Service.Password,
 		ServiceProject:  ks.Service.Project,
 		Hosts:           -1,
+		Speed:           60, // as the CLI tier's e2eSpeed; the check is told the same
 	})
 	if err := l.Start(t.Context()); err != nil {
 		t.Fatal(err)
@@ -95,6 +97,23 @@ func TestLabWithRealKeystone(t *testing.T) {
 
 		if res := runMonasca(t, ks.OSEnv(ks.NoRoles), "notification-list"); res.ExitCode == 0 {
 			t.Errorf("notification-list as %s exited 0, want a failure:\n%s", ks.NoRoles.Name, res.Stdout)
+		}
+	})
+
+	t.Run("monhook check passes through real Keystone", func(t *testing.T) {
+		env := append(baseEnv(), ks.OSEnv(ks.User)...)
+		r := runMonhook(t, env, "check", "--scenario", "synthetic", "--speed", "60", "-o", "json", "--timeout", "2m")
+		rep := parseReport(t, r)
+		if r.Code != 0 || rep.Verdict != report.VerdictPass {
+			t.Fatalf("exit %d verdict %s: %s\nstderr:\n%s", r.Code, rep.Verdict, rep.Error, r.Stderr)
+		}
+	})
+
+	t.Run("monhook check without a Monasca role exits 3", func(t *testing.T) {
+		env := append(baseEnv(), ks.OSEnv(ks.NoRoles)...)
+		r := runMonhook(t, env, "check", "--scenario", "synthetic", "--speed", "60", "-o", "json", "--timeout", "2m")
+		if r.Code != 3 {
+			t.Errorf("exit %d, want 3 (could not run: preflight)\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 		}
 	})
 }
