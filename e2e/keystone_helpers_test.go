@@ -107,12 +107,18 @@ func startKeystone(t testing.TB, monascaURL string) keystoneEnv {
 		}
 	})
 	start := time.Now()
-	if _, err := runKeystoneScript(t.Context(), script, env, "start"); err != nil {
+	stdout, err := runKeystoneScript(t.Context(), script, env, "start")
+	if err != nil {
 		t.Fatalf("keystone.sh start: %v", err)
 	}
 	ks, err := readKeystoneEnv(filepath.Join(state, "env"))
 	if err != nil {
 		t.Fatalf("keystone.sh start: %v", err)
+	}
+	// stdout is data: exactly the OS_* exports, the same as in the env file.
+	if got, want := string(stdout), osExports(ks.Vars); got != want {
+		t.Fatalf("keystone.sh start stdout is not the OS_* exports of its env file:\n%s\nwant the lines:\n%s",
+			redactPasswords(got), redactPasswords(want))
 	}
 	ks.StateDir = state
 	t.Logf("real Keystone at %s ready in %s", ks.AuthURL, time.Since(start).Round(100*time.Millisecond))
@@ -231,6 +237,32 @@ func readKeystoneEnv(path string) (keystoneEnv, error) {
 		}
 	}
 	return ks, nil
+}
+
+// osExportNames are the variables keystone.sh prints on stdout, in order.
+var osExportNames = []string{
+	"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME", "OS_USER_DOMAIN_NAME",
+	"OS_PROJECT_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_REGION_NAME", "OS_IDENTITY_API_VERSION",
+}
+
+func osExports(vars map[string]string) string {
+	var b strings.Builder
+	for _, k := range osExportNames {
+		b.WriteString("export " + k + "=" + vars[k] + "\n")
+	}
+	return b.String()
+}
+
+// redactPasswords hides the value of every *PASSWORD*/*SECRET* export so a
+// failure message never carries one.
+func redactPasswords(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if k, _, ok := strings.Cut(l, "="); ok && (strings.Contains(k, "PASSWORD") || strings.Contains(k, "SECRET")) {
+			lines[i] = k + "=<redacted>"
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func dumpKeystoneLogs(t testing.TB, state string) {
