@@ -217,6 +217,7 @@ launch_server() {
 	# signal the group; the sh wrapper records the exact PID before exec.
 	# stdio goes to a file so callers reading our stdout see EOF when we exit;
 	# fd 9 (our flock) is closed so the server does not hold the lock.
+	rm -f "$S/keystone.pid"
 	OS_KEYSTONE_CONFIG_FILES="$S/keystone.conf" setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' \
 		sh "$S/keystone.pid" keystone-wsgi-public --host "$KS_HOST" --port "$KS_PORT" \
 		</dev/null >"$S/server.log" 2>&1 9>&- &
@@ -229,21 +230,73 @@ launch_server() {
 	log "keystone-wsgi-public started (pid $(<"$S/keystone.pid"), port $KS_PORT)"
 }
 
+# ready_probe exits 0 once GET /v3 answers AND the socket listening on the
+# port belongs to our server: with KS_PORT=0 another process may have taken
+# the port between our pick and the server's bind, and its answers must not
+# count as ours.
+ready_probe() {
+	"$PY" - "$KS_HOST" "$KS_PORT" "$1" <<'PYEOF' 2>/dev/null
+import os, sys, urllib.request
+host, port, pid = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+urllib.request.urlopen("http://%s:%d/v3" % (host, port), timeout=2).read()
+inodes = set()
+for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    try:
+        lines = open(table).read().splitlines()[1:]
+    except OSError:
+        continue
+    for line in lines:
+        f = line.split()
+        if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "0A":  # 0A = LISTEN
+            inodes.add("socket:[%s]" % f[9])
+fds = "/proc/%s/fd" % pid
+owned = any(os.readlink(os.path.join(fds, fd)) in inodes for fd in os.listdir(fds))
+sys.exit(0 if owned else 3)
+PYEOF
+}
+
+# wait_ready returns 0 when the server is ready and 1 when it died; it
+# fails the start when KS_START_TIMEOUT passes.
 wait_ready() {
 	local deadline pid
 	deadline=$(($(date +%s) + KS_START_TIMEOUT))
 	pid=$(<"$S/keystone.pid")
 	while :; do
-		if "$PY" -c 'import sys,urllib.request
-urllib.request.urlopen(sys.argv[1], timeout=2).read()' "http://$KS_HOST:$KS_PORT/v3" 2>/dev/null; then
-			return 0
-		fi
+		ready_probe "$pid" && return 0
 		if [[ ! -d /proc/$pid ]] || [[ -z $(pid_of_server) ]]; then
-			tail -n 20 "$S/server.log" >&2 || true
-			die "keystone-wsgi-public (pid $pid) died during start"
+			return 1
 		fi
 		(($(date +%s) < deadline)) || die "GET /v3 did not answer within ${KS_START_TIMEOUT}s"
 		sleep 0.1
+	done
+}
+
+# repoint_identity rewrites the identity endpoint bootstrap registered when
+# the server has to move to another port (before it runs, so no cache holds
+# the old URL).
+repoint_identity() {
+	"$PY" -c 'import sqlite3,sys
+c=sqlite3.connect(sys.argv[1]); n=c.execute("UPDATE endpoint SET url=? WHERE url=?", (sys.argv[3], sys.argv[2])).rowcount
+c.commit(); c.close(); sys.exit(0 if n == 1 else "identity endpoint not found")' \
+		"$S/keystone.db" "http://$KS_HOST:$1/v3" "http://$KS_HOST:$2/v3"
+}
+
+# launch_until_ready starts the server; with an auto-picked port it retries
+# on a fresh port when the one picked was taken in the meantime.
+launch_until_ready() {
+	local attempt old
+	for attempt in 1 2 3; do
+		launch_server
+		wait_ready && return 0
+		if [[ $KS_PORT_AUTO == 1 ]] && ((attempt < 3)) && cat "$S/server.log" "$S/keystone.log" 2>/dev/null | grep -q 'Address already in use'; then
+			old=$KS_PORT
+			KS_PORT=$(free_port)
+			log "port $old was taken before the server could bind it; retrying on $KS_PORT"
+			repoint_identity "$old" "$KS_PORT" || die "could not move the identity endpoint to port $KS_PORT"
+			continue
+		fi
+		tail -n 20 "$S/server.log" >&2 || true
+		die "keystone-wsgi-public died during start"
 	done
 }
 
@@ -325,7 +378,9 @@ cmd_start() {
 	[[ -z $(pid_of_server) ]] || die "already running (pid $(pid_of_server)); stop it first"
 
 	ensure_packages
+	KS_PORT_AUTO=0
 	if [[ $KS_PORT == 0 ]]; then
+		KS_PORT_AUTO=1
 		KS_PORT=$(free_port)
 	else
 		port_is_free "$KS_PORT" || die "port $KS_PORT on $KS_HOST is busy"
@@ -339,9 +394,8 @@ cmd_start() {
 	local t=$(date +%s.%N)
 	bootstrap_db
 	log "keystone-manage steps done in $(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"
-	launch_server
 	t=$(date +%s.%N)
-	wait_ready
+	launch_until_ready
 	log "GET /v3 answers $(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s after launch"
 	[[ -n ${MONASCA_URL:-} ]] && echo "$MONASCA_URL" >"$S/monasca_url"
 	run_provision provision ${MONASCA_URL:+"$MONASCA_URL"}
