@@ -109,14 +109,15 @@ func contentTypeFinding(ct string) (Finding, bool) {
 	return Finding{Code: FindingContentType, Key: "Content-Type", Detail: "Content-Type is " + ct + "; Monasca sends application/json"}, false
 }
 
-// wait holds the answer back for d on the receiver's clock, or until the
-// sender hangs up.
+// wait holds the answer back for d on the receiver's clock, until the
+// sender hangs up, or until the receiver shuts down.
 func (r *Receiver) wait(req *http.Request, d time.Duration) {
 	t := r.opts.Clock.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C():
 	case <-req.Context().Done():
+	case <-r.stopping:
 	}
 }
 

@@ -248,3 +248,17 @@ func TestPersistFailureIsNotAcknowledged(t *testing.T) {
 		t.Fatalf("deliveries %+v, saved %v", ds, saved)
 	}
 }
+
+func TestCloseAnswersDelayedRequestsAtOnce(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	r := newTestReceiver(t, Options{Delay: time.Hour, Clock: clk})
+	done := make(chan int)
+	go func() { done <- post(r, "/tok", monascaBody, nil).Code }()
+	clk.BlockUntilWaiters(1)
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-done; code != http.StatusOK {
+		t.Fatalf("status = %d", code)
+	}
+}

@@ -46,6 +46,7 @@ type Receiver struct {
 	warnings   []string
 	serveErr   chan error
 	closed     chan struct{}
+	stopping   chan struct{} // closed when shutdown starts: held answers go out now
 	closeOnce  sync.Once
 	closeErr   error
 }
@@ -61,6 +62,7 @@ func New(opts Options) (*Receiver, error) {
 		tlsErrors:  newRing[TLSError](opts.History),
 		waiters:    map[*waiter]struct{}{},
 		closed:     make(chan struct{}),
+		stopping:   make(chan struct{}),
 	}
 	if r.token == "" {
 		r.token = newToken()
@@ -209,6 +211,7 @@ func (r *Receiver) Warnings() []string {
 
 // Close stops accepting, waits up to Options.ShutdownTimeout for in-flight
 // requests (their OnDelivery calls included), then drops what is left.
+// Answers held back by Options.Delay are sent at once.
 func (r *Receiver) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.ShutdownTimeout)
 	defer cancel()
@@ -219,6 +222,7 @@ func (r *Receiver) Close() error {
 // Calling it again returns the first result.
 func (r *Receiver) Shutdown(ctx context.Context) error {
 	r.closeOnce.Do(func() {
+		close(r.stopping)
 		r.mu.Lock()
 		srv, errc := r.server, r.serveErr
 		r.mu.Unlock()

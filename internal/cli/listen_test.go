@@ -270,3 +270,22 @@ func TestListenFailsToStartOnABusyPort(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestListenYAMLWritesOneDocumentPerDelivery(t *testing.T) {
+	streams, stdout, _ := TestStreams()
+	o := &listenOptions{IO: streams, Output: "yaml", Token: "tok"}
+	err := runListen(t, o, func(t *testing.T, url string) {
+		postJSON(t, url, monascaBody)
+		postJSON(t, url, classicCurlBody)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := strings.Split(stdout.String(), "---\n")
+	if len(docs) != 3 || docs[0] != "" {
+		t.Fatalf("stdout = %q, want two YAML documents", stdout)
+	}
+	if !strings.Contains(docs[1], "alarm_definition_id: 78ce7b53") || !strings.Contains(docs[2], "code: wrong-type") {
+		t.Fatalf("documents = %q", docs)
+	}
+}
