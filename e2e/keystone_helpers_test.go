@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,20 @@ func requireKeystone(t testing.TB) {
 // catalog can name the lab.
 func startKeystone(t testing.TB, monascaURL string) keystoneEnv {
 	t.Helper()
+	return startKeystoneWith(t, keystoneOptions{MonascaURL: monascaURL})
+}
+
+// keystoneOptions are the knobs of startKeystoneWith.
+type keystoneOptions struct {
+	MonascaURL      string // "" = register later with RegisterEndpoint
+	TokenExpiration int    // seconds; 0 = Keystone's 3600
+}
+
+// startKeystoneWith is startKeystone with more options.
+func startKeystoneWith(t testing.TB, o keystoneOptions) keystoneEnv {
+	t.Helper()
 	requireKeystone(t)
+	monascaURL := o.MonascaURL
 	script, err := filepath.Abs(keystoneScript)
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +107,9 @@ func startKeystone(t testing.TB, monascaURL string) keystoneEnv {
 	// TempDir's removal is registered before stop, so it runs after it.
 	state := t.TempDir()
 	env := []string{"KS_STATE_DIR=" + state, "KS_PORT=0"}
+	if o.TokenExpiration > 0 {
+		env = append(env, "KS_TOKEN_EXPIRATION="+strconv.Itoa(o.TokenExpiration))
+	}
 	if monascaURL == "" {
 		env = append(env, "KS_DEFER_ENDPOINT=1", "MONASCA_URL=")
 	} else {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
@@ -184,4 +185,57 @@ func tokenRoles(t testing.TB, pc *gophercloud.ProviderClient) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// TestLabRemoteOutlivesRealTokenExpiry lets real Keystone tokens expire
+// (KS_TOKEN_EXPIRATION) and checks that the lab's Remote validator neither
+// serves an expired user token from its cache nor gets stuck with its own
+// expired service token.
+func TestLabRemoteOutlivesRealTokenExpiry(t *testing.T) {
+	const lifetime = 15 // seconds; provisioning must finish well within one token's life
+	ks := startKeystoneWith(t, keystoneOptions{TokenExpiration: lifetime})
+	remote := keystone.NewRemote(keystone.RemoteOptions{
+		URL: ks.AuthURL, User: ks.Service.Name, Password: ks.Service.Password, Project: ks.Service.Project,
+		CacheTTL: time.Hour, // only the token's own expiry may end a cached validation
+	})
+	ctx := t.Context()
+	if _, err := remote.ServiceIdentity(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := authenticate(t, ks.AuthOptions(ks.User)).Token()
+	id, err := remote.Validate(ctx, old)
+	if err != nil {
+		t.Fatalf("Validate(fresh token): %v", err)
+	}
+	if left := time.Until(id.ExpiresAt); left <= 0 || left > lifetime*time.Second+5*time.Second {
+		t.Fatalf("token expires in %s, want within the configured %ds", left, lifetime)
+	}
+
+	// Keystone's clock decides; poll it (bounded) instead of guessing.
+	deadline := time.Now().Add(lifetime*time.Second + time.Minute)
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		_, err := remote.Validate(ctx, old)
+		if errors.Is(err, keystone.ErrInvalidToken) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Validate(expiring token): %v, want success or ErrInvalidToken", err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("token still valid through the lab %s after it should have expired at %s", time.Since(id.ExpiresAt), id.ExpiresAt)
+		}
+		<-tick.C
+	}
+	if time.Now().Before(id.ExpiresAt) {
+		t.Errorf("token rejected before its expiry %s", id.ExpiresAt)
+	}
+
+	// The service token from before has expired too; a new user token must
+	// still validate.
+	fresh := authenticate(t, ks.AuthOptions(ks.User)).Token()
+	if id, err := remote.Validate(ctx, fresh); err != nil || !id.HasRole("monasca-user") {
+		t.Errorf("Validate(new token after expiry) = %+v, %v; want monasca-user", id, err)
+	}
 }
