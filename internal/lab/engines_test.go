@@ -1,7 +1,9 @@
 package lab_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,4 +58,49 @@ func TestPostedMetricDrivesTheThresholdEngine(t *testing.T) {
 		return
 	}
 	t.Fatal("bus closed before the transition")
+}
+
+// TestManualStateChangeIsDeliveredAsAWebhook: PATCH /alarms/{id} with a new
+// state reaches a webhook through the notification engine, with Monasca's
+// payload.
+func TestManualStateChangeIsDeliveredAsAWebhook(t *testing.T) {
+	got := make(chan map[string]any, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		got <- body
+	}))
+	defer hook.Close()
+
+	l := startLab(t, lab.Options{Hosts: -1})
+	tok, _ := l.Token("labuser")
+	call := func(method, path, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, l.MonitoringURL()+path, strings.NewReader(body))
+		req.Header.Set("X-Auth-Token", tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d", method, path, resp.StatusCode)
+		}
+		var doc map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&doc)
+		return doc
+	}
+	nm := call("POST", "/notification-methods", `{"name":"h","type":"WEBHOOK","address":"`+hook.URL+`"}`)["id"].(string)
+	def := call("POST", "/alarm-definitions", `{"name":"api","expression":"m > 1","alarm_actions":["`+nm+`"]}`)["id"].(string)
+	a, err := l.Store().CreateAlarm(model.Alarm{DefinitionID: def, Metrics: []model.MetricDef{{Name: "m", Dimensions: map[string]string{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call("PATCH", "/alarms/"+a.ID, `{"state":"ALARM"}`)
+	body := <-got
+	if body["alarm_id"] != a.ID || body["state"] != "ALARM" || body["old_state"] != "UNDETERMINED" ||
+		body["message"] != "Alarm state updated via API" || body["tenant_id"] != l.Credentials().ProjectID {
+		t.Fatalf("webhook body %v", body)
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/monhook/monhook/internal/lab/bus"
 	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/keystone"
+	"github.com/monhook/monhook/internal/lab/notifier"
 	"github.com/monhook/monhook/internal/lab/store"
 )
 
@@ -101,6 +102,7 @@ type Lab struct {
 	agentsTo string // tenant the simulated agents post into
 
 	evaluator *evaluator.Engine // set by Start
+	notifier  *notifier.Engine  // set by Start
 }
 
 // New builds an unstarted lab. Handler works before Start.
