@@ -197,6 +197,9 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 		fmt.Fprintf(w, "  Keystone v3:  %s  (region %s)\n", l.AuthURL(), l.Region())
 	}
 	fmt.Fprintf(w, "  Monasca API:  %s\n", l.MonitoringURL())
+	if names := l.Hostnames(); len(names) > 0 {
+		fmt.Fprintf(w, "  Agents:       cpu.idle_perc from hostname=%s\n", strings.Join(names, ", "))
+	}
 	if users := l.Users(); len(users) > 0 {
 		fmt.Fprintln(w, "  Seeded users (domain Default; lab-only passwords):")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

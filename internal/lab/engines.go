@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 
+	"github.com/monhook/monhook/internal/lab/agents"
 	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/notifier"
 )
@@ -16,9 +17,9 @@ type engine struct {
 }
 
 // engines wires part 2 onto the store and bus: the threshold engine
-// (evaluator) and the notification engine (notifier). PART 2 WIRING POINT,
-// not landed yet: the simulated agents (agents.New, posting into
-// AgentsTenantID through the store as model.MetricSink).
+// (evaluator), the notification engine (notifier) and the simulated agents,
+// which post into AgentsTenantID through the store (model.MetricSink) as
+// monasca-agent would through the API. Called by Start with l.mu held.
 func (l *Lab) engines() []engine {
 	l.evaluator = evaluator.New(evaluator.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "evaluator"),
@@ -26,10 +27,38 @@ func (l *Lab) engines() []engine {
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
 	})
-	return []engine{
+	out := []engine{
 		{name: "evaluator", run: l.evaluator.Run, subscribes: true},
 		{name: "notifier", run: l.notifier.Run, subscribes: true},
 	}
+	switch {
+	case l.opts.Hosts < 0:
+	case l.agentsTo == "":
+		l.log.Warn("no project for the simulated agents (external mode without a service user): agents disabled")
+	default:
+		seed := l.opts.Seed
+		if seed == 0 {
+			seed = 1
+		}
+		l.fleet = agents.New(agents.Options{
+			Sink: l.store, TenantID: l.agentsTo, Hosts: l.opts.Hosts, Clock: l.clock, Speed: l.opts.Speed,
+			Seed: seed, Logger: l.log.With("engine", "agents"),
+		})
+		out = append(out, engine{name: "agents", run: l.fleet.Run})
+	}
+	return out
+}
+
+// Hostnames are the simulated agents' hostnames (none before Start or
+// without agents).
+func (l *Lab) Hostnames() []string {
+	l.mu.Lock()
+	f := l.fleet
+	l.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f.Hostnames()
 }
 
 // Tick runs one threshold evaluation cycle now (tests and fast mode); a

@@ -1,6 +1,7 @@
 package lab_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -102,5 +103,45 @@ func TestManualStateChangeIsDeliveredAsAWebhook(t *testing.T) {
 	if body["alarm_id"] != a.ID || body["state"] != "ALARM" || body["old_state"] != "UNDETERMINED" ||
 		body["message"] != "Alarm state updated via API" || body["tenant_id"] != l.Credentials().ProjectID {
 		t.Fatalf("webhook body %v", body)
+	}
+}
+
+// TestAgentsPostIntoTheLabProject: the simulated hosts' cpu.idle_perc is
+// visible through GET /metrics to the lab project's users only.
+func TestAgentsPostIntoTheLabProject(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	l := lab.New(lab.Options{Clock: clk, Hosts: 2})
+	events, cancel := l.Bus().Subscribe()
+	defer cancel()
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for ev := range events {
+		if _, ok := ev.(model.MetricsReceived); ok {
+			break
+		}
+	}
+	if got := l.Hostnames(); len(got) != 2 {
+		t.Fatalf("hostnames %v", got)
+	}
+	list := func(user string) []any {
+		tok, _ := l.Token(user)
+		req, _ := http.NewRequest("GET", l.MonitoringURL()+"/metrics?name=cpu.idle_perc", nil)
+		req.Header.Set("X-Auth-Token", tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var doc map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&doc)
+		return doc["elements"].([]any)
+	}
+	if els := list("labreader"); len(els) != 2 {
+		t.Fatalf("lab project sees %v", els)
+	}
+	if els := list("otheruser"); len(els) != 0 {
+		t.Fatalf("other project sees %v", els)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/internal/lab/agents"
 	"github.com/monhook/monhook/internal/lab/api"
 	"github.com/monhook/monhook/internal/lab/bus"
 	"github.com/monhook/monhook/internal/lab/evaluator"
@@ -32,6 +33,7 @@ type Options struct {
 	Clock clock.Clock // nil = the wall clock
 	Speed float64     // time compression for part 2; ≤0 = 1 (real time)
 	Hosts int         // simulated agents posting cpu.idle_perc; 0 = 3, <0 = none
+	Seed  int64       // the agents' random seed; 0 = 1 (reproducible runs)
 
 	// KeystoneURL switches to external mode: the lab serves only Monasca and
 	// validates each token against this Keystone, as keystonemiddleware.
@@ -103,6 +105,7 @@ type Lab struct {
 
 	evaluator *evaluator.Engine // set by Start
 	notifier  *notifier.Engine  // set by Start
+	fleet     *agents.Fleet     // set by Start when agents run
 }
 
 // New builds an unstarted lab. Handler works before Start.
@@ -202,8 +205,8 @@ func (l *Lab) catalog(r *http.Request) []keystone.Service {
 func (l *Lab) Handler() http.Handler { return l.handler }
 
 // Start listens on Options.Addr and starts serving and the engines. The
-// context bounds only the startup (external Keystone lookups); Close stops
-// the lab.
+// context bounds only the startup (external Keystone lookups, engines
+// subscribing); Close stops the lab, also after a failed Start.
 func (l *Lab) Start(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -237,27 +240,30 @@ func (l *Lab) Start(ctx context.Context) error {
 			l.log.Error("lab server stopped", "err", err)
 		}
 	}()
+	// Listeners first, and only once they listen the rest (the agents):
+	// an event published before an engine subscribed would never reach it.
+	// The lock is released while waiting so an engine may call the lab.
+	all := l.engines()
 	listeners := 0
-	for _, e := range l.engines() {
+	for _, e := range all {
 		if e.subscribes {
 			listeners++
+			l.runEngine(runCtx, e)
 		}
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			if err := e.run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
-				l.log.Error("lab engine stopped", "engine", e.name, "err", err)
-			}
-		}()
 	}
-	// Return only once the engines listen: an event published before an
-	// engine subscribed would never reach it. The lock is released so an
-	// engine may call back into the lab meanwhile.
 	l.mu.Unlock()
 	err = l.bus.WaitForSubscribers(ctx, listeners)
 	l.mu.Lock()
 	if err != nil {
 		return fmt.Errorf("lab: waiting for the engines: %w", err)
+	}
+	if l.closed {
+		return errors.New("lab: closed while starting")
+	}
+	for _, e := range all {
+		if !e.subscribes {
+			l.runEngine(runCtx, e)
+		}
 	}
 	return nil
 }
@@ -287,6 +293,16 @@ func (l *Lab) Close() error {
 	l.wg.Wait()
 	l.bus.Close()
 	return err
+}
+
+func (l *Lab) runEngine(ctx context.Context, e engine) {
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		if err := e.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			l.log.Error("lab engine stopped", "engine", e.name, "err", err)
+		}
+	}()
 }
 
 // reachable turns a wildcard listen address (0.0.0.0, ::) into the
