@@ -187,7 +187,7 @@ func TestMalformedConfigAndScenarioFilesExitTwoNamingTheKey(t *testing.T) {
 	cfg := filepath.Join(dir, "config.yaml")
 	scen := filepath.Join(dir, "scenario.yaml")
 	must(t, os.WriteFile(cfg, []byte("check:\n  timeout: soon\n"), 0o600))
-	must(t, os.WriteFile(scen, []byte("name: bad\nproves: x\nmetric: {source: synthetic, name: m, dimensions: {d: \"{{.RunID}}\"}, values: [1]}\n"+
+	must(t, os.WriteFile(scen, []byte("name: bad\nproves: x\nmetric: {source: synthetic, name: m, dimensions: {d: \"{{.RunID}}\"}, values: [1], interval: 5s}\n"+
 		"expression: \"max(m{d={{.RunID}}}) > 0\"\nactions: {alarm: true}\ntrigger: {kind: metrics}\nexpect:\n  - state: ALARMED\n    within: 1m\n"), 0o600))
 
 	r := runMonhook(t, lp.Env(), "--config", cfg, "check")
