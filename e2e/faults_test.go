@@ -217,12 +217,16 @@ func TestReceiverFloodDuringACheckStillPassesAndReportsStrays(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: 2 * time.Second}
 	junk := []func() (*http.Response, error){
-		func() (*http.Response, error) { return client.Post(base+"/guess", "application/json", strings.NewReader(`{}`)) },
+		func() (*http.Response, error) {
+			return client.Post(base+"/guess", "application/json", strings.NewReader(`{}`))
+		},
 		func() (*http.Response, error) { return client.Get(base + "/") },
 		func() (*http.Response, error) {
 			return client.Post(base+"/x", "application/json", bytes.NewReader(bytes.Repeat([]byte("a"), 2<<20)))
 		},
-		func() (*http.Response, error) { return client.Post(base+"/y", "application/json", strings.NewReader("{not json")) },
+		func() (*http.Response, error) {
+			return client.Post(base+"/y", "application/json", strings.NewReader("{not json"))
+		},
 	}
 	for i := range 4 {
 		wg.Go(func() {

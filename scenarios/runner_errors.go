@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"errors"
-	"fmt"
 )
 
 // Failure classes: an error means the check could not run (exit 3); a
@@ -45,10 +44,6 @@ func cannotRun(err error, msg string, hints ...string) error {
 // failed is Monasca not doing what the scenario expects (exit 1).
 func failed(msg string, hints ...string) error {
 	return &stageError{class: classFailure, msg: msg, hints: hints}
-}
-
-func failedf(format string, args ...any) error {
-	return &stageError{class: classFailure, msg: fmt.Sprintf(format, args...)}
 }
 
 func asStageError(err error) *stageError {
