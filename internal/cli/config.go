@@ -80,7 +80,9 @@ func applyConfig(cmd *cobra.Command, v *viper.Viper) error {
 			raw, source = val, "environment variable "+envName
 		} else if key := section + "." + fl.Name; v.InConfig(key) {
 			raw, source = v.Get(key), fmt.Sprintf("config key %q (%s)", key, v.ConfigFileUsed())
-		} else if v.InConfig(fl.Name) {
+		} else if v.InConfig(fl.Name) && !isSection(v.Get(fl.Name)) {
+			// A top-level key that is a map (or empty) is another command's
+			// section, e.g. `listen:` next to check's --listen flag.
 			raw, source = v.Get(fl.Name), fmt.Sprintf("config key %q (%s)", fl.Name, v.ConfigFileUsed())
 		} else {
 			return
@@ -110,4 +112,14 @@ func configValues(raw any) []string {
 	default:
 		return []string{fmt.Sprint(t)}
 	}
+}
+
+// isSection reports whether a config value is a command section rather
+// than a flag value.
+func isSection(v any) bool {
+	switch v.(type) {
+	case nil, map[string]any:
+		return true
+	}
+	return false
 }

@@ -112,3 +112,25 @@ func TestVersionPrintsToStdout(t *testing.T) {
 		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
+
+func TestShippedExampleConfigIsAccepted(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "--config", "../../configs/monhook.example.yaml", "check", "--lab", "-s", "synthetic")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+func TestACommandSectionDoesNotSetAFlagOfTheSameName(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("listen:\n  save: x.jsonl\ncheck:\n  listen: 127.0.0.1:0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := checkOptionsFor(t, []string{"--config", cfg, "check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Listen != "127.0.0.1:0" {
+		t.Errorf("check --listen = %q, want the check section's value", o.Listen)
+	}
+}
