@@ -152,24 +152,35 @@ func (e *Engine) Run(ctx context.Context) error {
 // notify queues the first send to every WEBHOOK method of the definition's
 // actions for the new state (alarm_action rows by newState).
 func (e *Engine) notify(ctx context.Context, t model.Transition) {
-	defer e.traceEvent("transition", job{alarmID: t.AlarmID, state: t.NewState})
+	// The jobs are decided first and queued after the trace, so a test sees
+	// "transition" before any send the transition caused.
+	jobs := e.jobsFor(t)
+	e.traceEvent("transition", job{alarmID: t.AlarmID, state: t.NewState})
+	for _, j := range jobs {
+		e.enqueue(ctx, j)
+	}
+}
+
+// jobsFor returns the first sends a transition causes.
+func (e *Engine) jobsFor(t model.Transition) []job {
 	if !t.ActionsEnabled {
 		e.log.Debug("actions disabled: nothing sent", "alarm", t.AlarmID)
-		return
+		return nil
 	}
 	def, ok := e.store.Definition(t.DefinitionID)
 	if !ok {
-		return
+		return nil
 	}
 	ids := def.ActionsFor(t.NewState)
 	if len(ids) == 0 {
-		return
+		return nil
 	}
 	body, err := Body(t)
 	if err != nil {
 		e.log.Error("encoding a notification failed", "alarm", t.AlarmID, "err", err)
-		return
+		return nil
 	}
+	var jobs []job
 	for _, id := range ids {
 		m, ok := e.store.NotificationMethod(id)
 		if !ok {
@@ -179,8 +190,9 @@ func (e *Engine) notify(ctx context.Context, t model.Transition) {
 			e.log.Info("notification type not sent by the lab", "type", m.Type, "method", id, "alarm", t.AlarmID)
 			continue
 		}
-		e.enqueue(ctx, job{kind: first, methodID: id, address: m.Address, alarmID: t.AlarmID, state: t.NewState, body: body})
+		jobs = append(jobs, job{kind: first, methodID: id, address: m.Address, alarmID: t.AlarmID, state: t.NewState, body: body})
 	}
+	return jobs
 }
 
 func (e *Engine) enqueue(ctx context.Context, j job) {
