@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -102,6 +104,19 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":
 		return usageErrorf("give --scenario or --scenario-file, not both")
+	}
+	if o.Listen != "" {
+		if _, _, err := net.SplitHostPort(o.Listen); err != nil {
+			return usageErrorf("--listen %q: want host:port or :port (%v)", o.Listen, err)
+		}
+	}
+	if o.CallbackURL != "" {
+		u, err := url.Parse(o.CallbackURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// Monasca rejects a webhook address without an http(s) scheme
+			// and a host (reference §3): say so before creating anything.
+			return usageErrorf("--callback-url %q: want an http:// or https:// URL with a host", o.CallbackURL)
+		}
 	}
 	return nil
 }

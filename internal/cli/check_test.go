@@ -71,6 +71,9 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--lab-hosts", "0"}, "--lab-hosts"},
 		{[]string{"check", "-s", "synthetic", "--scenario-file", "x.yaml"}, "not both"},
 		{[]string{"check", "--timeout", "soon"}, "--timeout"},
+		{[]string{"check", "--listen", "8080"}, "--listen"},
+		{[]string{"check", "--callback-url", "localhost:123"}, "--callback-url"},
+		{[]string{"check", "--callback-url", "ftp://localhost/x"}, "--callback-url"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
