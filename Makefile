@@ -5,7 +5,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -s -w -X github.com/monhook/monhook/internal/cli.version=$(VERSION)
 BIN         := bin/monhook
 BENCHTIME   ?= 1x
-FUZZTIME    ?= 10s
+FUZZTIME    ?= 50000x
 
 .PHONY: help build test lint bench e2e demo fuzz tidy-check clean
 
