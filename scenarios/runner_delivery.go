@@ -33,6 +33,11 @@ func (x *run) awaitDeliveries(ctx context.Context) (string, error) {
 		err := x.awaitExpectation(ctx, i, e, &exp)
 		x.rep.Expectations = append(x.rep.Expectations, exp)
 		if err != nil {
+			// The later expectations were never awaited: list them unmet.
+			for j, later := range x.sc.Expect[i+1:] {
+				x.rep.Expectations = append(x.rep.Expectations, report.Expectation{Index: i + j + 2, State: later.State,
+					OldState: later.OldState, Want: later.Want(), WithinMS: report.Millis(later.Within.Duration())})
+			}
 			return strings.Join(parts, "; "), err
 		}
 		parts = append(parts, fmt.Sprintf("%d× %s", exp.Got, transitionText(e.OldState, e.State)))

@@ -322,3 +322,18 @@ func TestKeepSkipsTeardownAndListsTheResources(t *testing.T) {
 		t.Errorf("teardown = %+v, resources %+v", td, rep.Resources)
 	}
 }
+
+func TestAFailedExpectationListsTheLaterOnesUnmet(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "ok-cycle")
+	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
+	rep := run(t, r, time.Minute)
+	if rep.ExitCode != scenarios.ExitFail || len(rep.Expectations) != 2 {
+		t.Fatalf("exit %d, expectations %+v; want 1 and both expectations listed", rep.ExitCode, rep.Expectations)
+	}
+	for _, e := range rep.Expectations {
+		if e.Met || e.Got != 0 {
+			t.Errorf("expectation %+v should be unmet", e)
+		}
+	}
+}
