@@ -4,7 +4,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.7.0
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -s -w -X github.com/monhook/monhook/internal/cli.version=$(VERSION)
 BIN         := bin/monhook
-BENCHTIME   ?= 1x
+BENCHTIME   ?= 1s
 FUZZTIME    ?= 50000x
 
 .PHONY: help build test lint bench e2e demo fuzz tidy-check clean
