@@ -180,21 +180,12 @@ func (a *API) listAlarms(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	keys, err := q.sortBy(alarmSortKeys)
+	lp, err := q.listParams(alarmSortKeys)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	offset, err := q.intOffset()
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
-		return
-	}
+	keys, offset, limit := lp.keys, lp.offset, lp.limit
 	rows := a.filteredAlarms(q, f)
 	sortItems(rows, keys, alarmSortField, func(r alarmRow) string { return r.al.ID })
 	page1, more := window(rows, offset, limit)

@@ -392,21 +392,12 @@ func (a *API) listDefinitions(q *request, _ []string) {
 			sevs = append(sevs, strings.ToUpper(x))
 		}
 	}
-	keys, err := q.sortBy(definitionSortKeys)
+	lp, err := q.listParams(definitionSortKeys)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	offset, err := q.intOffset()
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
-		return
-	}
+	keys, offset, limit := lp.keys, lp.offset, lp.limit
 	var all []model.AlarmDefinition
 	for _, d := range a.store.TenantDefinitions(q.tenant) {
 		if hasName && d.Name != name {

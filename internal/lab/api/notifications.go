@@ -25,21 +25,12 @@ func (a *API) listMethods(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	keys, err := q.sortBy(methodSortFields)
+	lp, err := q.listParams(methodSortFields)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	offset, err := q.intOffset()
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
-		return
-	}
+	keys, offset, limit := lp.keys, lp.offset, lp.limit
 	all := a.store.TenantMethods(q.tenant)
 	sortItems(all, keys, func(m model.NotificationMethod, f string) string {
 		switch f {

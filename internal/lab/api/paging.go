@@ -142,6 +142,29 @@ func window[T any](all []T, offset, limit int) ([]T, bool) {
 	return rest, false
 }
 
+// listParams are the sort_by, offset and limit of a list request.
+type listParams struct {
+	keys          []sortKey
+	offset, limit int
+}
+
+// listParams validates sort_by (against allowed), offset and limit, in the
+// order the real handlers check them.
+func (q *request) listParams(allowed []string) (listParams, error) {
+	var (
+		p   listParams
+		err error
+	)
+	if p.keys, err = q.sortBy(allowed); err != nil {
+		return p, err
+	}
+	if p.offset, err = q.intOffset(); err != nil {
+		return p, err
+	}
+	p.limit, err = q.limit()
+	return p, err
+}
+
 // sortKey is one parsed sort_by entry.
 type sortKey struct {
 	field string
