@@ -47,7 +47,7 @@ func leftovers(t *testing.T, lp *labProcess) []map[string]any {
 // awaitProvisioned waits until the running check's alarm definition and
 // notification method exist in the lab (an observable condition, polled
 // through the API), i.e. the check is past provisioning.
-func awaitProvisioned(t *testing.T, lp *labProcess, proc interface{ Signal(os.Signal) error }) {
+func awaitProvisioned(t *testing.T, lp *labProcess) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
@@ -64,7 +64,7 @@ func TestSignalDuringTheWaitExits130AfterTeardown(t *testing.T) {
 			lp := startLabProcess(t, "--speed", e2eSpeed)
 			cmd, out, errOut := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed,
 				"--callback-url", unreachable, "--timeout", "5m", "-o", "json")
-			awaitProvisioned(t, lp, cmd.Process)
+			awaitProvisioned(t, lp)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +106,7 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 	}
 
 	cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable)
-	awaitProvisioned(t, lp, cmd.Process)
+	awaitProvisioned(t, lp)
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ it created.` + "\n" + exitCodesHelp,
 	return cmd
 }
 
-// exactArgs is cobra.ExactArgs with a usage exit code.
+// noArgs is cobra.NoArgs with a usage exit code.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
