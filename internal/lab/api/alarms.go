@@ -491,14 +491,14 @@ func (a *API) listAllHistory(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	start, end, err := q.timeRange(false)
+	start, end, err := q.historyRange()
 	if err != nil {
 		q.fail(err)
 		return
 	}
 	var out []store.HistoryEntry
 	for _, h := range a.store.History(q.tenant, "") {
-		if (!start.IsZero() && h.Timestamp.Before(start)) || (!end.IsZero() && !h.Timestamp.Before(end)) {
+		if !inHistoryRange(h, start, end) {
 			continue
 		}
 		if len(dims) > 0 && !slices.ContainsFunc(h.Metrics, func(m model.MetricDef) bool { return dimsMatch(m.Dimensions, dims) }) {
@@ -510,20 +510,21 @@ func (a *API) listAllHistory(q *request, _ []string) {
 }
 
 // writeHistory pages oldest-first with helpers.paginate (offset = the last
-// element's id, a millisecond timestamp).
+// element's id, a millisecond timestamp, or its ISO timestamp).
 func (a *API) writeHistory(q *request, entries []store.HistoryEntry) {
 	limit, err := q.limit()
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	if off, ok := q.query("offset"); ok {
-		for i, h := range entries {
-			if strconv.FormatInt(h.Timestamp.UnixMilli(), 10) == off {
-				entries = entries[i+1:]
-				break
-			}
-		}
+	s, _ := q.query("offset")
+	after, hasOffset, err := historyOffset(s)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	if hasOffset {
+		entries = slices.DeleteFunc(entries, func(h store.HistoryEntry) bool { return !historyMillis(h).After(after) })
 	}
 	rows, more := window(entries, 0, limit)
 	elems := make([]any, 0, len(rows))
