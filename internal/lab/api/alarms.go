@@ -482,13 +482,12 @@ func (a *API) listAlarmHistory(q *request, args []string) {
 	a.writeHistory(q, a.store.History(q.tenant, args[0]))
 }
 
+// listAllHistory is GET /alarms/state-history: like upstream it lists the
+// history of the tenant's alarms that exist now and whose metrics match
+// dimensions (the alarms repository's metric_dimensions filter), so the
+// history of a deleted alarm is only found through its id.
 func (a *API) listAllHistory(q *request, _ []string) {
 	if !q.canRead() {
-		return
-	}
-	dims, err := q.queryDimensions("dimensions")
-	if err != nil {
-		q.fail(err)
 		return
 	}
 	start, end, err := q.historyRange()
@@ -496,15 +495,20 @@ func (a *API) listAllHistory(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
+	dims, err := q.queryDimensions("dimensions")
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	alarms := map[string]bool{}
+	for _, r := range a.filteredAlarms(q, &alarmFilter{dims: dims}) {
+		alarms[r.al.ID] = true
+	}
 	var out []store.HistoryEntry
 	for _, h := range a.store.History(q.tenant, "") {
-		if !inHistoryRange(h, start, end) {
-			continue
+		if alarms[h.AlarmID] && inHistoryRange(h, start, end) {
+			out = append(out, h)
 		}
-		if len(dims) > 0 && !slices.ContainsFunc(h.Metrics, func(m model.MetricDef) bool { return dimsMatch(m.Dimensions, dims) }) {
-			continue
-		}
-		out = append(out, h)
 	}
 	a.writeHistory(q, out)
 }

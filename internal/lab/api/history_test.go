@@ -95,3 +95,36 @@ func TestStateHistoryUnreadableOffsetIsRejected(t *testing.T) {
 		t.Fatalf("empty offset: %d elements, want 3", len(got))
 	}
 }
+
+// TestStateHistoryListsTheAlarmsThatExist: the list of all history asks the
+// alarms repository first, so a deleted alarm's history is only found by
+// its id, and dimensions match the alarm's metrics as they are now.
+func TestStateHistoryListsTheAlarmsThatExist(t *testing.T) {
+	e := newEnv(t)
+	def := newDefinition(t, e, "cpu", "LOW")
+	h1 := createAlarm(t, e, def, "UNDETERMINED", model.MetricDef{Name: "cpu.idle_perc", Dimensions: map[string]string{"hostname": "h1"}})
+	h2 := createAlarm(t, e, def, "UNDETERMINED", model.MetricDef{Name: "cpu.idle_perc", Dimensions: map[string]string{"hostname": "h2"}})
+	for _, id := range []string{h1, h2} {
+		e.must(200, e.call("labuser", "PATCH", "/v2.0/alarms/"+id, map[string]any{"state": "ALARM"}))
+	}
+	alarmIDs := func(query string) []string {
+		var out []string
+		for _, h := range e.must(200, e.call("labuser", "GET", "/v2.0/alarms/state-history"+query, nil)).elements() {
+			out = append(out, h["alarm_id"].(string))
+		}
+		return out
+	}
+	if err := e.lab.Store().AddAlarmMetric(h2, model.MetricDef{Name: "cpu.idle_perc", Dimensions: map[string]string{"hostname": "h3"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := alarmIDs("?dimensions=hostname:h3"); !slices.Equal(got, []string{h2}) {
+		t.Fatalf("hostname:h3 lists %v, want the alarm h3 joined", got)
+	}
+	e.must(204, e.call("labuser", "DELETE", "/v2.0/alarms/"+h1, nil))
+	if got := alarmIDs(""); !slices.Equal(got, []string{h2}) {
+		t.Fatalf("after deleting %s: %v, want only %s", h1, got, h2)
+	}
+	if got := e.must(200, e.call("labuser", "GET", "/v2.0/alarms/"+h1+"/state-history", nil)).elements(); len(got) != 1 {
+		t.Fatalf("history of the deleted alarm by id: %v", got)
+	}
+}
