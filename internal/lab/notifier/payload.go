@@ -1,7 +1,8 @@
 package notifier
 
 import (
-	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/monhook/monhook/internal/lab/model"
 )
@@ -9,66 +10,46 @@ import (
 // apiReason is the stateChangeReason of a state set through the API.
 const apiReason = "Alarm state updated via API"
 
-// payload is the webhook body: exactly the ten keys monasca-notification's
-// webhook plugin sends, in its order.
-type payload struct {
-	AlarmID           string   `json:"alarm_id"`
-	AlarmDefinitionID string   `json:"alarm_definition_id"`
-	AlarmName         string   `json:"alarm_name"`
-	AlarmDescription  string   `json:"alarm_description"`
-	AlarmTimestamp    int64    `json:"alarm_timestamp"` // integer seconds
-	State             string   `json:"state"`
-	OldState          string   `json:"old_state"`
-	Message           string   `json:"message"`
-	TenantID          string   `json:"tenant_id"`
-	Metrics           []metric `json:"metrics"`
-}
-
-// metric is an entry of "metrics". Events from monasca-thresh carry the Java
-// MetricDefinition's null id; events from the API's manual state change do
-// not have the key at all, and monasca-notification passes both through.
-type metric struct {
-	ID         *string           `json:"id"`
-	Name       string            `json:"name"`
-	Dimensions map[string]string `json:"dimensions"`
-}
-
-type apiMetric struct {
-	Name       string            `json:"name"`
-	Dimensions map[string]string `json:"dimensions"`
-}
-
-// Body encodes the webhook body for a transition.
-func Body(t model.Transition) ([]byte, error) {
-	p := payload{
-		AlarmID:           t.AlarmID,
-		AlarmDefinitionID: t.DefinitionID,
-		AlarmName:         t.AlarmName,
-		AlarmDescription:  t.AlarmDescription,
-		AlarmTimestamp:    t.Timestamp.UnixMilli() / 1000, // int(timestamp_ms / 1000)
-		State:             t.NewState,
-		OldState:          t.OldState,
-		Message:           t.Reason,
-		TenantID:          t.TenantID,
-		Metrics:           make([]metric, 0, len(t.Metrics)),
-	}
-	for _, m := range t.Metrics {
-		dims := m.Dimensions
-		if dims == nil {
-			dims = map[string]string{}
+// Body encodes the webhook body for a transition: exactly the ten keys of
+// monasca-notification's webhook plugin, in the order its dict literal
+// gives them (webhook_notifier.py send_notification), as json.dumps writes
+// them (see pyjson.go).
+//
+// "metrics" is passed through from the event: entries from monasca-thresh
+// carry the Java MetricDefinition's null id first, then name and dimensions;
+// entries from the API's manual state change have no "id" key at all.
+// Dimensions are written in key order (the order the lab stores them in;
+// the real order is whatever the event carried).
+func Body(t model.Transition) []byte {
+	o := newPyObject(make([]byte, 0, 512))
+	o.str("alarm_id", t.AlarmID)
+	o.str("alarm_definition_id", t.DefinitionID)
+	o.str("alarm_name", t.AlarmName)
+	o.str("alarm_description", t.AlarmDescription)
+	o.int("alarm_timestamp", t.Timestamp.UnixMilli()/1000) // int(timestamp_ms / 1000.0)
+	o.str("state", t.NewState)
+	o.str("old_state", t.OldState)
+	o.str("message", t.Reason)
+	o.str("tenant_id", t.TenantID)
+	o.key("metrics")
+	o.dst = append(o.dst, '[')
+	for i, m := range t.Metrics {
+		if i > 0 {
+			o.dst = append(o.dst, ',', ' ')
 		}
-		p.Metrics = append(p.Metrics, metric{Name: m.Name, Dimensions: dims})
+		mo := newPyObject(o.dst)
+		if t.Reason != apiReason {
+			mo.null("id")
+		}
+		mo.str("name", m.Name)
+		mo.key("dimensions")
+		do := newPyObject(mo.dst)
+		for _, k := range slices.Sorted(maps.Keys(m.Dimensions)) {
+			do.str(k, m.Dimensions[k])
+		}
+		mo.dst = do.end()
+		o.dst = mo.end()
 	}
-	if t.Reason != apiReason {
-		return json.Marshal(p)
-	}
-	// Same keys, but metrics without "id".
-	api := struct {
-		payload
-		Metrics []apiMetric `json:"metrics"`
-	}{payload: p, Metrics: make([]apiMetric, 0, len(p.Metrics))}
-	for _, m := range p.Metrics {
-		api.Metrics = append(api.Metrics, apiMetric{Name: m.Name, Dimensions: m.Dimensions})
-	}
-	return json.Marshal(api)
+	o.dst = append(o.dst, ']')
+	return o.end()
 }
