@@ -253,7 +253,7 @@ func (a *API) listMetricNames(q *request, _ []string) {
 	}
 	next := ""
 	if more && len(rows) > 0 {
-		next = q.nextLink(rows[len(rows)-1])
+		next = q.nextLinkUnquoted(rows[len(rows)-1])
 	}
 	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
 }

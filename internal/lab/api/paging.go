@@ -73,8 +73,23 @@ func (q *request) selfLink() string {
 	return link
 }
 
+// nextLink is the next link of helpers.paginate, paginate_alarming,
+// paginate_measurements and paginate_statistics: offset=quote(offset), then
+// the other parameters of the request, encoded a second time. A client that
+// follows it literally with an escaped parameter (start_time=…%3A… becomes
+// …%253A…) gets 422 "Unable to parse date string"; the lab answers the same.
 func (q *request) nextLink(offset string) string {
-	params := append([]string{"offset=" + pyQuote(offset)}, q.oldQueryParams(true)...)
+	return q.nextLinkWith("offset=" + pyQuote(offset))
+}
+
+// nextLinkUnquoted is paginate_with_no_id's next link (metric names,
+// dimension names and values), which puts the offset in unquoted.
+func (q *request) nextLinkUnquoted(offset string) string {
+	return q.nextLinkWith("offset=" + offset)
+}
+
+func (q *request) nextLinkWith(offsetParam string) string {
+	params := append([]string{offsetParam}, q.oldQueryParams(true)...)
 	return q.baseURI() + "?" + strings.Join(params, "&")
 }
 
