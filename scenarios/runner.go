@@ -75,6 +75,10 @@ type run struct {
 	feeder                          *feeder
 	deliveries                      deliveryState
 	failure                         *stageError // the first failed stage's error
+
+	// hostNewest is the newest measurement preflight read from the
+	// watched host, for the clock-skew hints.
+	hostNewest time.Time
 }
 
 // Run executes the scenario. The report's Verdict and ExitCode say how it
