@@ -76,9 +76,9 @@ type run struct {
 	deliveries                      deliveryState
 	failure                         *stageError // the first failed stage's error
 
-	// hostNewest is the newest measurement preflight read from the
-	// watched host, for the clock-skew hints.
-	hostNewest time.Time
+	// hostLag is how old the newest measurement preflight read from the
+	// watched host was (negative: in the future), for the clock-skew hints.
+	hostLag time.Duration
 }
 
 // Run executes the scenario. The report's Verdict and ExitCode say how it

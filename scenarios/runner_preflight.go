@@ -28,6 +28,9 @@ const (
 	// clockSkewTolerance is how far in the future a measurement may be
 	// before preflight calls the agent's clock ahead.
 	clockSkewTolerance = 10 * time.Second
+	// agentLagTolerance is how old the newest measurement of a host may be
+	// before its clock may run behind: agents report every 15-30 s.
+	agentLagTolerance = time.Minute
 )
 
 // Hints for the pitfalls of reference/monasca-api.md §9.
@@ -145,15 +148,31 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if x.vars.Hostname == "" {
 		x.vars.Hostname = hosts[0]
 	}
-	x.hostNewest = latest[x.vars.Hostname]
-	age := x.clk.Now().Sub(x.hostNewest).Round(time.Second)
+	x.hostLag = x.clk.Now().Sub(latest[x.vars.Hostname])
 	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
-		name, len(hosts), agentWindow, x.vars.Hostname, max(age, 0))
-	if age < -clockSkewTolerance {
-		detail = fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement %s in the future)",
-			name, len(hosts), agentWindow, x.vars.Hostname, -age)
+		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
+	if x.hostLag < -clockSkewTolerance {
+		detail = fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement %s in the future: clock skew?)",
+			name, len(hosts), agentWindow, x.vars.Hostname, -x.hostLag.Round(time.Second))
 	}
 	return detail, nil
+}
+
+// clockSkewHints name clock skew when the watched host's newest measurement
+// was in the future or older than agents report, as preflight read it.
+func (x *run) clockSkewHints() []string {
+	const drop = "monasca-thresh silently drops measurements outside its window (before the view's " +
+		"periods×period, or 2 periods or more after its end), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	switch {
+	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
+	case x.hostLag < -clockSkewTolerance:
+		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s",
+			x.vars.Hostname, -x.hostLag.Round(time.Second), drop)}
+	case x.hostLag > agentLagTolerance:
+		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s",
+			x.vars.Hostname, x.hostLag.Round(time.Second), drop)}
+	}
+	return nil
 }
 
 // firstSeriesPage reads one page of measurements: a sample, not the list.
