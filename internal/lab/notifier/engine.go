@@ -178,7 +178,11 @@ func (e *Engine) jobsFor(t model.Transition) []job {
 	if len(ids) == 0 {
 		return nil
 	}
-	body := Body(t)
+	body, err := Body(t)
+	if err != nil {
+		e.log.Error("encoding a notification failed", "alarm", t.AlarmID, "err", err)
+		return nil
+	}
 	var jobs []job
 	for _, id := range ids {
 		m, ok := e.store.NotificationMethod(id)

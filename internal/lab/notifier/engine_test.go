@@ -177,7 +177,10 @@ func TestWebhookPayload(t *testing.T) {
 func TestAPIStateChangeMetricsHaveNoID(t *testing.T) {
 	tr := transition()
 	tr.Reason = "Alarm state updated via API"
-	b := Body(tr)
+	b, err := Body(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var body struct {
 		Message string           `json:"message"`
 		Metrics []map[string]any `json:"metrics"`

@@ -1,55 +1,47 @@
 package notifier
 
 import (
-	"maps"
-	"slices"
-
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/lab/pyjson"
 )
 
 // apiReason is the stateChangeReason of a state set through the API.
 const apiReason = "Alarm state updated via API"
 
 // Body encodes the webhook body for a transition: exactly the ten keys of
-// monasca-notification's webhook plugin, in the order its dict literal
-// gives them (webhook_notifier.py send_notification), as json.dumps writes
-// them (see pyjson.go).
+// monasca-notification's webhook plugin, in the order of its dict literal
+// (webhook_notifier.py send_notification), as (simple)json.dumps writes
+// them: ", " and ": " separators, ensure_ascii escapes. A receiver that signs
+// or compares bytes sees in the lab what it sees in production.
 //
 // "metrics" is passed through from the event: entries from monasca-thresh
-// carry the Java MetricDefinition's null id first, then name and dimensions;
-// entries from the API's manual state change have no "id" key at all.
-// Dimensions are written in key order (the order the lab stores them in;
-// the real order is whatever the event carried).
-func Body(t model.Transition) []byte {
-	o := newPyObject(make([]byte, 0, 512))
-	o.str("alarm_id", t.AlarmID)
-	o.str("alarm_definition_id", t.DefinitionID)
-	o.str("alarm_name", t.AlarmName)
-	o.str("alarm_description", t.AlarmDescription)
-	o.int("alarm_timestamp", t.Timestamp.UnixMilli()/1000) // int(timestamp_ms / 1000.0)
-	o.str("state", t.NewState)
-	o.str("old_state", t.OldState)
-	o.str("message", t.Reason)
-	o.str("tenant_id", t.TenantID)
-	o.key("metrics")
-	o.dst = append(o.dst, '[')
-	for i, m := range t.Metrics {
-		if i > 0 {
-			o.dst = append(o.dst, ',', ' ')
+// carry the Java MetricDefinition's null id first, then name and
+// dimensions; entries from the API's manual state change have no "id" key.
+// Dimensions are written in key order (the real order is whatever the event
+// carried).
+func Body(t model.Transition) ([]byte, error) {
+	metrics := make([]any, 0, len(t.Metrics))
+	for _, m := range t.Metrics {
+		dims := m.Dimensions
+		if dims == nil {
+			dims = map[string]string{}
 		}
-		mo := newPyObject(o.dst)
-		if t.Reason != apiReason {
-			mo.null("id")
+		entry := pyjson.Object{{Key: "id", Value: nil}, {Key: "name", Value: m.Name}, {Key: "dimensions", Value: dims}}
+		if t.Reason == apiReason {
+			entry = entry[1:]
 		}
-		mo.str("name", m.Name)
-		mo.key("dimensions")
-		do := newPyObject(mo.dst)
-		for _, k := range slices.Sorted(maps.Keys(m.Dimensions)) {
-			do.str(k, m.Dimensions[k])
-		}
-		mo.dst = do.end()
-		o.dst = mo.end()
+		metrics = append(metrics, entry)
 	}
-	o.dst = append(o.dst, ']')
-	return o.end()
+	return pyjson.Marshal(pyjson.Object{
+		{Key: "alarm_id", Value: t.AlarmID},
+		{Key: "alarm_definition_id", Value: t.DefinitionID},
+		{Key: "alarm_name", Value: t.AlarmName},
+		{Key: "alarm_description", Value: t.AlarmDescription},
+		{Key: "alarm_timestamp", Value: t.Timestamp.UnixMilli() / 1000}, // int(timestamp_ms / 1000.0)
+		{Key: "state", Value: t.NewState},
+		{Key: "old_state", Value: t.OldState},
+		{Key: "message", Value: t.Reason},
+		{Key: "tenant_id", Value: t.TenantID},
+		{Key: "metrics", Value: metrics},
+	})
 }
