@@ -50,6 +50,13 @@ func pyQuote(s string) string {
 // order, each name and value passed through quote(safe=”) again. Because
 // falcon's query string is still percent-encoded, an encoded value comes
 // back double-encoded (a quirk of the real API, reproduced).
+//
+// Deliberate deviations: a query piece without "=" makes upstream's
+// split('=', 1) raise (500); the lab keeps it with an empty value. Grouped
+// measurement pages name their groups by series id and resume after the
+// offset's group and point, where monasca-api's InfluxDB repository numbers
+// groups from the offset's index and resumes every group after the
+// offset's time.
 func (q *request) oldQueryParams(exceptOffset bool) []string {
 	var out []string
 	if q.r.URL.RawQuery == "" {
