@@ -161,8 +161,8 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 // clockSkewHints name clock skew when the watched host's newest measurement
 // was in the future or older than agents report, as preflight read it.
 func (x *run) clockSkewHints() []string {
-	const drop = "monasca-thresh silently drops measurements outside its window (before the view's " +
-		"periods×period, or 2 periods or more after its end), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	const drop = "monasca-thresh silently drops measurements outside its window (more than periods×period " +
+		"before the view's end, or 2 periods or more after it), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
 	switch {
 	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
 	case x.hostLag < -clockSkewTolerance:
