@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -9,9 +9,11 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/receiver"
-	"github.com/monhook/monhook/scenarios/report"
+	"github.com/monhook/monhook/scenarios"
 )
 
 // Exit codes the runner writes into the report (DESIGN.md, "Exit codes").
@@ -38,7 +40,7 @@ type Target struct {
 // whether the run succeeds, fails, times out or is cancelled.
 type Runner struct {
 	// Scenario to run, already scaled to the target's speed.
-	Scenario *Scenario
+	Scenario *scenarios.Scenario
 	// Connect authenticates (the auth stage).
 	Connect func(ctx context.Context) (Target, error)
 	// RunID names this run's resources; "" picks a fresh one.
@@ -62,12 +64,12 @@ type Runner struct {
 // run is the state of one execution.
 type run struct {
 	*Runner
-	sc       *Scenario
+	sc       *scenarios.Scenario
 	clk      clock.Clock
 	rep      *report.Report
 	target   Target
-	vars     Vars
-	rendered Rendered
+	vars     scenarios.Vars
+	rendered scenarios.Rendered
 	recv     *receiver.Receiver
 
 	methodID, definitionID, alarmID string
@@ -85,7 +87,7 @@ func (r *Runner) Run(ctx context.Context) *report.Report {
 		x.clk = clock.Real{}
 	}
 	if x.RunID == "" {
-		x.RunID = NewRunID()
+		x.RunID = marker.NewRunID()
 	}
 	start := x.clk.Now()
 	x.rep = &report.Report{
@@ -94,7 +96,7 @@ func (r *Runner) Run(ctx context.Context) *report.Report {
 		Scenario:      x.sc.Name,
 		StartedAt:     start,
 	}
-	x.vars = Vars{RunID: x.RunID, Hostname: r.Hostname}
+	x.vars = scenarios.Vars{RunID: x.RunID, Hostname: r.Hostname}
 
 	x.execute(ctx)
 	x.teardown(ctx)
@@ -108,14 +110,14 @@ func (x *run) execute(ctx context.Context) {
 		name string
 		fn   func(context.Context) (string, error)
 	}{
-		{StageAuth, x.auth},
-		{StagePreflight, x.preflight},
-		{StageReceiver, x.startReceiver},
-		{StageNotificationMethod, x.createMethod},
-		{StageAlarmDefinition, x.createDefinition},
-		{StageTrigger, x.trigger},
-		{StageAlarm, x.awaitAlarm},
-		{StageDelivery, x.awaitDeliveries},
+		{scenarios.StageAuth, x.auth},
+		{scenarios.StagePreflight, x.preflight},
+		{scenarios.StageReceiver, x.startReceiver},
+		{scenarios.StageNotificationMethod, x.createMethod},
+		{scenarios.StageAlarmDefinition, x.createDefinition},
+		{scenarios.StageTrigger, x.trigger},
+		{scenarios.StageAlarm, x.awaitAlarm},
+		{scenarios.StageDelivery, x.awaitDeliveries},
 	}
 	for _, s := range steps {
 		if x.failure != nil || ctx.Err() != nil {

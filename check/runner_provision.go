@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -6,10 +6,11 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/receiver"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // roleDefinition names the alarm definition: monhook-<runid>-alarm.
@@ -63,7 +64,7 @@ func redactTokenPath(p string) string {
 }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
-	name := MethodName(x.RunID, x.clk.Now())
+	name := marker.MethodName(x.RunID, x.clk.Now())
 	period := x.sc.Period
 	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
 		Name:    name,
@@ -80,10 +81,10 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 }
 
 func (x *run) createDefinition(ctx context.Context) (string, error) {
-	x.definitionName = ResourceName(x.RunID, roleDefinition)
+	x.definitionName = marker.ResourceName(x.RunID, roleDefinition)
 	opts := alarmdefinitions.CreateOpts{
 		Name:        x.definitionName,
-		Description: Description(x.RunID, x.clk.Now()),
+		Description: marker.Description(x.RunID, x.clk.Now()),
 		Expression:  x.rendered.Expression,
 		MatchBy:     x.rendered.MatchBy,
 		Severity:    "LOW",

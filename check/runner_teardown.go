@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -8,9 +8,10 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios/report"
+	"github.com/monhook/monhook/scenarios"
 )
 
 // teardown deletes what the run created, alarm definition first (its alarms
@@ -22,19 +23,19 @@ func (x *run) teardown(ctx context.Context) {
 		x.feeder.stop()
 	}
 	if len(x.rep.Resources) == 0 {
-		x.skip(StageTeardown, "nothing was created")
+		x.skip(scenarios.StageTeardown, "nothing was created")
 		return
 	}
 	if x.Keep {
 		x.rep.Kept = true
-		x.skip(StageTeardown, "kept (--keep): "+resourceList(x.rep.Resources))
+		x.skip(scenarios.StageTeardown, "kept (--keep): "+resourceList(x.rep.Resources))
 		return
 	}
 	if x.Progress != nil {
-		x.Progress(StageTeardown)
+		x.Progress(scenarios.StageTeardown)
 	}
 	budget := DefaultTeardownTimeout
-	if d, ok := x.sc.Budgets[StageTeardown]; ok && d > 0 {
+	if d, ok := x.sc.Budgets[scenarios.StageTeardown]; ok && d > 0 {
 		budget = d.Duration()
 	}
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
@@ -59,7 +60,7 @@ func (x *run) teardown(ctx context.Context) {
 		res.Deleted = true
 	}
 
-	st := report.Stage{Name: StageTeardown, Status: report.StatusOK, StartedAt: &started,
+	st := report.Stage{Name: scenarios.StageTeardown, Status: report.StatusOK, StartedAt: &started,
 		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
 	if len(x.rep.Leaked) > 0 {
 		st.Status = report.StatusFailed

@@ -14,12 +14,14 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/receiver/jsonl"
 	"github.com/monhook/monhook/scenarios"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // defaultLabSpeed compresses the lab's Monasca timings 60× (a 60 s period
@@ -145,14 +147,14 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		return err
 	}
 	g := o.Factory.Global
-	runner := &scenarios.Runner{
+	runner := &check.Runner{
 		Scenario: sc,
 		Hostname: o.Hostname,
 		Keep:     o.Keep,
 		Clock:    o.Factory.Clock,
 		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
 	}
-	runner.RunID = scenarios.NewRunID()
+	runner.RunID = marker.NewRunID()
 	if o.SaveDir != "" {
 		w, err := openSaveFile(o.SaveDir, runner.RunID)
 		if err != nil {
@@ -188,12 +190,12 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		if _, err := openstack.Resolve(g.AuthFlags(nil, o.Factory.Version)); err != nil {
 			return &ExitError{Code: ExitUsage, Err: err}
 		}
-		runner.Connect = func(ctx context.Context) (scenarios.Target, error) {
+		runner.Connect = func(ctx context.Context) (check.Target, error) {
 			s, err := o.Factory.Session(ctx)
 			if err != nil {
-				return scenarios.Target{}, err
+				return check.Target{}, err
 			}
-			return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+			return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 		}
 	}
 
@@ -268,8 +270,8 @@ func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions, speed floa
 
 // labConnect authenticates as the lab's monasca-user through the lab's
 // Keystone, exactly as against a cloud.
-func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(context.Context) (scenarios.Target, error) {
-	return func(ctx context.Context) (scenarios.Target, error) {
+func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(context.Context) (check.Target, error) {
+	return func(ctx context.Context) (check.Target, error) {
 		u := l.Credentials()
 		r := openstack.Resolved{
 			AuthOptions: gophercloud.AuthOptions{
@@ -289,8 +291,8 @@ func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(
 		}
 		s, err := openstack.ConnectResolved(ctx, r, dw, "monhook/"+version)
 		if err != nil {
-			return scenarios.Target{}, openstack.Explain(err)
+			return check.Target{}, openstack.Explain(err)
 		}
-		return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+		return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}
 }

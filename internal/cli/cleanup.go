@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios"
 )
 
 type cleanupOptions struct {
@@ -47,8 +47,8 @@ ever touched. Exit 4 if something could not be deleted.`,
 			if o.OlderThan < 0 {
 				return usageErrorf("--older-than must not be negative")
 			}
-			if o.RunID != "" && len(o.RunID) != scenarios.RunIDLength {
-				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, scenarios.RunIDLength)
+			if o.RunID != "" && len(o.RunID) != marker.RunIDLength {
+				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, marker.RunIDLength)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -121,7 +121,7 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 // findLeftovers lists definitions and methods and keeps those carrying
 // monhook's marker that match the filters, definitions first.
 func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanupOptions, now time.Time) ([]leftover, error) {
-	keep := func(m scenarios.Marker) bool {
+	keep := func(m marker.Marker) bool {
 		return (o.RunID == "" || m.RunID == o.RunID) && (o.OlderThan == 0 || now.Sub(m.Created) >= o.OlderThan)
 	}
 	var out []leftover
@@ -134,7 +134,7 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 		return nil, err
 	}
 	for _, d := range defs {
-		if m, ok := scenarios.ParseMarker(d.Name, d.Description); ok && keep(m) {
+		if m, ok := marker.ParseMarker(d.Name, d.Description); ok && keep(m) {
 			out = append(out, leftover{Kind: "alarm-definition", ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
 		}
 	}
@@ -147,7 +147,7 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 		return nil, err
 	}
 	for _, m := range methods {
-		if mk, ok := scenarios.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
+		if mk, ok := marker.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
 			out = append(out, leftover{Kind: "notification-method", ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
 		}
 	}
