@@ -10,19 +10,11 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
-)
-
-// Exit codes the runner writes into the report (DESIGN.md, "Exit codes").
-const (
-	ExitPass        = 0
-	ExitFail        = 1
-	ExitCannotRun   = 3
-	ExitLeaked      = 4
-	ExitInterrupted = 130
 )
 
 // DefaultTeardownTimeout bounds teardown when the scenario gives no budget;
@@ -188,22 +180,21 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		x.collectDeliveries()
 	}
 	x.rep.DurationMS = report.Millis(x.clk.Now().Sub(start))
+	result := exitcode.Pass
 	switch {
 	case ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded):
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictInterrupted, ExitInterrupted
+		x.rep.Verdict, result = report.VerdictInterrupted, exitcode.Interrupted
 		x.rep.Error = "interrupted: " + ctxReason(ctx)
 	case x.failure == nil:
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictPass, ExitPass
+		x.rep.Verdict = report.VerdictPass
 	case x.failure.class == classError:
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictError, ExitCannotRun
+		x.rep.Verdict, result = report.VerdictError, exitcode.CannotRun
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
 	default:
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictFail, ExitFail
+		x.rep.Verdict, result = report.VerdictFail, exitcode.Fail
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
 	}
-	if len(x.rep.Leaked) > 0 && x.rep.ExitCode != ExitInterrupted {
-		x.rep.ExitCode = ExitLeaked
-	}
+	x.rep.ExitCode = exitcode.Compute(result, len(x.rep.Leaked) > 0)
 }
 
 func ctxReason(ctx context.Context) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
@@ -60,7 +61,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
 
-The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitCodesHelp,
+The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
   monhook check --os-cloud prod --scenario synthetic
   monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
@@ -188,7 +189,7 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		// or an unknown cloud is a configuration error (exit 2), not a
 		// failed check.
 		if _, err := openstack.Resolve(g.AuthFlags(nil, o.Factory.Version)); err != nil {
-			return &ExitError{Code: ExitUsage, Err: err}
+			return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
 		}
 		runner.Connect = func(ctx context.Context) (check.Target, error) {
 			s, err := o.Factory.Session(ctx)

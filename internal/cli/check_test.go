@@ -78,7 +78,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			_, err := checkOptionsFor(t, tt.args)
-			if exitCode(context.Background(), err) != ExitUsage || !strings.Contains(err.Error(), tt.want) {
+			if exitCode(context.Background(), err) != 2 || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err %v: want a usage error naming %s", err, tt.want)
 			}
 		})
@@ -87,7 +87,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 
 func TestCheckUnknownScenarioExitsTwoBeforeConnecting(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "check", "-s", "no-such-scenario")
-	if code != ExitUsage || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
+	if code != 2 || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
 		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
@@ -98,7 +98,7 @@ func TestCheckWithoutCredentialsExitsTwoNamingTheVariable(t *testing.T) {
 	}
 	t.Setenv("OS_CLIENT_CONFIG_FILE", t.TempDir()+"/none.yaml")
 	code, _, stderr := runCLI(t, "check", "-s", "synthetic")
-	if code != ExitUsage || !strings.Contains(stderr, "OS_AUTH_URL") {
+	if code != 2 || !strings.Contains(stderr, "OS_AUTH_URL") {
 		t.Errorf("code %d stderr %q", code, stderr)
 	}
 }

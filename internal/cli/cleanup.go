@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
@@ -110,7 +111,7 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		return err
 	}
 	if failures > 0 {
-		return &ExitError{Code: ExitLeaked, Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
+		return &ExitError{Code: exitcode.Compute(exitcode.CannotRun, true), Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
 	}
 	if len(found) == 0 {
 		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found")

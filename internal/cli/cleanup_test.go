@@ -126,7 +126,7 @@ func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
 
 func TestCleanupRejectsAMalformedRunID(t *testing.T) {
 	code, _, stderr := runCLI(t, "cleanup", "--run-id", "x")
-	if code != ExitUsage {
+	if code != 2 {
 		t.Errorf("exit %d (%s), want 2", code, stderr)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/openstack"
 )
@@ -80,7 +81,7 @@ func connectError(err error) error {
 	err = openstack.Explain(err)
 	var oe *openstack.Error
 	if errors.As(err, &oe) && oe.Kind == openstack.KindConfig {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
 	}
 	return cannotRun(err)
 }

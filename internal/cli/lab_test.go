@@ -56,7 +56,7 @@ func TestLabFlags(t *testing.T) {
 			root.SetArgs(tt.args)
 			_, err := root.ExecuteC()
 			if tt.wantErr {
-				if err == nil || exitCode(context.Background(), err) != ExitUsage {
+				if err == nil || exitCode(context.Background(), err) != 2 {
 					t.Fatalf("want a usage error, got %v", err)
 				}
 				return

@@ -66,7 +66,7 @@ func TestNewCmdListen(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
 				}
-				if !errors.As(err, &ee) || ee.Code != ExitUsage {
+				if !errors.As(err, &ee) || ee.Code != 2 {
 					t.Fatalf("err = %#v, want a usage error (exit 2)", err)
 				}
 				return
@@ -262,7 +262,7 @@ func TestListenFailsToStartOnABusyPort(t *testing.T) {
 		second := &listenOptions{IO: streams, Output: "table", Listen: addr, RespondStatus: 200, MaxBody: 1 << 20, Clock: clock.Real{}}
 		err := listenRun(context.Background(), second)
 		var ee *ExitError
-		if !errors.As(err, &ee) || ee.Code != ExitCannotRun {
+		if !errors.As(err, &ee) || ee.Code != 3 {
 			t.Errorf("second listener: %v, want exit 3", err)
 		}
 	})

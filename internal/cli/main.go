@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/clock"
 )
 
@@ -31,7 +32,7 @@ func Main() int {
 		cancel(errInterrupted)
 		if _, ok := <-sigs; ok {
 			fmt.Fprintln(streams.ErrOut, "monhook: second signal, exiting without cleanup; run `monhook cleanup` later")
-			os.Exit(ExitInterrupted)
+			os.Exit(exitcode.Of(exitcode.Interrupted))
 		}
 	}()
 	return Run(ctx, streams, os.Args[1:])

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/exitcode"
 )
 
 // outputFormats are the accepted values of -o/--output.
@@ -24,7 +26,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		Long: `monhook provisions a WEBHOOK notification method and a deliberately noisy alarm
 definition through the Monasca API, triggers the alarm, receives the notification on
 an embedded HTTP receiver, reports every stage with timings, and removes everything
-it created.` + "\n" + exitCodesHelp,
+it created.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab                      # against the built-in Monasca lab
   monhook check --os-cloud prod            # against a real cloud (clouds.yaml)
   monhook check -o json --junit report.xml --timeout 10m
