@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -73,15 +72,10 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	return detail, nil
 }
 
-// probeWrite proves the token may write without creating anything: Monasca
-// checks authorization before the body, so POSTing an empty notification
-// method answers 401 "Forbidden" without the write role and 400 (name
-// required) with it (reference §2, "Order of checks").
+// probeWrite proves the token may write without creating anything
+// (reference §2, "Order of checks").
 func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
-	_, err := c.Post(ctx, c.ServiceURL("notification-methods"), map[string]any{}, nil, &gophercloud.RequestOpts{
-		OkCodes: []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
-	})
-	if err != nil {
+	if err := notificationmethods.ProbeCreate(ctx, c).ExtractErr(); err != nil {
 		return apiError(err, "checking the write role")
 	}
 	return nil

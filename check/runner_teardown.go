@@ -3,14 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 
-	"github.com/gophercloud/gophercloud/v2"
-
 	"github.com/monhook/monhook/check/report"
-	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
-	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -45,14 +41,7 @@ func (x *run) teardown(ctx context.Context) {
 	c := x.target.Client
 	for i := len(x.rep.Resources) - 1; i >= 0; i-- {
 		res := &x.rep.Resources[i]
-		var err error
-		switch res.Kind {
-		case report.KindAlarmDefinition:
-			err = alarmdefinitions.Delete(tctx, c, res.ID).ExtractErr()
-		case report.KindNotificationMethod:
-			err = notificationmethods.Delete(tctx, c, res.ID).ExtractErr()
-		}
-		if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		if err := marker.Delete(tctx, c, res.Kind, res.ID); err != nil {
 			res.Error = err.Error()
 			x.rep.Leaked = append(x.rep.Leaked, *res)
 			continue

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -93,13 +92,7 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		// definitions, and a definition's alarms go with it.
 		for i := range found {
 			l := &found[i]
-			var err error
-			if l.Kind == "alarm-definition" {
-				err = alarmdefinitions.Delete(ctx, s.Monitoring, l.ID).ExtractErr()
-			} else {
-				err = notificationmethods.Delete(ctx, s.Monitoring, l.ID).ExtractErr()
-			}
-			if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+			if err := marker.Delete(ctx, s.Monitoring, l.Kind, l.ID); err != nil {
 				l.Error = err.Error()
 				failures++
 				continue
@@ -136,7 +129,7 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 	}
 	for _, d := range defs {
 		if m, ok := marker.ParseMarker(d.Name, d.Description); ok && keep(m) {
-			out = append(out, leftover{Kind: "alarm-definition", ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
+			out = append(out, leftover{Kind: marker.KindAlarmDefinition, ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
 		}
 	}
 	nmPages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
@@ -149,7 +142,7 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 	}
 	for _, m := range methods {
 		if mk, ok := marker.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
-			out = append(out, leftover{Kind: "notification-method", ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
+			out = append(out, leftover{Kind: marker.KindNotificationMethod, ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
 		}
 	}
 	return out, nil
