@@ -11,7 +11,6 @@ import (
 
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/exitcode"
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
@@ -45,8 +44,6 @@ type Runner struct {
 	Receiver receiver.Options
 	// Keep skips teardown and lists what was kept.
 	Keep bool
-	// Clock drives budgets and polling; nil is the wall clock.
-	Clock clock.Clock
 	// PollInterval caps the wait between API polls for the alarm; default 2s.
 	PollInterval time.Duration
 	// Progress, if set, is told when each stage starts (for a spinner).
@@ -57,7 +54,6 @@ type Runner struct {
 type run struct {
 	*Runner
 	sc       *scenarios.Scenario
-	clk      clock.Clock
 	rep      *report.Report
 	target   Target
 	vars     scenarios.Vars
@@ -74,14 +70,11 @@ type run struct {
 // Run executes the scenario. The report's Verdict and ExitCode say how it
 // went; Run itself never fails.
 func (r *Runner) Run(ctx context.Context) *report.Report {
-	x := &run{Runner: r, sc: r.Scenario, clk: r.Clock}
-	if x.clk == nil {
-		x.clk = clock.Real{}
-	}
+	x := &run{Runner: r, sc: r.Scenario}
 	if x.RunID == "" {
 		x.RunID = marker.NewRunID()
 	}
-	start := x.clk.Now()
+	start := time.Now()
 	x.rep = &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		RunID:         x.RunID,
@@ -135,10 +128,10 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 	budget := x.sc.Budget(name)
 	sctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	started := x.clk.Now()
+	started := time.Now()
 	detail, err := fn(sctx)
 	st := report.Stage{Name: name, Status: report.StatusOK, StartedAt: &started,
-		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: detail}
+		DurationMS: report.Millis(time.Since(started)), Detail: detail}
 	if err != nil {
 		se := asStageError(err)
 		se.stage = name
@@ -179,7 +172,7 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		_ = x.recv.Close()
 		x.collectDeliveries()
 	}
-	x.rep.DurationMS = report.Millis(x.clk.Now().Sub(start))
+	x.rep.DurationMS = report.Millis(time.Since(start))
 	result := exitcode.Pass
 	switch {
 	case ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded):

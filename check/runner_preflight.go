@@ -85,7 +85,7 @@ func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
 // run's hostname: the one given, or the most recently reporting host.
 func (x *run) pickHost(ctx context.Context) (string, error) {
 	name := x.sc.Metric.Name
-	opts := measurements.ListOpts{Name: name, StartTime: x.clk.Now().Add(-agentWindow), GroupBy: "*"}
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "*"}
 	if x.vars.Hostname != "" {
 		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
 	}
@@ -131,7 +131,7 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if x.vars.Hostname == "" {
 		x.vars.Hostname = hosts[0]
 	}
-	age := x.clk.Now().Sub(latest[x.vars.Hostname]).Round(time.Second)
+	age := time.Since(latest[x.vars.Hostname]).Round(time.Second)
 	return fmt.Sprintf("%s from %d host(s); watching %s (last measurement %s ago)",
 		name, len(hosts), x.vars.Hostname, max(age, 0)), nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/marker"
@@ -24,9 +25,6 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 	opts.FailFirst = x.sc.Receiver.FailFirst
 	opts.RespondStatus = x.sc.Receiver.RespondStatus
 	opts.Delay = x.sc.Receiver.Delay.Duration()
-	if opts.Clock == nil {
-		opts.Clock = x.clk
-	}
 	rv, err := receiver.New(opts)
 	if err != nil {
 		return "", cannotRun(err, "configuring the receiver")
@@ -64,7 +62,7 @@ func redactTokenPath(p string) string {
 }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
-	name := marker.MethodName(x.RunID, x.clk.Now())
+	name := marker.MethodName(x.RunID, time.Now())
 	period := x.sc.Period
 	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
 		Name:    name,
@@ -84,7 +82,7 @@ func (x *run) createDefinition(ctx context.Context) (string, error) {
 	x.definitionName = marker.ResourceName(x.RunID, roleDefinition)
 	opts := alarmdefinitions.CreateOpts{
 		Name:        x.definitionName,
-		Description: marker.Description(x.RunID, x.clk.Now()),
+		Description: marker.Description(x.RunID, time.Now()),
 		Expression:  x.rendered.Expression,
 		MatchBy:     x.rendered.MatchBy,
 		Severity:    "LOW",

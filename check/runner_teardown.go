@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/marker"
@@ -36,7 +37,7 @@ func (x *run) teardown(ctx context.Context) {
 	}
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
 	defer cancel()
-	started := x.clk.Now()
+	started := time.Now()
 
 	c := x.target.Client
 	for i := len(x.rep.Resources) - 1; i >= 0; i-- {
@@ -50,7 +51,7 @@ func (x *run) teardown(ctx context.Context) {
 	}
 
 	st := report.Stage{Name: scenarios.StageTeardown, Status: report.StatusOK, StartedAt: &started,
-		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
+		DurationMS: report.Millis(time.Since(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
 	if len(x.rep.Leaked) > 0 {
 		st.Status = report.StatusFailed
 		st.Detail = "could not delete " + resourceList(x.rep.Leaked)

@@ -29,7 +29,7 @@ func (x *run) trigger(ctx context.Context) (string, error) {
 		if interval <= 0 {
 			interval = defaultMetricInterval
 		}
-		x.feeder = startFeeder(x.clk, x.target.Client, x.rendered.MetricName, x.rendered.Dimensions, x.sc.Metric.Values, interval)
+		x.feeder = startFeeder(x.target.Client, x.rendered.MetricName, x.rendered.Dimensions, x.sc.Metric.Values, interval)
 		if err := x.feeder.awaitFirst(ctx); err != nil {
 			return "", apiError(err, "posting "+x.rendered.MetricName)
 		}
@@ -114,12 +114,12 @@ func (x *run) poll(ctx context.Context, check func(context.Context) (bool, error
 		if err != nil || done {
 			return err
 		}
-		t := x.clk.NewTimer(wait)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()
-		case <-t.C():
+		case <-t.C:
 		}
 		wait = min(wait*2, ceiling)
 	}

@@ -152,7 +152,6 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		Scenario: sc,
 		Hostname: o.Hostname,
 		Keep:     o.Keep,
-		Clock:    o.Factory.Clock,
 		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
 	}
 	runner.RunID = marker.NewRunID()

@@ -138,7 +138,6 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		Delay:         o.Delay,
 		TLSCert:       o.TLSCert,
 		TLSKey:        o.TLSKey,
-		Clock:         o.Clock,
 		ForwardTo:     o.ForwardTo,
 		OnDelivery:    p.delivery,
 		OnStray:       p.stray,
