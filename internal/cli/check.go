@@ -20,6 +20,7 @@ import (
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/receiver/jsonl"
 	"github.com/monhook/monhook/scenarios"
@@ -222,9 +223,9 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 
 func writeReport(w io.Writer, format string, rep *report.Report) error {
 	switch format {
-	case "json":
+	case output.JSON:
 		return report.WriteJSON(w, rep)
-	case "yaml":
+	case output.YAML:
 		return report.WriteYAML(w, rep)
 	default:
 		return report.WriteTable(w, rep)

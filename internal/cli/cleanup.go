@@ -2,25 +2,24 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/output"
 )
 
 type cleanupOptions struct {
 	IO      *IOStreams
 	Factory *Factory
+	Output  func() string
 
 	DryRun    bool
 	OlderThan time.Duration
@@ -30,7 +29,7 @@ type cleanupOptions struct {
 
 // NewCmdCleanup builds `monhook cleanup`.
 func NewCmdCleanup(f *Factory, runF func(context.Context, *cleanupOptions) error) *cobra.Command {
-	o := &cleanupOptions{IO: f.IO, Factory: f}
+	o := &cleanupOptions{IO: f.IO, Factory: f, Output: func() string { return f.Global.Output }}
 	cmd := &cobra.Command{
 		Use:   "cleanup",
 		Short: "Delete leftovers of earlier checks (only resources carrying monhook's marker)",
@@ -152,32 +151,23 @@ func writeLeftovers(o *cleanupOptions, found []leftover) error {
 	if found == nil {
 		found = []leftover{}
 	}
-	switch o.Factory.Global.Output {
-	case "json":
-		enc := json.NewEncoder(o.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(found)
-	case "yaml":
-		enc := yaml.NewEncoder(o.IO.Out)
-		defer enc.Close()
-		return enc.Encode(found)
-	}
-	if len(found) == 0 {
-		return nil
-	}
-	t := tablewriter.NewTable(o.IO.Out, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithHeaderAlignment(tw.AlignLeft))
-	t.Header("KIND", "ID", "NAME", "RUN", "CREATED", "RESULT")
-	for _, l := range found {
-		result := "deleted"
-		switch {
-		case o.DryRun:
-			result = "would delete"
-		case l.Error != "":
-			result = "FAILED: " + l.Error
+	return output.Print(o.IO.Out, o.Output(), found, func(w io.Writer) error {
+		if len(found) == 0 {
+			return nil
 		}
-		if err := t.Append(l.Kind, l.ID, l.Name, l.RunID, l.Created.Format(time.RFC3339), result); err != nil {
-			return err
+		t := output.NewTable(w, "KIND", "ID", "NAME", "RUN", "CREATED", "RESULT")
+		for _, l := range found {
+			result := "deleted"
+			switch {
+			case o.DryRun:
+				result = "would delete"
+			case l.Error != "":
+				result = "FAILED: " + l.Error
+			}
+			if err := t.Append(l.Kind, l.ID, l.Name, l.RunID, l.Created.Format(time.RFC3339), result); err != nil {
+				return err
+			}
 		}
-	}
-	return t.Render()
+		return t.Render()
+	})
 }

@@ -4,16 +4,13 @@
 package cli
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/output"
 )
-
-// outputFormats are the accepted values of -o/--output.
-var outputFormats = []string{"table", "json", "yaml"}
 
 // NewCmdRoot builds the command tree around f. Global flags land in f.Global.
 func NewCmdRoot(f *Factory) *cobra.Command {
@@ -43,8 +40,8 @@ it created.` + "\n" + exitcode.Help,
 			if err := applyConfig(cmd, v); err != nil {
 				return err
 			}
-			if !slices.Contains(outputFormats, g.Output) {
-				return usageErrorf("invalid value %q for -o/--output: want one of %s", g.Output, strings.Join(outputFormats, ", "))
+			if err := output.CheckFormat(g.Output); err != nil {
+				return usageErrorf("%v", err)
 			}
 			return nil
 		},
@@ -62,7 +59,7 @@ it created.` + "\n" + exitcode.Help,
 	pf.StringVar(&g.CACert, "os-cacert", "", "CA bundle for TLS verification (env OS_CACERT)")
 	pf.BoolVar(&g.Insecure, "insecure", false, "skip TLS verification of Keystone and Monasca (env OS_INSECURE)")
 	pf.StringVar(&g.MonascaAPIURL, "monasca-api-url", "", "Monasca API URL; skips the service catalog (env MONASCA_API_URL)")
-	pf.StringVarP(&g.Output, "output", "o", "table", "output format: table, json or yaml")
+	pf.StringVarP(&g.Output, "output", "o", output.Table, "output format: table, json or yaml")
 	pf.StringVar(&g.ConfigFile, "config", "", "config file (default ~/.config/monhook/config.yaml)")
 	pf.BoolVar(&g.Debug, "debug", false, "log HTTP requests and responses to stderr, secrets redacted")
 
