@@ -31,8 +31,12 @@ import (
 const defaultLabSpeed = 60
 
 type checkOptions struct {
-	IO      *IOStreams
-	Factory *Factory
+	IO        *IOStreams
+	Version   string
+	Output    func() string
+	Debug     func() bool
+	AuthFlags func() openstack.AuthFlags
+	Session   func(context.Context) (*openstack.Session, error)
 
 	Scenario     string
 	ScenarioFile string
@@ -54,7 +58,7 @@ type checkOptions struct {
 
 // NewCmdCheck builds `monhook check`.
 func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
-	o := &checkOptions{IO: f.IO, Factory: f}
+	o := &checkOptions{IO: f.IO, Version: f.Version, Output: f.Output, Debug: f.Debug, AuthFlags: f.AuthFlags, Session: f.Session}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Prove that Monasca delivers an alarm notification to a webhook",
@@ -148,7 +152,6 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	g := o.Factory.Global
 	runner := &check.Runner{
 		Scenario: sc,
 		Hostname: o.Hostname,
@@ -174,12 +177,12 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 	}
 	runner.Scenario = sc.Scaled(speed)
 	if o.Lab {
-		l, err := startLab(ctx, o, g, speed)
+		l, err := startLab(ctx, o, speed)
 		if err != nil {
 			return err
 		}
 		defer l.Close()
-		runner.Connect = labConnect(l, o.IO.ErrOut, g.Debug, o.Factory.Version)
+		runner.Connect = labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
 		if o.Listen == "" {
 			// The lab is on loopback: keep the receiver there too.
 			runner.Receiver.Listen = "127.0.0.1:0"
@@ -188,11 +191,11 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		// Settle the credentials before anything runs: a missing OS_AUTH_URL
 		// or an unknown cloud is a configuration error (exit 2), not a
 		// failed check.
-		if _, err := openstack.Resolve(g.AuthFlags(nil, o.Factory.Version)); err != nil {
+		if _, err := openstack.Resolve(o.AuthFlags()); err != nil {
 			return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
 		}
 		runner.Connect = func(ctx context.Context) (check.Target, error) {
-			s, err := o.Factory.Session(ctx)
+			s, err := o.Session(ctx)
 			if err != nil {
 				return check.Target{}, err
 			}
@@ -200,14 +203,15 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		}
 	}
 
-	sp := newSpinner(o.IO, g.Output == "table")
+	format := o.Output()
+	sp := newSpinner(o.IO, format == output.Table)
 	runner.Progress = sp.Stage
 	rctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	rep := runner.Run(rctx)
 	sp.Stop()
 
-	if err := writeReport(o.IO.Out, g.Output, rep); err != nil {
+	if err := writeReport(o.IO.Out, format, rep); err != nil {
 		return err
 	}
 	if o.JUnit != "" {
@@ -257,9 +261,9 @@ func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
 }
 
 // startLab starts the in-process lab for --lab.
-func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions, speed float64) (*lab.Lab, error) {
+func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
-	if g.Debug {
+	if o.Debug() {
 		opts.Debug = o.IO.ErrOut
 	}
 	l := lab.New(opts)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/output"
@@ -18,7 +19,8 @@ import (
 
 type cleanupOptions struct {
 	IO      *IOStreams
-	Factory *Factory
+	Session func(context.Context) (*openstack.Session, error)
+	Now     func() time.Time
 	Output  func() string
 
 	DryRun    bool
@@ -29,7 +31,7 @@ type cleanupOptions struct {
 
 // NewCmdCleanup builds `monhook cleanup`.
 func NewCmdCleanup(f *Factory, runF func(context.Context, *cleanupOptions) error) *cobra.Command {
-	o := &cleanupOptions{IO: f.IO, Factory: f, Output: func() string { return f.Global.Output }}
+	o := &cleanupOptions{IO: f.IO, Session: f.Session, Now: f.Now, Output: f.Output}
 	cmd := &cobra.Command{
 		Use:   "cleanup",
 		Short: "Delete leftovers of earlier checks (only resources carrying monhook's marker)",
@@ -77,11 +79,11 @@ type leftover struct {
 func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	s, err := o.Factory.Session(ctx)
+	s, err := o.Session(ctx)
 	if err != nil {
 		return err
 	}
-	found, err := findLeftovers(ctx, s.Monitoring, o, o.Factory.Clock.Now())
+	found, err := findLeftovers(ctx, s.Monitoring, o, o.Now())
 	if err != nil {
 		return cannotRun(err)
 	}

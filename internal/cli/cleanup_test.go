@@ -8,7 +8,6 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
@@ -67,7 +66,8 @@ func seedLeftovers(t *testing.T, c *gophercloud.ServiceClient, now time.Time) se
 func runCleanup(t *testing.T, l *lab.Lab, args ...string) (int, []leftover) {
 	t.Helper()
 	streams, out, errOut := TestStreams()
-	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test", Connect: labSession(t, l)}
+	f := NewFactory(streams, "test")
+	f.Connect = labSession(t, l)
 	root := NewCmdRoot(f)
 	root.SetArgs(append([]string{"cleanup", "-o", "json"}, args...))
 	_, err := root.ExecuteC()

@@ -10,7 +10,7 @@ import (
 	"syscall"
 
 	"github.com/monhook/monhook/exitcode"
-	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/output"
 )
 
 // Main is the process entry point: it turns SIGINT/SIGTERM into context
@@ -41,11 +41,7 @@ func Main() int {
 // Run executes one command line with the given streams and returns its exit
 // code. Errors are printed once, here.
 func Run(ctx context.Context, streams *IOStreams, args []string) int {
-	f := &Factory{
-		IO:      streams,
-		Clock:   clock.Real{},
-		Version: Version(),
-	}
+	f := NewFactory(streams, Version())
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetOut(streams.Out)
@@ -56,7 +52,7 @@ func Run(ctx context.Context, streams *IOStreams, args []string) int {
 	if err != nil {
 		var ee *ExitError
 		if !(errors.As(err, &ee) && ee.Silent) {
-			printError(streams, f.Global, err, code)
+			printError(streams, f.Output(), err, code)
 		}
 	}
 	return code
@@ -64,8 +60,8 @@ func Run(ctx context.Context, streams *IOStreams, args []string) int {
 
 // printError writes the error to stderr: a line of text, or a JSON object
 // under -o json so that machine consumers can parse it.
-func printError(streams *IOStreams, g *GlobalOptions, err error, code int) {
-	if g != nil && g.Output == "json" {
+func printError(streams *IOStreams, format string, err error, code int) {
+	if format == output.JSON {
 		_ = json.NewEncoder(streams.ErrOut).Encode(map[string]any{"error": err.Error(), "exit_code": code})
 		return
 	}

@@ -12,10 +12,13 @@ import (
 	"github.com/monhook/monhook/output"
 )
 
-// NewCmdRoot builds the command tree around f. Global flags land in f.Global.
+// NewCmdRoot builds the command tree around f, binding the global flags
+// into f.Global (made by NewFactory).
 func NewCmdRoot(f *Factory) *cobra.Command {
-	g := &GlobalOptions{}
-	f.Global = g
+	g := f.Global
+	if g == nil {
+		panic("cli: NewCmdRoot needs a Factory from NewFactory")
+	}
 
 	cmd := &cobra.Command{
 		Use:   "monhook",

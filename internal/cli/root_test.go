@@ -63,7 +63,7 @@ func TestConfigPrecedenceFlagOverEnvOverFile(t *testing.T) {
 	check := func(t *testing.T, args []string, want string) {
 		t.Helper()
 		streams, _, _ := TestStreams()
-		f := &Factory{IO: streams, Version: "test"}
+		f := NewFactory(streams, "test")
 		root := NewCmdRoot(f)
 		root.SetArgs(args)
 		var seen string

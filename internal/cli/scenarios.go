@@ -17,7 +17,7 @@ type scenariosOptions struct {
 
 // NewCmdScenarios builds `monhook scenarios`.
 func NewCmdScenarios(f *Factory, runF func(context.Context, *scenariosOptions) error) *cobra.Command {
-	o := &scenariosOptions{IO: f.IO, Output: func() string { return f.Global.Output }}
+	o := &scenariosOptions{IO: f.IO, Output: f.Output}
 	return &cobra.Command{
 		Use:   "scenarios",
 		Short: "List the built-in scenarios and what each proves",
