@@ -1,6 +1,9 @@
 // Package cli is monhook's command tree: one file per command, each with an
 // options struct, a NewCmdXxx constructor taking an optional run func (so
 // tests can capture parsed options) and an xxxRun function doing the work.
+// Options hold only what their command uses, as funcs read at run time
+// (Session, Output, Debug), never the whole Factory; data goes through
+// package output, exit statuses through package exitcode.
 package cli
 
 import (
