@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 )
 
 // Options configure a Writer.
@@ -225,7 +226,7 @@ func (w *Writer) waitDurable(seq int64) error {
 		w.syncing = true
 		f, upTo := w.f, w.lines
 		w.mu.Unlock()
-		err := f.Sync()
+		err := fsync(f)
 		w.mu.Lock()
 		w.syncing = false
 		if err != nil {
@@ -245,7 +246,7 @@ func (w *Writer) waitDurable(seq int64) error {
 // with mu held and no fsync running.
 func (w *Writer) rotate() error {
 	if w.opts.Fsync {
-		if err := w.f.Sync(); err != nil {
+		if err := fsync(w.f); err != nil {
 			w.broken = fmt.Errorf("jsonl: fsync %s: %w", w.path, err)
 			return w.broken
 		}
@@ -272,6 +273,15 @@ func (w *Writer) rotate() error {
 	if err := w.open(); err != nil {
 		// The old file is closed: nothing more can be written.
 		w.broken = err
+		return err
+	}
+	return nil
+}
+
+// fsync is f.Sync, where EINVAL means f is a special file with nothing to
+// make durable (/dev/stdout, a pipe): not a failure.
+func fsync(f file) error {
+	if err := f.Sync(); !errors.Is(err, syscall.EINVAL) {
 		return err
 	}
 	return nil
@@ -311,7 +321,7 @@ func (w *Writer) Close() error {
 	defer w.synced.Broadcast() // writers waiting for an fsync: Close's covers them, or failed
 	err := w.broken
 	if err == nil {
-		if serr := w.f.Sync(); serr != nil {
+		if serr := fsync(w.f); serr != nil {
 			err = fmt.Errorf("jsonl: fsync %s: %w", w.path, serr)
 			w.broken = err
 		} else {
