@@ -92,7 +92,7 @@ func TestCancelClosesChannel(t *testing.T) {
 	ch, cancel := b.Subscribe()
 	b.Publish(1)
 	cancel()
-	cancel() // idempotent
+	cancel()                // idempotent
 	drainUntilClosed(t, ch) // whatever was delivered before cancel, then closed
 }
 
