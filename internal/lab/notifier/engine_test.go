@@ -96,7 +96,11 @@ func newRigWorkers(t *testing.T, speed float64, workers int) *rig {
 	done := make(chan struct{})
 	go func() { _ = r.eng.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	<-r.bus.ready // events published from now on reach the engine
+	select {
+	case <-r.bus.ready: // events published from now on reach the engine
+	case <-time.After(waitLimit):
+		t.Fatalf("the engine did not subscribe within %v", waitLimit)
+	}
 	return r
 }
 
