@@ -267,3 +267,34 @@ func TestRotationWithFsyncSyncsTheOldFileFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestFailedRotationFailsTheWriteAndIsRetried(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.jsonl")
+	w, err := Open(path, Options{MaxSize: 10, Keep: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	// d.jsonl.1 is a directory with something in it: the rename onto it fails.
+	if err := os.MkdirAll(filepath.Join(path+".1", "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write([]byte(`{"n":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write([]byte(`{"n":2}`)); err == nil {
+		t.Fatal("write needing a rotation that failed succeeded")
+	}
+	if err := os.RemoveAll(path + ".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write([]byte(`{"n":3}`)); err != nil {
+		t.Fatalf("write once rotation can succeed = %v", err)
+	}
+	for name, want := range map[string]string{path: "{\"n\":3}\n", path + ".1": "{\"n\":1}\n"} {
+		if b, _ := os.ReadFile(name); string(b) != want {
+			t.Errorf("%s = %q, want %q", name, b, want)
+		}
+	}
+}

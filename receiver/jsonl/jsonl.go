@@ -253,27 +253,36 @@ func (w *Writer) rotate() error {
 		w.durable = w.lines
 	}
 	if err := w.f.Close(); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
+		w.broken = fmt.Errorf("jsonl: close %s: %w", w.path, err)
+		return w.broken
 	}
+	shiftErr := w.shift()
+	// Whether or not the files moved, carry on in FILE: after a failed
+	// shift it is the old file, and the next write tries again.
+	if err := w.open(); err != nil {
+		w.broken = err // the old file is closed: nothing more can be written
+		return err
+	}
+	return shiftErr
+}
+
+// shift renames FILE.i to FILE.i+1 and FILE to FILE.1, dropping what falls
+// past Keep (all of it with Keep 0).
+func (w *Writer) shift() error {
 	if w.opts.Keep == 0 {
 		if err := os.Remove(w.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("jsonl: %w", err)
 		}
-	} else {
-		_ = os.Remove(rotated(w.path, w.opts.Keep)) // may not exist yet
-		for i := w.opts.Keep - 1; i >= 1; i-- {
-			if err := os.Rename(rotated(w.path, i), rotated(w.path, i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("jsonl: %w", err)
-			}
-		}
-		if err := os.Rename(w.path, rotated(w.path, 1)); err != nil {
+		return nil
+	}
+	_ = os.Remove(rotated(w.path, w.opts.Keep)) // may not exist yet
+	for i := w.opts.Keep - 1; i >= 1; i-- {
+		if err := os.Rename(rotated(w.path, i), rotated(w.path, i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("jsonl: %w", err)
 		}
 	}
-	if err := w.open(); err != nil {
-		// The old file is closed: nothing more can be written.
-		w.broken = err
-		return err
+	if err := os.Rename(w.path, rotated(w.path, 1)); err != nil {
+		return fmt.Errorf("jsonl: %w", err)
 	}
 	return nil
 }
