@@ -228,3 +228,28 @@ func TestListenAnswers503WhenTheDeliveryCannotBeSaved(t *testing.T) {
 		t.Errorf("stderr = %q, want 0 saved", stderr)
 	}
 }
+
+// TestCheckSaveWritesEveryDeliveryOfTheRun: check --save keeps the run's
+// deliveries, one JSON line each, in DIR/deliveries-<run id>.jsonl.
+func TestCheckSaveWritesEveryDeliveryOfTheRun(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI(t, "check", "--lab", "-s", "synthetic", "--save", dir, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var rep struct {
+		RunID      string            `json:"run_id"`
+		Deliveries []json.RawMessage `json:"deliveries"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, stdout)
+	}
+	ids := savedAlarmIDs(t, filepath.Join(dir, "deliveries-"+rep.RunID+".jsonl"))
+	saved := 0
+	for _, n := range ids {
+		saved += n
+	}
+	if len(rep.Deliveries) == 0 || saved != len(rep.Deliveries) {
+		t.Fatalf("saved %d deliveries, the report lists %d", saved, len(rep.Deliveries))
+	}
+}
