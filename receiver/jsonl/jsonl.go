@@ -19,7 +19,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 )
 
 // Options configure a Writer.
@@ -120,18 +119,6 @@ func (w *Writer) open() error {
 	return nil
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 // Encode marshals v and appends it as one line.
 func (w *Writer) Encode(v any) error {
 	b, err := json.Marshal(v)
@@ -170,26 +157,6 @@ func (w *Writer) usable() error {
 	return w.broken
 }
 
-// makeRoom rotates when n more bytes would take the file past MaxSize.
-// Rotation closes the file, so it waits for a running fsync to end first.
-func (w *Writer) makeRoom(n int64) error {
-	for {
-		if err := w.usable(); err != nil {
-			return err
-		}
-		if w.opts.MaxSize == 0 || w.size == 0 || w.size+n <= w.opts.MaxSize {
-			return nil
-		}
-		if w.syncing {
-			w.synced.Wait()
-			continue
-		}
-		if err := w.rotate(); err != nil {
-			return err
-		}
-	}
-}
-
 // writeLocked writes one record with a single write(2) (O_APPEND keeps it
 // whole) and returns its sequence number.
 func (w *Writer) writeLocked(record []byte, n int64) (int64, error) {
@@ -209,110 +176,11 @@ func (w *Writer) writeLocked(record []byte, n int64) (int64, error) {
 	return w.lines, nil
 }
 
-// waitDurable returns once records up to seq are on stable storage. One
-// writer at a time runs an fsync, outside the lock, covering every record
-// written when it started; the writers arriving meanwhile wait, and the next
-// fsync covers them all: one fsync per batch of concurrent writers, and a
-// writer already covered returns as soon as its fsync ends.
-func (w *Writer) waitDurable(seq int64) error {
-	for w.durable < seq {
-		if w.broken != nil {
-			return w.broken
-		}
-		if w.syncing {
-			w.synced.Wait()
-			continue
-		}
-		w.syncing = true
-		f, upTo := w.f, w.lines
-		w.mu.Unlock()
-		err := fsync(f)
-		w.mu.Lock()
-		w.syncing = false
-		if err != nil {
-			if w.broken == nil {
-				w.broken = fmt.Errorf("jsonl: fsync %s: %w", w.path, err)
-			}
-		} else {
-			w.durable = max(w.durable, upTo)
-		}
-		w.synced.Broadcast()
-	}
-	return nil
-}
-
-// rotate closes the current file (synced first with Fsync), shifts FILE.i
-// to FILE.i+1 (dropping what falls past Keep) and starts a new FILE. Called
-// with mu held and no fsync running.
-func (w *Writer) rotate() error {
-	if w.opts.Fsync {
-		if err := fsync(w.f); err != nil {
-			w.broken = fmt.Errorf("jsonl: fsync %s: %w", w.path, err)
-			return w.broken
-		}
-		w.durable = w.lines
-	}
-	if err := w.f.Close(); err != nil {
-		w.broken = fmt.Errorf("jsonl: close %s: %w", w.path, err)
-		return w.broken
-	}
-	shiftErr := w.shift()
-	// Whether or not the files moved, carry on in FILE: after a failed
-	// shift it is the old file, and the next write tries again.
-	if err := w.open(); err != nil {
-		w.broken = err // the old file is closed: nothing more can be written
-		return err
-	}
-	return shiftErr
-}
-
-// shift renames FILE.i to FILE.i+1 and FILE to FILE.1, dropping what falls
-// past Keep (all of it with Keep 0).
-func (w *Writer) shift() error {
-	if w.opts.Keep == 0 {
-		if err := os.Remove(w.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("jsonl: %w", err)
-		}
-		return nil
-	}
-	_ = os.Remove(rotated(w.path, w.opts.Keep)) // may not exist yet
-	for i := w.opts.Keep - 1; i >= 1; i-- {
-		if err := os.Rename(rotated(w.path, i), rotated(w.path, i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("jsonl: %w", err)
-		}
-	}
-	if err := os.Rename(w.path, rotated(w.path, 1)); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	return nil
-}
-
-// fsync is f.Sync, where EINVAL means f is a special file with nothing to
-// make durable (/dev/stdout, a pipe): not a failure.
-func fsync(f file) error {
-	if err := f.Sync(); !errors.Is(err, syscall.EINVAL) {
-		return err
-	}
-	return nil
-}
-
-func rotated(path string, i int) string { return fmt.Sprintf("%s.%d", path, i) }
-
 // Lines is the number of records written so far, across rotations.
 func (w *Writer) Lines() int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.lines
-}
-
-// Sync waits until every record written so far is on stable storage.
-func (w *Writer) Sync() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		return w.broken
-	}
-	return w.waitDurable(w.lines)
 }
 
 // Close syncs and closes the file and reports what went wrong, including an
