@@ -64,7 +64,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
   monhook lab --speed 60 --agents-project service --agent-clock-skew -5m`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Debug = f.Global != nil && f.Global.Debug
+			opts.Debug = f.Debug()
 			if opts.Speed <= 0 {
 				return usageErrorf("--speed must be positive, got %v", opts.Speed)
 			}

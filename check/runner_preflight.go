@@ -1,9 +1,8 @@
-package scenarios
+package check
 
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -89,15 +88,10 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	return detail, nil
 }
 
-// probeWrite proves the token may write without creating anything: Monasca
-// checks authorization before the body, so POSTing an empty notification
-// method answers 401 "Forbidden" without the write role and 400 (name
-// required) with it (reference §2, "Order of checks").
+// probeWrite proves the token may write without creating anything
+// (reference §2, "Order of checks").
 func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
-	_, err := c.Post(ctx, c.ServiceURL("notification-methods"), map[string]any{}, nil, &gophercloud.RequestOpts{
-		OkCodes: []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
-	})
-	if err != nil {
+	if err := notificationmethods.ProbeCreate(ctx, c).ExtractErr(); err != nil {
 		return apiError(err, "checking the write role")
 	}
 	return nil
@@ -114,7 +108,7 @@ func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
 // limit cuts one short.
 func (x *run) pickHost(ctx context.Context) (string, error) {
 	name := x.sc.Metric.Name
-	opts := measurements.ListOpts{Name: name, StartTime: x.clk.Now().Add(-agentWindow), GroupBy: "hostname", Limit: hostSample}
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "hostname", Limit: hostSample}
 	if x.vars.Hostname != "" {
 		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
 	}
@@ -148,7 +142,7 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if x.vars.Hostname == "" {
 		x.vars.Hostname = hosts[0]
 	}
-	x.hostLag = x.clk.Now().Sub(latest[x.vars.Hostname])
+	x.hostLag = time.Now().Sub(latest[x.vars.Hostname])
 	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
 		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
 	if x.hostLag < -clockSkewTolerance {
@@ -199,7 +193,7 @@ func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.List
 	}
 	msg := fmt.Sprintf("no %s measurements%s in the last %s in project %s", recent.Name, where, agentWindow, x.target.ProjectID)
 	older := recent
-	older.StartTime, older.Limit = x.clk.Now().Add(-staleWindow), 1
+	older.StartTime, older.Limit = time.Now().Add(-staleWindow), 1
 	if series, err := firstSeriesPage(ctx, x.target.Client, older); err == nil && len(series) > 0 {
 		return cannotRun(nil, msg+fmt.Sprintf(", but some in the last %s", staleWindow), hintClockBehind)
 	}

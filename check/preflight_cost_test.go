@@ -1,4 +1,4 @@
-package scenarios_test
+package check_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/measurements"
@@ -110,16 +111,16 @@ func preflightOnly(t testing.TB, l *lab.Lab) (*measurementReads, string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r := &scenarios.Runner{
+	r := &check.Runner{
 		Scenario: sc.Scaled(labSpeed),
-		Connect: func(ctx context.Context) (scenarios.Target, error) {
+		Connect: func(ctx context.Context) (check.Target, error) {
 			s, err := openstack.ConnectResolved(ctx, labResolved(l, u), nil, "monhook-test")
 			if err != nil {
-				return scenarios.Target{}, err
+				return check.Target{}, err
 			}
 			reads.base = s.Provider.HTTPClient.Transport
 			s.Provider.HTTPClient.Transport = reads
-			return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+			return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 		},
 		// Stop once preflight is done: nothing is created.
 		Progress: func(stage string) {
@@ -136,8 +137,9 @@ func preflightOnly(t testing.TB, l *lab.Lab) (*measurementReads, string) {
 	return reads, pf.Detail
 }
 
-// fullRead is the preflight as it was: every measurement of the last 10
-// minutes, grouped by series, every page.
+// fullRead is the preflight as it was: every measurement of its window,
+// grouped by series, every page. The window is 10 minutes plus a margin, so
+// that a slow setup (-race) does not let the oldest rows slip out.
 func fullRead(t testing.TB, l *lab.Lab) *measurementReads {
 	t.Helper()
 	u, _ := l.User("labuser")
@@ -148,7 +150,7 @@ func fullRead(t testing.TB, l *lab.Lab) *measurementReads {
 	reads := &measurementReads{base: s.Provider.HTTPClient.Transport}
 	s.Provider.HTTPClient.Transport = reads
 	pages, err := measurements.List(s.Monitoring, measurements.ListOpts{
-		Name: "cpu.idle_perc", StartTime: time.Now().Add(-10 * time.Minute), GroupBy: "*", Limit: 10000,
+		Name: "cpu.idle_perc", StartTime: time.Now().Add(-15 * time.Minute), GroupBy: "*", Limit: 10000,
 	}).AllPages(context.Background())
 	if err != nil {
 		t.Fatal(err)
