@@ -142,7 +142,7 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if x.vars.Hostname == "" {
 		x.vars.Hostname = hosts[0]
 	}
-	x.hostLag = time.Now().Sub(latest[x.vars.Hostname])
+	x.hostLag = time.Since(latest[x.vars.Hostname])
 	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
 		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
 	if x.hostLag < -clockSkewTolerance {
