@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/monhook/monhook/internal/clock"
 )
 
 // runWithCapture runs args with the command named name replaced by one
@@ -14,7 +12,7 @@ import (
 func checkOptionsFor(t *testing.T, args []string) (*checkOptions, error) {
 	t.Helper()
 	streams, _, _ := TestStreams()
-	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test"}
+	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
 	for _, c := range root.Commands() {
 		if c.Name() == "check" {
@@ -39,6 +37,9 @@ func TestCheckFlags(t *testing.T) {
 		}},
 		{"lab run", []string{"check", "--lab", "-s", "synthetic", "--speed", "120", "--lab-hosts", "5"}, func(o *checkOptions) bool {
 			return o.Lab && o.Scenario == "synthetic" && o.Speed == 120 && o.LabHosts == 5
+		}},
+		{"lab faults", []string{"check", "--lab", "--lab-agents-project", "service", "--lab-definition-delay", "3s", "--lab-agent-clock-skew", "2m"}, func(o *checkOptions) bool {
+			return o.LabFaults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: 2 * time.Minute}
 		}},
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
@@ -73,12 +74,13 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--timeout", "soon"}, "--timeout"},
 		{[]string{"check", "--listen", "8080"}, "--listen"},
 		{[]string{"check", "--callback-url", "localhost:123"}, "--callback-url"},
+		{[]string{"check", "--lab-definition-delay", "-3s"}, "--lab-definition-delay"},
 		{[]string{"check", "--callback-url", "ftp://localhost/x"}, "--callback-url"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			_, err := checkOptionsFor(t, tt.args)
-			if exitCode(context.Background(), err) != ExitUsage || !strings.Contains(err.Error(), tt.want) {
+			if exitCode(context.Background(), err) != 2 || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err %v: want a usage error naming %s", err, tt.want)
 			}
 		})
@@ -87,7 +89,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 
 func TestCheckUnknownScenarioExitsTwoBeforeConnecting(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "check", "-s", "no-such-scenario")
-	if code != ExitUsage || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
+	if code != 2 || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
 		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
@@ -98,7 +100,7 @@ func TestCheckWithoutCredentialsExitsTwoNamingTheVariable(t *testing.T) {
 	}
 	t.Setenv("OS_CLIENT_CONFIG_FILE", t.TempDir()+"/none.yaml")
 	code, _, stderr := runCLI(t, "check", "-s", "synthetic")
-	if code != ExitUsage || !strings.Contains(stderr, "OS_AUTH_URL") {
+	if code != 2 || !strings.Contains(stderr, "OS_AUTH_URL") {
 		t.Errorf("code %d stderr %q", code, stderr)
 	}
 }
@@ -110,5 +112,41 @@ func TestCheckLabSyntheticPassesAndPrintsTheTable(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "delivery") {
 		t.Errorf("stdout lacks the stage table:\n%s", stdout)
+	}
+}
+
+// The lab fault options reach the lab: agents in their own project leave
+// the check's project without agent metrics, and the hint says so.
+func TestCheckLabAgentsProjectNamesTheCause(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "--lab", "--lab-agents-project", "service", "-o", "json")
+	if code != 3 || !strings.Contains(stdout, "posting into another project") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// A command built without the root command (no global flags bound) runs on
+// the defaults instead of dereferencing a nil Factory.Global.
+func TestCheckBuiltAloneRunsAgainstTheLab(t *testing.T) {
+	streams, stdout, stderr := TestStreams()
+	cmd := NewCmdCheck(&Factory{IO: streams, Version: "test"}, nil)
+	cmd.SetArgs([]string{"--lab", "-s", "synthetic", "--timeout", "2m"})
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("check: %v\nstderr: %s", err, stderr)
+	}
+	if !strings.Contains(stdout.String(), "PASS: scenario synthetic") {
+		t.Fatalf("stdout:\n%s", stdout)
+	}
+}
+
+func TestFactoryWithoutGlobalsReadsTheDefaults(t *testing.T) {
+	streams, _, _ := TestStreams()
+	f := &Factory{IO: streams}
+	if f.Output() != "table" || f.Debug() {
+		t.Fatalf("Output %q Debug %v, want table and false", f.Output(), f.Debug())
+	}
+	if f.Now().IsZero() {
+		t.Fatal("Now is zero without a clock")
 	}
 }

@@ -1,0 +1,225 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/pagination"
+
+	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
+	"github.com/monhook/monhook/openstack/monitoring/v2/measurements"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+)
+
+const (
+	// agentWindow is how far back preflight looks for agent measurements:
+	// a few agent intervals (15-30 s), so a host found is reporting now.
+	agentWindow = 2 * time.Minute
+	// hostSample caps the measurement rows preflight reads.
+	hostSample = 200
+	// staleWindow is how far back preflight looks when agentWindow is empty.
+	staleWindow = time.Hour
+	// clockSkewTolerance is how far in the future a measurement may be
+	// before preflight calls the agent's clock ahead.
+	clockSkewTolerance = 10 * time.Second
+	// agentLagTolerance is how old the newest measurement of a host may be
+	// before its clock may run behind: agents report every 15-30 s.
+	agentLagTolerance = time.Minute
+)
+
+// Hints for the pitfalls of reference/monasca-api.md §9.
+const (
+	hintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
+		"(not 403) when the token lacks it, and the admin role alone is not enough"
+	hintWebhookType = "monasca-notification registers the notification types when it starts, from its enabled " +
+		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
+	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
+		"run the check as a user of that project, or use --scenario synthetic, which needs no agent"
+	hintClockBehind = "the agent stopped reporting, or its clock runs behind: monasca-thresh silently drops " +
+		"measurements older than its window (clock skew); check NTP on the agent host"
+)
+
+func (x *run) auth(ctx context.Context) (string, error) {
+	t, err := x.Connect(ctx)
+	if err != nil {
+		return "", cannotRun(err, "")
+	}
+	x.target = t
+	x.rep.Endpoint = t.Client.ResourceBaseURL()
+	x.rep.ProjectID = t.ProjectID
+	return fmt.Sprintf("token for project %s; monitoring endpoint %s", t.ProjectID, x.rep.Endpoint), nil
+}
+
+func (x *run) preflight(ctx context.Context) (string, error) {
+	c := x.target.Client
+	pages, err := notificationmethods.ListTypes(c).AllPages(ctx)
+	if err != nil {
+		return "", apiError(err, "listing notification method types")
+	}
+	types, err := notificationmethods.ExtractTypes(pages)
+	if err != nil {
+		return "", cannotRun(err, "decoding notification method types")
+	}
+	if !slices.Contains(types, "WEBHOOK") {
+		return "", cannotRun(nil, fmt.Sprintf("WEBHOOK is not a registered notification method type (have: %s)",
+			strings.Join(types, ", ")), hintWebhookType)
+	}
+	if err := probeWrite(ctx, c); err != nil {
+		return "", err
+	}
+	detail := "API reachable; write role ok; WEBHOOK registered"
+	if x.sc.NeedsAgent() {
+		host, err := x.pickHost(ctx)
+		if err != nil {
+			return "", err
+		}
+		detail += "; " + host
+	}
+	rendered, err := x.sc.Render(x.vars)
+	if err != nil {
+		return "", cannotRun(err, "rendering the scenario")
+	}
+	x.rendered = rendered
+	return detail, nil
+}
+
+// probeWrite proves the token may write without creating anything
+// (reference §2, "Order of checks").
+func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
+	if err := notificationmethods.ProbeCreate(ctx, c).ExtractErr(); err != nil {
+		return apiError(err, "checking the write role")
+	}
+	return nil
+}
+
+// pickHost finds a host with recent agent measurements and settles the
+// run's hostname: the one given, or the most recently reporting host of a
+// bounded sample. One request, at most hostSample rows, whatever the size of
+// the cloud: GET /metrics/measurements with start_time a few agent intervals
+// back and group_by=hostname, first page only. monasca-api's InfluxDB
+// repository returns each group's oldest rows (time ascending, limit+1 per
+// group) and paginate_measurements fills the page group by group, so the
+// page names the first hosts, each with every row of the window until the
+// limit cuts one short.
+func (x *run) pickHost(ctx context.Context) (string, error) {
+	name := x.sc.Metric.Name
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "hostname", Limit: hostSample}
+	if x.vars.Hostname != "" {
+		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
+	}
+	series, err := firstSeriesPage(ctx, x.target.Client, opts)
+	if err != nil {
+		return "", err
+	}
+	latest := map[string]time.Time{}
+	for _, s := range series {
+		host := s.Dimensions["hostname"]
+		for _, m := range s.Measurements {
+			if host != "" && m.Timestamp.After(latest[host]) {
+				latest[host] = m.Timestamp
+			}
+		}
+	}
+	if len(latest) == 0 {
+		return "", x.noRecentMeasurements(ctx, opts)
+	}
+	hosts := make([]string, 0, len(latest))
+	for h := range latest {
+		hosts = append(hosts, h)
+	}
+	// Most recent first; names break ties so the choice is reproducible.
+	sort.Slice(hosts, func(i, j int) bool {
+		if !latest[hosts[i]].Equal(latest[hosts[j]]) {
+			return latest[hosts[i]].After(latest[hosts[j]])
+		}
+		return hosts[i] < hosts[j]
+	})
+	if x.vars.Hostname == "" {
+		x.vars.Hostname = hosts[0]
+	}
+	x.hostLag = time.Since(latest[x.vars.Hostname])
+	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
+		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
+	if x.hostLag < -clockSkewTolerance {
+		detail = fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement %s in the future: clock skew?)",
+			name, len(hosts), agentWindow, x.vars.Hostname, -x.hostLag.Round(time.Second))
+	}
+	return detail, nil
+}
+
+// clockSkewHints name clock skew when the watched host's newest measurement
+// was in the future or older than agents report, as preflight read it.
+func (x *run) clockSkewHints() []string {
+	const drop = "monasca-thresh silently drops measurements outside its window (more than periods×period " +
+		"before the view's end, or 2 periods or more after it), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	switch {
+	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
+	case x.hostLag < -clockSkewTolerance:
+		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s",
+			x.vars.Hostname, -x.hostLag.Round(time.Second), drop)}
+	case x.hostLag > agentLagTolerance:
+		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s",
+			x.vars.Hostname, x.hostLag.Round(time.Second), drop)}
+	}
+	return nil
+}
+
+// firstSeriesPage reads one page of measurements: a sample, not the list.
+func firstSeriesPage(ctx context.Context, c *gophercloud.ServiceClient, opts measurements.ListOpts) ([]measurements.Series, error) {
+	var series []measurements.Series
+	err := measurements.List(c, opts).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+		s, err := measurements.ExtractSeries(p)
+		series = s
+		return false, err
+	})
+	if err != nil {
+		return nil, apiError(err, "listing recent "+opts.Name+" measurements")
+	}
+	return series, nil
+}
+
+// noRecentMeasurements is the preflight failure when no host reported in
+// the window. A second bounded look over the last hour tells an agent that
+// stopped, or whose clock runs behind, from one that never reported here.
+func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.ListOpts) error {
+	where := ""
+	if x.vars.Hostname != "" {
+		where = " from host " + x.vars.Hostname
+	}
+	msg := fmt.Sprintf("no %s measurements%s in the last %s in project %s", recent.Name, where, agentWindow, x.target.ProjectID)
+	older := recent
+	older.StartTime, older.Limit = time.Now().Add(-staleWindow), 1
+	if series, err := firstSeriesPage(ctx, x.target.Client, older); err == nil && len(series) > 0 {
+		return cannotRun(nil, msg+fmt.Sprintf(", but some in the last %s", staleWindow), hintClockBehind)
+	}
+	return cannotRun(nil, msg, hintOtherProject)
+}
+
+// apiError turns a Monasca error into a stage error naming what was being
+// done and, for the known pitfalls, what to do.
+func apiError(err error, doing string) error {
+	if monitoring.IsForbiddenRole(err) {
+		return cannotRun(nil, doing+": Monasca answered 401 Forbidden", hintRole)
+	}
+	if title, desc, ok := monitoring.ErrorBody(err); ok {
+		msg := fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
+		if desc != "" {
+			msg += ": " + desc
+		}
+		var hints []string
+		if strings.Contains(desc, "Not a valid notification method type") {
+			hints = append(hints, hintWebhookType)
+		}
+		if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
+			hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
+				"use a scenario with period 0")
+		}
+		return cannotRun(nil, msg, hints...)
+	}
+	return cannotRun(err, doing)
+}
