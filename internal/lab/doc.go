@@ -29,9 +29,15 @@
 //     500).
 //   - limit=0 on the dimension name and value lists: an empty page with no
 //     next link (upstream: IndexError building the link, 500).
+//   - A query piece without "=" (GET /alarms?foo): kept with an empty value
+//     in self and next links (upstream: split('=', 1) raises, 500).
 //
-// Where InfluxDB's own behaviour is not worth modelling:
+// Where the lab keeps a simpler model than InfluxDB's:
 //
+//   - Grouped measurement pages (group_by) name their groups by series id
+//     and resume after the offset's group and point; monasca-api's InfluxDB
+//     repository numbers groups from the offset's index and resumes every
+//     group after the offset's time. (Statistics pages do as upstream.)
 //   - Time ranges on the dimension name and value lists are exact. InfluxDB
 //     applies a time filter on tag queries per shard (a day or a week), so
 //     upstream may list names and values from just outside the range.

@@ -118,8 +118,7 @@ func (a *API) listDimensionValues(q *request, _ []string) {
 // pageWithNoID is helpers.paginate_with_no_id over sorted values, each the
 // single field key of its element. The offset is lower-cased before it is
 // compared; the page starts after an equal value, else at the first greater
-// one. Unlike the other paginators it puts the next offset into the link
-// unquoted.
+// one.
 func (q *request) pageWithNoID(key string, values []string, offset string, limit int) map[string]any {
 	if offset != "" {
 		offset = strings.ToLower(offset)
@@ -136,8 +135,7 @@ func (q *request) pageWithNoID(key string, values []string, offset string, limit
 	}
 	next := ""
 	if len(values) > limit && limit > 0 {
-		params := append([]string{"offset=" + rows[limit-1]}, q.oldQueryParams(true)...)
-		next = q.baseURI() + "?" + strings.Join(params, "&")
+		next = q.nextLinkUnquoted(rows[limit-1])
 	}
 	return page(q.selfLink(), next, elems)
 }
