@@ -68,6 +68,10 @@ type Options struct {
 	// ErrorLog receives net/http's own errors; nil discards them (failed TLS
 	// handshakes are recorded, see TLSErrors).
 	ErrorLog *log.Logger
+	// Mux, when set, serves this receiver on a shared, already started
+	// listener (see Mux) instead of one of its own: Start attaches the token
+	// path, Close detaches it. Listen and TLS must then be empty.
+	Mux *Mux
 }
 
 // Defaults.

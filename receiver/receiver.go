@@ -53,6 +53,9 @@ type Receiver struct {
 
 // New validates opts and prepares a receiver; nothing listens until Start.
 func New(opts Options) (*Receiver, error) {
+	if opts.Mux != nil && (opts.Listen != "" || opts.TLSCert != "" || opts.TLSKey != "") {
+		return nil, errors.New("receiver: a receiver on a shared mux has no listen address or TLS of its own")
+	}
 	opts.setDefaults()
 	r := &Receiver{
 		opts:       opts,
@@ -115,6 +118,9 @@ func (r *Receiver) Start() error {
 	if r.started {
 		return errors.New("receiver: already started")
 	}
+	if r.opts.Mux != nil {
+		return r.startOnMux()
+	}
 	ln, err := net.Listen("tcp", r.opts.Listen)
 	if err != nil {
 		return fmt.Errorf("receiver: listen: %w", err)
@@ -149,6 +155,22 @@ func (r *Receiver) Start() error {
 		}
 		r.serveErr <- err
 	}(r.server, r.listener)
+	return nil
+}
+
+// startOnMux attaches the token path to the shared listener; called with
+// r.mu held.
+func (r *Receiver) startOnMux() error {
+	addr, err := r.opts.Mux.attach(r)
+	if err != nil {
+		return err
+	}
+	callback, warnings, err := r.callbackURL(addr.(*net.TCPAddr))
+	if err != nil {
+		r.opts.Mux.detach(r)
+		return err
+	}
+	r.callback, r.warnings, r.started = callback, warnings, true
 	return nil
 }
 
@@ -194,6 +216,9 @@ func (r *Receiver) CallbackPath() string { return r.path }
 func (r *Receiver) Addr() net.Addr {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.opts.Mux != nil && r.started {
+		return r.opts.Mux.Addr()
+	}
 	if r.listener == nil {
 		return nil
 	}
@@ -222,6 +247,10 @@ func (r *Receiver) Close() error {
 // Calling it again returns the first result.
 func (r *Receiver) Shutdown(ctx context.Context) error {
 	r.closeOnce.Do(func() {
+		if r.opts.Mux != nil {
+			// Detach first: nothing new reaches this run once it closes.
+			r.opts.Mux.detach(r)
+		}
 		close(r.stopping)
 		r.mu.Lock()
 		srv, errc := r.server, r.serveErr
