@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/serve"
+	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/scenarios"
+)
+
+type serveOptions struct {
+	IO      *IOStreams
+	Factory *Factory
+
+	Config   serve.Config
+	Lab      bool
+	LabHosts int
+
+	// started, when set, is called once the server listens (tests).
+	started func(*serve.Server)
+}
+
+// NewCmdServe builds `monhook serve`.
+func NewCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
+	o := &serveOptions{IO: f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the check continuously as a Prometheus exporter (a Monasca notification canary)",
+		Long: `Runs the check as a long-lived Prometheus exporter, in blackbox_exporter's
+multi-target shape, so that a broken Monasca notification path (a dead
+notification engine, Kafka lag, a firewall change on the callback port, an
+expired service password) alerts before anyone needs a notification.
+
+Endpoints (on --listen, default ` + serve.DefaultListen + `):
+  GET /probe?scenario=NAME[&cloud=NAME][&debug=true]
+        runs one check and answers its metrics: monhook_probe_success (1 only
+        with proof: every expected notification arrived and matched Monasca's
+        payload, nothing leaked), monhook_probe_duration_seconds,
+        monhook_stage_duration_seconds{stage}, monhook_stage_success{stage},
+        monhook_delivery_latency_seconds, monhook_deliveries{result},
+        monhook_leaked_resources. A failed probe is still 200; an unknown
+        scenario or cloud is 400. The deadline is Prometheus'
+        X-Prometheus-Scrape-Timeout-Seconds minus --timeout-offset, at most
+        --probe-timeout. cloud is a clouds.yaml entry; omitted = the OS_*
+        environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
+        scenario and cloud share one run.
+  GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result},
+                 monhook_probes_in_flight, Go and process) and each scheduled
+                 target's last result, labelled target/cloud/scenario and stamped
+                 with the time it finished
+  GET /healthz   200 "ok"; 503 while draining
+  GET /          targets with their last result, recent probes, links to reports
+  GET /report?target=NAME | ?run=RUNID   the JSON report of a recent probe
+
+One receiver serves every probe for the process lifetime on --receiver-listen
+(default ` + serve.DefaultReceiverListen + `): open that one port toward monasca-notification;
+each probe gets its own unguessable token path under --callback-url. At most
+one probe per target runs at a time, at most --max-concurrent in all. Every
+probe tears down what it created; at start-up, this instance's own leftovers
+older than --sweep-older-than are deleted (run ids begin with the instance id).
+SIGTERM drains: probes in flight get --drain-timeout to finish, are then
+cancelled (teardown still runs), and serve exits 0.
+
+Config file keys (--config), under serve: every flag by name, e.g.
+  serve:
+    listen: ":10070"
+    receiver-listen: ":10071"
+    callback-url: http://203.0.113.10:10071
+    max-concurrent: 20
+    targets:                 # probed in the background, results on /metrics
+      - cloud: prod          # clouds.yaml entry; omitted = OS_* environment
+        scenario: synthetic  # see monhook scenarios
+        interval: 5m         # default 5m
+        timeout: 3m          # default the interval, at most 10m; ≤ interval
+        name: prod-synthetic # default <cloud>/<scenario>
+A bad setting exits 2 naming its key, before anything listens.`,
+		Example: `  monhook serve --lab                                   # against the built-in lab
+  curl 'http://127.0.0.1:10070/probe?scenario=synthetic'
+  monhook serve --os-cloud prod --callback-url http://203.0.113.10:10071
+  monhook serve --config /etc/monhook/config.yaml       # with serve.targets
+  curl 'http://127.0.0.1:10070/probe?scenario=api-state&cloud=prod&debug=true'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.LabHosts < 1 {
+				return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
+			}
+			targets, err := loadServeTargets(f.Global.ConfigFile)
+			if err != nil {
+				return err
+			}
+			o.Config.Targets = targets
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return serveRun(cmd.Context(), o)
+		},
+	}
+	c := &o.Config
+	fl := cmd.Flags()
+	fl.StringVar(&c.Listen, "listen", serve.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page")
+	fl.StringVar(&c.ReceiverListen, "receiver-listen", serve.DefaultReceiverListen, "the one webhook receiver's address (the port to open toward monasca-notification)")
+	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
+	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen and --callback-url)")
+	fl.IntVar(&c.MaxConcurrent, "max-concurrent", serve.DefaultMaxConcurrent, "probes in flight at most, across all targets")
+	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", serve.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
+	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", serve.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
+	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", serve.DefaultSweepOlderThan, "at start-up, delete this instance's leftovers at least this old (0 = no sweep)")
+	fl.DurationVar(&c.DrainTimeout, "drain-timeout", serve.DefaultDrainTimeout, "on SIGTERM, how long probes in flight may still run before they are cancelled")
+	fl.Float64Var(&c.Speed, "speed", 0, "how many times faster than real Monasca the clouds run; scales scenario timings (default 60 with --lab, else 1)")
+	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
+	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	return cmd
+}
+
+// loadServeTargets reads serve.targets from the config file (the one named
+// by --config, else the default one when it exists).
+func loadServeTargets(explicit string) ([]serve.Target, error) {
+	path := explicit
+	if path == "" {
+		path = defaultConfigPath()
+	}
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if explicit == "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usageErrorf("config file: %v", err)
+	}
+	targets, err := serve.ParseTargets(data)
+	if err != nil {
+		return nil, usageErrorf("config file %s: %v", path, err)
+	}
+	return targets, nil
+}
+
+func serveRun(ctx context.Context, o *serveOptions) error {
+	g := o.Factory.Global
+	cfg := o.Config
+	resolve := func(cloud string) (serve.ConnectFunc, error) { return resolveCloud(g, o.IO.ErrOut, o.Factory.Version, cloud) }
+	if o.Lab {
+		if cfg.Speed == 0 {
+			cfg.Speed = defaultLabSpeed
+		}
+		l := lab.New(lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts})
+		if err := l.Start(ctx); err != nil {
+			return cannotRun(fmt.Errorf("starting the lab: %w", err))
+		}
+		defer l.Close()
+		connect := labConnect(l, o.IO.ErrOut, g.Debug, o.Factory.Version)
+		resolve = func(cloud string) (serve.ConnectFunc, error) {
+			if cloud != "" && cloud != "lab" {
+				return nil, fmt.Errorf("unknown cloud: with --lab the only cloud is the lab (\"\" or \"lab\")")
+			}
+			return connect, nil
+		}
+	}
+	srv, err := serve.New(serve.Options{
+		Config:  cfg,
+		Resolve: resolve,
+		Clock:   o.Factory.Clock,
+		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+	})
+	var ce *serve.ConfigError
+	if errors.As(err, &ce) {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	if err != nil {
+		return cannotRun(err)
+	}
+	if err := srv.Start(); err != nil {
+		return cannotRun(err)
+	}
+	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %d scheduled targets)\n",
+		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, len(srv.Config().Targets))
+	if o.started != nil {
+		o.started(srv)
+	}
+	<-ctx.Done()
+	// Draining is the normal way to stop a server: exit 0 once it is done.
+	sctx, cancel := context.WithTimeout(context.Background(), srv.Config().DrainTimeout+scenarios.DefaultTeardownTimeout+10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return cannotRun(fmt.Errorf("shutting down: %w", err))
+	}
+	fmt.Fprintln(o.IO.ErrOut, "monhook serve: drained, bye")
+	return nil
+}
+
+// resolveCloud checks that a cloud's settings resolve (clouds.yaml entry
+// or OS_* environment) and returns how to authenticate against it.
+func resolveCloud(g *GlobalOptions, debug io.Writer, version, cloud string) (serve.ConnectFunc, error) {
+	flags := g.AuthFlags(debug, version)
+	if cloud != "" {
+		flags.Cloud = cloud
+	}
+	if _, err := openstack.Resolve(flags); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (serve.Conn, error) {
+		s, err := openstack.Connect(ctx, flags)
+		if err != nil {
+			return serve.Conn{}, openstack.Explain(err)
+		}
+		return serve.Conn{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+	}, nil
+}
