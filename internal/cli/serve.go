@@ -149,7 +149,9 @@ func loadServeTargets(explicit string) ([]serve.Target, error) {
 func serveRun(ctx context.Context, o *serveOptions) error {
 	g := o.Factory.Global
 	cfg := o.Config
-	resolve := func(cloud string) (serve.ConnectFunc, error) { return resolveCloud(g, o.IO.ErrOut, o.Factory.Version, cloud) }
+	resolve := func(cloud string) (serve.ConnectFunc, error) {
+		return resolveCloud(g, o.IO.ErrOut, o.Factory.Version, cloud)
+	}
 	if o.Lab {
 		if cfg.Speed == 0 {
 			cfg.Speed = defaultLabSpeed
