@@ -94,6 +94,14 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if o.LabHosts < 1 {
 				return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 			}
+			// The flags have defaults, so a zero here was asked for (the
+			// serve package would read it as "default").
+			if o.Config.MaxConcurrent < 1 {
+				return &ExitError{Code: ExitUsage, Err: &serve.ConfigError{Key: "serve.max-concurrent", Msg: fmt.Sprintf("must be at least 1, got %d", o.Config.MaxConcurrent)}}
+			}
+			if o.Config.ProbeTimeout <= 0 {
+				return &ExitError{Code: ExitUsage, Err: &serve.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)}}
+			}
 			targets, err := loadServeTargets(f.Global.ConfigFile)
 			if err != nil {
 				return err
