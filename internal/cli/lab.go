@@ -23,6 +23,7 @@ type labOptions struct {
 	Hosts         int
 	TokenTTL      time.Duration
 	VersionSuffix bool
+	NoNotifier    bool
 
 	KeystoneURL          string
 	ServiceUser          string
@@ -84,6 +85,7 @@ OS_* environment.`,
 	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")
 	fl.BoolVar(&opts.VersionSuffix, "advertise-version-suffix", true, "advertise the monitoring endpoint with /v2.0 (false: the versionless root)")
+	fl.BoolVar(&opts.NoNotifier, "no-notifier", false, "run without the notification engine: alarms fire, nothing is sent (a dead monasca-notification)")
 	fl.StringVar(&opts.KeystoneURL, "keystone-url", "", "validate tokens against this external Keystone instead of the lab's own")
 	fl.StringVar(&opts.ServiceUser, "keystone-service-user", "", "service user for token validation (default $OS_USERNAME)")
 	fl.StringVar(&opts.ServicePassword, "keystone-service-password", "", "its password (default $OS_PASSWORD)")
@@ -107,6 +109,7 @@ func labRun(ctx context.Context, o *labOptions) error {
 	opts := lab.Options{
 		Addr: o.Listen, Speed: o.Speed, Hosts: hosts, TokenTTL: o.TokenTTL,
 		MonitoringWithoutVersion: !o.VersionSuffix,
+		NoNotifier:               o.NoNotifier,
 		KeystoneURL:              o.KeystoneURL,
 		ServiceUser:              o.ServiceUser, ServicePassword: o.ServicePassword, ServiceProject: o.ServiceProject,
 		ServiceUserDomain: o.ServiceUserDomain, ServiceProjectDomain: o.ServiceProjectDomain,

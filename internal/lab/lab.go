@@ -51,6 +51,10 @@ type Options struct {
 	// versionless root; clients must cope with both).
 	MonitoringWithoutVersion bool
 
+	// NoNotifier leaves the notification engine out: alarms still change
+	// state, nothing is ever sent (a dead monasca-notification).
+	NoNotifier bool
+
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)
 }

@@ -57,10 +57,13 @@ func (c *callCounter) monasca() int {
 	return n
 }
 
-func startLab(t testing.TB) *testLab {
+func startLab(t testing.TB) *testLab { return startLabWith(t, lab.Options{}) }
+
+func startLabWith(t testing.TB, opts lab.Options) *testLab {
 	t.Helper()
 	cc := &callCounter{}
-	l := lab.New(lab.Options{Speed: labSpeed, Debug: cc})
+	opts.Speed, opts.Debug = labSpeed, cc
+	l := lab.New(opts)
 	if err := l.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/monhook/monhook/internal/lab"
 )
 
 // unreachableCallback is a callback base nothing listens on: Monasca's
@@ -99,6 +101,23 @@ func TestBlockedCallbackPortFailsAtTheDeliveryStage(t *testing.T) {
 	if v := mustValue(t, exp, "monhook_probes_total", "scenario", "synthetic", "result", "fail"); v != 1 {
 		t.Errorf("monhook_probes_total{fail} = %v", v)
 	}
+}
+
+func TestStoppedNotifierFailsAtTheDeliveryStage(t *testing.T) {
+	l := startLabWith(t, lab.Options{NoNotifier: true})
+	s := startServer(t, l, Config{})
+	a := get(t, probeURL(s, "synthetic", "debug=true"), scrapeTimeoutHeader, "10")
+	if a.status != 200 {
+		t.Fatalf("status %d", a.status)
+	}
+	// The debug page shows the runner's own diagnosis, then the metrics.
+	for _, want := range []string{"monhook_probe_success 0", `monhook_stage_success{stage="alarm"} 1`,
+		`monhook_stage_success{stage="delivery"} 0`, "or monasca-notification is not running", `monhook_deliveries{result="stray"} 0`} {
+		if !strings.Contains(a.body, want) {
+			t.Errorf("debug page lacks %q:\n%s", want, a.body)
+		}
+	}
+	l.assertClean(t)
 }
 
 func TestBadProbeInputIs400WithAPlainTextReason(t *testing.T) {
