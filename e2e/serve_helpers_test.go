@@ -28,9 +28,14 @@ var serveURLRE = regexp.MustCompile(`monhook serve: (http://[0-9.:]+) `)
 // environment and waits for the line that names its URL.
 func startServe(t *testing.T, lp *labProcess, args ...string) *serveProcess {
 	t.Helper()
+	return startServeEnv(t, lp.Env(), args...)
+}
+
+func startServeEnv(t *testing.T, env []string, args ...string) *serveProcess {
+	t.Helper()
 	args = append([]string{"serve", "--speed", e2eSpeed, "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"}, args...)
 	cmd := exec.Command(monhookBin(t), args...)
-	cmd.Env = lp.Env()
+	cmd.Env = env
 	sp := &serveProcess{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = io.Discard, sp.stderr
 	if err := cmd.Start(); err != nil {
