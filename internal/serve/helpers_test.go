@@ -38,9 +38,7 @@ type callCounter struct {
 func (c *callCounter) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, l := range strings.Split(strings.TrimSpace(string(p)), "\n") {
-		c.lines = append(c.lines, l)
-	}
+	c.lines = append(c.lines, strings.Split(strings.TrimSpace(string(p)), "\n")...)
 	return len(p), nil
 }
 

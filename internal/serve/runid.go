@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -73,5 +72,3 @@ func (r *runIDs) release(id string) {
 func (r *runIDs) ours(runID string) bool {
 	return len(runID) == runIDLength && strings.HasPrefix(runID, r.instance)
 }
-
-func (r *runIDs) String() string { return fmt.Sprintf("instance %s", r.instance) }
