@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -106,5 +107,28 @@ func TestInstanceIDIsStableAndPrefixesRunIDs(t *testing.T) {
 	}
 	if newRunIDs("zzzz").ours(ids.next()) {
 		t.Error("another instance claims our run id")
+	}
+}
+
+func TestSessionIsSharedUntilAProbeCouldNotRun(t *testing.T) {
+	calls := 0
+	c := newConnCache(func(string) (ConnectFunc, error) {
+		return func(context.Context) (Conn, error) { calls++; return Conn{ProjectID: "p"}, nil }, nil
+	})
+	connect, err := c.get("prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := connect(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("authenticated %d times for 3 probes, want once", calls)
+	}
+	c.reset("prod")
+	if _, err := connect(context.Background()); err != nil || calls != 2 {
+		t.Fatalf("after reset: %d authentications (%v), want a fresh one", calls, err)
 	}
 }

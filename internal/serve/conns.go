@@ -57,3 +57,18 @@ func (c *cachedConn) connect(ctx context.Context) (Conn, error) {
 	c.conn = &conn
 	return conn, nil
 }
+
+// reset drops a cloud's session so that the next probe authenticates
+// afresh: after a probe that could not run (auth, catalog or API errors),
+// a stale session must not keep every later probe failing.
+func (c *connCache) reset(cloud string) {
+	c.mu.Lock()
+	cc := c.m[cloud]
+	c.mu.Unlock()
+	if cc == nil {
+		return
+	}
+	cc.mu.Lock()
+	cc.conn = nil
+	cc.mu.Unlock()
+}

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -17,6 +18,9 @@ func newHistory(max int) *history { return &history{max: max} }
 func (h *history) add(r *result) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if slices.Contains(h.items, r) {
+		return // a request that joined a run in flight: the same result
+	}
 	h.items = append(h.items, r)
 	if len(h.items) > h.max {
 		h.items = append(h.items[:0:0], h.items[len(h.items)-h.max:]...)

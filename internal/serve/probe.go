@@ -74,6 +74,9 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	})
 	r := newResult(rep, ts.collect(), s.clk.Now())
 	r.Target, r.Cloud = p.target, p.cloud
+	if rep.Verdict == verdictError {
+		s.conns.reset(p.cloud)
+	}
 	s.metrics.probes.WithLabelValues(r.Scenario, probeResult(r)).Inc()
 	attrs := []any{"scenario", r.Scenario, "cloud", cloudLabel(r.Cloud), "run_id", r.RunID,
 		"result", probeResult(r), "duration", r.Duration.Round(1e6)}

@@ -2,6 +2,8 @@ package serve
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -279,4 +281,40 @@ func TestHealthz(t *testing.T) {
 	if a := get(t, s.URL()+"/healthz"); a.status != 200 || strings.TrimSpace(a.body) != "ok" {
 		t.Fatalf("healthz: %d %q", a.status, a.body)
 	}
+}
+
+func TestAProbeThatCouldNotRunDropsTheSessionAndTheNextOneRecovers(t *testing.T) {
+	l := startLab(t)
+	good, err := l.connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A session whose Monasca endpoint has gone away (a catalog change, a
+	// moved API): every probe on it would fail for ever.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	stale := *good.Client
+	stale.Endpoint, stale.ResourceBase = dead.URL+"/", dead.URL+"/monitoring/v2.0/"
+	sessions := []Conn{{Client: &stale, ProjectID: good.ProjectID}, good}
+	n := 0
+	resolve := func(string) (ConnectFunc, error) {
+		return func(context.Context) (Conn, error) { c := sessions[min(n, 1)]; n++; return c, nil }, nil
+	}
+	s, err := New(Options{Config: Config{Listen: "127.0.0.1:0", ReceiverListen: "127.0.0.1:0", Speed: labSpeed}, Resolve: resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	first := parseMetrics(t, get(t, probeURL(s, "synthetic")).body)
+	if mustValue(t, first, "monhook_probe_success") != 0 || mustValue(t, first, "monhook_probe_exit_code") != 3 {
+		t.Fatal("a probe against a dead endpoint did not report could-not-run")
+	}
+	second := parseMetrics(t, get(t, probeURL(s, "synthetic")).body)
+	if mustValue(t, second, "monhook_probe_success") != 1 || n != 2 {
+		t.Fatalf("the next probe did not authenticate afresh (%d sessions made) or failed", n)
+	}
+	l.assertClean(t)
 }
