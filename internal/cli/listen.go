@@ -66,9 +66,7 @@ file and exits 0.`,
   monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.Global != nil {
-				opts.Output = f.Global.Output
-			}
+			opts.Output = f.Output()
 			opts.Clock = f.Clock
 			var err error
 			if opts.SaveMaxSize, err = parseSize(maxSize); err != nil {
@@ -138,7 +136,6 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		Delay:         o.Delay,
 		TLSCert:       o.TLSCert,
 		TLSKey:        o.TLSKey,
-		Clock:         o.Clock,
 		ForwardTo:     o.ForwardTo,
 		OnDelivery:    p.delivery,
 		OnStray:       p.stray,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -12,15 +11,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/serve"
 	"github.com/monhook/monhook/openstack"
-	"github.com/monhook/monhook/scenarios"
 )
 
 type serveOptions struct {
-	IO      *IOStreams
-	Factory *Factory
+	IO         *IOStreams
+	Version    string
+	Debug      func() bool
+	AuthFlags  func() openstack.AuthFlags
+	ConfigFile func() string
 
 	Config   serve.Config
 	Lab      bool
@@ -32,7 +35,8 @@ type serveOptions struct {
 
 // NewCmdServe builds `monhook serve`.
 func NewCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
-	o := &serveOptions{IO: f.IO, Factory: f}
+	o := &serveOptions{IO: f.IO, Version: f.Version, Debug: f.Debug, AuthFlags: f.AuthFlags,
+		ConfigFile: func() string { return f.globals().ConfigFile }}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the check continuously as a Prometheus exporter (a Monasca notification canary)",
@@ -97,12 +101,12 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			// The flags have defaults, so a zero here was asked for (the
 			// serve package would read it as "default").
 			if o.Config.MaxConcurrent < 1 {
-				return &ExitError{Code: ExitUsage, Err: &serve.ConfigError{Key: "serve.max-concurrent", Msg: fmt.Sprintf("must be at least 1, got %d", o.Config.MaxConcurrent)}}
+				return usageError(&serve.ConfigError{Key: "serve.max-concurrent", Msg: fmt.Sprintf("must be at least 1, got %d", o.Config.MaxConcurrent)})
 			}
 			if o.Config.ProbeTimeout <= 0 {
-				return &ExitError{Code: ExitUsage, Err: &serve.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)}}
+				return usageError(&serve.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)})
 			}
-			targets, err := loadServeTargets(f.Global.ConfigFile)
+			targets, err := loadServeTargets(o.ConfigFile())
 			if err != nil {
 				return err
 			}
@@ -154,12 +158,12 @@ func loadServeTargets(explicit string) ([]serve.Target, error) {
 	return targets, nil
 }
 
+// usageError is a configuration error (exit 2) that already says what is wrong.
+func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err} }
+
 func serveRun(ctx context.Context, o *serveOptions) error {
-	g := o.Factory.Global
 	cfg := o.Config
-	resolve := func(cloud string) (serve.ConnectFunc, error) {
-		return resolveCloud(g, o.IO.ErrOut, o.Factory.Version, cloud)
-	}
+	resolve := func(cloud string) (serve.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
 	if o.Lab {
 		if cfg.Speed == 0 {
 			cfg.Speed = defaultLabSpeed
@@ -169,7 +173,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 			return cannotRun(fmt.Errorf("starting the lab: %w", err))
 		}
 		defer l.Close()
-		connect := labConnect(l, o.IO.ErrOut, g.Debug, o.Factory.Version)
+		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
 		resolve = func(cloud string) (serve.ConnectFunc, error) {
 			if cloud != "" && cloud != "lab" {
 				return nil, fmt.Errorf("unknown cloud: with --lab the only cloud is the lab (\"\" or \"lab\")")
@@ -180,12 +184,11 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	srv, err := serve.New(serve.Options{
 		Config:  cfg,
 		Resolve: resolve,
-		Clock:   o.Factory.Clock,
 		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
 	})
 	var ce *serve.ConfigError
 	if errors.As(err, &ce) {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return usageError(err)
 	}
 	if err != nil {
 		return cannotRun(err)
@@ -200,7 +203,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	}
 	<-ctx.Done()
 	// Draining is the normal way to stop a server: exit 0 once it is done.
-	sctx, cancel := context.WithTimeout(context.Background(), srv.Config().DrainTimeout+scenarios.DefaultTeardownTimeout+10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), srv.Config().DrainTimeout+check.DefaultTeardownTimeout+10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return cannotRun(fmt.Errorf("shutting down: %w", err))
@@ -211,8 +214,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 
 // resolveCloud checks that a cloud's settings resolve (clouds.yaml entry
 // or OS_* environment) and returns how to authenticate against it.
-func resolveCloud(g *GlobalOptions, debug io.Writer, version, cloud string) (serve.ConnectFunc, error) {
-	flags := g.AuthFlags(debug, version)
+func resolveCloud(flags openstack.AuthFlags, cloud string) (serve.ConnectFunc, error) {
 	if cloud != "" {
 		flags.Cloud = cloud
 	}

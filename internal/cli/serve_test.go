@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/serve"
 )
 
@@ -41,7 +40,7 @@ func TestServeBadConfigExitsTwoNamingTheKeyBeforeListening(t *testing.T) {
 	for _, c := range cases {
 		args := append([]string{"serve", "--listen", ln, "--receiver-listen", ln}, c.args...)
 		code, _, stderr := runCLI(t, args...)
-		if code != ExitUsage || !strings.Contains(stderr, c.key) || strings.Contains(stderr, "address already in use") {
+		if code != 2 || !strings.Contains(stderr, c.key) || strings.Contains(stderr, "address already in use") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", c.args, code, stderr, c.key)
 		}
 	}
@@ -61,7 +60,7 @@ func mustListen(t *testing.T) string {
 
 func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 	streams, _, errOut := TestStreams()
-	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test"}
+	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
 	for _, c := range root.Commands() {
 		if c.Name() == "serve" {
@@ -95,7 +94,7 @@ func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 		t.Fatalf("probe against the lab:\n%s", body)
 	}
 	cancel()
-	if err := <-done; err != nil || exitCode(ctx, err) != ExitOK {
+	if err := <-done; err != nil || exitCode(ctx, err) != 0 {
 		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(ctx, err))
 	}
 }

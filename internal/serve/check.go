@@ -1,42 +1,48 @@
 package serve
 
-// This file is serve's only door to the check runner, the scenario catalogue,
-// the report and the resource marker. When the runner moves (scenarios.Runner
-// → check.Runner) or the marker helpers get their own package, this is the
-// one file to change; the rest of serve speaks in the names declared here.
+// This file is serve's only door to the check runner (check.Runner), the
+// scenario catalogue, the report and the resource marker: when one of them
+// moves or changes shape, this is the file to change; the rest of serve
+// speaks in the names declared here.
 
 import (
 	"context"
 	"sort"
 	"time"
 
-	"github.com/monhook/monhook/internal/clock"
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 type (
 	// Conn is an authenticated Monasca endpoint and the project it acts in.
-	Conn = scenarios.Target
+	Conn = check.Target
 	// ConnectFunc authenticates (the check's auth stage).
 	ConnectFunc = func(ctx context.Context) (Conn, error)
 	// Report is one check's outcome (schema documented in scenarios/report).
-	Report   = report.Report
-	scenario = scenarios.Scenario
-	marker   = scenarios.Marker
+	Report    = report.Report
+	scenario  = scenarios.Scenario
+	runMarker = marker.Marker
 )
 
 // Report vocabulary used by the metrics.
 const (
 	verdictPass   = report.VerdictPass
 	verdictError  = report.VerdictError
-	exitCannotRun = scenarios.ExitCannotRun
 	statusOK      = report.StatusOK
 	statusSkipped = report.StatusSkipped
 	stageDelivery = scenarios.StageDelivery
-	runIDLength   = scenarios.RunIDLength
+	runIDLength   = marker.RunIDLength
 )
+
+// exitCannotRun is the exit status of a probe that never ran.
+var exitCannotRun = exitcode.Of(exitcode.CannotRun)
 
 // lookupScenario returns a fresh copy of a built-in scenario.
 func lookupScenario(name string) (*scenario, error) { return scenarios.Builtin(name) }
@@ -62,7 +68,6 @@ type checkSpec struct {
 	RunID       string
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
-	Clock       clock.Clock
 	OnDelivery  func(receiver.Delivery)
 }
 
@@ -73,11 +78,10 @@ const probeHistory = 64
 // runCheck runs one check to completion (teardown included) and returns
 // its report; it never fails, the report says how it went.
 func runCheck(ctx context.Context, c checkSpec) *Report {
-	r := &scenarios.Runner{
+	r := &check.Runner{
 		Scenario: c.Scenario,
 		Connect:  c.Connect,
 		RunID:    c.RunID,
-		Clock:    c.Clock,
 		Receiver: receiver.Options{
 			Mux:         c.Mux,
 			CallbackURL: c.CallbackURL,
@@ -89,12 +93,22 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 }
 
 // parseDefinitionMarker and parseMethodMarker recognise resources a monhook
-// run created (see scenarios/naming.go); nothing else is ever swept.
-func parseDefinitionMarker(name, description string) (marker, bool) {
-	return scenarios.ParseMarker(name, description)
+// run created (package marker); nothing else is ever swept.
+func parseDefinitionMarker(name, description string) (runMarker, bool) {
+	return marker.ParseMarker(name, description)
 }
 
-func parseMethodMarker(name string) (marker, bool) { return scenarios.ParseMethodMarker(name) }
+func parseMethodMarker(name string) (runMarker, bool) { return marker.ParseMethodMarker(name) }
+
+// Resource kinds, and their delete (a 404 counts as deleted).
+const (
+	kindAlarmDefinition    = marker.KindAlarmDefinition
+	kindNotificationMethod = marker.KindNotificationMethod
+)
+
+func deleteResource(ctx context.Context, c *gophercloud.ServiceClient, kind, id string) error {
+	return marker.Delete(ctx, c, kind, id)
+}
 
 // writeReportJSON and writeReportTable render a report for /report and
 // /probe?debug=true.

@@ -69,7 +69,6 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		RunID:       runID,
 		Mux:         s.receiverMux(),
 		CallbackURL: s.cfg.CallbackURL,
-		Clock:       s.clk,
 		OnDelivery:  ts.record,
 	})
 	r := newResult(rep, ts.collect(), s.clk.Now())

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monhook/monhook/scenarios/report"
+	"github.com/monhook/monhook/check/report"
 )
 
 // passingReport is what a real passing synthetic run reports.

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -50,7 +49,7 @@ func (s *Server) sweepCloud(cloud string) {
 		return
 	}
 	now := s.clk.Now()
-	old := func(m marker) bool { return s.ids.ours(m.RunID) && now.Sub(m.Created) >= s.cfg.SweepOlderThan }
+	old := func(m runMarker) bool { return s.ids.ours(m.RunID) && now.Sub(m.Created) >= s.cfg.SweepOlderThan }
 	c := conn.Client
 
 	// Definitions first: their alarms go with them, and no action then
@@ -62,7 +61,7 @@ func (s *Server) sweepCloud(cloud string) {
 	}
 	for _, d := range defs {
 		if m, ok := parseDefinitionMarker(d.Name, d.Description); ok && old(m) {
-			s.sweepOne(cloud, "alarm-definition", d.ID, d.Name, alarmdefinitions.Delete(ctx, c, d.ID).ExtractErr())
+			s.sweepOne(cloud, kindAlarmDefinition, d.ID, d.Name, deleteResource(ctx, c, kindAlarmDefinition, d.ID))
 		}
 	}
 	methods, err := listMethods(ctx, c)
@@ -72,13 +71,13 @@ func (s *Server) sweepCloud(cloud string) {
 	}
 	for _, nm := range methods {
 		if m, ok := parseMethodMarker(nm.Name); ok && nm.Type == "WEBHOOK" && old(m) {
-			s.sweepOne(cloud, "notification-method", nm.ID, nm.Name, notificationmethods.Delete(ctx, c, nm.ID).ExtractErr())
+			s.sweepOne(cloud, kindNotificationMethod, nm.ID, nm.Name, deleteResource(ctx, c, kindNotificationMethod, nm.ID))
 		}
 	}
 }
 
 func (s *Server) sweepOne(cloud, kind, id, name string, err error) {
-	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+	if err != nil {
 		s.metrics.swept.WithLabelValues("failed").Inc()
 		s.log.Warn("sweep: could not delete a leftover", "cloud", cloudLabel(cloud), "kind", kind, "id", id, "name", name, "error", err)
 		return

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios"
 )
 
 func TestStartupSweepRemovesOnlyThisInstancesOldLeftovers(t *testing.T) {
@@ -22,13 +22,13 @@ func TestStartupSweepRemovesOnlyThisInstancesOldLeftovers(t *testing.T) {
 	create := func(runID string, created time.Time) {
 		t.Helper()
 		if _, err := alarmdefinitions.Create(ctx, conn.Client, alarmdefinitions.CreateOpts{
-			Name: scenarios.ResourceName(runID, "alarm"), Description: scenarios.Description(runID, created),
+			Name: marker.ResourceName(runID, "alarm"), Description: marker.Description(runID, created),
 			Expression: "max(monhook.synthetic{monhook_run=" + runID + "}) > 50",
 		}).Extract(); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := notificationmethods.Create(ctx, conn.Client, notificationmethods.CreateOpts{
-			Name: scenarios.MethodName(runID, created), Type: "WEBHOOK", Address: "http://127.0.0.1:1/x",
+			Name: marker.MethodName(runID, created), Type: "WEBHOOK", Address: "http://127.0.0.1:1/x",
 		}).Extract(); err != nil {
 			t.Fatal(err)
 		}
