@@ -147,7 +147,7 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-func checkRun(ctx context.Context, o *checkOptions) error {
+func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	sc, err := o.loadScenario()
 	if err != nil {
 		return err
@@ -164,7 +164,19 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		if err != nil {
 			return err
 		}
-		defer w.Close()
+		defer func() {
+			// The file's last word (its fsync) is part of the result.
+			if cerr := w.Close(); cerr != nil {
+				cerr = fmt.Errorf("--save: %w", cerr)
+				if err == nil {
+					err = cannotRun(cerr)
+				} else {
+					fmt.Fprintf(o.IO.ErrOut, "monhook: %v\n", cerr)
+				}
+			}
+		}()
+		// Written to the file before the answer; a failed write answers 503
+		// so Monasca retries.
 		runner.Receiver.Persist = func(d receiver.Delivery) error { return w.Encode(d) }
 	}
 
