@@ -14,7 +14,7 @@ import (
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/lab"
-	"github.com/monhook/monhook/internal/serve"
+	canary "github.com/monhook/monhook/internal/serve"
 	"github.com/monhook/monhook/openstack"
 )
 
@@ -25,12 +25,12 @@ type serveOptions struct {
 	AuthFlags  func() openstack.AuthFlags
 	ConfigFile func() string
 
-	Config   serve.Config
+	Config   canary.Config
 	Lab      bool
 	LabHosts int
 
 	// started, when set, is called once the server listens (tests).
-	started func(*serve.Server)
+	started func(*canary.Server)
 }
 
 // NewCmdServe builds `monhook serve`.
@@ -45,7 +45,7 @@ multi-target shape, so that a broken Monasca notification path (a dead
 notification engine, Kafka lag, a firewall change on the callback port, an
 expired service password) alerts before anyone needs a notification.
 
-Endpoints (on --listen, default ` + serve.DefaultListen + `):
+Endpoints (on --listen, default ` + canary.DefaultListen + `):
   GET /probe?scenario=NAME[&cloud=NAME][&debug=true]
         runs one check and answers its metrics: monhook_probe_success (1 only
         with proof: every expected notification arrived and matched Monasca's
@@ -67,7 +67,7 @@ Endpoints (on --listen, default ` + serve.DefaultListen + `):
   GET /report?target=NAME | ?run=RUNID   the JSON report of a recent probe
 
 One receiver serves every probe for the process lifetime on --receiver-listen
-(default ` + serve.DefaultReceiverListen + `): open that one port toward monasca-notification;
+(default ` + canary.DefaultReceiverListen + `): open that one port toward monasca-notification;
 each probe gets its own unguessable token path under --callback-url. At most
 one probe per target runs at a time, at most --max-concurrent in all. Every
 probe tears down what it created; at start-up, this instance's own leftovers
@@ -101,10 +101,10 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			// The flags have defaults, so a zero here was asked for (the
 			// serve package would read it as "default").
 			if o.Config.MaxConcurrent < 1 {
-				return usageError(&serve.ConfigError{Key: "serve.max-concurrent", Msg: fmt.Sprintf("must be at least 1, got %d", o.Config.MaxConcurrent)})
+				return usageError(&canary.ConfigError{Key: "serve.max-concurrent", Msg: fmt.Sprintf("must be at least 1, got %d", o.Config.MaxConcurrent)})
 			}
 			if o.Config.ProbeTimeout <= 0 {
-				return usageError(&serve.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)})
+				return usageError(&canary.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)})
 			}
 			targets, err := loadServeTargets(o.ConfigFile())
 			if err != nil {
@@ -119,15 +119,15 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	}
 	c := &o.Config
 	fl := cmd.Flags()
-	fl.StringVar(&c.Listen, "listen", serve.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page")
-	fl.StringVar(&c.ReceiverListen, "receiver-listen", serve.DefaultReceiverListen, "the one webhook receiver's address (the port to open toward monasca-notification)")
+	fl.StringVar(&c.Listen, "listen", canary.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page")
+	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address (the port to open toward monasca-notification)")
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
 	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen and --callback-url)")
-	fl.IntVar(&c.MaxConcurrent, "max-concurrent", serve.DefaultMaxConcurrent, "probes in flight at most, across all targets")
-	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", serve.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
-	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", serve.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
-	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", serve.DefaultSweepOlderThan, "at start-up, delete this instance's leftovers at least this old (0 = no sweep)")
-	fl.DurationVar(&c.DrainTimeout, "drain-timeout", serve.DefaultDrainTimeout, "on SIGTERM, how long probes in flight may still run before they are cancelled")
+	fl.IntVar(&c.MaxConcurrent, "max-concurrent", canary.DefaultMaxConcurrent, "probes in flight at most, across all targets")
+	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", canary.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
+	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", canary.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
+	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", canary.DefaultSweepOlderThan, "at start-up, delete this instance's leftovers at least this old (0 = no sweep)")
+	fl.DurationVar(&c.DrainTimeout, "drain-timeout", canary.DefaultDrainTimeout, "on SIGTERM, how long probes in flight may still run before they are cancelled")
 	fl.Float64Var(&c.Speed, "speed", 0, "how many times faster than real Monasca the clouds run; scales scenario timings (default 60 with --lab, else 1)")
 	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
@@ -136,7 +136,7 @@ A bad setting exits 2 naming its key, before anything listens.`,
 
 // loadServeTargets reads serve.targets from the config file (the one named
 // by --config, else the default one when it exists).
-func loadServeTargets(explicit string) ([]serve.Target, error) {
+func loadServeTargets(explicit string) ([]canary.Target, error) {
 	path := explicit
 	if path == "" {
 		path = defaultConfigPath()
@@ -151,7 +151,7 @@ func loadServeTargets(explicit string) ([]serve.Target, error) {
 	if err != nil {
 		return nil, usageErrorf("config file: %v", err)
 	}
-	targets, err := serve.ParseTargets(data)
+	targets, err := canary.ParseTargets(data)
 	if err != nil {
 		return nil, usageErrorf("config file %s: %v", path, err)
 	}
@@ -163,7 +163,7 @@ func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.
 
 func serveRun(ctx context.Context, o *serveOptions) error {
 	cfg := o.Config
-	resolve := func(cloud string) (serve.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
+	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
 	if o.Lab {
 		if cfg.Speed == 0 {
 			cfg.Speed = defaultLabSpeed
@@ -174,19 +174,19 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		}
 		defer l.Close()
 		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
-		resolve = func(cloud string) (serve.ConnectFunc, error) {
+		resolve = func(cloud string) (canary.ConnectFunc, error) {
 			if cloud != "" && cloud != "lab" {
 				return nil, fmt.Errorf("unknown cloud: with --lab the only cloud is the lab (\"\" or \"lab\")")
 			}
 			return connect, nil
 		}
 	}
-	srv, err := serve.New(serve.Options{
+	srv, err := canary.New(canary.Options{
 		Config:  cfg,
 		Resolve: resolve,
 		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
 	})
-	var ce *serve.ConfigError
+	var ce *canary.ConfigError
 	if errors.As(err, &ce) {
 		return usageError(err)
 	}
@@ -214,18 +214,18 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 
 // resolveCloud checks that a cloud's settings resolve (clouds.yaml entry
 // or OS_* environment) and returns how to authenticate against it.
-func resolveCloud(flags openstack.AuthFlags, cloud string) (serve.ConnectFunc, error) {
+func resolveCloud(flags openstack.AuthFlags, cloud string) (canary.ConnectFunc, error) {
 	if cloud != "" {
 		flags.Cloud = cloud
 	}
 	if _, err := openstack.Resolve(flags); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) (serve.Conn, error) {
+	return func(ctx context.Context) (canary.Conn, error) {
 		s, err := openstack.Connect(ctx, flags)
 		if err != nil {
-			return serve.Conn{}, openstack.Explain(err)
+			return canary.Conn{}, openstack.Explain(err)
 		}
-		return serve.Conn{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+		return canary.Conn{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}, nil
 }

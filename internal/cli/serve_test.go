@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monhook/monhook/internal/serve"
+	canary "github.com/monhook/monhook/internal/serve"
 )
 
 func writeConfig(t *testing.T, yaml string) string {
@@ -67,16 +67,16 @@ func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 			root.RemoveCommand(c)
 		}
 	}
-	ready := make(chan *serve.Server, 1)
+	ready := make(chan *canary.Server, 1)
 	root.AddCommand(NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
-		o.started = func(s *serve.Server) { ready <- s }
+		o.started = func(s *canary.Server) { ready <- s }
 		return serveRun(ctx, o)
 	}))
 	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
-	var s *serve.Server
+	var s *canary.Server
 	select {
 	case s = <-ready:
 	case err := <-done:
