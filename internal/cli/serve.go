@@ -55,7 +55,8 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
         monhook_leaked_resources. A failed probe is still 200; an unknown
         scenario or cloud is 400. The deadline is Prometheus'
         X-Prometheus-Scrape-Timeout-Seconds minus --timeout-offset, at most
-        --probe-timeout. cloud is a clouds.yaml entry; omitted = the OS_*
+        --probe-timeout; the check stops a fifth earlier (at most 5s) so
+        that teardown and the answer fit in it. cloud is a clouds.yaml entry; omitted = the OS_*
         environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
         scenario and cloud share one run.
   GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result},

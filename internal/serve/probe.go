@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // errDraining: the server is shutting down and starts no new probe.
@@ -53,7 +54,7 @@ func (s *Server) lead(ctx context.Context, p probeSpec) (*result, error) {
 // run executes one check on the shared receiver. Draining past its grace
 // cancels it; the runner still tears down.
 func (s *Server) run(ctx context.Context, p probeSpec) *result {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := withTeardownReserve(ctx, s.clk.Now())
 	defer cancel()
 	stop := context.AfterFunc(s.probeCtx, cancel)
 	defer stop()
@@ -88,6 +89,24 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		s.log.Warn("probe", append(attrs, "failed_stage", r.failedStage(), "error", rep.Error)...)
 	}
 	return r
+}
+
+// withTeardownReserve ends the check a little before ctx's deadline: the
+// runner tears down after its deadline, and the answer (or the target's
+// result) must still arrive within the deadline Prometheus gave, or the
+// failure is lost as a failed scrape.
+func withTeardownReserve(ctx context.Context, now time.Time) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, dl.Add(-teardownReserve(dl.Sub(now))))
+}
+
+// teardownReserve is a fifth of the time left, at most 5 s: two DELETE
+// calls on a healthy Monasca take well under a second.
+func teardownReserve(left time.Duration) time.Duration {
+	return min(left/5, 5*time.Second)
 }
 
 // cloudLabel names the OS_* environment "env" where a name is needed.

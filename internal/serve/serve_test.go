@@ -318,3 +318,21 @@ func TestAProbeThatCouldNotRunDropsTheSessionAndTheNextOneRecovers(t *testing.T)
 	}
 	l.assertClean(t)
 }
+
+func TestTheCheckEndsBeforeTheDeadlineToLeaveTimeForTeardown(t *testing.T) {
+	for _, c := range []struct{ left, want time.Duration }{
+		{10 * time.Second, 2 * time.Second}, {2 * time.Minute, 5 * time.Second}, {time.Second, 200 * time.Millisecond},
+	} {
+		if got := teardownReserve(c.left); got != c.want {
+			t.Errorf("reserve with %s left = %s, want %s", c.left, got, c.want)
+		}
+	}
+	now := time.Now()
+	ctx, cancel := context.WithDeadline(context.Background(), now.Add(10*time.Second))
+	defer cancel()
+	rctx, rcancel := withTeardownReserve(ctx, now)
+	defer rcancel()
+	if dl, _ := rctx.Deadline(); !dl.Equal(now.Add(8 * time.Second)) {
+		t.Errorf("the check's deadline is %s after now, want 8s", dl.Sub(now))
+	}
+}
