@@ -136,9 +136,14 @@ func TestRealPrometheusScrapesServeAndReadsSuccess(t *testing.T) {
 
 	// Both modes from configs/prometheus: /probe per scrape, and /metrics
 	// with the scheduled target's stamped last result.
+	rules, err := filepath.Abs("../configs/prometheus/monhook-alerts.yml")
+	must(t, err)
 	base := startPrometheus(t, fmt.Sprintf(`global:
   scrape_interval: 2s
   scrape_timeout: 2s
+  evaluation_interval: 1s
+rule_files:
+  - %[2]s
 scrape_configs:
   - job_name: monhook-probe
     metrics_path: /probe
@@ -156,7 +161,7 @@ scrape_configs:
   - job_name: monhook
     static_configs:
       - targets: ['%[1]s']
-`, host))
+`, host, rules))
 
 	queries := []string{
 		`monhook_probe_success{job="monhook-probe",instance="lab"}`,
@@ -178,8 +183,50 @@ scrape_configs:
 	if v := queryValue(t, base, `sum(monhook_probes_total{job="monhook",result="success"})`); len(v) != 1 || v[0] == "0" {
 		t.Errorf("exporter counters through Prometheus: %v", v)
 	}
+	assertRulesHealthyAndQuiet(t, base)
 	if code := sp.stop(t); code != 0 {
 		t.Errorf("serve exit %d after SIGTERM", code)
 	}
 	assertLabClean(t, lp)
+}
+
+// assertRulesHealthyAndQuiet checks that the shipped alert rules load into
+// the real Prometheus, evaluate without error against serve's metrics, and
+// that none fires while every probe succeeds.
+func assertRulesHealthyAndQuiet(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		status, body := tryFetch(base + "/api/v1/rules?type=alert")
+		var r struct {
+			Data struct {
+				Groups []struct {
+					Rules []struct {
+						Name, Health, State, LastError string
+					}
+				}
+			}
+		}
+		if status == 200 && json.Unmarshal([]byte(body), &r) == nil && len(r.Data.Groups) == 1 {
+			rules := r.Data.Groups[0].Rules
+			evaluated := len(rules) == 5
+			for _, rule := range rules {
+				if rule.Health == "unknown" {
+					evaluated = false
+				}
+			}
+			if evaluated {
+				for _, rule := range rules {
+					if rule.Health != "ok" || rule.State != "inactive" {
+						t.Errorf("alert %s: health %s (%s), state %s; want ok and inactive while probes pass", rule.Name, rule.Health, rule.LastError, rule.State)
+					}
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the alert rules were not all evaluated within a minute: %d %s", status, body)
+		}
+		time.Sleep(200 * time.Millisecond) // poll interval
+	}
 }
