@@ -25,9 +25,10 @@ type serveOptions struct {
 	AuthFlags  func() openstack.AuthFlags
 	ConfigFile func() string
 
-	Config   canary.Config
-	Lab      bool
-	LabHosts int
+	Config    canary.Config
+	Lab       bool
+	LabHosts  int
+	LabFaults labFaults
 
 	// started, when set, is called once the server listens (tests).
 	started func(*canary.Server)
@@ -99,6 +100,9 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if o.LabHosts < 1 {
 				return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 			}
+			if err := o.LabFaults.validate("lab-", false); err != nil {
+				return err
+			}
 			// The flags have defaults, so a zero here was asked for (the
 			// serve package would read it as "default").
 			if o.Config.MaxConcurrent < 1 {
@@ -132,6 +136,7 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	fl.Float64Var(&c.Speed, "speed", 0, "how many times faster than real Monasca the clouds run; scales scenario timings (default 60 with --lab, else 1)")
 	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
 }
 
@@ -169,7 +174,9 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		if cfg.Speed == 0 {
 			cfg.Speed = defaultLabSpeed
 		}
-		l := lab.New(lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts})
+		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
+		o.LabFaults.apply(&opts)
+		l := lab.New(opts)
 		if err := l.Start(ctx); err != nil {
 			return cannotRun(fmt.Errorf("starting the lab: %w", err))
 		}
