@@ -2,6 +2,8 @@ package receiver
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -22,15 +24,26 @@ import (
 type Mux struct {
 	opts MuxOptions
 
-	unrouted atomic.Uint64
+	unrouted  atomic.Uint64
+	tlsErrors atomic.Uint64
 
 	mu       sync.Mutex
 	routes   map[string]*Receiver
 	started  bool
 	server   *http.Server
 	listener net.Listener
+	addr     net.Addr
 	serveErr chan error
 	closed   bool
+	tls      *muxTLS // nil: plain HTTP
+}
+
+// muxTLS is what the receivers on a TLS mux need for their callback URL
+// (https) and their warnings.
+type muxTLS struct {
+	cfg      *tls.Config
+	leaf     *x509.Certificate
+	warnings []string
 }
 
 // MuxOptions configure a Mux.
@@ -41,6 +54,10 @@ type MuxOptions struct {
 	ShutdownTimeout time.Duration
 	// ErrorLog receives net/http's own errors; nil discards them.
 	ErrorLog *log.Logger
+	// TLSCert and TLSKey are PEM files; both set means HTTPS for every
+	// receiver on the mux (Monasca verifies the certificate: see
+	// Receiver.Warnings).
+	TLSCert, TLSKey string
 }
 
 // NewMux prepares a mux; nothing listens until Start.
@@ -61,9 +78,24 @@ func (m *Mux) Start() error {
 	if m.started {
 		return errors.New("receiver: mux already started")
 	}
+	var mt *muxTLS
+	if m.opts.TLSCert != "" || m.opts.TLSKey != "" {
+		cfg, leaf, warnings, err := loadTLS(m.opts.TLSCert, m.opts.TLSKey)
+		if err != nil {
+			return err
+		}
+		mt = &muxTLS{cfg: cfg, leaf: leaf, warnings: warnings}
+	}
 	ln, err := net.Listen("tcp", m.opts.Listen)
 	if err != nil {
 		return fmt.Errorf("receiver: listen: %w", err)
+	}
+	addr := ln.Addr()
+	if mt != nil {
+		// A failed handshake has no path yet, so no run: it is counted on
+		// the mux and told to every run waiting now, whose report can then
+		// say why its delivery never came.
+		ln = &tlsListener{Listener: ln, cfg: mt.cfg, record: m.recordTLSError}
 	}
 	errLog := m.opts.ErrorLog
 	if errLog == nil {
@@ -77,7 +109,7 @@ func (m *Mux) Start() error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          errLog,
 	}
-	m.listener, m.started = ln, true
+	m.listener, m.addr, m.tls, m.started = ln, addr, mt, true
 	m.serveErr = make(chan error, 1)
 	go func(srv *http.Server) {
 		err := srv.Serve(ln)
@@ -93,10 +125,7 @@ func (m *Mux) Start() error {
 func (m *Mux) Addr() net.Addr {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.listener == nil {
-		return nil
-	}
-	return m.listener.Addr()
+	return m.addr
 }
 
 // ServeHTTP hands a request to the receiver whose token path it names.
@@ -124,17 +153,34 @@ func (m *Mux) Routes() int {
 // Unrouted counts requests for a path no attached receiver serves.
 func (m *Mux) Unrouted() uint64 { return m.unrouted.Load() }
 
-func (m *Mux) attach(r *Receiver) (net.Addr, error) {
+func (m *Mux) recordTLSError(remote string, err error) {
+	m.tlsErrors.Add(1)
+	m.mu.Lock()
+	waiting := make([]*Receiver, 0, len(m.routes))
+	for _, r := range m.routes {
+		waiting = append(waiting, r)
+	}
+	m.mu.Unlock()
+	for _, r := range waiting {
+		r.recordTLSError(remote, err)
+	}
+}
+
+// TLSErrors counts failed TLS handshakes (a sender that does not trust the
+// certificate, plain HTTP to the HTTPS port).
+func (m *Mux) TLSErrors() uint64 { return m.tlsErrors.Load() }
+
+func (m *Mux) attach(r *Receiver) (net.Addr, *muxTLS, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch {
 	case !m.started || m.closed:
-		return nil, errors.New("receiver: the shared mux is not serving")
+		return nil, nil, errors.New("receiver: the shared mux is not serving")
 	case m.routes[r.path] != nil:
-		return nil, errors.New("receiver: this token path is already served by another run")
+		return nil, nil, errors.New("receiver: this token path is already served by another run")
 	}
 	m.routes[r.path] = r
-	return m.listener.Addr(), nil
+	return m.addr, m.tls, nil
 }
 
 func (m *Mux) detach(r *Receiver) {

@@ -1,6 +1,8 @@
 package receiver
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
 	"strings"
 	"testing"
@@ -89,5 +91,53 @@ func TestMuxReceiverRejectsOwnListenerAndUnstartedMux(t *testing.T) {
 	r2, _ := New(Options{Mux: dup, Token: "same"})
 	if err := r2.Start(); err == nil || strings.Contains(err.Error(), "same") {
 		t.Fatalf("a second run on the same path: err %v (want an error that does not print the token)", err)
+	}
+}
+
+func TestTLSMuxGivesEveryRunAnHTTPSCallback(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	m := NewMux(MuxOptions{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := startReceiver(t, Options{Mux: m, Token: "tokA"})
+	if !strings.HasPrefix(r.CallbackURL(), "https://127.0.0.1:") {
+		t.Fatalf("CallbackURL = %q, want https", r.CallbackURL())
+	}
+	if w := strings.Join(r.Warnings(), "\n"); !strings.Contains(w, "self-signed") {
+		t.Fatalf("warnings = %q, want the self-signed warning", w)
+	}
+	trusting := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := trusting.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(r.Deliveries()) != 1 {
+		t.Fatalf("status %d, deliveries %d", resp.StatusCode, len(r.Deliveries()))
+	}
+	// A sender that does not trust the certificate, as Monasca without our CA.
+	strict := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: x509.NewCertPool()}}}
+	if _, err := strict.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody)); err == nil {
+		t.Fatal("a client without our CA accepted the certificate")
+	}
+	// Close waits for the failed connection's goroutine, which counts.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if m.TLSErrors() != 1 || len(r.TLSErrors()) != 1 || !strings.Contains(r.TLSErrors()[0].Hint, "rejected our certificate") {
+		t.Fatalf("TLS errors: mux %d, run %+v; want 1 each, told to the waiting run", m.TLSErrors(), r.TLSErrors())
+	}
+	if _, err := New(Options{Mux: m, CallbackURL: "http://hooks.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	m2 := NewMux(MuxOptions{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
+	if err := m2.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	plain, _ := New(Options{Mux: m2, CallbackURL: "http://hooks.example.com"})
+	if err := plain.Start(); err == nil || m2.Routes() != 0 {
+		t.Fatalf("an http callback URL on a TLS mux: %v (routes %d)", err, m2.Routes())
 	}
 }

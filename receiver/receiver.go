@@ -161,9 +161,17 @@ func (r *Receiver) Start() error {
 // startOnMux attaches the token path to the shared listener; called with
 // r.mu held.
 func (r *Receiver) startOnMux() error {
-	addr, err := r.opts.Mux.attach(r)
+	addr, mt, err := r.opts.Mux.attach(r)
 	if err != nil {
 		return err
+	}
+	if mt != nil {
+		r.tlsCfg, r.tlsCert = mt.cfg, mt.warnings
+		r.leafHost = func(host string) string { return hostWarning(mt.leaf, host) }
+		if r.base != nil && r.base.Scheme != "https" {
+			r.opts.Mux.detach(r)
+			return fmt.Errorf("receiver: callback URL %s is http but the shared receiver serves TLS", r.opts.CallbackURL)
+		}
 	}
 	callback, warnings, err := r.callbackURL(addr.(*net.TCPAddr))
 	if err != nil {

@@ -36,6 +36,10 @@ type Config struct {
 	// each run appends its token. "" = the local address of the route toward
 	// each cloud's Monasca API, on the receiver's port.
 	CallbackURL string
+	// TLSCert and TLSKey (PEM files, both or neither) make the receiver
+	// HTTPS; monasca-notification verifies the certificate against its
+	// host's CA store.
+	TLSCert, TLSKey string
 	// InstanceID prefixes every run id of this instance (see runid.go);
 	// "" derives it from ReceiverListen and CallbackURL.
 	InstanceID string
@@ -158,6 +162,8 @@ func (c Config) Validate() error {
 		}
 	}
 	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return configErrorf("serve.tls-cert", "tls-cert and tls-key go together")
 	case !ValidInstanceID(c.InstanceID):
 		return configErrorf("serve.instance-id", "%q: want %d characters from a-z and 2-7", c.InstanceID, InstanceIDLength)
 	case c.MaxConcurrent < 1:

@@ -29,7 +29,7 @@ func exportedNames(t *testing.T) map[string]bool {
 	}
 	ch := make(chan *prometheus.Desc, 100)
 	s.probeDescs.describe(ch)
-	for _, c := range []prometheus.Collector{s.metrics.probes, s.metrics.inFlight, s.metrics.badRequests, s.metrics.swept, s.metrics.unrouted} {
+	for _, c := range []prometheus.Collector{s.metrics.probes, s.metrics.inFlight, s.metrics.badRequests, s.metrics.swept, s.metrics.unrouted, s.metrics.tlsErrors} {
 		c.Describe(ch)
 	}
 	close(ch)

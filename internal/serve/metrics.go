@@ -103,9 +103,10 @@ type exporterMetrics struct {
 	badRequests *prometheus.CounterVec
 	swept       *prometheus.CounterVec
 	unrouted    prometheus.CounterFunc
+	tlsErrors   prometheus.CounterFunc
 }
 
-func newExporterMetrics(reg prometheus.Registerer, unrouted func() float64) *exporterMetrics {
+func newExporterMetrics(reg prometheus.Registerer, unrouted, tlsErrors func() float64) *exporterMetrics {
 	m := &exporterMetrics{
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probes_total",
 			Help: "Probes run, by scenario and result (success; fail, error, interrupted as the check's verdict; leaked; unproven)."}, []string{"scenario", "result"}),
@@ -117,8 +118,10 @@ func newExporterMetrics(reg prometheus.Registerer, unrouted func() float64) *exp
 			Help: "This instance's earlier leftovers found at start-up, by outcome (deleted, failed)."}, []string{"outcome"}),
 		unrouted: prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "monhook_receiver_unrouted_total",
 			Help: "Requests to the receiver for no run in flight (late re-sends, scanners, wrong URLs)."}, unrouted),
+		tlsErrors: prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "monhook_receiver_tls_errors_total",
+			Help: "Failed TLS handshakes on the receiver (a sender that does not trust its certificate, plain HTTP to HTTPS)."}, tlsErrors),
 	}
-	reg.MustRegister(m.probes, m.inFlight, m.badRequests, m.swept, m.unrouted)
+	reg.MustRegister(m.probes, m.inFlight, m.badRequests, m.swept, m.unrouted, m.tlsErrors)
 	return m
 }
 

@@ -115,12 +115,7 @@ func New(opts Options) (*Server, error) {
 	s.schedCtx, s.stopSched = context.WithCancel(context.Background())
 	s.probeDescs = newResultDescs(nil)
 	s.targetDescs = newResultDescs([]string{"target", "cloud", "scenario"})
-	s.metrics = newExporterMetrics(s.reg, func() float64 {
-		if m := s.receiverMux(); m != nil {
-			return float64(m.Unrouted())
-		}
-		return 0
-	})
+	s.metrics = newExporterMetrics(s.reg, s.muxCounter((*receiver.Mux).Unrouted), s.muxCounter((*receiver.Mux).TLSErrors))
 	s.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -140,7 +135,7 @@ func (s *Server) Start() error {
 	if s.started {
 		return errors.New("serve: already started")
 	}
-	mux := receiver.NewMux(receiver.MuxOptions{Listen: s.cfg.ReceiverListen})
+	mux := receiver.NewMux(receiver.MuxOptions{Listen: s.cfg.ReceiverListen, TLSCert: s.cfg.TLSCert, TLSKey: s.cfg.TLSKey})
 	if err := mux.Start(); err != nil {
 		return fmt.Errorf("receiver (serve.receiver-listen %s): %w", s.cfg.ReceiverListen, err)
 	}
@@ -177,6 +172,16 @@ func (s *Server) spreadUnit() time.Duration {
 		return 0
 	}
 	return shortest / time.Duration(len(s.targets))
+}
+
+// muxCounter reads one of the shared receiver's counters (0 before Start).
+func (s *Server) muxCounter(read func(*receiver.Mux) uint64) func() float64 {
+	return func() float64 {
+		if m := s.receiverMux(); m != nil {
+			return float64(read(m))
+		}
+		return 0
+	}
 }
 
 func (s *Server) receiverMux() *receiver.Mux {
