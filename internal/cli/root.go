@@ -71,6 +71,7 @@ it created.` + "\n" + exitCodesHelp,
 		NewCmdVersion(f, nil),
 		NewCmdListen(f, nil),
 		NewCmdLab(f, nil),
+		NewCmdSend(f, nil),
 	)
 	return cmd
 }
