@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/monhook/monhook/internal/clock"
@@ -17,20 +18,23 @@ type listenOptions struct {
 	Clock  clock.Clock
 	Output string // table (readable lines), json or yaml
 
-	Listen        string
-	CallbackURL   string
-	RouteTo       string
-	Token         string
-	TLSCert       string
-	TLSKey        string
-	RespondStatus int
-	FailFirst     int
-	Delay         time.Duration
-	MaxBody       int64
-	Save          string
-	SaveMaxSize   int64
-	SaveKeep      int
-	ForwardTo     string
+	Listen            string
+	CallbackURL       string
+	RouteTo           string
+	Token             string
+	Path              string
+	Full              bool
+	ForwardBestEffort bool
+	TLSCert           string
+	TLSKey            string
+	RespondStatus     int
+	FailFirst         int
+	Delay             time.Duration
+	MaxBody           int64
+	Save              string
+	SaveMaxSize       int64
+	SaveKeep          int
+	ForwardTo         string
 
 	// ready is called with the running receiver once it listens (tests).
 	ready func(*receiver.Receiver)
@@ -48,14 +52,17 @@ func NewCmdListen(f *Factory, runF func(context.Context, *listenOptions) error) 
 		Use:   "listen",
 		Short: "Run the webhook receiver on its own and show every delivery",
 		Long: `Run monhook's webhook receiver standalone: a correct version of the receivers
-people hand-write for Monasca. It answers only on an unguessable callback path
-(other paths get 404 and are reported as strays on stderr), checks every body
+people hand-write for Monasca. It answers only on an unguessable callback path,
+or on exactly --path (other paths get 404 and are reported as strays on stderr;
+with --path the 404 names the right URL), checks every body
 against the payload monasca-notification sends (ten keys, alarm_timestamp an
 integer, metrics a list of objects) and shows where it departs, never dropping it.
 
 When it listens it prints "ready <callback-url>" on stderr. Each delivery is a
-line on stdout (time, state transition, alarm name, definition id, source,
-findings), or one JSON object per line with -o json. With --save every
+line on stdout (time, state transition, alarm name, alarm id, definition id,
+the metric and its dimensions, source, findings), followed by the whole body with
+--full, or one JSON object per line with -o json. GET /healthz answers 200 with
+the counters. With --save every
 acknowledged delivery is appended to a JSON Lines file before it is answered.
 
 SIGINT or SIGTERM stops accepting, finishes in-flight requests, flushes the
@@ -63,7 +70,8 @@ file and exits 0.`,
 		Example: `  monhook listen --listen :8080 --route-to monasca.example.com
   monhook listen --callback-url https://hooks.example.com:8443 --tls-cert c.pem --tls-key k.pem
   monhook listen --save deliveries.jsonl --save-max-size 100MiB --save-keep 5 -o json
-  monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry`,
+  monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry
+  monhook listen --listen :3001 --path /openstack/alerts --full`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.Global != nil {
@@ -91,6 +99,8 @@ file and exits 0.`,
 	fl.StringVar(&opts.CallbackURL, "callback-url", "", "base URL the sender must use, for NAT and containers; the token path is appended")
 	fl.StringVar(&opts.RouteTo, "route-to", "", "host[:port] of the sender (the Monasca host): the callback host is our address on the route toward it")
 	fl.StringVar(&opts.Token, "token", "", "fixed secret path segment, for scripts (default random, 128 bits)")
+	fl.StringVar(&opts.Path, "path", "", `serve deliveries on exactly this path, without a token (e.g. "/openstack/alerts", where existing notification methods point)`)
+	fl.BoolVar(&opts.Full, "full", false, "print each delivery's whole body under its line")
 	fl.StringVar(&opts.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (needs --tls-key)")
 	fl.StringVar(&opts.TLSKey, "tls-key", "", "PEM private key for --tls-cert")
 	fl.IntVar(&opts.RespondStatus, "respond-status", 200, "HTTP status to answer deliveries with")
@@ -100,7 +110,8 @@ file and exits 0.`,
 	fl.StringVar(&opts.Save, "save", "", "append each delivery to this JSON Lines file")
 	fl.StringVar(&maxSize, "save-max-size", "100MiB", "rotate the --save file at this size (0: never)")
 	fl.IntVar(&opts.SaveKeep, "save-keep", 5, "rotated --save files to keep (FILE.1 … FILE.N)")
-	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery's body to this URL and record its status and latency")
+	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery's body to this URL and record its status and latency; when the relay fails the sender gets 502, so Monasca retries")
+	fl.BoolVar(&opts.ForwardBestEffort, "forward-best-effort", false, "answer the sender as usual even when the --forward-to relay fails")
 	return cmd
 }
 
@@ -114,6 +125,12 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--fail-first must not be negative")
 	case o.Delay < 0:
 		return usageErrorf("--delay must not be negative")
+	case o.Path != "" && o.Token != "":
+		return usageErrorf("--path and --token exclude each other: --path serves exactly that path, without a token")
+	case o.Path != "" && !strings.HasPrefix(o.Path, "/"):
+		return usageErrorf("--path %q must start with /", o.Path)
+	case o.ForwardBestEffort && o.ForwardTo == "":
+		return usageErrorf("--forward-best-effort needs --forward-to")
 	case o.SaveKeep < 0:
 		return usageErrorf("--save-keep must not be negative")
 	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep")):
@@ -126,23 +143,25 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
-	p := newDeliveryPrinter(o.IO, o.Output)
+	p := newDeliveryPrinter(o.IO, o.Output, o.Full)
 	ropts := receiver.Options{
-		Listen:        o.Listen,
-		CallbackURL:   o.CallbackURL,
-		RouteTo:       o.RouteTo,
-		Token:         o.Token,
-		MaxBody:       o.MaxBody,
-		RespondStatus: o.RespondStatus,
-		FailFirst:     o.FailFirst,
-		Delay:         o.Delay,
-		TLSCert:       o.TLSCert,
-		TLSKey:        o.TLSKey,
-		Clock:         o.Clock,
-		ForwardTo:     o.ForwardTo,
-		OnDelivery:    p.delivery,
-		OnStray:       p.stray,
-		OnTLSError:    p.tlsError,
+		Listen:            o.Listen,
+		CallbackURL:       o.CallbackURL,
+		RouteTo:           o.RouteTo,
+		Token:             o.Token,
+		FixedPath:         o.Path,
+		ForwardBestEffort: o.ForwardBestEffort,
+		MaxBody:           o.MaxBody,
+		RespondStatus:     o.RespondStatus,
+		FailFirst:         o.FailFirst,
+		Delay:             o.Delay,
+		TLSCert:           o.TLSCert,
+		TLSKey:            o.TLSKey,
+		Clock:             o.Clock,
+		ForwardTo:         o.ForwardTo,
+		OnDelivery:        p.delivery,
+		OnStray:           p.stray,
+		OnTLSError:        p.tlsError,
 	}
 	var save *jsonl.Writer
 	if o.Save != "" {
