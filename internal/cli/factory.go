@@ -26,28 +26,38 @@ type Factory struct {
 
 // GlobalOptions are the flags every command accepts (OpenStack habits).
 type GlobalOptions struct {
-	Cloud         string
-	AuthURL       string
-	RegionName    string
-	Interface     string
-	CACert        string
-	Insecure      bool
-	MonascaAPIURL string
-	Output        string
-	ConfigFile    string
-	Debug         bool
+	Cloud             string
+	AuthURL           string
+	Username          string
+	Password          string
+	ProjectName       string
+	UserDomainName    string
+	ProjectDomainName string
+	RegionName        string
+	Interface         string
+	CACert            string
+	Insecure          bool
+	MonascaAPIURL     string
+	Output            string
+	ConfigFile        string
+	Debug             bool
 }
 
 // AuthFlags converts the global flags to the openstack resolver's input.
 func (g *GlobalOptions) AuthFlags(debug io.Writer, version string) openstack.AuthFlags {
 	f := openstack.AuthFlags{
-		Cloud:         g.Cloud,
-		AuthURL:       g.AuthURL,
-		RegionName:    g.RegionName,
-		Interface:     g.Interface,
-		CACert:        g.CACert,
-		MonascaAPIURL: g.MonascaAPIURL,
-		UserAgent:     "monhook/" + version,
+		Cloud:             g.Cloud,
+		AuthURL:           g.AuthURL,
+		Username:          g.Username,
+		Password:          g.Password,
+		ProjectName:       g.ProjectName,
+		UserDomainName:    g.UserDomainName,
+		ProjectDomainName: g.ProjectDomainName,
+		RegionName:        g.RegionName,
+		Interface:         g.Interface,
+		CACert:            g.CACert,
+		MonascaAPIURL:     g.MonascaAPIURL,
+		UserAgent:         "monhook/" + version,
 	}
 	if g.Insecure {
 		insecure := true
@@ -66,7 +76,9 @@ func (f *Factory) Session(ctx context.Context) (*openstack.Session, error) {
 	if connect == nil {
 		connect = openstack.Connect
 	}
-	s, err := connect(ctx, f.Global.AuthFlags(f.IO.ErrOut, f.Version))
+	flags := f.Global.AuthFlags(f.IO.ErrOut, f.Version)
+	flags.PromptPassword = f.IO.passwordPrompt()
+	s, err := connect(ctx, flags)
 	if err != nil {
 		return nil, connectError(err)
 	}
