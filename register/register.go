@@ -161,31 +161,39 @@ func (r *Registration) attach(ctx context.Context, d *alarmdefinitions.AlarmDefi
 	return alarmdefinitions.Patch(ctx, r.client, d.ID, patchFor(lists)).Err
 }
 
-// Undo takes the method out of the definition's actions (re-read now, so
-// changes others made meanwhile stay) and deletes the method. Something
-// already gone counts as removed. Every step is tried; errors are joined.
+// Undo detaches the method and deletes it. Something already gone counts
+// as removed. Both steps are tried; errors are joined.
 func (r *Registration) Undo(ctx context.Context) error {
-	var errs []error
-	if r.DefinitionID != "" {
-		d, err := alarmdefinitions.Get(ctx, r.client, r.DefinitionID).Extract()
-		switch {
-		case gophercloud.ResponseCodeIs(err, http.StatusNotFound):
-		case err != nil:
-			errs = append(errs, fmt.Errorf("reading alarm definition %q: %w", r.DefinitionName, err))
-		default:
-			lists := actionLists(d, r.on)
-			for _, l := range lists {
-				*l = slices.DeleteFunc(*l, func(id string) bool { return id == r.MethodID })
-			}
-			err := alarmdefinitions.Patch(ctx, r.client, d.ID, patchFor(lists)).Err
-			if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
-				errs = append(errs, fmt.Errorf("restoring alarm definition %q's actions: %w", r.DefinitionName, err))
-			}
-		}
-	}
+	errs := []error{r.Detach(ctx)}
 	err := notificationmethods.Delete(ctx, r.client, r.MethodID).ExtractErr()
 	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 		errs = append(errs, fmt.Errorf("deleting notification method %s (%s): %w", r.MethodID, r.MethodName, err))
 	}
 	return errors.Join(errs...)
+}
+
+// Detach takes the method out of the definition's actions, re-read now so
+// that changes others made meanwhile stay. Monasca would also drop the
+// action when the method is deleted; detaching first keeps the definition
+// right even when that delete fails.
+func (r *Registration) Detach(ctx context.Context) error {
+	if r.DefinitionID == "" {
+		return nil
+	}
+	d, err := alarmdefinitions.Get(ctx, r.client, r.DefinitionID).Extract()
+	if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading alarm definition %q: %w", r.DefinitionName, err)
+	}
+	lists := actionLists(d, r.on)
+	for _, l := range lists {
+		*l = slices.DeleteFunc(*l, func(id string) bool { return id == r.MethodID })
+	}
+	err = alarmdefinitions.Patch(ctx, r.client, d.ID, patchFor(lists)).Err
+	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		return fmt.Errorf("restoring alarm definition %q's actions: %w", r.DefinitionName, err)
+	}
+	return nil
 }

@@ -93,12 +93,16 @@ func TestRegisterAttachesAMarkedMethodAndUndoRestores(t *testing.T) {
 	if err := alarmdefinitions.Patch(ctx, c, def.ID, alarmdefinitions.PatchOpts{UndeterminedActions: &more}).Err; err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Undo(ctx); err != nil {
+	// Detach alone (Monasca would also drop the action with the method).
+	if err := r.Detach(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = alarmdefinitions.Get(ctx, c, def.ID).Extract()
 	if !slices.Equal(got.AlarmActions, []string{theirs}) || len(got.OKActions) != 0 || !slices.Equal(got.UndeterminedActions, []string{theirs}) {
-		t.Errorf("after Undo: alarm %v ok %v undetermined %v; want the operator's actions only", got.AlarmActions, got.OKActions, got.UndeterminedActions)
+		t.Errorf("after Detach: alarm %v ok %v undetermined %v; want the operator's actions only", got.AlarmActions, got.OKActions, got.UndeterminedActions)
+	}
+	if err := r.Undo(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := notificationmethods.Get(ctx, c, r.MethodID).Extract(); !gophercloud.ResponseCodeIs(err, 404) {
 		t.Errorf("method still there after Undo: %v", err)
