@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/receiver/jsonl"
+	"github.com/monhook/monhook/register"
 	"github.com/spf13/cobra"
 )
 
@@ -36,6 +39,14 @@ type listenOptions struct {
 	SaveKeep          int
 	ForwardTo         string
 
+	// Register creates a WEBHOOK notification method for the listener (and
+	// attaches it to Attach's actions for AttachOn), removed on exit.
+	Register       bool
+	Attach         string
+	AttachOn       []string
+	RegisterPeriod int
+	Session        func(context.Context) (*openstack.Session, error)
+
 	// ready is called with the running receiver once it listens (tests).
 	ready func(*receiver.Receiver)
 }
@@ -46,7 +57,7 @@ const saveFlushEvery = time.Second
 
 // NewCmdListen builds `monhook listen`.
 func NewCmdListen(f *Factory, runF func(context.Context, *listenOptions) error) *cobra.Command {
-	opts := &listenOptions{IO: f.IO}
+	opts := &listenOptions{IO: f.IO, Session: f.Session}
 	var maxSize, maxBody string
 	cmd := &cobra.Command{
 		Use:   "listen",
@@ -65,13 +76,19 @@ the metric and its dimensions, source, findings), followed by the whole body wit
 the counters. With --save every
 acknowledged delivery is appended to a JSON Lines file before it is answered.
 
+With --register (and OpenStack credentials) monhook creates a WEBHOOK
+notification method pointing at the listener, named with monhook's marker, and
+prints its id; --attach NAME adds it to that alarm definition's actions. Both
+are removed on exit (monhook cleanup sweeps the method after a crash).
+
 SIGINT or SIGTERM stops accepting, finishes in-flight requests, flushes the
 file and exits 0.`,
 		Example: `  monhook listen --listen :8080 --route-to monasca.example.com
   monhook listen --callback-url https://hooks.example.com:8443 --tls-cert c.pem --tls-key k.pem
   monhook listen --save deliveries.jsonl --save-max-size 100MiB --save-keep 5 -o json
   monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry
-  monhook listen --listen :3001 --path /openstack/alerts --full`,
+  monhook listen --listen :3001 --path /openstack/alerts --full
+  monhook listen --register --attach "cpu high" --attach-on alarm,ok   # like stripe listen`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.Global != nil {
@@ -111,6 +128,10 @@ file and exits 0.`,
 	fl.StringVar(&maxSize, "save-max-size", "100MiB", "rotate the --save file at this size (0: never)")
 	fl.IntVar(&opts.SaveKeep, "save-keep", 5, "rotated --save files to keep (FILE.1 … FILE.N)")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery's body to this URL and record its status and latency; when the relay fails the sender gets 502, so Monasca retries")
+	fl.BoolVar(&opts.Register, "register", false, "with OpenStack credentials, create a WEBHOOK notification method pointing here (removed on exit; monhook cleanup sweeps it after a crash)")
+	fl.StringVar(&opts.Attach, "attach", "", "with --register, add the method to the actions of the alarm definition of this name (restored on exit)")
+	fl.StringSliceVar(&opts.AttachOn, "attach-on", []string{register.OnAlarm}, "with --attach, the states whose actions get the method: alarm, ok, undetermined")
+	fl.IntVar(&opts.RegisterPeriod, "register-period", 0, "with --register, the method's period: 0 (once) or 60 (re-send while in ALARM)")
 	fl.BoolVar(&opts.ForwardBestEffort, "forward-best-effort", false, "answer the sender as usual even when the --forward-to relay fails")
 	return cmd
 }
@@ -131,6 +152,12 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--path %q must start with /", o.Path)
 	case o.ForwardBestEffort && o.ForwardTo == "":
 		return usageErrorf("--forward-best-effort needs --forward-to")
+	case !o.Register && (o.Attach != "" || cmd.Flags().Changed("register-period")):
+		return usageErrorf("--attach and --register-period need --register")
+	case o.Attach == "" && cmd.Flags().Changed("attach-on"):
+		return usageErrorf("--attach-on needs --attach")
+	case o.RegisterPeriod != 0 && o.RegisterPeriod != 60:
+		return usageErrorf("--register-period %d: Monasca accepts 0 or 60", o.RegisterPeriod)
 	case o.SaveKeep < 0:
 		return usageErrorf("--save-keep must not be negative")
 	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep")):
@@ -184,6 +211,25 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		return save.Close()
 	}
 
+	var sess *openstack.Session
+	if o.Register {
+		for _, s := range o.AttachOn {
+			if !slices.Contains([]string{register.OnAlarm, register.OnOK, register.OnUndetermined}, s) {
+				_ = closeSave()
+				return usageErrorf("--attach-on %q: want alarm, ok or undetermined", s)
+			}
+		}
+		var err error
+		if sess, err = o.Session(ctx); err != nil {
+			_ = closeSave()
+			return err
+		}
+		if ropts.RouteTo == "" && ropts.CallbackURL == "" {
+			// Monasca must reach us: use our address on the route toward it.
+			ropts.RouteTo = endpointHostOf(sess)
+		}
+	}
+
 	r, err := receiver.New(ropts)
 	if err != nil {
 		_ = closeSave()
@@ -195,6 +241,14 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	for _, w := range r.Warnings() {
 		p.status("warning: %s", w)
+	}
+	var reg *register.Registration
+	if sess != nil {
+		if reg, err = registerListener(ctx, o, sess, r.CallbackURL(), p); err != nil {
+			_ = r.Close()
+			_ = closeSave()
+			return err
+		}
 	}
 	p.status("ready %s", r.CallbackURL())
 	if o.ready != nil {
@@ -219,9 +273,13 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		}
 	}
 
-	// Stop accepting, let in-flight requests finish (their saves included),
-	// then flush the file.
-	errs := []error{r.Close(), closeSave()}
+	// Unregister first, so Monasca stops sending; then stop accepting, let
+	// in-flight requests finish (their saves included), then flush the file.
+	var errs []error
+	if reg != nil {
+		errs = append(errs, unregisterListener(reg, p))
+	}
+	errs = append(errs, r.Close(), closeSave())
 	s := r.Stats()
 	summary := fmt.Sprintf("stopped: %d deliveries, %d strays", s.Deliveries, s.Strays)
 	if s.TLSErrors > 0 {
