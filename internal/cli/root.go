@@ -78,6 +78,7 @@ it created.` + "\n" + exitCodesHelp,
 		NewCmdLab(f, nil),
 		NewCmdSend(f, nil),
 	)
+	cmd.AddCommand(newCmdEnvironment(cmd))
 	return cmd
 }
 
