@@ -132,6 +132,7 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 		sc, err = scenarios.LoadFile(o.ScenarioFile)
 	} else {
 		sc, err = scenarios.Builtin(o.Scenario)
+		err = scenarioSuggestion(err, o.Scenario)
 	}
 	if err != nil {
 		return nil, usageErrorf("%v", err)

@@ -48,9 +48,7 @@ it created.` + "\n" + exitCodesHelp,
 		},
 	}
 	cmd.SetVersionTemplate("monhook {{.Version}}\n")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErrorf("%v\nRun '%s --help' for usage.", err, c.CommandPath())
-	})
+	cmd.SetFlagErrorFunc(flagError)
 
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&g.Cloud, "os-cloud", "", "cloud name in clouds.yaml (env OS_CLOUD)")
@@ -79,6 +77,7 @@ it created.` + "\n" + exitCodesHelp,
 		NewCmdSend(f, nil),
 	)
 	cmd.AddCommand(newCmdEnvironment(cmd))
+	registerCompletions(cmd, f)
 	return cmd
 }
 
