@@ -15,9 +15,9 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios"
 )
 
 // States an attached method can be an action for.
@@ -82,12 +82,12 @@ func Register(ctx context.Context, c *gophercloud.ServiceClient, o Options) (*Re
 	}
 	runID, created := o.RunID, o.Created
 	if runID == "" {
-		runID = scenarios.NewRunID()
+		runID = marker.NewRunID()
 	}
 	if created.IsZero() {
 		created = time.Now()
 	}
-	r.MethodName = scenarios.MethodName(runID, created)
+	r.MethodName = marker.MethodName(runID, created)
 	period := o.Period
 	m, err := notificationmethods.Create(ctx, c, notificationmethods.CreateOpts{
 		Name: r.MethodName, Type: "WEBHOOK", Address: o.Address, Period: &period,

@@ -10,11 +10,11 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/register"
-	"github.com/monhook/monhook/scenarios"
 )
 
 func labClient(t *testing.T) *gophercloud.ServiceClient {
@@ -76,7 +76,7 @@ func TestRegisterAttachesAMarkedMethodAndUndoRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := scenarios.ParseMethodMarker(r.MethodName); !ok {
+	if _, ok := marker.ParseMethodMarker(r.MethodName); !ok {
 		t.Errorf("method name %q carries no marker: cleanup would not sweep it", r.MethodName)
 	}
 	m, err := notificationmethods.Get(ctx, c, r.MethodID).Extract()

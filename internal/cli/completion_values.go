@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/monhook/monhook/output"
 	"sort"
 	"time"
 
@@ -27,7 +28,7 @@ func registerCompletions(root *cobra.Command, f *Factory) {
 			return values, cobra.ShellCompDirectiveNoFileComp
 		}
 	}
-	_ = root.RegisterFlagCompletionFunc("output", fixed(outputFormats...))
+	_ = root.RegisterFlagCompletionFunc("output", fixed(output.Formats...))
 	_ = root.RegisterFlagCompletionFunc("os-cloud", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return openstack.CloudNames(), cobra.ShellCompDirectiveNoFileComp
 	})

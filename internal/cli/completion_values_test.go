@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/monhook/monhook/exitcode"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,15 +88,15 @@ func TestCompletionOfHostnameAsksMonasca(t *testing.T) {
 
 func TestMisspeltFlagsAndScenariosGetSuggestions(t *testing.T) {
 	code, _, errOut := runCLI(t, "check", "--scenaro", "synthetic")
-	if code != ExitUsage || !strings.Contains(errOut, "unknown flag: --scenaro\nDid you mean --scenario?") {
+	if code != exitcode.Of(exitcode.Usage) || !strings.Contains(errOut, "unknown flag: --scenaro\nDid you mean --scenario?") {
 		t.Errorf("misspelt flag: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runCLI(t, "check", "--lab", "--scenario", "ok-cylce")
-	if code != ExitUsage || !strings.Contains(errOut, "Did you mean ok-cycle?") {
+	if code != exitcode.Of(exitcode.Usage) || !strings.Contains(errOut, "Did you mean ok-cycle?") {
 		t.Errorf("misspelt scenario: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runCLI(t, "listen", "--fullbody")
-	if code != ExitUsage || strings.Contains(errOut, "Did you mean") {
+	if code != exitcode.Of(exitcode.Usage) || strings.Contains(errOut, "Did you mean") {
 		t.Errorf("nothing close: exit %d, stderr %q (no suggestion wanted)", code, errOut)
 	}
 }

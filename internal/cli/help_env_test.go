@@ -32,7 +32,7 @@ func TestHelpEnvironmentListsEveryVariableWithItsFlag(t *testing.T) {
 	}
 	// Every monhook flag of every command, as MONHOOK_*, with the flag.
 	streams, _, _ := TestStreams()
-	root := NewCmdRoot(&Factory{IO: streams})
+	root := NewCmdRoot(NewFactory(streams, "test"))
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {

@@ -91,9 +91,7 @@ file and exits 0.`,
   monhook listen --register --attach "cpu high" --attach-on alarm,ok   # like stripe listen`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.Global != nil {
-				opts.Output = f.Global.Output
-			}
+			opts.Output = f.Output()
 			opts.Clock = f.Clock
 			var err error
 			if opts.SaveMaxSize, err = parseSize(maxSize); err != nil {
@@ -184,7 +182,6 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		Delay:             o.Delay,
 		TLSCert:           o.TLSCert,
 		TLSKey:            o.TLSKey,
-		Clock:             o.Clock,
 		ForwardTo:         o.ForwardTo,
 		OnDelivery:        p.delivery,
 		OnStray:           p.stray,

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"github.com/monhook/monhook/exitcode"
 	"net/url"
 	"time"
 
@@ -36,7 +37,7 @@ func unregisterListener(reg *register.Registration, p *deliveryPrinter) error {
 	defer cancel()
 	if err := reg.Undo(ctx); err != nil {
 		p.status("warning: could not remove everything; run `monhook cleanup`: %v", err)
-		return &ExitError{Code: ExitLeaked, Err: err}
+		return &ExitError{Code: exitcode.Compute(exitcode.Pass, true), Err: err}
 	}
 	what := "notification method " + reg.MethodID
 	if reg.DefinitionID != "" {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/monhook/monhook/exitcode"
 	"slices"
 	"strings"
 	"testing"
@@ -12,12 +13,12 @@ import (
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/receiver"
-	"github.com/monhook/monhook/scenarios"
 )
 
 // TestListenRegisterTheStripeWay: `listen --register --attach` against the
@@ -60,7 +61,7 @@ func TestListenRegisterTheStripeWay(t *testing.T) {
 		defer stop()
 		ms := methodsByName(t, c)
 		for name, m := range ms {
-			if _, ok := scenarios.ParseMethodMarker(name); ok {
+			if _, ok := marker.ParseMethodMarker(name); ok {
 				ours = m.ID
 				if m.Address != r.CallbackURL() || m.Type != "WEBHOOK" {
 					t.Errorf("registered method %+v, want WEBHOOK to %s", m, r.CallbackURL())
@@ -119,7 +120,7 @@ func TestListenRegisterUnknownDefinitionExitsTwoLeavingNothing(t *testing.T) {
 		Register: true, Attach: "no such", AttachOn: []string{"alarm"}, Session: sessionOf(connect),
 		ready: func(*receiver.Receiver) { t.Error("listener became ready with a definition that does not exist") }}
 	err := listenRun(context.Background(), o)
-	if code := exitCode(context.Background(), err); code != ExitUsage || !strings.Contains(err.Error(), `"no such"`) {
+	if code := exitCode(context.Background(), err); code != exitcode.Of(exitcode.Usage) || !strings.Contains(err.Error(), `"no such"`) {
 		t.Fatalf("err = %v (exit %d), want exit 2 naming the definition", err, code)
 	}
 	s, _ := connect(context.Background(), openstack.AuthFlags{})

@@ -3,10 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"github.com/monhook/monhook/exitcode"
 	"strings"
 	"testing"
 
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/openstack"
 )
@@ -14,10 +14,11 @@ import (
 func TestOpenStackCLIFlagsReachTheResolver(t *testing.T) {
 	streams, _, _ := TestStreams()
 	var got openstack.AuthFlags
-	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test", Connect: func(_ context.Context, fl openstack.AuthFlags) (*openstack.Session, error) {
+	f := NewFactory(streams, "test")
+	f.Connect = func(_ context.Context, fl openstack.AuthFlags) (*openstack.Session, error) {
 		got = fl
 		return nil, errors.New("stop here")
-	}}
+	}
 	root := NewCmdRoot(f)
 	root.SetArgs(strings.Fields("cleanup --dry-run --os-username u --os-password p --os-project-name pr --os-user-domain-name ud " +
 		"--os-project-domain-name pd --os-auth-url http://k/v3 --os-region-name R --os-interface internal --os-cacert ca.pem"))
@@ -78,7 +79,7 @@ func TestPasswordIsAskedOnATerminalAndNeverShown(t *testing.T) {
 	// Not a terminal: no prompt, a configuration error naming what to set.
 	streams, _, errOut = TestStreams()
 	code = Run(context.Background(), streams, []string{"cleanup", "--dry-run"})
-	if code != ExitUsage || !strings.Contains(errOut.String(), "OS_PASSWORD") {
+	if code != exitcode.Of(exitcode.Usage) || !strings.Contains(errOut.String(), "OS_PASSWORD") {
 		t.Errorf("without a terminal: exit %d, stderr %q; want 2 naming OS_PASSWORD", code, errOut)
 	}
 }

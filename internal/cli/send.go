@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/monhook/monhook/exitcode"
 	"net/http"
 	"net/url"
 	"os"
@@ -253,7 +254,7 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 		return err
 	}
 	if !rep.OK {
-		return &ExitError{Code: ExitCheckFailed, Err: fmt.Errorf("not delivered: the consumer did not answer 2xx")}
+		return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered: the consumer did not answer 2xx")}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/monhook/monhook/exitcode"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -87,7 +88,7 @@ func TestSendUsageErrorsExitTwo(t *testing.T) {
 	} {
 		_, err := sendOptionsFor(t, tc.args...)
 		var ee *ExitError
-		if !errors.As(err, &ee) || ee.Code != ExitUsage || !strings.Contains(err.Error(), tc.want) {
+		if !errors.As(err, &ee) || ee.Code != exitcode.Of(exitcode.Usage) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("send %q: err = %v, want exit 2 naming %s", tc.args, err, tc.want)
 		}
 	}
@@ -171,7 +172,7 @@ func TestSendExitsOneOnNon2xxAndRetriesLikeMonasca(t *testing.T) {
 
 	atomic.StoreInt64(&failFirst, 1)
 	code, out, errOut := runCLI(t, "send", srv.URL)
-	if code != ExitCheckFailed || !strings.HasPrefix(out, "failed    503 Service Unavailable") || !strings.Contains(errOut, "not delivered") {
+	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed    503 Service Unavailable") || !strings.Contains(errOut, "not delivered") {
 		t.Errorf("one 503, no retries: exit %d, stdout %q, stderr %q; want exit 1", code, out, errOut)
 	}
 
@@ -202,7 +203,7 @@ func TestSendConnectionRefusedExitsOne(t *testing.T) {
 	url := srv.URL + "/secret-token"
 	srv.Close()
 	code, out, errOut := runCLI(t, "send", url)
-	if code != ExitCheckFailed || !strings.HasPrefix(out, "failed") {
+	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed") {
 		t.Errorf("exit %d stdout %q, want 1 and a failed attempt", code, out)
 	}
 	if strings.Contains(out+errOut, "secret-token") {

@@ -1,6 +1,8 @@
 // Package jsonl appends records to a JSON Lines file with size-based
 // rotation. It is the durable record behind `monhook listen --save`: the
-// receiver's in-memory history is bounded, the file is not.
+// receiver's in-memory history is bounded, the file is not. Hand-written
+// because log-rotation libraries buffer and drop the write-before-answer
+// ordering that --save promises.
 package jsonl
 
 import (
