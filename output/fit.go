@@ -18,9 +18,20 @@ const DefaultWidth = 80
 // minColumn is the narrowest a column is squeezed to.
 const minColumn = 6
 
+// Unwrapper is a writer that wraps another; Width looks through it.
+type Unwrapper interface{ Unwrap() io.Writer }
+
 // Width is the number of columns a table written to w may use: the
-// terminal's when w is one, else $COLUMNS when set, else DefaultWidth.
+// terminal's when w is one (looking through Unwrapper), else $COLUMNS when
+// set, else DefaultWidth.
 func Width(w io.Writer) int {
+	for {
+		u, ok := w.(Unwrapper)
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
 			return cols
@@ -49,7 +60,7 @@ func Fit(width int, header []string, rows [][]string) ([]string, [][]string) {
 			}
 		}
 	}
-	widths := share(width-(3*n+1), natural)
+	widths := allot(width-(3*n+1), natural, atomicColumns(header, rows))
 	wrapRow := func(r []string) []string {
 		out := make([]string, len(r))
 		for c, cell := range r {
@@ -66,6 +77,52 @@ func Fit(width int, header []string, rows [][]string) ([]string, [][]string) {
 		fitted[i] = wrapRow(r)
 	}
 	return wrapRow(header), fitted
+}
+
+// minProse is the narrowest a prose column may get so that token columns
+// (ids, names, times) can stay whole.
+const minProse = 16
+
+// atomicColumns marks the columns whose cells hold no space: ids, names,
+// timestamps, which read badly when broken.
+func atomicColumns(header []string, rows [][]string) []bool {
+	atomic := make([]bool, len(header))
+	for c := range header {
+		atomic[c] = true
+		for _, r := range rows {
+			if c < len(r) && strings.ContainsAny(strings.TrimSpace(r[c]), " \n") {
+				atomic[c] = false
+				break
+			}
+		}
+	}
+	return atomic
+}
+
+// allot keeps token columns whole when the prose columns can still get
+// minProse each from what is left; otherwise every column shares.
+func allot(budget int, natural []int, atomic []bool) []int {
+	left, prose := budget, []int{}
+	for c, w := range natural {
+		if atomic[c] {
+			left -= w
+		} else {
+			prose = append(prose, c)
+		}
+	}
+	if len(prose) == 0 || left < len(prose)*minProse {
+		return share(budget, natural)
+	}
+	proseNatural := make([]int, len(prose))
+	for i, c := range prose {
+		proseNatural[i] = natural[c]
+	}
+	proseWidths := share(left, proseNatural)
+	widths := append([]int(nil), natural...)
+	for i, c := range prose {
+		widths[c] = proseWidths[i]
+	}
+	return widths
 }
 
 // share gives each column its natural width when all fit in budget;
@@ -156,6 +213,11 @@ func wrapLine(line string, width int) []string {
 			if head == "" { // a single character wider than the column
 				_, size := utf8.DecodeRuneInString(word)
 				head = word[:size]
+			}
+			// Prefer to break after a separator (uuid-parts, path/segments)
+			// when that does not waste more than half the column.
+			if i := strings.LastIndexAny(head, "-/_.:,;&?="); i >= len(head)/2 && i < len(head)-1 {
+				head = head[:i+1]
 			}
 			lines = append(lines, head)
 			word = word[len(head):]

@@ -29,14 +29,6 @@ func render(t *testing.T, width int, header []string, rows [][]string) string {
 	return b.String()
 }
 
-func anys(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
 func maxLine(s string) int {
 	m := 0
 	for _, l := range strings.Split(s, "\n") {
