@@ -163,17 +163,13 @@ func orDash(s string) string {
 	return s
 }
 
-// appendYAML writes one YAML document per delivery, with the same fields as
-// the JSON record.
+// appendYAML writes one YAML document per delivery, with the same fields
+// as the JSON record, in order.
 func appendYAML(dst []byte, d receiver.Delivery) []byte {
-	var v any
-	if err := json.Unmarshal(d.AppendJSON(nil), &v); err != nil {
-		return dst
-	}
-	var b bytes.Buffer
-	if err := output.WriteYAML(&b, v); err != nil {
+	out, err := output.JSONToYAML(d.AppendJSON(nil))
+	if err != nil {
 		return dst
 	}
 	dst = append(dst, "---\n"...)
-	return append(dst, b.Bytes()...)
+	return append(dst, out...)
 }

@@ -298,6 +298,10 @@ func TestListenYAMLWritesOneDocumentPerDelivery(t *testing.T) {
 	if !strings.Contains(docs[1], "alarm_definition_id: 78ce7b53") || !strings.Contains(docs[2], "code: wrong-type") {
 		t.Fatalf("documents = %q", docs)
 	}
+	// Integers stay integers (not 1.556703552e+09), keys keep the JSON order.
+	if !strings.Contains(docs[1], "alarm_timestamp: 1556703552\n") || strings.Index(docs[1], "seq:") > strings.Index(docs[1], "body:") {
+		t.Errorf("document = %s", docs[1])
+	}
 }
 
 // TestListenPathServesTheClassicRecipe: existing notification methods point

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/monhook/monhook/exitcode"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,8 +15,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/webhook"
 )
 
@@ -205,7 +206,7 @@ func (o *sendOptions) build(sf sendFlags, now time.Time) error {
 type sendReport struct {
 	OK        bool            `json:"ok" yaml:"ok"`
 	Host      string          `json:"host" yaml:"host"` // the URL's host only: its path may be a secret
-	Body      json.RawMessage `json:"body" yaml:"-"`
+	Body      json.RawMessage `json:"body"`
 	BodyBytes int             `json:"body_bytes" yaml:"body_bytes"`
 	Sends     []sendResult    `json:"sends" yaml:"sends"`
 }
@@ -223,7 +224,7 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 	if client == nil {
 		client = webhook.NewClient(o.Timeout, nil)
 	}
-	table := o.Output() == "table"
+	table := o.Output() == output.Table
 	rep := sendReport{OK: true, Host: u.Host, Body: body, BodyBytes: len(body)}
 	fmt.Fprintf(o.IO.ErrOut, "posting %s → %s %q (%d bytes) to %s\n", o.Body.OldState, o.Body.State, o.Body.AlarmName, len(body), u.Host)
 	for i := 1; i <= o.Repeat; i++ {
@@ -260,22 +261,21 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 }
 
 func writeSendReport(o *sendOptions, rep sendReport) error {
-	switch o.Output() {
-	case "json":
-		enc := json.NewEncoder(o.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	case "yaml":
-		enc := yaml.NewEncoder(o.IO.Out)
-		defer enc.Close()
-		var body any
-		_ = json.Unmarshal(rep.Body, &body)
-		return enc.Encode(struct {
-			sendReport `yaml:",inline"`
-			Body       any `yaml:"body"`
-		}{rep, body})
+	if o.Output() == output.YAML {
+		// The JSON document is the contract; YAML is the same keys, in order.
+		doc, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		y, err := output.JSONToYAML(doc)
+		if err != nil {
+			return err
+		}
+		_, err = o.IO.Out.Write(y)
+		return err
 	}
-	return nil
+	// The table form is the attempt lines, already printed as they ended.
+	return output.Print(o.IO.Out, o.Output(), rep, func(io.Writer) error { return nil })
 }
 
 // attemptLine is the readable form of one attempt: status and latency first.
