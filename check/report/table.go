@@ -36,8 +36,17 @@ func WriteTable(w io.Writer, r *Report) error {
 	if r.Error != "" {
 		fmt.Fprintln(ew, output.WrapText(ew, "error: "+r.Error, 2))
 	}
-	fmt.Fprintf(ew, "%s: scenario %s, run %s, %s, exit %d\n",
-		strings.ToUpper(r.Verdict), r.Scenario, r.RunID, formatMillis(r.DurationMS), r.ExitCode)
+	if r.Saved != nil {
+		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %d deliveries appended to %s", r.Saved.Deliveries, r.Saved.Path), 2))
+	}
+	target := ""
+	if r.Target.Lab {
+		target = fmt.Sprintf(", lab at speed %g", r.Target.Speed)
+	} else if r.Target.Speed > 1 {
+		target = fmt.Sprintf(", speed %g", r.Target.Speed)
+	}
+	fmt.Fprintf(ew, "%s: scenario %s, run %s, %s%s, exit %d\n",
+		strings.ToUpper(r.Verdict), r.Scenario, r.RunID, formatMillis(r.DurationMS), target, r.ExitCode)
 	return ew.err
 }
 
