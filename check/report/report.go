@@ -53,6 +53,9 @@
 //	leaked[]        the resources that are still there after teardown (same shape)
 //	kept            true if --keep skipped teardown
 //	error           the error that stopped the run, if any
+//	target          lab (true for --lab or a `monhook lab` recognised by its answers),
+//	                speed (the factor the scenario's timings were divided by)
+//	saved           with --save: path (the JSON Lines file), deliveries (appended by this run)
 package report
 
 import (

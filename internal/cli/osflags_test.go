@@ -83,3 +83,21 @@ func TestPasswordIsAskedOnATerminalAndNeverShown(t *testing.T) {
 		t.Errorf("without a terminal: exit %d, stderr %q; want 2 naming OS_PASSWORD", code, errOut)
 	}
 }
+
+// TestCheckAsksThePasswordOnce: check settles the credentials before it
+// runs and connects later; the user types the password once.
+func TestCheckAsksThePasswordOnce(t *testing.T) {
+	l := lab.New(lab.Options{Hosts: -1})
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	u := labEnvWithoutPassword(t, l)
+	streams, out, errOut := TestStreams()
+	asked := 0
+	streams.SetPasswordReader(func() (string, error) { asked++; return u.Password, nil })
+	code := Run(context.Background(), streams, []string{"check", "-s", "synthetic", "--speed", "60", "-o", "json"})
+	if code != 0 || asked != 1 {
+		t.Fatalf("exit %d, asked %d times (want once)\n%s\n%s", code, asked, out, errOut)
+	}
+}
