@@ -51,9 +51,10 @@ type checkOptions struct {
 	TLSCert     string
 	TLSKey      string
 
-	Lab      bool
-	Speed    float64
-	LabHosts int
+	Lab       bool
+	Speed     float64
+	LabHosts  int
+	LabFaults labFaults
 }
 
 // NewCmdCheck builds `monhook check`.
@@ -97,6 +98,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
 	fl.Float64Var(&o.Speed, "speed", 0, "how many times faster than real Monasca the target runs; scales the scenario's timings (default 60 with --lab, else 1)")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
 }
 
@@ -112,6 +114,9 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":
 		return usageErrorf("give --scenario or --scenario-file, not both")
+	}
+	if err := o.LabFaults.validate("lab-", false); err != nil {
+		return err
 	}
 	if o.Listen != "" {
 		if _, _, err := net.SplitHostPort(o.Listen); err != nil {
@@ -148,7 +153,7 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-func checkRun(ctx context.Context, o *checkOptions) error {
+func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	sc, err := o.loadScenario()
 	if err != nil {
 		return err
@@ -167,7 +172,19 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 			return err
 		}
 		saved = w
-		defer w.Close()
+		defer func() {
+			// The file's last word (its fsync) is part of the result.
+			if cerr := w.Close(); cerr != nil {
+				cerr = fmt.Errorf("--save: %w", cerr)
+				if err == nil {
+					err = cannotRun(cerr)
+				} else {
+					fmt.Fprintf(o.IO.ErrOut, "monhook: %v\n", cerr)
+				}
+			}
+		}()
+		// Written to the file before the answer; a failed write answers 503
+		// so Monasca retries.
 		runner.Receiver.Persist = func(d receiver.Delivery) error { return w.Encode(d) }
 	}
 
@@ -229,9 +246,7 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 	sp.Stop()
 	rep.Target = target
 	if saved != nil {
-		if err := saved.Close(); err != nil {
-			fmt.Fprintf(o.IO.ErrOut, "warning: --save %s: %v\n", o.Save, err)
-		}
+		// Each record reached the file before its delivery was answered.
 		rep.Saved = &report.Saved{Path: o.Save, Deliveries: saved.Lines()}
 	}
 
@@ -294,6 +309,7 @@ func openSaveFile(path string) (*jsonl.Writer, error) {
 // startLab starts the in-process lab for --lab.
 func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
+	o.LabFaults.apply(&opts)
 	if o.Debug() {
 		opts.Debug = o.IO.ErrOut
 	}

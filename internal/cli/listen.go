@@ -37,6 +37,7 @@ type listenOptions struct {
 	Save              string
 	SaveMaxSize       int64
 	SaveKeep          int
+	Fsync             bool
 	ForwardTo         string
 
 	// Register creates a WEBHOOK notification method for the listener (and
@@ -50,10 +51,6 @@ type listenOptions struct {
 	// ready is called with the running receiver once it listens (tests).
 	ready func(*receiver.Receiver)
 }
-
-// saveFlushEvery bounds how stale the saved file can be for someone tailing
-// it; Close flushes the rest.
-const saveFlushEvery = time.Second
 
 // NewCmdListen builds `monhook listen`.
 func NewCmdListen(f *Factory, runF func(context.Context, *listenOptions) error) *cobra.Command {
@@ -73,19 +70,22 @@ When it listens it prints "ready <callback-url>" on stderr. Each delivery is a
 line on stdout (time, state transition, alarm name, alarm id, definition id,
 the metric and its dimensions, source, findings), followed by the whole body with
 --full, or one JSON object per line with -o json. GET /healthz answers 200 with
-the counters. With --save every
-acknowledged delivery is appended to a JSON Lines file before it is answered.
+the counters. With --save every delivery is written to a JSON Lines file before
+it is answered, so one that was acknowledged survives monhook being killed;
+--fsync also waits for the disk, so it survives a power loss. A delivery that
+cannot be saved (disk full) is answered 503, and Monasca sends it again.
 
 With --register (and OpenStack credentials) monhook creates a WEBHOOK
 notification method pointing at the listener, named with monhook's marker, and
 prints its id; --attach NAME adds it to that alarm definition's actions. Both
 are removed on exit (monhook cleanup sweeps the method after a crash).
 
-SIGINT or SIGTERM stops accepting, finishes in-flight requests, flushes the
+SIGINT or SIGTERM stops accepting, finishes in-flight requests, syncs the
 file and exits 0.`,
 		Example: `  monhook listen --listen :8080 --route-to monasca.example.com
   monhook listen --callback-url https://hooks.example.com:8443 --tls-cert c.pem --tls-key k.pem
   monhook listen --save deliveries.jsonl --save-max-size 100MiB --save-keep 5 -o json
+  monhook listen --save deliveries.jsonl --fsync    # survive a power loss too
   monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry
   monhook listen --listen :3001 --path /openstack/alerts --full
   monhook listen --register --attach "cpu high" --attach-on alarm,ok   # like stripe listen`,
@@ -122,7 +122,8 @@ file and exits 0.`,
 	fl.IntVar(&opts.FailFirst, "fail-first", 0, "answer the first N deliveries with 500, to exercise the sender's retry")
 	fl.DurationVar(&opts.Delay, "delay", 0, "hold each answer back this long (Monasca's sender times out after 5s by default)")
 	fl.StringVar(&maxBody, "max-body", "1MiB", "largest accepted body; larger gets 413")
-	fl.StringVar(&opts.Save, "save", "", "append each delivery to this JSON Lines file")
+	fl.StringVar(&opts.Save, "save", "", "append each delivery to this JSON Lines file before answering it")
+	fl.BoolVar(&opts.Fsync, "fsync", false, "with --save, answer only once the delivery is on disk (fsync; concurrent deliveries share one)")
 	fl.StringVar(&maxSize, "save-max-size", "100MiB", "rotate the --save file at this size (0: never)")
 	fl.IntVar(&opts.SaveKeep, "save-keep", 5, "rotated --save files to keep (FILE.1 … FILE.N)")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery's body to this URL and record its status and latency; when the relay fails the sender gets 502, so Monasca retries")
@@ -158,8 +159,8 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--register-period %d: Monasca accepts 0 or 60", o.RegisterPeriod)
 	case o.SaveKeep < 0:
 		return usageErrorf("--save-keep must not be negative")
-	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep")):
-		return usageErrorf("--save-max-size and --save-keep need --save")
+	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep") || o.Fsync):
+		return usageErrorf("--save-max-size, --save-keep and --fsync need --save")
 	}
 	return nil
 }
@@ -189,13 +190,13 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	var save *jsonl.Writer
 	if o.Save != "" {
-		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep})
+		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
 		if err != nil {
 			return cannotRun(err)
 		}
 		save = w
-		// Saved before the answer: an acknowledged delivery is a saved one,
-		// and a failed save answers 503 so Monasca retries.
+		// Written to the file before the answer: an acknowledged delivery
+		// is a saved one, and a failed save answers 503 so Monasca retries.
 		ropts.Persist = func(d receiver.Delivery) error {
 			buf := d.AppendJSON(make([]byte, 0, 1024))
 			return w.Write(buf)
@@ -229,12 +230,10 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 
 	r, err := receiver.New(ropts)
 	if err != nil {
-		_ = closeSave()
-		return usageErrorf("%v", err)
+		return errors.Join(usageErrorf("%v", err), closeSave())
 	}
 	if err := r.Start(); err != nil {
-		_ = closeSave()
-		return cannotRun(err)
+		return cannotRun(errors.Join(err, closeSave()))
 	}
 	for _, w := range r.Warnings() {
 		p.status("warning: %s", w)
@@ -252,26 +251,11 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		o.ready(r)
 	}
 
-	var flush clock.Ticker
-	var tick <-chan time.Time
-	if save != nil {
-		flush = o.Clock.NewTicker(saveFlushEvery)
-		defer flush.Stop()
-		tick = flush.C()
-	}
-	for waiting := true; waiting; {
-		select {
-		case <-ctx.Done():
-			waiting = false
-		case <-tick:
-			if err := save.Flush(); err != nil {
-				p.status("warning: %v", err)
-			}
-		}
-	}
+	<-ctx.Done()
 
 	// Unregister first, so Monasca stops sending; then stop accepting, let
-	// in-flight requests finish (their saves included), then flush the file.
+	// in-flight requests finish (their saves included), then sync and close
+	// the file.
 	var errs []error
 	if reg != nil {
 		errs = append(errs, unregisterListener(reg, p))

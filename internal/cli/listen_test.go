@@ -34,12 +34,12 @@ func TestNewCmdListen(t *testing.T) {
 		{
 			name: "every flag",
 			args: "--listen :8080 --callback-url https://h.example:8443 --route-to monasca:8070 --token abc --tls-cert c.pem --tls-key k.pem " +
-				"--respond-status 202 --fail-first 2 --delay 1500ms --max-body 64KiB --save d.jsonl --save-max-size 10MiB --save-keep 3 --forward-to http://c/",
+				"--respond-status 202 --fail-first 2 --delay 1500ms --max-body 64KiB --save d.jsonl --save-max-size 10MiB --save-keep 3 --fsync --forward-to http://c/",
 			want: func(o *listenOptions) bool {
 				return o.Listen == ":8080" && o.CallbackURL == "https://h.example:8443" && o.RouteTo == "monasca:8070" && o.Token == "abc" &&
 					o.TLSCert == "c.pem" && o.TLSKey == "k.pem" && o.RespondStatus == 202 && o.FailFirst == 2 &&
 					o.Delay == 1500*time.Millisecond && o.MaxBody == 64<<10 && o.Save == "d.jsonl" &&
-					o.SaveMaxSize == 10<<20 && o.SaveKeep == 3 && o.ForwardTo == "http://c/"
+					o.SaveMaxSize == 10<<20 && o.SaveKeep == 3 && o.Fsync && o.ForwardTo == "http://c/"
 			},
 		},
 		{name: "cert without key", args: "--tls-cert c.pem", wantErr: "--tls-cert and --tls-key go together"},
@@ -48,6 +48,7 @@ func TestNewCmdListen(t *testing.T) {
 		{name: "negative delay", args: "--delay -1s", wantErr: "--delay"},
 		{name: "bad size", args: "--save x --save-max-size lots", wantErr: "--save-max-size"},
 		{name: "rotation without save", args: "--save-keep 2", wantErr: "need --save"},
+		{name: "fsync without save", args: "--fsync", wantErr: "need --save"},
 		{name: "zero max body", args: "--max-body 0", wantErr: "--max-body"},
 		{name: "positional argument", args: "extra", wantErr: `"extra"`},
 		{name: "path and token", args: "--path /a --token t", wantErr: "exclude each other"},

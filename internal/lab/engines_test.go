@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/monhook/monhook/internal/clock/clocktest"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/lab/store"
 )
 
 // TestPostedMetricDrivesTheThresholdEngine: a definition created through the
@@ -44,7 +46,7 @@ func TestPostedMetricDrivesTheThresholdEngine(t *testing.T) {
 	post("/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc{hostname=h1}) > 14","match_by":["hostname"]}`)
 	ms := clk.Now().UnixMilli()
 	post("/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":20,"timestamp":`+strconv.FormatInt(ms, 10)+`}`)
-	for ev := range events {
+	for ev := range eventsWithin(t, events, 10*time.Second) {
 		tr, ok := ev.(model.AlarmTransitioned)
 		if !ok {
 			continue
@@ -99,7 +101,12 @@ func TestManualStateChangeIsDeliveredAsAWebhook(t *testing.T) {
 		t.Fatal(err)
 	}
 	call("PATCH", "/alarms/"+a.ID, `{"state":"ALARM"}`)
-	body := <-got
+	var body map[string]any
+	select {
+	case body = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no webhook within 10 s of the state change")
+	}
 	if body["alarm_id"] != a.ID || body["state"] != "ALARM" || body["old_state"] != "UNDETERMINED" ||
 		body["message"] != "Alarm state updated via API" || body["tenant_id"] != l.Credentials().ProjectID {
 		t.Fatalf("webhook body %v", body)
@@ -117,7 +124,7 @@ func TestAgentsPostIntoTheLabProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	for ev := range events {
+	for ev := range eventsWithin(t, events, 10*time.Second) {
 		if _, ok := ev.(model.MetricsReceived); ok {
 			break
 		}
@@ -143,5 +150,76 @@ func TestAgentsPostIntoTheLabProject(t *testing.T) {
 	}
 	if els := list("otheruser"); len(els) != 0 {
 		t.Fatalf("other project sees %v", els)
+	}
+}
+
+// eventsWithin yields the bus events that arrive within d of the call and
+// fails the test once d has passed: a test waiting for an event that never
+// comes fails instead of hanging.
+func eventsWithin(t *testing.T, events <-chan any, d time.Duration) func(yield func(any) bool) {
+	t.Helper()
+	deadline := time.After(d)
+	return func(yield func(any) bool) {
+		t.Helper()
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok || !yield(ev) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("the awaited event did not come within %v", d)
+				return
+			}
+		}
+	}
+}
+
+// With AgentsProject the agents report as monasca-agent's service account
+// does: into their own project, where the lab's users do not look.
+func TestAgentsProjectTakesTheAgentMetricsAway(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	l := lab.New(lab.Options{Clock: clk, Hosts: 2, AgentsProject: "service"})
+	events, cancel := l.Bus().Subscribe()
+	defer cancel()
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var m model.MetricsReceived
+	for ev := range eventsWithin(t, events, 10*time.Second) {
+		var ok bool
+		if m, ok = ev.(model.MetricsReceived); ok {
+			break
+		}
+	}
+	agent, ok := l.User(lab.ServiceAgentUser)
+	if !ok || agent.Project != "service" || !slices.Contains(agent.Roles, "monasca-agent") {
+		t.Fatalf("service agent user %+v", agent)
+	}
+	if m.Metrics[0].TenantID != agent.ProjectID {
+		t.Fatalf("agents posted into %s, want the service project %s", m.Metrics[0].TenantID, agent.ProjectID)
+	}
+	list := func(user string) []any {
+		t.Helper()
+		tok, _ := l.Token(user)
+		req, _ := http.NewRequest("GET", l.MonitoringURL()+"/metrics?name=cpu.idle_perc", nil)
+		req.Header.Set("X-Auth-Token", tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var doc map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&doc)
+		els, _ := doc["elements"].([]any)
+		return els
+	}
+	if els := list("labuser"); len(els) != 0 {
+		t.Errorf("the lab project sees %v", els)
+	}
+	// monasca-agent may only post; the store shows what the project holds.
+	if got := l.Store().Metrics(agent.ProjectID, store.MetricFilter{Name: "cpu.idle_perc"}, false); len(got) != 2 {
+		t.Errorf("the service project holds %v, want the 2 hosts", got)
 	}
 }
