@@ -1,14 +1,19 @@
-// Package pyjson encodes JSON as Python's json.dumps (and simplejson.dumps)
-// does with their default arguments: ", " and ": " separators, every
-// character outside printable ASCII escaped as \uXXXX (astral characters as
-// surrogate pairs), floats as Python's repr, NaN and Infinity allowed.
+// Package pyjson reads and writes JSON the way CPython does, so that the lab
+// measures, answers and sends the same bytes as Monasca's Python services,
+// and `monhook send` posts them (through package webhook). It is public
+// because send's wire package is; it began as internal/lab/pyjson.
 //
-// monasca-notification posts webhook bodies made by simplejson.dumps and the
-// Monasca API measures value_meta on json.dumps text, so receivers that
-// compare bytes or sign bodies, and size limits, depend on this exact form.
-// Go's encoding/json differs in separators, in escaping <, > and &, in
-// sending UTF-8 as is and in float formatting.
+// Marshal reproduces json.dumps(v) with its defaults (and simplejson's, which
+// monasca-common uses): ", " and ": " separators, ensure_ascii (every
+// character outside printable ASCII as a lower-case \uXXXX escape, astral
+// characters as surrogate pairs), floats as Python's repr and keys in the
+// order given. Decode reproduces json.loads as falcon runs it on a request
+// body: strict UTF-8, NaN and ±Infinity literals, integers of any size (up
+// to CPython's 4300-digit limit), duplicate keys keeping their first place
+// and their last value.
 //
-// Python dicts keep insertion order, Go maps have none: Object keeps the
-// order it is given; a map[string]any is written with sorted keys.
+// Values are the Go images of Python's: nil (None), bool, string, *big.Int
+// or any Go integer (int), float64 (float), []any (list) and Object (dict,
+// ordered). Marshal also takes map[string]any, whose keys it sorts because a
+// Go map has no order.
 package pyjson

@@ -1,249 +1,258 @@
 package pyjson
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
+	"math/big"
+	"sort"
 	"strconv"
-	"unicode/utf16"
+	"strings"
 	"unicode/utf8"
 )
 
-// Member is one key of an Object.
+// Member is one key and value of an Object.
 type Member struct {
 	Key   string
 	Value any
 }
 
-// Object is a JSON object whose keys keep their order, as a Python dict's do.
+// Object is a Python dict: members in insertion order, keys unique.
 type Object []Member
 
-// Marshal encodes v as json.dumps(v) would. v may be nil, bool, string, any
-// integer type, float32/float64, []any, []string, Object,
-// map[string]any or map[string]string (keys sorted), or a RawMessage.
-func Marshal(v any) ([]byte, error) {
-	return Append(nil, v)
+// Get returns the value stored under key.
+func (o Object) Get(key string) (any, bool) {
+	for _, m := range o {
+		if m.Key == key {
+			return m.Value, true
+		}
+	}
+	return nil, false
 }
 
-// RawMessage is already-encoded text, written as is.
-type RawMessage []byte
+// Has reports whether key is present (Python's "key in dict").
+func (o Object) Has(key string) bool {
+	_, ok := o.Get(key)
+	return ok
+}
 
-// Append appends the encoding of v to dst.
-func Append(dst []byte, v any) ([]byte, error) {
+// Set replaces the value of key in place, or appends it, as d[key] = v.
+func (o *Object) Set(key string, v any) {
+	for i := range *o {
+		if (*o)[i].Key == key {
+			(*o)[i].Value = v
+			return
+		}
+	}
+	*o = append(*o, Member{key, v})
+}
+
+// Marshal returns json.dumps(v): the default separators, ensure_ascii and
+// allow_nan (NaN, Infinity, -Infinity written as JavaScript spells them).
+func Marshal(v any) ([]byte, error) {
+	var b strings.Builder
+	if err := encode(&b, v, true); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+// MarshalStrict is simplejson.dumps(v) since simplejson 3.19.1, whose
+// allow_nan defaults to False: a non-finite float is an error.
+func MarshalStrict(v any) ([]byte, error) {
+	var b strings.Builder
+	if err := encode(&b, v, false); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+func encode(b *strings.Builder, v any, allowNaN bool) error {
 	switch x := v.(type) {
 	case nil:
-		return append(dst, "null"...), nil
+		b.WriteString("null")
 	case bool:
 		if x {
-			return append(dst, "true"...), nil
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
 		}
-		return append(dst, "false"...), nil
 	case string:
-		return AppendString(dst, x), nil
+		writeString(b, x)
 	case int:
-		return strconv.AppendInt(dst, int64(x), 10), nil
-	case int32:
-		return strconv.AppendInt(dst, int64(x), 10), nil
-	case int64:
-		return strconv.AppendInt(dst, x, 10), nil
-	case uint:
-		return strconv.AppendUint(dst, uint64(x), 10), nil
-	case uint32:
-		return strconv.AppendUint(dst, uint64(x), 10), nil
-	case uint64:
-		return strconv.AppendUint(dst, x, 10), nil
-	case float64:
-		return AppendFloat(dst, x), nil
+		b.WriteString(strconv.Itoa(x))
+	case int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		fmt.Fprint(b, x)
+	case *big.Int:
+		b.WriteString(x.String())
 	case float32:
-		return AppendFloat(dst, float64(x)), nil
-	case RawMessage:
-		return append(dst, x...), nil
-	case []any:
-		dst = append(dst, '[')
-		for i, e := range x {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			var err error
-			if dst, err = Append(dst, e); err != nil {
-				return dst, err
-			}
-		}
-		return append(dst, ']'), nil
-	case []string:
-		dst = append(dst, '[')
-		for i, e := range x {
-			if i > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = AppendString(dst, e)
-		}
-		return append(dst, ']'), nil
+		return encodeFloat(b, float64(x), allowNaN)
+	case float64:
+		return encodeFloat(b, x, allowNaN)
+	case json.Number:
+		b.WriteString(x.String())
 	case Object:
-		dst = append(dst, '{')
+		b.WriteByte('{')
 		for i, m := range x {
 			if i > 0 {
-				dst = append(dst, ", "...)
+				b.WriteString(", ")
 			}
-			dst = AppendString(dst, m.Key)
-			dst = append(dst, ": "...)
-			var err error
-			if dst, err = Append(dst, m.Value); err != nil {
-				return dst, err
+			writeString(b, m.Key)
+			b.WriteString(": ")
+			if err := encode(b, m.Value, allowNaN); err != nil {
+				return err
 			}
 		}
-		return append(dst, '}'), nil
+		b.WriteByte('}')
 	case map[string]any:
-		keys := sortedKeys(x)
-		obj := make(Object, 0, len(keys))
-		for _, k := range keys {
-			obj = append(obj, Member{k, x[k]})
-		}
-		return Append(dst, obj)
+		return encode(b, sortedObject(x), allowNaN)
 	case map[string]string:
-		keys := sortedKeys(x)
-		obj := make(Object, 0, len(keys))
-		for _, k := range keys {
-			obj = append(obj, Member{k, x[k]})
+		o := make(map[string]any, len(x))
+		for k, s := range x {
+			o[k] = s
 		}
-		return Append(dst, obj)
+		return encode(b, sortedObject(o), allowNaN)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if err := encode(b, e, allowNaN); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case []string:
+		l := make([]any, len(x))
+		for i, s := range x {
+			l[i] = s
+		}
+		return encode(b, l, allowNaN)
+	default:
+		return fmt.Errorf("pyjson: cannot encode %T", v)
 	}
-	return dst, fmt.Errorf("pyjson: cannot encode %T", v)
+	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedObject(m map[string]any) Object {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
-	return keys
-}
-
-const hexDigits = "0123456789abcdef"
-
-// AppendString appends s as json.dumps(s) with ensure_ascii=True writes it:
-// only printable ASCII (space to ~) stays as is; \" \\ \n \r \t \b \f get
-// their short escapes; everything else, DEL included, is \uXXXX, astral
-// characters as a surrogate pair. Invalid UTF-8 (which a Python str cannot
-// hold) becomes \ufffd.
-func AppendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			i++
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = appendU(dst, rune(c))
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r >= 0x10000 {
-			hi, lo := utf16.EncodeRune(r)
-			dst = appendU(appendU(dst, hi), lo)
-		} else {
-			dst = appendU(dst, r) // RuneError for invalid bytes: \ufffd
-		}
-		i += size
-		start = i
+	sort.Strings(keys)
+	o := make(Object, len(keys))
+	for i, k := range keys {
+		o[i] = Member{k, m[k]}
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return o
 }
 
-func appendU(dst []byte, r rune) []byte {
-	return append(dst, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
-}
-
-// AppendFloat appends f as Python's float repr (which json.dumps uses):
-// the shortest digits that round-trip, positional notation with a ".0" for
-// whole numbers when the decimal exponent is in [-4, 16), otherwise
-// d.ddde±XX; NaN, Infinity and -Infinity for the non-finite values.
-func AppendFloat(dst []byte, f float64) []byte {
+func encodeFloat(b *strings.Builder, f float64, allowNaN bool) error {
+	if (math.IsNaN(f) || math.IsInf(f, 0)) && !allowNaN {
+		return fmt.Errorf("pyjson: out of range float values are not JSON compliant: %s", FloatRepr(f))
+	}
 	switch {
 	case math.IsNaN(f):
-		return append(dst, "NaN"...)
+		b.WriteString("NaN")
 	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
+		b.WriteString("Infinity")
 	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
+		b.WriteString("-Infinity")
+	default:
+		b.WriteString(FloatRepr(f))
 	}
-	// 'e' with shortest precision gives the digits and the exponent:
-	// [-]d[.ddd]e±XX.
-	var buf [32]byte
-	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64)
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-		dst = append(dst, '-')
+	return nil
+}
+
+// FloatRepr is Python's repr(float): the shortest digits that round-trip,
+// positional between 1e-4 and 1e16 (always with a fractional part),
+// scientific outside it with a signed exponent of at least two digits.
+func FloatRepr(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
 	}
-	ePos := slices.Index(e, 'e')
-	mant, exp10 := e[:ePos], e[ePos+1:]
-	exp, _ := strconv.Atoi(string(exp10))
-	digits := make([]byte, 0, len(mant))
-	for _, c := range mant {
-		if c != '.' {
-			digits = append(digits, c)
-		}
+	// 'e' with -1 precision gives the shortest digits: d.ddde±XX.
+	s := strconv.FormatFloat(f, 'e', -1, 64)
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
 	}
-	// Python: with decpt = exp+1 (digits are 0.d1d2… × 10^decpt), use
-	// exponent notation when decpt > 16 or decpt < -3.
-	decpt := exp + 1
-	if decpt > 16 || decpt < -3 {
-		dst = append(dst, digits[0])
+	mant, expStr, _ := strings.Cut(s, "e")
+	exp, _ := strconv.Atoi(expStr)
+	digits := strings.Replace(mant, ".", "", 1)
+	decpt := exp + 1 // the value is 0.<digits> × 10^decpt
+	if f == 0 {
+		return sign + "0.0"
+	}
+	if decpt <= -4 || decpt > 16 {
+		m := digits[:1]
 		if len(digits) > 1 {
-			dst = append(dst, '.')
-			dst = append(dst, digits[1:]...)
+			m += "." + digits[1:]
 		}
-		dst = append(dst, 'e')
-		if exp < 0 {
-			dst = append(dst, '-')
-			exp = -exp
-		} else {
-			dst = append(dst, '+')
+		e := decpt - 1
+		es := "+"
+		if e < 0 {
+			es, e = "-", -e
 		}
-		if exp < 10 {
-			dst = append(dst, '0')
-		}
-		return strconv.AppendInt(dst, int64(exp), 10)
+		return fmt.Sprintf("%s%se%s%02d", sign, m, es, e)
 	}
 	switch {
 	case decpt <= 0:
-		dst = append(dst, "0."...)
-		for range -decpt {
-			dst = append(dst, '0')
-		}
-		return append(dst, digits...)
+		return sign + "0." + strings.Repeat("0", -decpt) + digits
 	case decpt >= len(digits):
-		dst = append(dst, digits...)
-		for range decpt - len(digits) {
-			dst = append(dst, '0')
-		}
-		return append(dst, ".0"...)
+		return sign + digits + strings.Repeat("0", decpt-len(digits)) + ".0"
 	default:
-		dst = append(dst, digits[:decpt]...)
-		dst = append(dst, '.')
-		return append(dst, digits[decpt:]...)
+		return sign + digits[:decpt] + "." + digits[decpt:]
 	}
 }
+
+// writeString writes s as json.dumps does with ensure_ascii: short escapes
+// for \" \\ \n \r \t \b \f, \u00XX for other bytes outside space..~ and
+// \uXXXX (a surrogate pair beyond the BMP) for every non-ASCII character.
+func writeString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	u4 := func(r rune) {
+		b.WriteString(`\u`)
+		b.WriteByte(hex[r>>12&0xf])
+		b.WriteByte(hex[r>>8&0xf])
+		b.WriteByte(hex[r>>4&0xf])
+		b.WriteByte(hex[r&0xf])
+	}
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r >= ' ' && r <= '~':
+			b.WriteRune(r)
+		case r > 0xffff:
+			r -= 0x10000
+			u4(0xd800 + r>>10)
+			u4(0xdc00 + r&0x3ff)
+		default:
+			u4(r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+// Len is Python's len(s): the number of code points.
+func Len(s string) int { return utf8.RuneCountInString(s) }

@@ -33,13 +33,20 @@ func NewRequest(ctx context.Context, url string, body []byte) (*http.Request, er
 	if err != nil {
 		return nil, err
 	}
-	h := req.Header
-	h["User-Agent"] = []string{UserAgent}
-	h["Accept-Encoding"] = []string{AcceptEncoding}
-	h["Accept"] = []string{Accept}
-	h["Connection"] = []string{Connection}
-	h["content-type"] = []string{ContentType}
+	SetHeaders(req.Header)
 	return req, nil
+}
+
+// SetHeaders sets the headers requests.post sends for the plugin: the
+// session defaults (requests.utils.default_headers), then the plugin's own
+// {'content-type': 'application/json'}, whose lower-case name requests keeps
+// on the wire. Go adds Host and Content-Length.
+func SetHeaders(h http.Header) {
+	h.Set("User-Agent", UserAgent)
+	h.Set("Accept-Encoding", AcceptEncoding)
+	h.Set("Accept", Accept)
+	h.Set("Connection", Connection)
+	h["content-type"] = []string{ContentType}
 }
 
 // NewClient returns a client that behaves like requests in the plugin:
