@@ -255,9 +255,27 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 		return err
 	}
 	if !rep.OK {
+		if hint := certificateHint(rep); hint != "" {
+			fmt.Fprintln(o.IO.ErrOut, output.WrapText(o.IO.ErrOut, "hint: "+hint, 2))
+		}
 		return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered: the consumer did not answer 2xx")}
 	}
 	return nil
+}
+
+// certificateHint explains a failed TLS verification: Monasca's plugin
+// cannot skip it either, so send does not offer to.
+func certificateHint(rep sendReport) string {
+	for _, s := range rep.Sends {
+		for _, a := range s.Attempts {
+			if strings.Contains(a.Error, "x509:") || strings.Contains(a.Error, "certificate") {
+				return "the consumer's certificate is not trusted. Monasca's webhook plugin verifies certificates " +
+					"and has no insecure option, so send does the same: trust a self-signed one with " +
+					"SSL_CERT_FILE=cert.pem monhook send …, and give monasca-notification the same CA (REQUESTS_CA_BUNDLE)"
+			}
+		}
+	}
+	return ""
 }
 
 func writeSendReport(o *sendOptions, rep sendReport) error {

@@ -3,11 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"github.com/monhook/monhook/exitcode"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -208,5 +212,41 @@ func TestSendConnectionRefusedExitsOne(t *testing.T) {
 	}
 	if strings.Contains(out+errOut, "secret-token") {
 		t.Errorf("output shows the URL's path (a receiver's secret): %s %s", out, errOut)
+	}
+}
+
+// TestSendVerifiesCertificatesLikeMonasca: a self-signed consumer fails (as
+// it does for Monasca) with a hint; SSL_CERT_FILE makes it trusted.
+func TestSendVerifiesCertificatesLikeMonasca(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	code, out, errOut := runCLI(t, "send", srv.URL+"/hook")
+	if code != exitcode.Of(exitcode.Fail) || !strings.Contains(out, "certificate") || !strings.Contains(errOut, "SSL_CERT_FILE") {
+		t.Errorf("self-signed consumer: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	certFile := filepath.Join(t.TempDir(), "cert.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(certFile, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Go reads SSL_CERT_FILE once per process; run the binary's logic in a
+	// child so the variable takes effect.
+	if os.Getenv("MONHOOK_SEND_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestSendTrustsSSLCertFile$")
+		cmd.Env = append(os.Environ(), "MONHOOK_SEND_CHILD="+srv.URL, "SSL_CERT_FILE="+certFile)
+		if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "PASS") {
+			t.Errorf("with SSL_CERT_FILE: %v\n%s", err, b)
+		}
+	}
+}
+
+// TestSendTrustsSSLCertFile is run as a child of the test above.
+func TestSendTrustsSSLCertFile(t *testing.T) {
+	url := os.Getenv("MONHOOK_SEND_CHILD")
+	if url == "" {
+		t.Skip("run by TestSendVerifiesCertificatesLikeMonasca")
+	}
+	if code, out, errOut := runCLI(t, "send", url+"/hook"); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
