@@ -8,13 +8,16 @@ BENCHTIME   ?= 1s
 FUZZTIME    ?= 50000x
 PROMTOOL    ?= promtool
 
-.PHONY: help build test lint bench e2e demo fuzz tidy-check clean promtool
+.PHONY: help build install test lint bench e2e demo fuzz tidy-check clean promtool
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 build: ## build bin/monhook
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/monhook
+
+install: ## go install ./cmd/monhook with the version stamped (into $GOBIN or ~/go/bin)
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/monhook
 
 test: ## unit and in-process tests (no network, no cloud)
 	$(GO) test -race -count=1 ./...

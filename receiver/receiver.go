@@ -23,7 +23,8 @@ var ErrClosed = errors.New("receiver: closed")
 type Receiver struct {
 	opts     Options
 	token    string
-	path     string   // the one path we answer on: prefix + "/" + token
+	path     string   // the one path we answer on: prefix + suffix
+	suffix   string   // "/" + token, or Options.FixedPath
 	base     *url.URL // explicit callback base, or nil
 	tlsCfg   *tls.Config
 	tlsCert  []string // warnings about the certificate
@@ -67,10 +68,25 @@ func New(opts Options) (*Receiver, error) {
 		closed:     make(chan struct{}),
 		stopping:   make(chan struct{}),
 	}
-	if r.token == "" {
+	switch {
+	case opts.FixedPath != "":
+		if opts.Token != "" {
+			return nil, fmt.Errorf("receiver: a fixed path and a token exclude each other")
+		}
+		fixed, err := checkFixedPath(opts.FixedPath)
+		if err != nil {
+			return nil, err
+		}
+		r.suffix = fixed
+	case r.token == "":
 		r.token = newToken()
-	} else if err := checkToken(r.token); err != nil {
-		return nil, err
+	default:
+		if err := checkToken(r.token); err != nil {
+			return nil, err
+		}
+	}
+	if r.suffix == "" {
+		r.suffix = "/" + r.token
 	}
 	prefix := opts.Path
 	if opts.CallbackURL != "" {
@@ -83,7 +99,10 @@ func New(opts Options) (*Receiver, error) {
 			prefix = base.Path
 		}
 	}
-	r.path = servePath(prefix, r.token)
+	r.path = servePath(prefix, r.suffix)
+	if r.path == HealthPath {
+		return nil, fmt.Errorf("receiver: %s is the health route; choose another path", HealthPath)
+	}
 	if opts.RespondStatus < 100 || opts.RespondStatus > 999 || opts.FailStatus < 100 || opts.FailStatus > 999 {
 		return nil, fmt.Errorf("receiver: response status must be a 3-digit HTTP status")
 	}
@@ -190,7 +209,7 @@ func (r *Receiver) callbackURL(addr *net.TCPAddr) (string, []string, error) {
 				warnings = append(warnings, w)
 			}
 		}
-		return r.base.Scheme + "://" + r.base.Host + r.base.EscapedPath() + "/" + r.token, warnings, nil
+		return r.base.Scheme + "://" + r.base.Host + r.base.EscapedPath() + r.suffix, warnings, nil
 	}
 	host, guessed, err := callbackHost(addr.IP, r.opts.RouteTo)
 	if err != nil {

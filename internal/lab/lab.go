@@ -178,7 +178,7 @@ func New(opts Options) *Lab {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `{"title":"404 Not Found"}`+"\n")
 	})
-	var h http.Handler = mux
+	var h http.Handler = announceSpeed(opts.Speed, mux)
 	if opts.Debug != nil {
 		h = debugLog(opts.Debug, opts.Clock, h)
 	}
