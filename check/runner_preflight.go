@@ -34,7 +34,8 @@ const (
 
 // Hints for the pitfalls of reference/monasca-api.md §9.
 const (
-	hintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
+	// HintRole explains a 401 "Forbidden" from Monasca.
+	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
 		"(not 403) when the token lacks it, and the admin role alone is not enough"
 	hintWebhookType = "monasca-notification registers the notification types when it starts, from its enabled " +
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
@@ -203,23 +204,34 @@ func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.List
 // apiError turns a Monasca error into a stage error naming what was being
 // done and, for the known pitfalls, what to do.
 func apiError(err error, doing string) error {
-	if monitoring.IsForbiddenRole(err) {
-		return cannotRun(nil, doing+": Monasca answered 401 Forbidden", hintRole)
-	}
-	if title, desc, ok := monitoring.ErrorBody(err); ok {
-		msg := fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
-		if desc != "" {
-			msg += ": " + desc
-		}
-		var hints []string
-		if strings.Contains(desc, "Not a valid notification method type") {
-			hints = append(hints, hintWebhookType)
-		}
-		if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
-			hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
-				"use a scenario with period 0")
-		}
+	if msg, hints, ok := DescribeAPIError(err, doing); ok {
 		return cannotRun(nil, msg, hints...)
 	}
 	return cannotRun(err, doing)
+}
+
+// DescribeAPIError turns a Monasca error answer into one line an operator
+// can act on, with hints (a 401 "Forbidden" is a missing role, not a bad
+// password). ok is false when err is not an answer from Monasca. cleanup
+// uses it too, so both commands say the same.
+func DescribeAPIError(err error, doing string) (msg string, hints []string, ok bool) {
+	if monitoring.IsForbiddenRole(err) {
+		return doing + ": Monasca answered 401 Forbidden", []string{HintRole}, true
+	}
+	title, desc, ok := monitoring.ErrorBody(err)
+	if !ok {
+		return "", nil, false
+	}
+	msg = fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
+	if desc != "" {
+		msg += ": " + desc
+	}
+	if strings.Contains(desc, "Not a valid notification method type") {
+		hints = append(hints, hintWebhookType)
+	}
+	if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
+		hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
+			"use a scenario with period 0")
+	}
+	return msg, hints, true
 }

@@ -44,8 +44,8 @@ func TestCheckFlags(t *testing.T) {
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
 		}},
-		{"reports", []string{"check", "--junit", "r.xml", "--save", "dir", "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
-			return o.JUnit == "r.xml" && o.SaveDir == "dir" && o.Keep && o.Timeout == 90*time.Second
+		{"reports", []string{"check", "--junit", "r.xml", "--save", "d.jsonl", "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
+			return o.JUnit == "r.xml" && o.Save == "d.jsonl" && o.Keep && o.Timeout == 90*time.Second
 		}},
 	}
 	for _, tt := range tests {

@@ -15,6 +15,7 @@ type labFaults struct {
 	AgentsProject   string
 	AgentClockSkew  time.Duration
 	DefinitionDelay time.Duration
+	NoNotifier      bool
 }
 
 // labFaultsHelp explains the options in `monhook lab --help`.
@@ -28,12 +29,15 @@ Reproducing what goes wrong on real deployments:
                              API answered (Kafka's events topic; scaled by --speed): measurements
                              before that create no alarm
   --agent-clock-skew 5m      the agents' clocks run ahead (negative: behind) by that much real
-                             time: monasca-thresh silently drops measurements outside its window`
+                             time: monasca-thresh silently drops measurements outside its window
+  --no-notifier              no notification engine: alarms change state, nothing is ever sent
+                             (a dead monasca-notification)`
 
 func (f *labFaults) addFlags(fl *pflag.FlagSet, prefix, with string) {
 	fl.StringVar(&f.AgentsProject, prefix+"agents-project", "", with+"the simulated agents report into this separate project (as monasca-agent's service account)")
 	fl.DurationVar(&f.DefinitionDelay, prefix+"definition-delay", 0, with+"alarm definitions reach the threshold engine this long after creation (Monasca time, scaled by --speed; about 3s on a real deployment)")
 	fl.DurationVar(&f.AgentClockSkew, prefix+"agent-clock-skew", 0, with+"the agents' clocks run this far ahead (negative: behind), in real time")
+	fl.BoolVar(&f.NoNotifier, prefix+"no-notifier", false, with+"run without the notification engine: alarms fire, nothing is sent (a dead monasca-notification)")
 }
 
 func (f *labFaults) validate(prefix string, externalKeystone bool) error {
@@ -48,4 +52,5 @@ func (f *labFaults) validate(prefix string, externalKeystone bool) error {
 
 func (f *labFaults) apply(o *lab.Options) {
 	o.AgentsProject, o.AgentClockSkew, o.DefinitionDelay = f.AgentsProject, f.AgentClockSkew, f.DefinitionDelay
+	o.NoNotifier = f.NoNotifier
 }

@@ -78,7 +78,7 @@ func TestLabRunPrintsExportsThatWorkAndStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var authURL string
-	opts := &labOptions{IO: streams, Listen: "127.0.0.1:0", Speed: 1, Hosts: 0, TokenTTL: time.Hour, VersionSuffix: true,
+	opts := &labOptions{IO: streams, Listen: "127.0.0.1:0", Speed: 60, Hosts: 0, TokenTTL: time.Hour, VersionSuffix: true,
 		started: func(l *lab.Lab) { authURL = l.AuthURL(); cancel() }}
 	if err := labRun(ctx, opts); err != nil {
 		t.Fatal(err)
@@ -97,6 +97,7 @@ func TestLabRunPrintsExportsThatWorkAndStopsOnCancel(t *testing.T) {
 		"OS_AUTH_URL": authURL, "OS_USERNAME": "labuser", "OS_PASSWORD": "labuser-password", "OS_PROJECT_NAME": "monhook-lab",
 		"OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default", "OS_DOMAIN_NAME": "Default",
 		"OS_REGION_NAME": "RegionOne", "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public",
+		"MONHOOK_SPEED": "60",
 	}
 	for k, v := range want {
 		if env[k] != v {

@@ -28,9 +28,9 @@ func (l *Lab) engines() []engine {
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
 	})
-	out := []engine{
-		{name: "evaluator", run: l.evaluator.Run, subscribes: true},
-		{name: "notifier", run: l.notifier.Run, subscribes: true},
+	out := []engine{{name: "evaluator", run: l.evaluator.Run, subscribes: true}}
+	if !l.opts.NoNotifier {
+		out = append(out, engine{name: "notifier", run: l.notifier.Run, subscribes: true})
 	}
 	switch {
 	case l.opts.Hosts < 0:

@@ -63,6 +63,9 @@ type Options struct {
 	// threshold engine (Kafka's events topic; about 3 s on a real
 	// deployment), in Monasca time: divided by Speed. 0: at once.
 	DefinitionDelay time.Duration
+	// NoNotifier leaves the notification engine out: alarms still change
+	// state, nothing is ever sent (a dead monasca-notification).
+	NoNotifier bool
 
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)
@@ -170,7 +173,7 @@ func New(opts Options) *Lab {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `{"title":"404 Not Found"}`+"\n")
 	})
-	var h http.Handler = mux
+	var h http.Handler = announceSpeed(opts.Speed, mux)
 	if opts.Debug != nil {
 		h = debugLog(opts.Debug, opts.Clock, h)
 	}

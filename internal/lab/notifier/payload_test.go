@@ -13,7 +13,8 @@ import (
 
 	"github.com/monhook/monhook/internal/clock/clocktest"
 	"github.com/monhook/monhook/internal/lab/model"
-	webhook "github.com/monhook/monhook/receiver"
+	monhookreceiver "github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/webhook"
 )
 
 // wideTransition has text json.dumps escapes: quotes, a backslash, a
@@ -59,14 +60,14 @@ func TestBodyIsPythonJSONDumpsText(t *testing.T) {
 func TestReceiverAcceptsTheBodyWithoutFindings(t *testing.T) {
 	for name, tr := range map[string]model.Transition{
 		"thresh": wideTransition(),
-		"api":    func() model.Transition { tr := wideTransition(); tr.Reason = apiReason; return tr }(),
+		"api":    func() model.Transition { tr := wideTransition(); tr.Reason = webhook.APIReason; return tr }(),
 		"escaped dimension key": func() model.Transition {
 			tr := transition()
 			tr.Metrics[0].Dimensions = map[string]string{"zoné": "x"}
 			return tr
 		}(),
 	} {
-		n, findings, err := webhook.Validate(mustBody(t, tr))
+		n, findings, err := monhookreceiver.Validate(mustBody(t, tr))
 		if err != nil || len(findings) > 0 {
 			t.Errorf("%s: err %v, findings %+v", name, err, findings)
 			continue

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/monhook/monhook/webhook"
 )
 
 // post makes one webhook POST as monasca-notification's requests.post does:
@@ -31,7 +33,7 @@ func (e *Engine) post(ctx context.Context, j job) bool {
 		e.log.Warn("webhook address unusable", "method", j.methodID, "err", err)
 		return false
 	}
-	setRequestsHeaders(req.Header)
+	webhook.SetHeaders(req.Header)
 	resp, err := e.client.Do(req)
 	if err != nil {
 		// The address may carry a receiver's secret token: log the
@@ -51,20 +53,4 @@ func (e *Engine) post(ctx context.Context, j job) bool {
 		return false
 	}
 	return true
-}
-
-// requestsVersion is python3-requests in Debian 12, where monasca-notification
-// runs from distribution packages.
-const requestsVersion = "2.28.1"
-
-// setRequestsHeaders sets the headers requests.post sends for the plugin:
-// the session defaults (requests.utils.default_headers) and then the
-// plugin's own {'content-type': 'application/json'}, whose lower-case name
-// requests keeps on the wire. Go adds Host and Content-Length.
-func setRequestsHeaders(h http.Header) {
-	h.Set("User-Agent", "python-requests/"+requestsVersion)
-	h.Set("Accept-Encoding", "gzip, deflate")
-	h.Set("Accept", "*/*")
-	h.Set("Connection", "keep-alive")
-	h["content-type"] = []string{"application/json"}
 }

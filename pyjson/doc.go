@@ -1,5 +1,7 @@
 // Package pyjson reads and writes JSON the way CPython does, so that the lab
-// measures, answers and sends the same bytes as Monasca's Python services.
+// measures, answers and sends the same bytes as Monasca's Python services,
+// and `monhook send` posts them (through package webhook). It is public
+// because send's wire package is; it began as internal/lab/pyjson.
 //
 // Marshal reproduces json.dumps(v) with its defaults (and simplejson's, which
 // monasca-common uses): ", " and ": " separators, ensure_ascii (every
