@@ -60,10 +60,19 @@ func (s *Store) CheckDefinitionName(tenantID, name, exceptID string) error {
 }
 
 func (s *Store) defNameConflictLocked(tenantID, name, exceptID string) error {
+	if name == "" && exceptID != "" {
+		return nil // an update checks the name only when it is non-empty
+	}
 	for _, d := range s.defs {
-		if d.TenantID == tenantID && d.Name == name && d.ID != exceptID {
+		// The repository drops an empty name filter, so on create an empty
+		// name collides with any of the tenant's definitions.
+		if d.TenantID != tenantID || (name != "" && d.Name != name) || d.ID == exceptID {
+			continue
+		}
+		if exceptID == "" {
 			return &ConflictError{Msg: fmt.Sprintf("An alarm definition with the name %s already exists", name)}
 		}
+		return &ConflictError{Msg: fmt.Sprintf("An alarm definition with the name %s already exists with id %s", name, d.ID)}
 	}
 	return nil
 }
