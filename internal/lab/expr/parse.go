@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // ParseError is a failed parse. Its Error() is the description of the API's
@@ -154,14 +153,15 @@ func (p *parser) lit(pos int, l string) (int, bool) {
 
 // isIdent reports whether r is one of valid_identifier_chars: ASCII letters
 // and digits, `.-_#!$%&'*+/:;?@[\]^`|~`, and any non-space character of the
-// Basic Multilingual Plane above 127 (the grammar enumerates 128..65535).
+// Basic Multilingual Plane above 127 (the grammar enumerates 128..65535,
+// so U+FFFD is one of them).
 func isIdent(r rune) bool {
 	switch {
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 		return true
 	case r < 128:
 		return strings.ContainsRune(".-_#!$%&'*+/:;?@[\\]^`|~", r)
-	case r == utf8.RuneError, r > 0xFFFF:
+	case r > 0xFFFF:
 		return false
 	}
 	return !unicode.IsSpace(r)
