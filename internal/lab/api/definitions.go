@@ -464,11 +464,14 @@ func (a *API) listDefinitions(q *request, _ []string) {
 	var sevs []string
 	if s, ok := q.query("severity"); ok {
 		for _, x := range strings.Split(s, "|") {
-			if !slices.Contains(severities, strings.ToUpper(x)) {
-				q.fail(unprocessable(fmt.Sprintf("Invalid severity %s", x)))
+			// validate_alarm_definition_severity, which prints the
+			// UTF-8 bytes of the value.
+			if !slices.Contains(severities, pyUpper(x)) {
+				q.fail(&apiError{http.StatusUnprocessableEntity, "Invalid Severity",
+					fmt.Sprintf("Severity %s must be one of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']", pyBytesRepr(x))})
 				return
 			}
-			sevs = append(sevs, strings.ToUpper(x))
+			sevs = append(sevs, pyUpper(x))
 		}
 	}
 	lp, err := q.listParams(definitionSortKeys)

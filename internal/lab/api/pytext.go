@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 	"unicode"
@@ -44,7 +45,11 @@ func decimalValue(r rune) (int, bool) {
 // sign, then decimal digits of any script with single underscores between
 // them, and at most 4300 digits.
 func pyInt(s string) (*big.Int, bool) {
-	s = strings.TrimFunc(s, pyIsSpace)
+	// CPython maps non-ASCII whitespace to spaces and then skips ASCII
+	// whitespace only, so \x1c..\x1f, spaces to str.strip(), stay.
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return strings.ContainsRune(" \t\n\v\f\r", r) || (r >= 127 && pyIsSpace(r))
+	})
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
@@ -75,4 +80,36 @@ func pyInt(s string) (*big.Int, bool) {
 		n.Neg(n)
 	}
 	return n, true
+}
+
+// pyBytesRepr is repr(s.encode('utf8')): b'...' with \xNN for bytes outside
+// printable ASCII.
+func pyBytesRepr(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteString("b")
+	b.WriteByte(quote)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == quote || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < ' ' || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
 }

@@ -153,3 +153,10 @@ func TestMetricsUpstreamAcceptsAndTheLabStores(t *testing.T) {
 		}
 	}
 }
+
+func TestDefinitionListSeverityQuery(t *testing.T) {
+	e := newEnv(t)
+	wantError(t, e.call("labuser", "GET", "/v2.0/alarm-definitions?severity=low|urgent", nil), 422,
+		"Invalid Severity", "Severity b'urgent' must be one of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']")
+	e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions?severity=hıgh|critical", nil))
+}
