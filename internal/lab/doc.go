@@ -1,0 +1,63 @@
+// Package lab is monhook's in-process Monasca: Keystone v3 and the Monasca
+// v2.0 API on one loopback port, backed by an in-memory store, with the
+// threshold engine, the notification engine and simulated agents (part 2)
+// plugged in through the model interfaces. It is shaped like
+// httptest.Server: New, Start, URL, Close.
+//
+// # Request bodies
+//
+// The API accepts and refuses request bodies as monasca-api and
+// monasca-common do (api/testdata/upstream_bodies.jsonl records upstream's
+// answers and the API's tests replay them): bodies are read as falcon's
+// json.loads reads them (NaN and Infinity, integers of any size, JSON
+// booleans being ints), the voluptuous schemas' rules and messages apply,
+// lengths count characters, notification periods go through Python's int(),
+// webhook addresses through CPython's urllib.parse.urlsplit, value_meta is
+// measured on simplejson.dumps text, and alarm definitions negotiate the
+// Content-Type as falcon's media handlers do.
+//
+// # Deliberate deviations
+//
+// Where upstream answers 500 because its own code crashes on a body, the
+// lab answers the 4xx its validation meant:
+//
+//   - A lone UTF-16 surrogate escape ("\ud800" without its pair) in any
+//     body: json.loads accepts it and Monasca fails later, where the text
+//     is encoded for the database or Kafka. The lab answers 400 "Request
+//     body is not valid JSON" (a Go string cannot hold the character).
+//   - PATCH /notification-methods/{id} with a body that is not a JSON
+//     object: upstream assigns the stored fields into it before validating
+//     and crashes; the lab answers 400 "expected a dictionary", the schema's
+//     verdict.
+//   - PATCH /alarm-definitions/{id} runs no schema upstream. A string or
+//     list body naming a key that is read outside a try block (description,
+//     the action lists, match_by, severity) crashes with a TypeError; the
+//     lab answers 422 with that TypeError's text, as upstream does for name,
+//     expression and actions_enabled. A value of the wrong type reaches the
+//     repository upstream, which crashes or lets the database coerce it; the
+//     lab refuses it with 422 and the schema's message, and a severity that
+//     is not a string with 422 "Invalid severity".
+//   - POST /metrics with a timestamp that names no instant (NaN, ±Infinity,
+//     1e400, or beyond the years 1 to 9999): upstream's check is on the
+//     type only, so validation passes; its Kafka encoder (simplejson 3.19.1
+//     and later refuses non-finite floats) then answers 500, and no
+//     persister could store the point. The lab answers 204 and stores
+//     nothing for that metric.
+//
+// Other differences, each for a reason:
+//
+//   - An alarm-definition body sent as application/msgpack is refused with
+//     400: falcon would decode MessagePack, the lab has no decoder for it.
+//     A URL-encoded form body is decoded as falcon does.
+//   - Media types in Content-Type are compared case-insensitively when
+//     resolving the handler (UNVERIFIED for falcon's best_match).
+//   - Nesting deeper than 1000 levels is refused with 400; CPython's
+//     recursion limit refuses bodies near that depth too, not at exactly
+//     the same one.
+//   - The text of a 422 "Invalid alarm expression" follows the pyparsing
+//     release the expression parser was written against; newer pyparsing
+//     releases word the same failures differently ("Expected {'OR' | '||'}
+//     term"). Status, title and acceptance agree.
+//   - Names are compared exactly; MySQL's default collation, which a real
+//     deployment compares them under, ignores case and trailing spaces.
+package lab
