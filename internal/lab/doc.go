@@ -37,6 +37,11 @@
 //     repository upstream, which crashes or lets the database coerce it; the
 //     lab refuses it with 422 and the schema's message, and a severity that
 //     is not a string with 422 "Invalid severity".
+//   - PUT and PATCH /alarms/{id} do not catch their schema's error
+//     upstream (a state other than exactly OK, ALARM or UNDETERMINED, a
+//     lifecycle_state over 50 characters, a link over 512, a body that is not
+//     an object), which so becomes a 500; the lab answers 422 with the
+//     schema's text.
 //   - POST /metrics with a timestamp that names no instant (NaN, ±Infinity,
 //     1e400, or beyond the years 1 to 9999): upstream's check is on the
 //     type only, so validation passes; its Kafka encoder (simplejson 3.19.1
