@@ -41,7 +41,9 @@ func writeError(w http.ResponseWriter, code int, title, desc string) {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // Python's json.dumps leaves <, > and & alone
+	_ = enc.Encode(v)
 }
 
 // writeAuthRequired is keystonemiddleware's answer to a missing or invalid
