@@ -1,11 +1,11 @@
 package api
 
 import (
-	"fmt"
 	"math/big"
 	"strings"
 	"unicode"
 
+	"github.com/monhook/monhook/internal/lab/pyjson"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
 )
@@ -82,34 +82,5 @@ func pyInt(s string) (*big.Int, bool) {
 	return n, true
 }
 
-// pyBytesRepr is repr(s.encode('utf8')): b'...' with \xNN for bytes outside
-// printable ASCII.
-func pyBytesRepr(s string) string {
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteString("b")
-	b.WriteByte(quote)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == quote || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c < ' ' || c >= 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
-}
+// pyBytesRepr is repr(s.encode('utf8')).
+func pyBytesRepr(s string) string { return pyjson.BytesRepr(s) }

@@ -50,6 +50,9 @@ type field struct {
 // validateDict is voluptuous's mapping validation: keys in the data's order
 // (a failing value, or an extra key when extra is false), then the missing
 // required keys; like str(MultipleInvalid), it reports the first error.
+// voluptuous keeps the required keys in a set, whose order CPython's
+// per-process string hash seed decides; the lab names the first missing
+// key in schema order.
 func validateDict(v any, fields []field, extra bool) *vInvalid {
 	obj, ok := v.(pyjson.Object)
 	if !ok {
