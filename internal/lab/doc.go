@@ -37,6 +37,9 @@
 //     repository upstream, which crashes or lets the database coerce it; the
 //     lab refuses it with 422 and the schema's message, and a severity that
 //     is not a string with 422 "Invalid severity".
+//   - PUT or PATCH /alarm-definitions/{id} with an empty expression skips
+//     the parser upstream and stores the empty expression, then fails (500)
+//     building the answer; the lab answers 422 "Invalid alarm expression".
 //   - PUT and PATCH /alarms/{id} do not catch their schema's error
 //     upstream (a state other than exactly OK, ALARM or UNDETERMINED, a
 //     lifecycle_state over 50 characters, a link over 512, a body that is not

@@ -357,9 +357,6 @@ func (a *API) updateDefinition(q *request, id string, patch bool) {
 }
 
 func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr.Expression, patch bool) error {
-	if in.matchBy != nil && !slices.Equal(nonNil(*in.matchBy), nonNil(d.MatchBy)) {
-		return invalidUpdate("match_by must not change")
-	}
 	if newExpr != nil {
 		old, err := expr.Parse(d.Expression)
 		if err == nil {
@@ -369,6 +366,10 @@ func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr
 		}
 		d.Expression = *in.expression
 		d.Deterministic = newExpr.Deterministic()
+	}
+	// The repository checks match_by after the sub-expressions.
+	if in.matchBy != nil && !slices.Equal(nonNil(*in.matchBy), nonNil(d.MatchBy)) {
+		return invalidUpdate("match_by must not change")
 	}
 	if in.name != nil {
 		d.Name = *in.name
@@ -407,7 +408,9 @@ func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr
 // pairs them is not in the reference).
 func sameMetrics(old, updated []expr.SubExpression) error {
 	if len(old) != len(updated) {
-		return invalidUpdate("number of subexpressions must not change")
+		// The repository raises these two with UTF-8 bytes, so str() of
+		// the exception prints b'...'.
+		return invalidUpdate("b'number of subexpressions must not change'")
 	}
 	key := func(s expr.SubExpression) string {
 		return s.MetricName + expr.FormatDimensions(s.Dimensions)
@@ -418,7 +421,7 @@ func sameMetrics(old, updated []expr.SubExpression) error {
 	}
 	for _, s := range updated {
 		if count[key(s)] == 0 {
-			return invalidUpdate("metrics in subexpression must not change")
+			return invalidUpdate("b'metrics in subexpression must not change'")
 		}
 		count[key(s)]--
 	}

@@ -146,9 +146,11 @@ func TestAlarmDefinitionPutAndPatch(t *testing.T) {
 		desc string
 	}{
 		{"match_by", map[string]any{"match_by": []string{"service"}}, "match_by must not change"},
-		{"metric", map[string]any{"expression": "avg(cpu.user_perc{hostname=h1}) < 10"}, "metrics in subexpression must not change"},
-		{"dimensions", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h2}) < 10"}, "metrics in subexpression must not change"},
-		{"count", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h1}) < 10 or m > 1"}, "number of subexpressions must not change"},
+		{"metric", map[string]any{"expression": "avg(cpu.user_perc{hostname=h1}) < 10"}, "b'metrics in subexpression must not change'"},
+		{"dimensions", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h2}) < 10"}, "b'metrics in subexpression must not change'"},
+		// The repository compares the sub-expressions before match_by.
+		{"metric before match_by", map[string]any{"expression": "avg(cpu.user_perc{hostname=h1}) < 10", "match_by": []string{"service"}}, "b'metrics in subexpression must not change'"},
+		{"count", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h1}) < 10 or m > 1"}, "b'number of subexpressions must not change'"},
 		{"action", map[string]any{"alarm_actions": []string{"nope"}}, "Non-existent notification id"},
 	}
 	for _, c := range immutable {
