@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
 	"slices"
@@ -401,31 +402,60 @@ func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr
 	return nil
 }
 
-// sameMetrics enforces that an update keeps the number of sub-expressions
-// and their metrics (name and dimensions); function, operator, threshold,
-// period(s) and the boolean structure may change. Sub-expressions are
-// compared as a multiset of metrics, not by position (how the repository
-// pairs them is not in the reference).
+// sameMetrics is the repository's _determine_sub_expr_changes and the
+// check after it: sub-expressions equal in every field are unchanged, the
+// others pair up when metric name and dimensions agree (changed), and any
+// left unpaired on either side refuses the update. The message compares
+// the new side's count (unpaired, changed and unchanged) with the unpaired
+// old ones, so replacing one of two metrics reads "number of
+// subexpressions must not change".
 func sameMetrics(old, updated []expr.SubExpression) error {
-	if len(old) != len(updated) {
-		// The repository raises these two with UTF-8 bytes, so str() of
-		// the exception prints b'...'.
+	equal := func(a, b expr.SubExpression) bool {
+		return a.Function == b.Function && a.MetricName == b.MetricName && maps.Equal(a.Dimensions, b.Dimensions) &&
+			a.Operator == b.Operator && a.Threshold == b.Threshold && a.Period == b.Period &&
+			a.Periods == b.Periods && a.Deterministic == b.Deterministic
+	}
+	// Python sets: equal elements collapse onto the first one added.
+	set := func(l []expr.SubExpression) []int {
+		var idx []int
+		for i, x := range l {
+			if !slices.ContainsFunc(idx, func(j int) bool { return equal(l[j], x) }) {
+				idx = append(idx, i)
+			}
+		}
+		return idx
+	}
+	minus := func(a []int, la, lb []expr.SubExpression, b []int) []int {
+		var out []int
+		for _, i := range a {
+			if !slices.ContainsFunc(b, func(j int) bool { return equal(la[i], lb[j]) }) {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	oldSet, newSet := set(old), set(updated)
+	oldOrChanged := minus(oldSet, old, updated, newSet)
+	newOrChanged := minus(newSet, updated, old, oldSet)
+	pairedOld, pairedNew := map[int]bool{}, map[int]bool{}
+	for _, i := range oldOrChanged {
+		for _, j := range newOrChanged {
+			if old[i].MetricName == updated[j].MetricName && maps.Equal(old[i].Dimensions, updated[j].Dimensions) {
+				pairedOld[i], pairedNew[j] = true, true
+			}
+		}
+	}
+	remainingOld := len(oldOrChanged) - len(pairedOld)
+	remainingNew := len(newOrChanged) - len(pairedNew)
+	if remainingOld == 0 && remainingNew == 0 {
+		return nil
+	}
+	changed := len(pairedOld)
+	unchanged := len(old) - remainingOld - changed
+	if remainingNew+changed+unchanged != remainingOld {
 		return invalidUpdate("b'number of subexpressions must not change'")
 	}
-	key := func(s expr.SubExpression) string {
-		return s.MetricName + expr.FormatDimensions(s.Dimensions)
-	}
-	count := map[string]int{}
-	for _, s := range old {
-		count[key(s)]++
-	}
-	for _, s := range updated {
-		if count[key(s)] == 0 {
-			return invalidUpdate("b'metrics in subexpression must not change'")
-		}
-		count[key(s)]--
-	}
-	return nil
+	return invalidUpdate("b'metrics in subexpression must not change'")
 }
 
 // invalidUpdate renders as InvalidUpdateException (422).

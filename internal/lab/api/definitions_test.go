@@ -240,3 +240,25 @@ func TestTrailingSlashesAreIgnored(t *testing.T) {
 	e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions/"+id+"/", nil))
 	e.must(200, e.call("labuser", "GET", "/v2.0/notification-methods/", nil))
 }
+
+// The repository pairs sub-expressions (equal ones are unchanged, the rest
+// (expectations checked against _determine_sub_expr_changes itself)
+// pair on metric name and dimensions) and words a refusal by comparing the
+// new side's count with the unpaired old ones.
+func TestAlarmDefinitionSubExpressionChanges(t *testing.T) {
+	e := newEnv(t)
+	id := e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions",
+		map[string]any{"name": "two", "expression": "avg(cpu) > 1 and max(mem{h=a}) < 2"})).obj()["id"].(string)
+	path := "/v2.0/alarm-definitions/" + id
+	for expression, desc := range map[string]string{
+		"avg(cpu) > 1 and max(disk) < 2":                   "b'number of subexpressions must not change'", // one replaced, one unchanged
+		"avg(net) > 1 and max(disk) < 2":                   "b'metrics in subexpression must not change'", // both replaced
+		"avg(cpu) > 1":                                     "b'metrics in subexpression must not change'", // 1 unchanged against 1 unpaired
+		"avg(cpu) > 1 and max(mem{h=b}) < 2":               "b'number of subexpressions must not change'",
+		"avg(cpu) > 1 and max(mem{h=a}) < 2 or min(x) > 0": "b'number of subexpressions must not change'",
+	} {
+		wantError(t, e.call("labuser", "PATCH", path, map[string]any{"expression": expression}), 422, "InvalidUpdateException", desc)
+	}
+	// Function, operator, threshold and periods may change; so may the order.
+	e.must(200, e.call("labuser", "PATCH", path, map[string]any{"expression": "min(mem{h=a}, 120) > 5 times 2 or sum(cpu) <= 0"}))
+}
