@@ -59,8 +59,6 @@ var actionKeys = map[string]string{
 	"alarm_actions": model.StateAlarm, "ok_actions": model.StateOK, "undetermined_actions": model.StateUndetermined,
 }
 
-func schemaErr(format string, args ...any) error { return unprocessable(fmt.Sprintf(format, args...)) }
-
 // definitionSchema is alarm_definition_request_body_schema: name and
 // expression always required, the rest only under required=True (PUT);
 // extra keys allowed.

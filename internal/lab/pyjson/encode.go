@@ -150,7 +150,7 @@ func sortedObject(m map[string]any) Object {
 
 func encodeFloat(b *strings.Builder, f float64, allowNaN bool) error {
 	if (math.IsNaN(f) || math.IsInf(f, 0)) && !allowNaN {
-		return fmt.Errorf("Out of range float values are not JSON compliant: %s", FloatRepr(f))
+		return fmt.Errorf("pyjson: out of range float values are not JSON compliant: %s", FloatRepr(f))
 	}
 	switch {
 	case math.IsNaN(f):
