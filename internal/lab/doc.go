@@ -52,8 +52,15 @@
 //     persister could store the point. The lab answers 204 and stores
 //     nothing for that metric.
 //
+//   - A threshold too large for a float (a few hundred digits) is refused
+//     with 422 "Invalid alarm expression"; upstream keeps it as infinity and
+//     fails storing it.
+//
 // Other differences, each for a reason:
 //
+//   - A dimension repeated in an alarm expression ("{k=a,k=b}") keeps its
+//     last value, as the alarm-definition-created event upstream sends to
+//     the threshold engine (a dict) does; the API's own list keeps both.
 //   - An alarm-definition body sent as application/msgpack is refused with
 //     400: falcon would decode MessagePack, the lab has no decoder for it.
 //     A URL-encoded form body is decoded as falcon does.

@@ -82,6 +82,11 @@ func (e *Expression) build(t *ptree) *Node {
 
 type parser struct {
 	src []rune
+	// dry counts the lookaheads in progress: pyparsing's infix_notation
+	// tries "operand op operand" with try_parse, which runs no parse
+	// actions, so the period checks (and the lab's threshold check) do not
+	// fail while it looks.
+	dry int
 }
 
 // expandTabs is Python's str.expandtabs(8), which pyparsing's parseString
@@ -167,15 +172,17 @@ func isIdent(r rune) bool {
 	return !unicode.IsSpace(r)
 }
 
-// word matches pyparsing's Word(valid_identifier_chars[+' '], min=1, max=255),
-// which fails when more than max characters would match.
+// word matches pyparsing's Word(valid_identifier_chars[+' '], min=1, max=255).
+// pyparsing 3 takes at most max characters and leaves the rest to the next
+// element, which then fails at the 256th (or, as in a name followed by
+// "lt 5", reads it).
 func (p *parser) word(pos int, spaces bool, msg string) (int, string, *failure) {
 	q := p.ws(pos)
 	i := q
-	for i < len(p.src) && (isIdent(p.src[i]) || spaces && p.src[i] == ' ') {
+	for i < len(p.src) && i-q < maxWord && (isIdent(p.src[i]) || spaces && p.src[i] == ' ') {
 		i++
 	}
-	if i == q || i-q > maxWord {
+	if i == q {
 		return q, "", &failure{pos: q, msg: msg}
 	}
 	return i, string(p.src[q:i]), nil
@@ -237,6 +244,18 @@ func (p *parser) chain(pos int, kind Kind, ops []string, operand func(int) (int,
 		}
 		if !ok {
 			break
+		}
+		if len(node.ops) == 1 {
+			// The lookahead before the first operator: when the second
+			// operand does not parse, the chain is the first operand alone,
+			// and what the second's parse actions would have refused is
+			// never checked.
+			p.dry++
+			_, _, df := operand(next)
+			p.dry--
+			if df != nil {
+				break
+			}
 		}
 		e2, t, f := operand(next)
 		if f != nil {
@@ -312,7 +331,7 @@ func (p *parser) subExpr(pos int) (int, *ptree, *failure) {
 		return pos, nil, f
 	}
 	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
+	if err != nil && p.dry == 0 {
 		// Only overflow gets here; Python would keep an infinite threshold,
 		// which nothing downstream can print or compare sensibly.
 		return pos, nil, &failure{pos: numStart, msg: "Threshold " + num + " is out of range", fatal: true}
@@ -380,6 +399,8 @@ func (p *parser) funcAndMetric(pos int, sub *SubExpression) (int, *failure) {
 func (p *parser) validatePeriod(at int, text string) (int, *failure) {
 	n, err := strconv.Atoi(text)
 	switch {
+	case p.dry > 0:
+		return DefaultPeriod, nil
 	case err != nil:
 		return 0, &failure{pos: at, msg: "Period " + text + " is too large", fatal: true}
 	case n == 0:
@@ -394,6 +415,8 @@ func (p *parser) validatePeriod(at int, text string) (int, *failure) {
 func (p *parser) validatePeriods(at int, text string) (int, *failure) {
 	n, err := strconv.Atoi(text)
 	switch {
+	case p.dry > 0:
+		return DefaultPeriods, nil
 	case err != nil:
 		return 0, &failure{pos: at, msg: "Periods " + text + " is too large", fatal: true}
 	case n < 1:
