@@ -51,7 +51,6 @@
 //     and later refuses non-finite floats) then answers 500, and no
 //     persister could store the point. The lab answers 204 and stores
 //     nothing for that metric.
-//
 //   - A threshold too large for a float (a few hundred digits) is refused
 //     with 422 "Invalid alarm expression"; upstream keeps it as infinity and
 //     fails storing it.
@@ -72,7 +71,8 @@
 //   - The text of a 422 "Invalid alarm expression" follows the pyparsing
 //     release the expression parser was written against; newer pyparsing
 //     releases word the same failures differently ("Expected {'OR' | '||'}
-//     term"). Status, title and acceptance agree.
+//     term"). Status, title, acceptance and the column agree
+//     (expr/testdata/upstream_expressions.jsonl).
 //   - Names are compared exactly; MySQL's default collation, which a real
 //     deployment compares them under, ignores case and trailing spaces.
 package lab
