@@ -19,10 +19,11 @@ import (
 // seeded mutations of valid bodies. Where several required keys are
 // missing, voluptuous names one in set order, which CPython's string hash
 // seed varies per process, so only the status and title are compared.
-// The notification_patch rows run against a stored method; for a body that
+// The notification_patch and definition_put rows run against a stored
+// method or definition; for a body that
 // is not an object they hold the lab's deliberate 400 (upstream: 500).
 type upstreamCase struct {
-	Kind   string  `json:"kind"` // metrics, notification, notification_put, notification_patch, definition
+	Kind   string  `json:"kind"` // metrics, notification, notification_put, notification_patch, definition, definition_put
 	Why    string  `json:"why"`
 	Body   string  `json:"body"`
 	Status int     `json:"status"`
@@ -60,6 +61,9 @@ func TestUpstreamBodies(t *testing.T) {
 	restore := hook("put-target")
 	base := e.must(201, e.call("labuser", "POST", "/v2.0/notification-methods", restore)).obj()["id"].(string)
 	restore["period"] = 0
+	restoreDef := fullDefinition("put-def", "avg(cpu) > 1")
+	restoreDef["match_by"] = []string{"h"}
+	def := e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions", restoreDef)).obj()["id"].(string)
 	cases := loadUpstreamCases(t)
 	if len(cases) < 200 {
 		t.Fatalf("only %d cases", len(cases))
@@ -79,6 +83,12 @@ func TestUpstreamBodies(t *testing.T) {
 				r = e.call("labuser", "PATCH", "/v2.0/notification-methods/"+base, c.Body)
 				if r.status == 200 {
 					defer e.must(200, e.call("labuser", "PUT", "/v2.0/notification-methods/"+base, restore))
+				}
+			case "definition_put":
+				// Against the definition restoreDef created.
+				r = e.call("labuser", "PUT", "/v2.0/alarm-definitions/"+def, c.Body)
+				if r.status == 200 {
+					defer e.must(200, e.call("labuser", "PUT", "/v2.0/alarm-definitions/"+def, restoreDef))
 				}
 			case "definition":
 				r = e.call("labuser", "POST", "/v2.0/alarm-definitions", c.Body)
