@@ -13,8 +13,8 @@
 // booleans being ints), the voluptuous schemas' rules and messages apply,
 // lengths count characters, notification periods go through Python's int(),
 // webhook addresses through CPython's urllib.parse.urlsplit, value_meta is
-// measured on simplejson.dumps text, and alarm definitions negotiate the
-// Content-Type as falcon's media handlers do.
+// measured on simplejson.dumps text, and alarm definitions and alarms
+// negotiate the Content-Type as falcon's media handlers do.
 //
 // # Deliberate deviations
 //
@@ -60,11 +60,12 @@
 //   - A dimension repeated in an alarm expression ("{k=a,k=b}") keeps its
 //     last value, as the alarm-definition-created event upstream sends to
 //     the threshold engine (a dict) does; the API's own list keeps both.
-//   - An alarm-definition body sent as application/msgpack is refused with
-//     400: falcon would decode MessagePack, the lab has no decoder for it.
-//     A URL-encoded form body is decoded as falcon does.
-//   - Media types in Content-Type are compared case-insensitively when
-//     resolving the handler (UNVERIFIED for falcon's best_match).
+//   - The Content-Type of an alarm-definition or alarm body is resolved as
+//     falcon 4 resolves it (JSON, multipart form, URL-encoded form; on a
+//     tie the first; falcon 3 let the last win and had a MessagePack
+//     handler). A URL-encoded form is decoded as falcon does; a multipart
+//     body is refused with 400, where falcon would hand the schema a form
+//     object it then refuses with 422 "expected a dictionary".
 //   - Nesting deeper than 1000 levels is refused with 400; CPython's
 //     recursion limit refuses bodies near that depth too, not at exactly
 //     the same one.

@@ -2,10 +2,11 @@ package api
 
 import (
 	"io"
+	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/monhook/monhook/internal/lab/pyjson"
 )
@@ -59,79 +60,128 @@ type media int
 const (
 	mediaNone media = iota
 	mediaJSON
-	mediaMsgpack
+	mediaMultipart
 	mediaForm
 )
 
-// mediaHandler resolves a Content-Type as falcon's Handlers._resolve does
-// with its default handlers (JSON, MessagePack, URL-encoded form, in that
-// order): an exact match first, then mimeparse's best_match, whose ties
-// go to the handler registered last. The lab reads no MessagePack: such a
-// body is refused as not JSON (see the lab package doc).
+// mediaHandler resolves a Content-Type as falcon 4's Handlers._resolve
+// does with its default request handlers (JSON, multipart form, URL-encoded
+// form, in that order): none or */* is JSON; otherwise the header is read
+// as an Accept-like list of media ranges, compared case-sensitively, each
+// handler gets the quality of its most specific matching range, and the
+// best quality wins, the first handler on a tie. No match, or a range that
+// does not parse, is falcon's 415. The lab reads no multipart body: see
+// the lab package doc.
 func mediaHandler(ct string) media {
-	ct = strings.TrimSpace(ct)
 	if ct == "" || ct == "*/*" {
 		return mediaJSON
+	}
+	var ranges []mediaRange
+	for _, r := range strings.Split(ct, ",") {
+		mr, ok := parseMediaRange(r)
+		if !ok {
+			return mediaNone
+		}
+		ranges = append(ranges, mr)
 	}
 	supported := []struct {
 		typ, sub string
 		m        media
-	}{{"application", "json", mediaJSON}, {"application", "msgpack", mediaMsgpack}, {"application", "x-www-form-urlencoded", mediaForm}}
-	best, bestQ, bestFit := mediaNone, 0.0, -1
+	}{{"application", "json", mediaJSON}, {"multipart", "form-data", mediaMultipart}, {"application", "x-www-form-urlencoded", mediaForm}}
+	best, bestQ := mediaNone, 0.0
 	for _, s := range supported {
-		q, fit := 0.0, -1
-		for _, rng := range strings.Split(ct, ",") {
-			if strings.TrimSpace(rng) == "" {
-				continue
-			}
-			typ, sub, params, ok := parseMediaRange(rng)
+		var top [4]int
+		q, matched := 0.0, false
+		for _, r := range ranges {
+			score, ok := r.score(s.typ, s.sub)
 			if !ok {
-				return mediaNone
-			}
-			if (typ != s.typ && typ != "*") || (sub != s.sub && sub != "*") {
 				continue
 			}
-			f := 0
-			if typ == s.typ {
-				f += 100
-			}
-			if sub == s.sub {
-				f += 10
-			}
-			if f > fit {
-				fit, q = f, params
+			if !matched || compareScores(score, top) > 0 || (score == top && r.q > q) {
+				top, q, matched = score, r.q, true
 			}
 		}
-		if q > 0 && (q > bestQ || (q == bestQ && fit >= bestFit)) {
-			best, bestQ, bestFit = s.m, q, fit
+		if matched && q > bestQ {
+			best, bestQ = s.m, q
 		}
 	}
 	return best
 }
 
-// parseMediaRange is mimeparse.parse_media_range: type/subtype (a bare "*"
-// is */*), and the q parameter, 1 when absent or out of range.
-func parseMediaRange(r string) (typ, sub string, q float64, ok bool) {
+// mediaRange is one element of the header: type/subtype, parameters (q
+// taken out) and the quality.
+type mediaRange struct {
+	typ, sub string
+	params   int // how many besides q
+	q        float64
+}
+
+// parseMediaRange is falcon's _MediaRange.parse: "*" alone is */*, the
+// type needs a "/", q must be a number from 0 to 1 (1 when absent).
+func parseMediaRange(r string) (mediaRange, bool) {
 	full, params, _ := strings.Cut(r, ";")
-	full = strings.ToLower(strings.TrimSpace(full))
+	full = strings.TrimSpace(full)
 	if full == "*" {
 		full = "*/*"
 	}
-	typ, sub, ok = strings.Cut(full, "/")
-	if !ok || strings.Contains(sub, "/") {
-		return "", "", 0, false
+	typ, sub, ok := strings.Cut(full, "/")
+	if !ok {
+		return mediaRange{}, false
 	}
-	typ, sub = strings.TrimSpace(typ), strings.TrimSpace(sub)
-	q = 1
+	mr := mediaRange{typ: strings.TrimSpace(typ), sub: strings.TrimSpace(sub), q: 1}
+	if params == "" {
+		return mr, true
+	}
 	for _, p := range strings.Split(params, ";") {
-		k, v, _ := strings.Cut(p, "=")
-		if strings.TrimSpace(k) == "q" {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
-				q = f
-			}
+		k, v, eq := strings.Cut(p, "=")
+		if !eq {
+			continue
+		}
+		if strings.ToLower(strings.TrimSpace(k)) != "q" {
+			mr.params++
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || f < 0 || f > 1 || math.IsNaN(f) {
+			return mediaRange{}, false
+		}
+		mr.q = f
+	}
+	return mr, true
+}
+
+// score is _MediaRange.match_score against a handler's type (which has no
+// parameters): main type and subtype matched exactly (1) or by a wildcard
+// (0), whether the parameters match exactly, and how many match.
+func (r mediaRange) score(typ, sub string) ([4]int, bool) {
+	var s [4]int
+	switch {
+	case r.typ == "*":
+	case r.typ == typ:
+		s[0] = 1
+	default:
+		return s, false
+	}
+	switch {
+	case r.sub == "*":
+	case r.sub == sub:
+		s[1] = 1
+	default:
+		return s, false
+	}
+	if r.params == 0 {
+		s[2] = 1
+	}
+	return s, true
+}
+
+func compareScores(a, b [4]int) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] - b[i]
 		}
 	}
-	return typ, sub, q, true
+	return 0
 }
 
 // decodeForm is falcon's URLEncodedFormHandler: an ASCII body parsed as a
@@ -165,12 +215,75 @@ func decodeForm(raw []byte) (any, error) {
 	return obj, nil
 }
 
-// formUnescape is falcon.uri.decode with unquote_plus: '+' is a space and
-// %XX escapes are decoded; an escape that is not valid stays as written.
+// formUnescape is falcon.uri.decode with unquote_plus: '+' is a space,
+// each valid %XX escape is a byte, an invalid one stays as written, and the
+// bytes are read as UTF-8 with U+FFFD for what is not.
 func formUnescape(s string) string {
 	s = strings.ReplaceAll(s, "+", " ")
-	if u, err := url.PathUnescape(s); err == nil {
-		return strings.ToValidUTF8(u, "\uFFFD")
+	if !strings.Contains(s, "%") {
+		return s
 	}
-	return s
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			out = append(out, byte(b))
+			i += 2
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return pyDecodeReplace(out)
+}
+
+// pyDecodeReplace is bytes.decode("utf-8", "replace"): one U+FFFD for each
+// maximal prefix of a character that breaks off, and for each stray byte.
+func pyDecodeReplace(p []byte) string {
+	var b strings.Builder
+	for len(p) > 0 {
+		r, n := utf8.DecodeRune(p)
+		if r != utf8.RuneError || n > 1 {
+			b.WriteRune(r)
+			p = p[n:]
+			continue
+		}
+		b.WriteRune(utf8.RuneError)
+		p = p[1+validContinuations(p):]
+	}
+	return b.String()
+}
+
+// validContinuations counts the bytes after an invalid sequence's lead
+// that still fit a character it could have started.
+func validContinuations(p []byte) int {
+	lo, hi, need := byte(0x80), byte(0xBF), 0
+	switch c := p[0]; {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 1
+	case c == 0xE0:
+		lo, need = 0xA0, 2
+	case c == 0xED:
+		hi, need = 0x9F, 2
+	case c >= 0xE1 && c <= 0xEF:
+		need = 2
+	case c == 0xF0:
+		lo, need = 0x90, 3
+	case c == 0xF4:
+		hi, need = 0x8F, 3
+	case c >= 0xF1 && c <= 0xF3:
+		need = 3
+	}
+	n := 0
+	for n < need && 1+n < len(p) {
+		c := p[1+n]
+		if n == 0 && (c < lo || c > hi) || n > 0 && (c < 0x80 || c > 0xBF) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }

@@ -81,3 +81,14 @@ func TestPyBytesRepr(t *testing.T) {
 		}
 	}
 }
+
+func TestFormUnescape(t *testing.T) {
+	// The want column is falcon.uri.decode(s, unquote_plus=True).
+	for in, want := range map[string]string{
+		"a+b": "a b", "%ZZ%C3%A9%FF%FF": "%ZZé\uFFFD\uFFFD", "%41%4": "A%4", "%e2%82": "\uFFFD", "x%2By": "x+y", "%%41": "%A",
+	} {
+		if got := formUnescape(in); got != want {
+			t.Errorf("formUnescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
