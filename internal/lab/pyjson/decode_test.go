@@ -2,6 +2,7 @@ package pyjson
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -89,4 +90,16 @@ func FuzzDecodeMarshal(f *testing.F) {
 			t.Fatalf("round trip: %s != %s", Repr(v), Repr(w))
 		}
 	})
+}
+
+func TestDecodeNestingLimit(t *testing.T) {
+	nest := func(n int) []byte {
+		return []byte(strings.Repeat("[", n) + strings.Repeat("]", n))
+	}
+	if _, err := Decode(nest(5000)); err != nil {
+		t.Errorf("5000 levels: %v (CPython 3.13 reads them)", err)
+	}
+	if _, err := Decode(nest(20000)); err == nil {
+		t.Error("20000 levels accepted; CPython refuses them")
+	}
 }
