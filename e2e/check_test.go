@@ -13,8 +13,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/scenarios"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // e2eSpeed is the lab's time compression; checks are told the same with

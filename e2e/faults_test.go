@@ -21,9 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // unreachable is a callback URL nothing listens on: Monasca's sends fail,

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // startExternalLab runs the lab in external-Keystone mode against ks and

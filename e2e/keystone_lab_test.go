@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // TestLabWithRealKeystone runs the lab in external-Keystone mode against

@@ -33,7 +33,9 @@ var sensitiveHeaders = map[string]bool{
 // request and response to Out: method, URL, status, duration, headers and
 // JSON bodies, with tokens, passwords and application-credential secrets
 // replaced by ***. Bodies that are not JSON are summarised, never printed,
-// because they could hold anything.
+// because they could hold anything. Hand-written because no library
+// redacts Keystone's and Monasca's secrets (token ids, passwords, app
+// credential secrets) inside JSON bodies.
 type DebugTransport struct {
 	// Base does the real work; nil means http.DefaultTransport.
 	Base http.RoundTripper

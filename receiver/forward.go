@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/monhook/monhook/internal/clock"
 )
 
 // forwarder relays delivery bodies to a real consumer.
@@ -18,18 +16,17 @@ type forwarder struct {
 	timeout time.Duration
 	client  *http.Client
 	own     *http.Transport // closed on close when we made it
-	clock   clock.Clock
 }
 
 // relayedHeaders are passed on: the consumer may check Monasca's token.
 var relayedHeaders = []string{"Content-Type", "User-Agent", "X-Auth-Token"}
 
-func newForwarder(target string, timeout time.Duration, client *http.Client, clk clock.Clock) (*forwarder, error) {
+func newForwarder(target string, timeout time.Duration, client *http.Client) (*forwarder, error) {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("receiver: forward URL %q must be an absolute http(s) URL", target)
 	}
-	f := &forwarder{url: target, timeout: timeout, client: client, clock: clk}
+	f := &forwarder{url: target, timeout: timeout, client: client}
 	if client == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64 // deliveries arrive concurrently
@@ -53,16 +50,16 @@ func (f *forwarder) relay(ctx context.Context, body []byte, h http.Header) *Forw
 			req.Header[k] = v
 		}
 	}
-	start := f.clock.Now()
+	start := time.Now()
 	resp, err := f.client.Do(req)
 	if err != nil {
-		res.Latency = f.clock.Now().Sub(start)
+		res.Latency = time.Since(start)
 		res.Error = err.Error()
 		return res
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // keep the connection reusable
 	resp.Body.Close()
-	res.Latency = f.clock.Now().Sub(start)
+	res.Latency = time.Since(start)
 	res.Status = resp.StatusCode
 	return res
 }

@@ -11,7 +11,7 @@ import (
 // ServeHTTP answers on the callback path only. It is the hot path: no lock
 // is held while reading, validating, relaying or calling OnDelivery.
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	now := r.opts.Clock.Now()
+	now := time.Now()
 	if req.URL.Path != r.path {
 		r.stray(w, req, now, http.StatusNotFound, StrayWrongPath, "")
 		return
@@ -109,13 +109,13 @@ func contentTypeFinding(ct string) (Finding, bool) {
 	return Finding{Code: FindingContentType, Key: "Content-Type", Detail: "Content-Type is " + ct + "; Monasca sends application/json"}, false
 }
 
-// wait holds the answer back for d on the receiver's clock, until the
+// wait holds the answer back for d, until the
 // sender hangs up, or until the receiver shuts down.
 func (r *Receiver) wait(req *http.Request, d time.Duration) {
-	t := r.opts.Clock.NewTimer(d)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C():
+	case <-t.C:
 	case <-req.Context().Done():
 	case <-r.stopping:
 	}

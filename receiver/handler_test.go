@@ -6,9 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
-
-	"github.com/monhook/monhook/internal/clock/clocktest"
 )
 
 func newTestReceiver(t *testing.T, opts Options) *Receiver {
@@ -145,25 +144,31 @@ func TestFailFirstThenRespondStatus(t *testing.T) {
 	}
 }
 
-func TestDelayHoldsTheAnswerOnTheClock(t *testing.T) {
-	clk := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	r := newTestReceiver(t, Options{Delay: 3 * time.Second, Clock: clk})
-	done := make(chan int)
-	go func() { done <- post(r, "/tok", monascaBody, nil).Code }()
-	clk.BlockUntilWaiters(1)
-	select {
-	case <-done:
-		t.Fatal("answered before the delay elapsed")
-	default:
-	}
-	// The delivery is recorded on arrival, before the delayed answer.
-	if n := len(r.Deliveries()); n != 1 {
-		t.Fatalf("deliveries during delay = %d, want 1", n)
-	}
-	clk.Advance(3 * time.Second)
-	if code := <-done; code != http.StatusOK {
-		t.Fatalf("status = %d", code)
-	}
+func TestDelayHoldsTheAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newTestReceiver(t, Options{Delay: 3 * time.Second})
+		done := make(chan int)
+		start := time.Now()
+		go func() { done <- post(r, "/tok", monascaBody, nil).Code }()
+		synctest.Wait()
+		select {
+		case <-done:
+			t.Fatal("answered before the delay elapsed")
+		default:
+		}
+		// The delivery is recorded on arrival, before the delayed answer.
+		if n := len(r.Deliveries()); n != 1 {
+			t.Fatalf("deliveries during delay = %d, want 1", n)
+		}
+		if code := <-done; code != http.StatusOK {
+			t.Fatalf("status = %d", code)
+		}
+		// In the bubble time moves only when every goroutine waits, so the
+		// answer came exactly when the delay ran out.
+		if held := time.Since(start); held != 3*time.Second {
+			t.Fatalf("answer held %v, want 3s", held)
+		}
+	})
 }
 
 func TestMissingContentTypeIsAFinding(t *testing.T) {
@@ -250,15 +255,20 @@ func TestPersistFailureIsNotAcknowledged(t *testing.T) {
 }
 
 func TestCloseAnswersDelayedRequestsAtOnce(t *testing.T) {
-	clk := clocktest.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	r := newTestReceiver(t, Options{Delay: time.Hour, Clock: clk})
-	done := make(chan int)
-	go func() { done <- post(r, "/tok", monascaBody, nil).Code }()
-	clk.BlockUntilWaiters(1)
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if code := <-done; code != http.StatusOK {
-		t.Fatalf("status = %d", code)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		r := newTestReceiver(t, Options{Delay: time.Hour})
+		done := make(chan int)
+		start := time.Now()
+		go func() { done <- post(r, "/tok", monascaBody, nil).Code }()
+		synctest.Wait()
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if code := <-done; code != http.StatusOK {
+			t.Fatalf("status = %d", code)
+		}
+		if held := time.Since(start); held != 0 {
+			t.Fatalf("answer held %v after Close, want at once", held)
+		}
+	})
 }

@@ -4,8 +4,6 @@ import (
 	"log"
 	"net/http"
 	"time"
-
-	"github.com/monhook/monhook/internal/clock"
 )
 
 // Options configure a Receiver. The zero value listens on all interfaces on
@@ -41,8 +39,6 @@ type Options struct {
 	TLSCert, TLSKey string
 	// History bounds the in-memory deliveries and strays; default 1000.
 	History int
-	// Clock stamps arrivals and times delays; default the wall clock.
-	Clock clock.Clock
 	// Persist durably records each delivery (e.g. jsonl.Writer.Encode) before
 	// it is answered. When it fails the sender gets 503, so Monasca retries
 	// and an acknowledged delivery is always a recorded one.
@@ -93,9 +89,6 @@ func (o *Options) setDefaults() {
 	}
 	if o.History <= 0 {
 		o.History = DefaultHistory
-	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
 	}
 	if o.ForwardTimeout <= 0 {
 		o.ForwardTimeout = DefaultForwardTimeout

@@ -99,7 +99,7 @@ func New(opts Options) (*Receiver, error) {
 		}
 	}
 	if opts.ForwardTo != "" {
-		fw, err := newForwarder(opts.ForwardTo, opts.ForwardTimeout, opts.ForwardClient, opts.Clock)
+		fw, err := newForwarder(opts.ForwardTo, opts.ForwardTimeout, opts.ForwardClient)
 		if err != nil {
 			return nil, err
 		}
@@ -276,7 +276,7 @@ func (r *Receiver) Stats() Stats {
 }
 
 func (r *Receiver) recordTLSError(remote string, err error) {
-	e := TLSError{At: r.opts.Clock.Now(), Remote: remote, Error: err.Error(), Hint: tlsHint(err)}
+	e := TLSError{At: time.Now(), Remote: remote, Error: err.Error(), Hint: tlsHint(err)}
 	r.stats.tlsErrors.Add(1)
 	r.mu.Lock()
 	r.tlsErrors.push(e)

@@ -4,10 +4,11 @@
 // lists point at the receiver, how the receiver behaves, how the alarm is
 // triggered and which deliveries must arrive, in order, within what time.
 //
-// The package also checks alarm expressions against Monasca's grammar
-// before anything is created (CheckExpression), and owns monhook's naming
-// and marker conventions (NewRunID, ResourceName, Description, ParseMarker)
-// that keep parallel runs apart and let cleanup find leftovers.
+// The package is the language only: decoding (strictly, naming the bad
+// key), validation, rendering the templates for one run, scaling to a
+// faster target, the built-ins, and checking alarm expressions against
+// Monasca's grammar before anything is created (CheckExpression). Running
+// a scenario is package check's job.
 package scenarios
 
 import (

@@ -14,12 +14,16 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/receiver/jsonl"
 	"github.com/monhook/monhook/scenarios"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // defaultLabSpeed compresses the lab's Monasca timings 60× (a 60 s period
@@ -27,8 +31,12 @@ import (
 const defaultLabSpeed = 60
 
 type checkOptions struct {
-	IO      *IOStreams
-	Factory *Factory
+	IO        *IOStreams
+	Version   string
+	Output    func() string
+	Debug     func() bool
+	AuthFlags func() openstack.AuthFlags
+	Session   func(context.Context) (*openstack.Session, error)
 
 	Scenario     string
 	ScenarioFile string
@@ -50,7 +58,7 @@ type checkOptions struct {
 
 // NewCmdCheck builds `monhook check`.
 func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
-	o := &checkOptions{IO: f.IO, Factory: f}
+	o := &checkOptions{IO: f.IO, Version: f.Version, Output: f.Output, Debug: f.Debug, AuthFlags: f.AuthFlags, Session: f.Session}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Prove that Monasca delivers an alarm notification to a webhook",
@@ -58,7 +66,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
 
-The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitCodesHelp,
+The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
   monhook check --os-cloud prod --scenario synthetic
   monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
@@ -139,26 +147,36 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
-func checkRun(ctx context.Context, o *checkOptions) error {
+func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	sc, err := o.loadScenario()
 	if err != nil {
 		return err
 	}
-	g := o.Factory.Global
-	runner := &scenarios.Runner{
+	runner := &check.Runner{
 		Scenario: sc,
 		Hostname: o.Hostname,
 		Keep:     o.Keep,
-		Clock:    o.Factory.Clock,
 		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
 	}
-	runner.RunID = scenarios.NewRunID()
+	runner.RunID = marker.NewRunID()
 	if o.SaveDir != "" {
 		w, err := openSaveFile(o.SaveDir, runner.RunID)
 		if err != nil {
 			return err
 		}
-		defer w.Close()
+		defer func() {
+			// The file's last word (its fsync) is part of the result.
+			if cerr := w.Close(); cerr != nil {
+				cerr = fmt.Errorf("--save: %w", cerr)
+				if err == nil {
+					err = cannotRun(cerr)
+				} else {
+					fmt.Fprintf(o.IO.ErrOut, "monhook: %v\n", cerr)
+				}
+			}
+		}()
+		// Written to the file before the answer; a failed write answers 503
+		// so Monasca retries.
 		runner.Receiver.Persist = func(d receiver.Delivery) error { return w.Encode(d) }
 	}
 
@@ -171,12 +189,12 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 	}
 	runner.Scenario = sc.Scaled(speed)
 	if o.Lab {
-		l, err := startLab(ctx, o, g, speed)
+		l, err := startLab(ctx, o, speed)
 		if err != nil {
 			return err
 		}
 		defer l.Close()
-		runner.Connect = labConnect(l, o.IO.ErrOut, g.Debug, o.Factory.Version)
+		runner.Connect = labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
 		if o.Listen == "" {
 			// The lab is on loopback: keep the receiver there too.
 			runner.Receiver.Listen = "127.0.0.1:0"
@@ -185,26 +203,27 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 		// Settle the credentials before anything runs: a missing OS_AUTH_URL
 		// or an unknown cloud is a configuration error (exit 2), not a
 		// failed check.
-		if _, err := openstack.Resolve(g.AuthFlags(nil, o.Factory.Version)); err != nil {
-			return &ExitError{Code: ExitUsage, Err: err}
+		if _, err := openstack.Resolve(o.AuthFlags()); err != nil {
+			return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
 		}
-		runner.Connect = func(ctx context.Context) (scenarios.Target, error) {
-			s, err := o.Factory.Session(ctx)
+		runner.Connect = func(ctx context.Context) (check.Target, error) {
+			s, err := o.Session(ctx)
 			if err != nil {
-				return scenarios.Target{}, err
+				return check.Target{}, err
 			}
-			return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+			return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 		}
 	}
 
-	sp := newSpinner(o.IO, g.Output == "table")
+	format := o.Output()
+	sp := newSpinner(o.IO, format == output.Table)
 	runner.Progress = sp.Stage
 	rctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	rep := runner.Run(rctx)
 	sp.Stop()
 
-	if err := writeReport(o.IO.Out, g.Output, rep); err != nil {
+	if err := writeReport(o.IO.Out, format, rep); err != nil {
 		return err
 	}
 	if o.JUnit != "" {
@@ -220,9 +239,9 @@ func checkRun(ctx context.Context, o *checkOptions) error {
 
 func writeReport(w io.Writer, format string, rep *report.Report) error {
 	switch format {
-	case "json":
+	case output.JSON:
 		return report.WriteJSON(w, rep)
-	case "yaml":
+	case output.YAML:
 		return report.WriteYAML(w, rep)
 	default:
 		return report.WriteTable(w, rep)
@@ -254,9 +273,9 @@ func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
 }
 
 // startLab starts the in-process lab for --lab.
-func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions, speed float64) (*lab.Lab, error) {
+func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
-	if g.Debug {
+	if o.Debug() {
 		opts.Debug = o.IO.ErrOut
 	}
 	l := lab.New(opts)
@@ -268,8 +287,8 @@ func startLab(ctx context.Context, o *checkOptions, g *GlobalOptions, speed floa
 
 // labConnect authenticates as the lab's monasca-user through the lab's
 // Keystone, exactly as against a cloud.
-func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(context.Context) (scenarios.Target, error) {
-	return func(ctx context.Context) (scenarios.Target, error) {
+func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(context.Context) (check.Target, error) {
+	return func(ctx context.Context) (check.Target, error) {
 		u := l.Credentials()
 		r := openstack.Resolved{
 			AuthOptions: gophercloud.AuthOptions{
@@ -289,8 +308,8 @@ func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(
 		}
 		s, err := openstack.ConnectResolved(ctx, r, dw, "monhook/"+version)
 		if err != nil {
-			return scenarios.Target{}, openstack.Explain(err)
+			return check.Target{}, openstack.Explain(err)
 		}
-		return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+		return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/monhook/monhook/internal/clock"
 )
 
 // runWithCapture runs args with the command named name replaced by one
@@ -14,7 +12,7 @@ import (
 func checkOptionsFor(t *testing.T, args []string) (*checkOptions, error) {
 	t.Helper()
 	streams, _, _ := TestStreams()
-	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test"}
+	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
 	for _, c := range root.Commands() {
 		if c.Name() == "check" {
@@ -78,7 +76,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			_, err := checkOptionsFor(t, tt.args)
-			if exitCode(context.Background(), err) != ExitUsage || !strings.Contains(err.Error(), tt.want) {
+			if exitCode(context.Background(), err) != 2 || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err %v: want a usage error naming %s", err, tt.want)
 			}
 		})
@@ -87,7 +85,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 
 func TestCheckUnknownScenarioExitsTwoBeforeConnecting(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "check", "-s", "no-such-scenario")
-	if code != ExitUsage || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
+	if code != 2 || !strings.Contains(stderr, "no-such-scenario") || stdout != "" {
 		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
 	}
 }
@@ -98,7 +96,7 @@ func TestCheckWithoutCredentialsExitsTwoNamingTheVariable(t *testing.T) {
 	}
 	t.Setenv("OS_CLIENT_CONFIG_FILE", t.TempDir()+"/none.yaml")
 	code, _, stderr := runCLI(t, "check", "-s", "synthetic")
-	if code != ExitUsage || !strings.Contains(stderr, "OS_AUTH_URL") {
+	if code != 2 || !strings.Contains(stderr, "OS_AUTH_URL") {
 		t.Errorf("code %d stderr %q", code, stderr)
 	}
 }
@@ -110,5 +108,32 @@ func TestCheckLabSyntheticPassesAndPrintsTheTable(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "delivery") {
 		t.Errorf("stdout lacks the stage table:\n%s", stdout)
+	}
+}
+
+// A command built without the root command (no global flags bound) runs on
+// the defaults instead of dereferencing a nil Factory.Global.
+func TestCheckBuiltAloneRunsAgainstTheLab(t *testing.T) {
+	streams, stdout, stderr := TestStreams()
+	cmd := NewCmdCheck(&Factory{IO: streams, Version: "test"}, nil)
+	cmd.SetArgs([]string{"--lab", "-s", "synthetic", "--timeout", "2m"})
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("check: %v\nstderr: %s", err, stderr)
+	}
+	if !strings.Contains(stdout.String(), "PASS: scenario synthetic") {
+		t.Fatalf("stdout:\n%s", stdout)
+	}
+}
+
+func TestFactoryWithoutGlobalsReadsTheDefaults(t *testing.T) {
+	streams, _, _ := TestStreams()
+	f := &Factory{IO: streams}
+	if f.Output() != "table" || f.Debug() {
+		t.Fatalf("Output %q Debug %v, want table and false", f.Output(), f.Debug())
+	}
+	if f.Now().IsZero() {
+		t.Fatal("Now is zero without a clock")
 	}
 }

@@ -2,25 +2,26 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
+	"io"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios"
+	"github.com/monhook/monhook/output"
 )
 
 type cleanupOptions struct {
 	IO      *IOStreams
-	Factory *Factory
+	Session func(context.Context) (*openstack.Session, error)
+	Now     func() time.Time
+	Output  func() string
 
 	DryRun    bool
 	OlderThan time.Duration
@@ -30,7 +31,7 @@ type cleanupOptions struct {
 
 // NewCmdCleanup builds `monhook cleanup`.
 func NewCmdCleanup(f *Factory, runF func(context.Context, *cleanupOptions) error) *cobra.Command {
-	o := &cleanupOptions{IO: f.IO, Factory: f}
+	o := &cleanupOptions{IO: f.IO, Session: f.Session, Now: f.Now, Output: f.Output}
 	cmd := &cobra.Command{
 		Use:   "cleanup",
 		Short: "Delete leftovers of earlier checks (only resources carrying monhook's marker)",
@@ -47,8 +48,8 @@ ever touched. Exit 4 if something could not be deleted.`,
 			if o.OlderThan < 0 {
 				return usageErrorf("--older-than must not be negative")
 			}
-			if o.RunID != "" && len(o.RunID) != scenarios.RunIDLength {
-				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, scenarios.RunIDLength)
+			if o.RunID != "" && len(o.RunID) != marker.RunIDLength {
+				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, marker.RunIDLength)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -78,11 +79,11 @@ type leftover struct {
 func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	s, err := o.Factory.Session(ctx)
+	s, err := o.Session(ctx)
 	if err != nil {
 		return err
 	}
-	found, err := findLeftovers(ctx, s.Monitoring, o, o.Factory.Clock.Now())
+	found, err := findLeftovers(ctx, s.Monitoring, o, o.Now())
 	if err != nil {
 		return cannotRun(err)
 	}
@@ -92,13 +93,7 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		// definitions, and a definition's alarms go with it.
 		for i := range found {
 			l := &found[i]
-			var err error
-			if l.Kind == "alarm-definition" {
-				err = alarmdefinitions.Delete(ctx, s.Monitoring, l.ID).ExtractErr()
-			} else {
-				err = notificationmethods.Delete(ctx, s.Monitoring, l.ID).ExtractErr()
-			}
-			if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+			if err := marker.Delete(ctx, s.Monitoring, l.Kind, l.ID); err != nil {
 				l.Error = err.Error()
 				failures++
 				continue
@@ -110,7 +105,7 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		return err
 	}
 	if failures > 0 {
-		return &ExitError{Code: ExitLeaked, Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
+		return &ExitError{Code: exitcode.Compute(exitcode.CannotRun, true), Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
 	}
 	if len(found) == 0 {
 		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found")
@@ -121,7 +116,7 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 // findLeftovers lists definitions and methods and keeps those carrying
 // monhook's marker that match the filters, definitions first.
 func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanupOptions, now time.Time) ([]leftover, error) {
-	keep := func(m scenarios.Marker) bool {
+	keep := func(m marker.Marker) bool {
 		return (o.RunID == "" || m.RunID == o.RunID) && (o.OlderThan == 0 || now.Sub(m.Created) >= o.OlderThan)
 	}
 	var out []leftover
@@ -134,8 +129,8 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 		return nil, err
 	}
 	for _, d := range defs {
-		if m, ok := scenarios.ParseMarker(d.Name, d.Description); ok && keep(m) {
-			out = append(out, leftover{Kind: "alarm-definition", ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
+		if m, ok := marker.ParseMarker(d.Name, d.Description); ok && keep(m) {
+			out = append(out, leftover{Kind: marker.KindAlarmDefinition, ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
 		}
 	}
 	nmPages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
@@ -147,8 +142,8 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 		return nil, err
 	}
 	for _, m := range methods {
-		if mk, ok := scenarios.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
-			out = append(out, leftover{Kind: "notification-method", ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
+		if mk, ok := marker.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
+			out = append(out, leftover{Kind: marker.KindNotificationMethod, ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
 		}
 	}
 	return out, nil
@@ -158,32 +153,23 @@ func writeLeftovers(o *cleanupOptions, found []leftover) error {
 	if found == nil {
 		found = []leftover{}
 	}
-	switch o.Factory.Global.Output {
-	case "json":
-		enc := json.NewEncoder(o.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(found)
-	case "yaml":
-		enc := yaml.NewEncoder(o.IO.Out)
-		defer enc.Close()
-		return enc.Encode(found)
-	}
-	if len(found) == 0 {
-		return nil
-	}
-	t := tablewriter.NewTable(o.IO.Out, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithHeaderAlignment(tw.AlignLeft))
-	t.Header("KIND", "ID", "NAME", "RUN", "CREATED", "RESULT")
-	for _, l := range found {
-		result := "deleted"
-		switch {
-		case o.DryRun:
-			result = "would delete"
-		case l.Error != "":
-			result = "FAILED: " + l.Error
+	return output.Print(o.IO.Out, o.Output(), found, func(w io.Writer) error {
+		if len(found) == 0 {
+			return nil
 		}
-		if err := t.Append(l.Kind, l.ID, l.Name, l.RunID, l.Created.Format(time.RFC3339), result); err != nil {
-			return err
+		t := output.NewTable(w, "KIND", "ID", "NAME", "RUN", "CREATED", "RESULT")
+		for _, l := range found {
+			result := "deleted"
+			switch {
+			case o.DryRun:
+				result = "would delete"
+			case l.Error != "":
+				result = "FAILED: " + l.Error
+			}
+			if err := t.Append(l.Kind, l.ID, l.Name, l.RunID, l.Created.Format(time.RFC3339), result); err != nil {
+				return err
+			}
 		}
-	}
-	return t.Render()
+		return t.Render()
+	})
 }

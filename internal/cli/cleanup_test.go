@@ -8,12 +8,11 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios"
 )
 
 // labSession connects to an in-process lab as its monasca-user.
@@ -38,18 +37,18 @@ func seedLeftovers(t *testing.T, c *gophercloud.ServiceClient, now time.Time) se
 	s := seeded{oldRun: "aaaaaaaa", newRun: "bbbbbbbb"}
 	for run, created := range map[string]time.Time{s.oldRun: now.Add(-2 * time.Hour), s.newRun: now} {
 		m, err := notificationmethods.Create(ctx, c, notificationmethods.CreateOpts{
-			Name: scenarios.MethodName(run, created), Type: "WEBHOOK", Address: "http://127.0.0.1:1/x"}).Extract()
+			Name: marker.MethodName(run, created), Type: "WEBHOOK", Address: "http://127.0.0.1:1/x"}).Extract()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := alarmdefinitions.Create(ctx, c, alarmdefinitions.CreateOpts{
-			Name: scenarios.ResourceName(run, "alarm"), Description: scenarios.Description(run, created),
+			Name: marker.ResourceName(run, "alarm"), Description: marker.Description(run, created),
 			Expression: "max(x{run=" + run + "}) > 1", AlarmActions: []string{m.ID}}).Extract(); err != nil {
 			t.Fatal(err)
 		}
 	}
 	d, err := alarmdefinitions.Create(ctx, c, alarmdefinitions.CreateOpts{
-		Name: scenarios.ResourceName("cccccccc", "alarm"), Description: "someone else's, same name shape",
+		Name: marker.ResourceName("cccccccc", "alarm"), Description: "someone else's, same name shape",
 		Expression: "max(y{a=b}) > 1"}).Extract()
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +66,8 @@ func seedLeftovers(t *testing.T, c *gophercloud.ServiceClient, now time.Time) se
 func runCleanup(t *testing.T, l *lab.Lab, args ...string) (int, []leftover) {
 	t.Helper()
 	streams, out, errOut := TestStreams()
-	f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test", Connect: labSession(t, l)}
+	f := NewFactory(streams, "test")
+	f.Connect = labSession(t, l)
 	root := NewCmdRoot(f)
 	root.SetArgs(append([]string{"cleanup", "-o", "json"}, args...))
 	_, err := root.ExecuteC()
@@ -126,7 +126,7 @@ func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
 
 func TestCleanupRejectsAMalformedRunID(t *testing.T) {
 	code, _, stderr := runCLI(t, "cleanup", "--run-id", "x")
-	if code != ExitUsage {
+	if code != 2 {
 		t.Errorf("exit %d (%s), want 2", code, stderr)
 	}
 }

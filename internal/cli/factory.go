@@ -4,24 +4,70 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 )
 
 // Factory holds the dependencies commands share, built lazily so a command
-// that needs no cloud never authenticates.
+// that needs no cloud never authenticates. Commands do not keep the Factory:
+// each NewCmdXxx copies into its options only the funcs it uses (as gh's
+// commands take HttpClient and Config), read when the command runs.
 type Factory struct {
 	IO      *IOStreams
 	Clock   clock.Clock
 	Version string
 
 	// Global holds the values of the global flags after config and env have
-	// been applied.
+	// been applied. NewFactory makes it; the root command binds its flags
+	// into it. nil (a command built alone in a test) reads as the defaults.
 	Global *GlobalOptions
 
 	// Connect authenticates; nil means openstack.Connect. Tests replace it.
 	Connect func(ctx context.Context, flags openstack.AuthFlags) (*openstack.Session, error)
+}
+
+// NewFactory returns the dependencies of a real run.
+func NewFactory(io *IOStreams, version string) *Factory {
+	return &Factory{IO: io, Clock: clock.Real{}, Version: version, Global: &GlobalOptions{Output: output.Table}}
+}
+
+// globals returns the global options, or their defaults when the command
+// was built without a root command.
+func (f *Factory) globals() GlobalOptions {
+	if f.Global == nil {
+		return GlobalOptions{Output: output.Table}
+	}
+	return *f.Global
+}
+
+// Output is the -o/--output format.
+func (f *Factory) Output() string {
+	if o := f.globals().Output; o != "" {
+		return o
+	}
+	return output.Table
+}
+
+// Debug reports --debug.
+func (f *Factory) Debug() bool { return f.globals().Debug }
+
+// AuthFlags is the openstack resolver's input from the global flags, with
+// --debug logging to stderr.
+func (f *Factory) AuthFlags() openstack.AuthFlags {
+	g := f.globals()
+	return g.AuthFlags(f.IO.ErrOut, f.Version)
+}
+
+// Now is the factory clock's time.
+func (f *Factory) Now() time.Time {
+	if f.Clock == nil {
+		return time.Now()
+	}
+	return f.Clock.Now()
 }
 
 // GlobalOptions are the flags every command accepts (OpenStack habits).
@@ -66,7 +112,7 @@ func (f *Factory) Session(ctx context.Context) (*openstack.Session, error) {
 	if connect == nil {
 		connect = openstack.Connect
 	}
-	s, err := connect(ctx, f.Global.AuthFlags(f.IO.ErrOut, f.Version))
+	s, err := connect(ctx, f.AuthFlags())
 	if err != nil {
 		return nil, connectError(err)
 	}
@@ -80,7 +126,7 @@ func connectError(err error) error {
 	err = openstack.Explain(err)
 	var oe *openstack.Error
 	if errors.As(err, &oe) && oe.Kind == openstack.KindConfig {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
 	}
 	return cannotRun(err)
 }

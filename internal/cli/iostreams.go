@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // IOStreams carries the command's standard streams. Commands write data to
@@ -48,15 +50,8 @@ func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
 // SetStderrTTY overrides TTY detection for stderr (tests).
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
 
-// isTerminal is deliberately dumb (character device and TERM not "dumb"):
-// it decides only whether to draw spinners, never what data looks like.
+// isTerminal decides only whether to draw spinners, never what data looks
+// like; TERM=dumb (editors, CI log viewers) counts as no terminal.
 func isTerminal(f *os.File) bool {
-	if os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	return fi.Mode()&os.ModeCharDevice != 0
+	return os.Getenv("TERM") != "dumb" && term.IsTerminal(int(f.Fd()))
 }

@@ -58,7 +58,7 @@ OS_* environment.`,
   monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Debug = f.Global != nil && f.Global.Debug
+			opts.Debug = f.Debug()
 			if opts.Speed <= 0 {
 				return usageErrorf("--speed must be positive, got %v", opts.Speed)
 			}

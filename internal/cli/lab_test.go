@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
 )
 
@@ -43,7 +42,7 @@ func TestLabFlags(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			streams, _, _ := TestStreams()
-			f := &Factory{IO: streams, Clock: clock.Real{}, Version: "test"}
+			f := NewFactory(streams, "test")
 			var got *labOptions
 			root := NewCmdRoot(f)
 			for i, c := range root.Commands() {
@@ -56,7 +55,7 @@ func TestLabFlags(t *testing.T) {
 			root.SetArgs(tt.args)
 			_, err := root.ExecuteC()
 			if tt.wantErr {
-				if err == nil || exitCode(context.Background(), err) != ExitUsage {
+				if err == nil || exitCode(context.Background(), err) != 2 {
 					t.Fatalf("want a usage error, got %v", err)
 				}
 				return

@@ -30,15 +30,12 @@ type listenOptions struct {
 	Save          string
 	SaveMaxSize   int64
 	SaveKeep      int
+	Fsync         bool
 	ForwardTo     string
 
 	// ready is called with the running receiver once it listens (tests).
 	ready func(*receiver.Receiver)
 }
-
-// saveFlushEvery bounds how stale the saved file can be for someone tailing
-// it; Close flushes the rest.
-const saveFlushEvery = time.Second
 
 // NewCmdListen builds `monhook listen`.
 func NewCmdListen(f *Factory, runF func(context.Context, *listenOptions) error) *cobra.Command {
@@ -56,19 +53,21 @@ integer, metrics a list of objects) and shows where it departs, never dropping i
 When it listens it prints "ready <callback-url>" on stderr. Each delivery is a
 line on stdout (time, state transition, alarm name, definition id, source,
 findings), or one JSON object per line with -o json. With --save every
-acknowledged delivery is appended to a JSON Lines file before it is answered.
+delivery is written to a JSON Lines file before it is answered, so one that
+was acknowledged survives monhook being killed; --fsync also waits for the
+disk, so it survives a power loss. A delivery that cannot be saved (disk
+full) is answered 503, and Monasca sends it again.
 
-SIGINT or SIGTERM stops accepting, finishes in-flight requests, flushes the
+SIGINT or SIGTERM stops accepting, finishes in-flight requests, syncs the
 file and exits 0.`,
 		Example: `  monhook listen --listen :8080 --route-to monasca.example.com
   monhook listen --callback-url https://hooks.example.com:8443 --tls-cert c.pem --tls-key k.pem
   monhook listen --save deliveries.jsonl --save-max-size 100MiB --save-keep 5 -o json
+  monhook listen --save deliveries.jsonl --fsync    # survive a power loss too
   monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.Global != nil {
-				opts.Output = f.Global.Output
-			}
+			opts.Output = f.Output()
 			opts.Clock = f.Clock
 			var err error
 			if opts.SaveMaxSize, err = parseSize(maxSize); err != nil {
@@ -97,7 +96,8 @@ file and exits 0.`,
 	fl.IntVar(&opts.FailFirst, "fail-first", 0, "answer the first N deliveries with 500, to exercise the sender's retry")
 	fl.DurationVar(&opts.Delay, "delay", 0, "hold each answer back this long (Monasca's sender times out after 5s by default)")
 	fl.StringVar(&maxBody, "max-body", "1MiB", "largest accepted body; larger gets 413")
-	fl.StringVar(&opts.Save, "save", "", "append each delivery to this JSON Lines file")
+	fl.StringVar(&opts.Save, "save", "", "append each delivery to this JSON Lines file before answering it")
+	fl.BoolVar(&opts.Fsync, "fsync", false, "with --save, answer only once the delivery is on disk (fsync; concurrent deliveries share one)")
 	fl.StringVar(&maxSize, "save-max-size", "100MiB", "rotate the --save file at this size (0: never)")
 	fl.IntVar(&opts.SaveKeep, "save-keep", 5, "rotated --save files to keep (FILE.1 … FILE.N)")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery's body to this URL and record its status and latency")
@@ -116,8 +116,8 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--delay must not be negative")
 	case o.SaveKeep < 0:
 		return usageErrorf("--save-keep must not be negative")
-	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep")):
-		return usageErrorf("--save-max-size and --save-keep need --save")
+	case o.Save == "" && (cmd.Flags().Changed("save-max-size") || cmd.Flags().Changed("save-keep") || o.Fsync):
+		return usageErrorf("--save-max-size, --save-keep and --fsync need --save")
 	}
 	return nil
 }
@@ -138,7 +138,6 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		Delay:         o.Delay,
 		TLSCert:       o.TLSCert,
 		TLSKey:        o.TLSKey,
-		Clock:         o.Clock,
 		ForwardTo:     o.ForwardTo,
 		OnDelivery:    p.delivery,
 		OnStray:       p.stray,
@@ -146,13 +145,13 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	var save *jsonl.Writer
 	if o.Save != "" {
-		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep})
+		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
 		if err != nil {
 			return cannotRun(err)
 		}
 		save = w
-		// Saved before the answer: an acknowledged delivery is a saved one,
-		// and a failed save answers 503 so Monasca retries.
+		// Written to the file before the answer: an acknowledged delivery
+		// is a saved one, and a failed save answers 503 so Monasca retries.
 		ropts.Persist = func(d receiver.Delivery) error {
 			buf := d.AppendJSON(make([]byte, 0, 1024))
 			return w.Write(buf)
@@ -167,12 +166,10 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 
 	r, err := receiver.New(ropts)
 	if err != nil {
-		_ = closeSave()
-		return usageErrorf("%v", err)
+		return errors.Join(usageErrorf("%v", err), closeSave())
 	}
 	if err := r.Start(); err != nil {
-		_ = closeSave()
-		return cannotRun(err)
+		return cannotRun(errors.Join(err, closeSave()))
 	}
 	for _, w := range r.Warnings() {
 		p.status("warning: %s", w)
@@ -182,26 +179,10 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 		o.ready(r)
 	}
 
-	var flush clock.Ticker
-	var tick <-chan time.Time
-	if save != nil {
-		flush = o.Clock.NewTicker(saveFlushEvery)
-		defer flush.Stop()
-		tick = flush.C()
-	}
-	for waiting := true; waiting; {
-		select {
-		case <-ctx.Done():
-			waiting = false
-		case <-tick:
-			if err := save.Flush(); err != nil {
-				p.status("warning: %v", err)
-			}
-		}
-	}
+	<-ctx.Done()
 
 	// Stop accepting, let in-flight requests finish (their saves included),
-	// then flush the file.
+	// then sync and close the file.
 	errs := []error{r.Close(), closeSave()}
 	s := r.Stats()
 	summary := fmt.Sprintf("stopped: %d deliveries, %d strays", s.Deliveries, s.Strays)

@@ -1,14 +1,15 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
-	"go.yaml.in/yaml/v3"
 )
 
 // deliveryPrinter shows deliveries on stdout (data) and strays, TLS
@@ -34,9 +35,11 @@ func (p *deliveryPrinter) delivery(d receiver.Delivery) {
 		return
 	}
 	switch p.format {
-	case "json":
+	case output.JSON:
+		// The receiver's own encoder, not output.WriteJSON: one line per
+		// delivery (JSON Lines), without reflection on the hot path.
 		p.buf = append(d.AppendJSON(p.buf[:0]), '\n')
-	case "yaml":
+	case output.YAML:
 		p.buf = appendYAML(p.buf[:0], d)
 	default:
 		p.buf = append(p.buf[:0], deliveryLine(d, p.tty)...)
@@ -122,10 +125,10 @@ func appendYAML(dst []byte, d receiver.Delivery) []byte {
 	if err := json.Unmarshal(d.AppendJSON(nil), &v); err != nil {
 		return dst
 	}
-	out, err := yaml.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	if err := output.WriteYAML(&b, v); err != nil {
 		return dst
 	}
 	dst = append(dst, "---\n"...)
-	return append(dst, out...)
+	return append(dst, b.Bytes()...)
 }

@@ -2,30 +2,17 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+	"math"
+
+	"github.com/dustin/go-humanize"
 )
 
-// parseSize reads "1048576", "512K", "100MiB", "1G" (powers of 1024; a
-// trailing "B" or "iB" is optional).
+// parseSize reads a size as go-humanize does: "1048576", "100MiB" (powers of
+// 1024), "100MB" or "100M" (powers of 1000), fractions such as "1.5GiB".
 func parseSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	u := strings.ToUpper(t)
-	u = strings.TrimSuffix(strings.TrimSuffix(u, "B"), "I")
-	mult := int64(1)
-	if n := len(u); n > 0 {
-		switch u[n-1] {
-		case 'K':
-			mult, u = 1<<10, u[:n-1]
-		case 'M':
-			mult, u = 1<<20, u[:n-1]
-		case 'G':
-			mult, u = 1<<30, u[:n-1]
-		}
-	}
-	v, err := strconv.ParseInt(strings.TrimSpace(u), 10, 64)
-	if err != nil || v < 0 || v > (1<<62)/mult {
+	v, err := humanize.ParseBytes(s)
+	if err != nil || v > math.MaxInt64 {
 		return 0, fmt.Errorf("%q is not a size such as 100MiB", s)
 	}
-	return v * mult, nil
+	return int64(v), nil
 }

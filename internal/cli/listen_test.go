@@ -34,12 +34,12 @@ func TestNewCmdListen(t *testing.T) {
 		{
 			name: "every flag",
 			args: "--listen :8080 --callback-url https://h.example:8443 --route-to monasca:8070 --token abc --tls-cert c.pem --tls-key k.pem " +
-				"--respond-status 202 --fail-first 2 --delay 1500ms --max-body 64K --save d.jsonl --save-max-size 10MiB --save-keep 3 --forward-to http://c/",
+				"--respond-status 202 --fail-first 2 --delay 1500ms --max-body 64KiB --save d.jsonl --save-max-size 10MiB --save-keep 3 --fsync --forward-to http://c/",
 			want: func(o *listenOptions) bool {
 				return o.Listen == ":8080" && o.CallbackURL == "https://h.example:8443" && o.RouteTo == "monasca:8070" && o.Token == "abc" &&
 					o.TLSCert == "c.pem" && o.TLSKey == "k.pem" && o.RespondStatus == 202 && o.FailFirst == 2 &&
 					o.Delay == 1500*time.Millisecond && o.MaxBody == 64<<10 && o.Save == "d.jsonl" &&
-					o.SaveMaxSize == 10<<20 && o.SaveKeep == 3 && o.ForwardTo == "http://c/"
+					o.SaveMaxSize == 10<<20 && o.SaveKeep == 3 && o.Fsync && o.ForwardTo == "http://c/"
 			},
 		},
 		{name: "cert without key", args: "--tls-cert c.pem", wantErr: "--tls-cert and --tls-key go together"},
@@ -48,6 +48,7 @@ func TestNewCmdListen(t *testing.T) {
 		{name: "negative delay", args: "--delay -1s", wantErr: "--delay"},
 		{name: "bad size", args: "--save x --save-max-size lots", wantErr: "--save-max-size"},
 		{name: "rotation without save", args: "--save-keep 2", wantErr: "need --save"},
+		{name: "fsync without save", args: "--fsync", wantErr: "need --save"},
 		{name: "zero max body", args: "--max-body 0", wantErr: "--max-body"},
 		{name: "positional argument", args: "extra", wantErr: `"extra"`},
 	}
@@ -66,7 +67,7 @@ func TestNewCmdListen(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
 				}
-				if !errors.As(err, &ee) || ee.Code != ExitUsage {
+				if !errors.As(err, &ee) || ee.Code != 2 {
 					t.Fatalf("err = %#v, want a usage error (exit 2)", err)
 				}
 				return
@@ -82,12 +83,12 @@ func TestNewCmdListen(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{"0": 0, "4096": 4096, "512K": 512 << 10, "100MiB": 100 << 20, "1G": 1 << 30, "2kb": 2 << 10} {
+	for in, want := range map[string]int64{"0": 0, "4096": 4096, "512KiB": 512 << 10, "100MiB": 100 << 20, "1GiB": 1 << 30, "1.5MiB": 3 << 19, "2kB": 2000, "1M": 1000000} {
 		if got, err := parseSize(in); err != nil || got != want {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "MiB", "-1", "1T", "1.5M"} {
+	for _, in := range []string{"", "MiB", "-1", "12 parsecs", "9EiB"} {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q) succeeded", in)
 		}
@@ -262,7 +263,7 @@ func TestListenFailsToStartOnABusyPort(t *testing.T) {
 		second := &listenOptions{IO: streams, Output: "table", Listen: addr, RespondStatus: 200, MaxBody: 1 << 20, Clock: clock.Real{}}
 		err := listenRun(context.Background(), second)
 		var ee *ExitError
-		if !errors.As(err, &ee) || ee.Code != ExitCannotRun {
+		if !errors.As(err, &ee) || ee.Code != 3 {
 			t.Errorf("second listener: %v, want exit 3", err)
 		}
 	})

@@ -9,7 +9,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/output"
 )
 
 // Main is the process entry point: it turns SIGINT/SIGTERM into context
@@ -31,7 +32,7 @@ func Main() int {
 		cancel(errInterrupted)
 		if _, ok := <-sigs; ok {
 			fmt.Fprintln(streams.ErrOut, "monhook: second signal, exiting without cleanup; run `monhook cleanup` later")
-			os.Exit(ExitInterrupted)
+			os.Exit(exitcode.Of(exitcode.Interrupted))
 		}
 	}()
 	return Run(ctx, streams, os.Args[1:])
@@ -40,11 +41,7 @@ func Main() int {
 // Run executes one command line with the given streams and returns its exit
 // code. Errors are printed once, here.
 func Run(ctx context.Context, streams *IOStreams, args []string) int {
-	f := &Factory{
-		IO:      streams,
-		Clock:   clock.Real{},
-		Version: Version(),
-	}
+	f := NewFactory(streams, Version())
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetOut(streams.Out)
@@ -55,7 +52,7 @@ func Run(ctx context.Context, streams *IOStreams, args []string) int {
 	if err != nil {
 		var ee *ExitError
 		if !(errors.As(err, &ee) && ee.Silent) {
-			printError(streams, f.Global, err, code)
+			printError(streams, f.Output(), err, code)
 		}
 	}
 	return code
@@ -63,8 +60,8 @@ func Run(ctx context.Context, streams *IOStreams, args []string) int {
 
 // printError writes the error to stderr: a line of text, or a JSON object
 // under -o json so that machine consumers can parse it.
-func printError(streams *IOStreams, g *GlobalOptions, err error, code int) {
-	if g != nil && g.Output == "json" {
+func printError(streams *IOStreams, format string, err error, code int) {
+	if format == output.JSON {
 		_ = json.NewEncoder(streams.ErrOut).Encode(map[string]any{"error": err.Error(), "exit_code": code})
 		return
 	}

@@ -1,22 +1,27 @@
 // Package cli is monhook's command tree: one file per command, each with an
 // options struct, a NewCmdXxx constructor taking an optional run func (so
 // tests can capture parsed options) and an xxxRun function doing the work.
+// Options hold only what their command uses, as funcs read at run time
+// (Session, Output, Debug), never the whole Factory; data goes through
+// package output, exit statuses through package exitcode.
 package cli
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/output"
 )
 
-// outputFormats are the accepted values of -o/--output.
-var outputFormats = []string{"table", "json", "yaml"}
-
-// NewCmdRoot builds the command tree around f. Global flags land in f.Global.
+// NewCmdRoot builds the command tree around f, binding the global flags
+// into f.Global (made by NewFactory).
 func NewCmdRoot(f *Factory) *cobra.Command {
-	g := &GlobalOptions{}
-	f.Global = g
+	g := f.Global
+	if g == nil {
+		panic("cli: NewCmdRoot needs a Factory from NewFactory")
+	}
 
 	cmd := &cobra.Command{
 		Use:   "monhook",
@@ -24,7 +29,7 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		Long: `monhook provisions a WEBHOOK notification method and a deliberately noisy alarm
 definition through the Monasca API, triggers the alarm, receives the notification on
 an embedded HTTP receiver, reports every stage with timings, and removes everything
-it created.` + "\n" + exitCodesHelp,
+it created.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab                      # against the built-in Monasca lab
   monhook check --os-cloud prod            # against a real cloud (clouds.yaml)
   monhook check -o json --junit report.xml --timeout 10m
@@ -41,8 +46,8 @@ it created.` + "\n" + exitCodesHelp,
 			if err := applyConfig(cmd, v); err != nil {
 				return err
 			}
-			if !slices.Contains(outputFormats, g.Output) {
-				return usageErrorf("invalid value %q for -o/--output: want one of %s", g.Output, strings.Join(outputFormats, ", "))
+			if err := output.CheckFormat(g.Output); err != nil {
+				return usageErrorf("%v", err)
 			}
 			return nil
 		},
@@ -60,7 +65,7 @@ it created.` + "\n" + exitCodesHelp,
 	pf.StringVar(&g.CACert, "os-cacert", "", "CA bundle for TLS verification (env OS_CACERT)")
 	pf.BoolVar(&g.Insecure, "insecure", false, "skip TLS verification of Keystone and Monasca (env OS_INSECURE)")
 	pf.StringVar(&g.MonascaAPIURL, "monasca-api-url", "", "Monasca API URL; skips the service catalog (env MONASCA_API_URL)")
-	pf.StringVarP(&g.Output, "output", "o", "table", "output format: table, json or yaml")
+	pf.StringVarP(&g.Output, "output", "o", output.Table, "output format: table, json or yaml")
 	pf.StringVar(&g.ConfigFile, "config", "", "config file (default ~/.config/monhook/config.yaml)")
 	pf.BoolVar(&g.Debug, "debug", false, "log HTTP requests and responses to stderr, secrets redacted")
 

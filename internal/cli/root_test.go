@@ -31,8 +31,8 @@ func TestUsageErrorsExitTwoAndNameTheProblem(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, tt.args...)
-			if code != ExitUsage {
-				t.Errorf("exit code = %d, want %d (stderr %q)", code, ExitUsage, stderr)
+			if code != 2 {
+				t.Errorf("exit code = %d, want %d (stderr %q)", code, 2, stderr)
 			}
 			if !strings.Contains(stderr, tt.want) {
 				t.Errorf("stderr %q does not name %s", stderr, tt.want)
@@ -46,7 +46,7 @@ func TestUsageErrorsExitTwoAndNameTheProblem(t *testing.T) {
 
 func TestErrorsAreJSONOnStderrUnderOutputJSON(t *testing.T) {
 	code, _, stderr := runCLI(t, "-o", "json", "version", "extra")
-	if code != ExitUsage {
+	if code != 2 {
 		t.Fatalf("exit code = %d", code)
 	}
 	if !strings.HasPrefix(stderr, `{"error":`) || !strings.Contains(stderr, `"exit_code":2`) {
@@ -63,7 +63,7 @@ func TestConfigPrecedenceFlagOverEnvOverFile(t *testing.T) {
 	check := func(t *testing.T, args []string, want string) {
 		t.Helper()
 		streams, _, _ := TestStreams()
-		f := &Factory{IO: streams, Version: "test"}
+		f := NewFactory(streams, "test")
 		root := NewCmdRoot(f)
 		root.SetArgs(args)
 		var seen string
@@ -97,11 +97,11 @@ func TestBadConfigValueExitsTwoNamingTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := runCLI(t, "--config", cfg, "version")
-	if code != ExitUsage || !strings.Contains(stderr, `config key "debug"`) {
+	if code != 2 || !strings.Contains(stderr, `config key "debug"`) {
 		t.Errorf("code %d, stderr %q: want exit 2 naming config key debug", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "--config", filepath.Join(dir, "missing.yaml"), "version")
-	if code != ExitUsage || !strings.Contains(stderr, "missing.yaml") {
+	if code != 2 || !strings.Contains(stderr, "missing.yaml") {
 		t.Errorf("code %d, stderr %q: want exit 2 naming the missing file", code, stderr)
 	}
 }

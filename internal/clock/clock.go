@@ -1,7 +1,7 @@
-// Package clock is the small time abstraction that lets the lab, the
-// receiver's deadlines and the scenario runner run on a compressed or fake
-// clock. Production code takes a Clock; tests pass clocktest.Fake or run
-// under testing/synctest with Real.
+// Package clock is the small time abstraction that lets the lab run on a
+// compressed or fake clock, driven from outside a test process. Public
+// packages (receiver, check) use the time package and are tested under
+// testing/synctest instead, so no internal type leaks into their API.
 package clock
 
 import "time"

@@ -44,7 +44,7 @@ func TestPostedMetricDrivesTheThresholdEngine(t *testing.T) {
 	post("/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc{hostname=h1}) > 14","match_by":["hostname"]}`)
 	ms := clk.Now().UnixMilli()
 	post("/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":20,"timestamp":`+strconv.FormatInt(ms, 10)+`}`)
-	for ev := range events {
+	for ev := range eventsWithin(t, events, 10*time.Second) {
 		tr, ok := ev.(model.AlarmTransitioned)
 		if !ok {
 			continue
@@ -99,7 +99,12 @@ func TestManualStateChangeIsDeliveredAsAWebhook(t *testing.T) {
 		t.Fatal(err)
 	}
 	call("PATCH", "/alarms/"+a.ID, `{"state":"ALARM"}`)
-	body := <-got
+	var body map[string]any
+	select {
+	case body = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no webhook within 10 s of the state change")
+	}
 	if body["alarm_id"] != a.ID || body["state"] != "ALARM" || body["old_state"] != "UNDETERMINED" ||
 		body["message"] != "Alarm state updated via API" || body["tenant_id"] != l.Credentials().ProjectID {
 		t.Fatalf("webhook body %v", body)
@@ -117,7 +122,7 @@ func TestAgentsPostIntoTheLabProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	for ev := range events {
+	for ev := range eventsWithin(t, events, 10*time.Second) {
 		if _, ok := ev.(model.MetricsReceived); ok {
 			break
 		}
@@ -143,5 +148,27 @@ func TestAgentsPostIntoTheLabProject(t *testing.T) {
 	}
 	if els := list("otheruser"); len(els) != 0 {
 		t.Fatalf("other project sees %v", els)
+	}
+}
+
+// eventsWithin yields the bus events that arrive within d of the call and
+// fails the test once d has passed: a test waiting for an event that never
+// comes fails instead of hanging.
+func eventsWithin(t *testing.T, events <-chan any, d time.Duration) func(yield func(any) bool) {
+	t.Helper()
+	deadline := time.After(d)
+	return func(yield func(any) bool) {
+		t.Helper()
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok || !yield(ev) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("the awaited event did not come within %v", d)
+				return
+			}
+		}
 	}
 }

@@ -1,15 +1,24 @@
 // Package jsonl appends records to a JSON Lines file with size-based
 // rotation. It is the durable record behind `monhook listen --save`: the
 // receiver's in-memory history is bounded, the file is not.
+//
+// Write returns only once its record is in the file: handed to the
+// operating system with write(2), so it survives the process being killed
+// (kill -9, a panic, the OOM killer). With Options.Fsync it also waits for
+// fsync(2), so the record survives a power loss; writers waiting at the same
+// time share one fsync (group commit), so throughput holds under
+// concurrency. Hand-written because log-rotation libraries buffer and drop
+// the write-before-answer ordering that --save promises.
 package jsonl
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -22,24 +31,43 @@ type Options struct {
 	// Keep is how many rotated files (FILE.1 newest … FILE.Keep oldest) are
 	// kept; older ones are removed. 0 keeps none.
 	Keep int
-	// BufferSize is the write buffer; default 64 KiB. Records reach the disk
-	// when it fills, on Flush and on Close.
-	BufferSize int
+	// Fsync makes Write wait until its record is on stable storage, not
+	// only in the operating system's cache. Concurrent writers share one
+	// fsync. A failed fsync breaks the writer for good: after one, Linux may
+	// have dropped the unwritten pages and a later fsync could succeed
+	// without them, so no later record can be vouched for.
+	Fsync bool
 }
 
-// Writer appends one JSON value per line. It is safe for concurrent use;
-// encoding happens outside its lock, so only the copy into the buffer (and,
-// when the buffer fills, the write) is serialised.
-type Writer struct {
-	path string
-	opts Options
+// file is what a Writer needs of *os.File; tests substitute a failing one.
+type file interface {
+	io.Writer
+	Sync() error
+	Truncate(size int64) error
+	Close() error
+}
 
-	mu     sync.Mutex
-	f      *os.File
-	buf    *bufio.Writer
-	size   int64 // bytes in the current file, buffered included
-	lines  int64 // records accepted over the writer's life, across rotations
-	closed bool
+// openFunc opens path for appending and returns its current size.
+type openFunc func(path string) (file, int64, error)
+
+// Writer appends one JSON value per line. It is safe for concurrent use;
+// encoding happens outside its lock, and only the write(2) of one record is
+// serialised; fsyncs run outside the lock.
+type Writer struct {
+	path     string
+	opts     Options
+	openFile openFunc
+
+	mu      sync.Mutex
+	synced  sync.Cond // on mu: broadcast when an fsync ends
+	syncing bool      // an fsync is running (without mu): the file must not be closed
+	durable int64     // records known to be on stable storage
+	f       file
+	line    []byte // the record and its newline, written with one write(2)
+	size    int64  // bytes in the current file
+	lines   int64  // records written over the writer's life, across rotations
+	broken  error  // set for good by a failed fsync or an unremovable partial record
+	closed  bool
 }
 
 // ErrClosed is returned by writes after Close.
@@ -47,35 +75,48 @@ var ErrClosed = errors.New("jsonl: writer closed")
 
 // Open appends to path, creating it if needed.
 func Open(path string, opts Options) (*Writer, error) {
+	return open(path, opts, openOS)
+}
+
+func open(path string, opts Options, of openFunc) (*Writer, error) {
 	if opts.MaxSize < 0 || opts.Keep < 0 {
 		return nil, fmt.Errorf("jsonl: MaxSize and Keep must not be negative")
 	}
-	if opts.BufferSize <= 0 {
-		opts.BufferSize = 64 << 10
-	}
-	w := &Writer{path: path, opts: opts}
+	w := &Writer{path: path, opts: opts, openFile: of}
+	w.synced.L = &w.mu
 	if err := w.open(); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *Writer) open() error {
-	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+func openOS(path string) (file, int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return fmt.Errorf("jsonl: %w", err)
+		return nil, 0, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+func (w *Writer) open() error {
+	f, size, err := w.openFile(w.path)
+	if err != nil {
 		return fmt.Errorf("jsonl: %w", err)
 	}
-	w.f, w.size = f, st.Size()
-	if w.buf == nil {
-		w.buf = bufio.NewWriterSize(f, w.opts.BufferSize)
-	} else {
-		w.buf.Reset(f)
+	if w.opts.Fsync {
+		// A new file (or a rotation's renames) is durable only once its
+		// directory is.
+		if err := syncDir(filepath.Dir(w.path)); err != nil {
+			f.Close()
+			return fmt.Errorf("jsonl: %w", err)
+		}
 	}
+	w.f, w.size = f, size
 	return nil
 }
 
@@ -89,7 +130,10 @@ func (w *Writer) Encode(v any) error {
 }
 
 // Write appends one record, which must be a single line of JSON; the
-// newline is added here.
+// newline is added here. When it returns nil the record is in the file
+// (and on stable storage with Options.Fsync); when it returns an error the
+// record is not in the file, and the writer stays usable unless the error
+// says otherwise.
 func (w *Writer) Write(record []byte) error {
 	if bytes.IndexByte(record, '\n') >= 0 {
 		return fmt.Errorf("jsonl: record spans several lines")
@@ -97,91 +141,73 @@ func (w *Writer) Write(record []byte) error {
 	n := int64(len(record)) + 1
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.makeRoom(n); err != nil {
+		return err
+	}
+	seq, err := w.writeLocked(record, n)
+	if err != nil || !w.opts.Fsync {
+		return err
+	}
+	return w.waitDurable(seq)
+}
+
+func (w *Writer) usable() error {
 	if w.closed {
 		return ErrClosed
 	}
-	if w.opts.MaxSize > 0 && w.size > 0 && w.size+n > w.opts.MaxSize {
-		if err := w.rotate(); err != nil {
-			return err
+	return w.broken
+}
+
+// writeLocked writes one record with a single write(2) (O_APPEND keeps it
+// whole) and returns its sequence number.
+func (w *Writer) writeLocked(record []byte, n int64) (int64, error) {
+	w.line = append(append(w.line[:0], record...), '\n')
+	k, err := w.f.Write(w.line)
+	if err != nil {
+		if k > 0 {
+			// A torn line would swallow the next record: cut it off.
+			if terr := w.f.Truncate(w.size); terr != nil {
+				w.broken = fmt.Errorf("jsonl: %s ends in a partial record that could not be removed: %w", w.path, terr)
+			}
 		}
-	}
-	if _, err := w.buf.Write(record); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	if err := w.buf.WriteByte('\n'); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
+		return 0, fmt.Errorf("jsonl: %w", err)
 	}
 	w.size += n
 	w.lines++
-	return nil
+	return w.lines, nil
 }
 
-// rotate flushes and closes the current file, shifts FILE.i to FILE.i+1
-// (dropping what falls past Keep) and starts a new FILE.
-func (w *Writer) rotate() error {
-	if err := w.buf.Flush(); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	if err := w.f.Close(); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	if w.opts.Keep == 0 {
-		if err := os.Remove(w.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("jsonl: %w", err)
-		}
-	} else {
-		_ = os.Remove(rotated(w.path, w.opts.Keep)) // may not exist yet
-		for i := w.opts.Keep - 1; i >= 1; i-- {
-			if err := os.Rename(rotated(w.path, i), rotated(w.path, i+1)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("jsonl: %w", err)
-			}
-		}
-		if err := os.Rename(w.path, rotated(w.path, 1)); err != nil {
-			return fmt.Errorf("jsonl: %w", err)
-		}
-	}
-	return w.open()
-}
-
-func rotated(path string, i int) string { return fmt.Sprintf("%s.%d", path, i) }
-
-// Lines is the number of records accepted so far, across rotations.
+// Lines is the number of records written so far, across rotations.
 func (w *Writer) Lines() int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.lines
 }
 
-// Flush writes buffered records to the file.
-func (w *Writer) Flush() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		return nil
-	}
-	if err := w.buf.Flush(); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	return nil
-}
-
-// Close flushes, syncs and closes the file. Later calls return nil.
+// Close syncs and closes the file and reports what went wrong, including an
+// earlier failure that broke the writer. Later calls return nil.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	for w.syncing {
+		w.synced.Wait()
+	}
 	if w.closed {
 		return nil
 	}
 	w.closed = true
-	err := w.buf.Flush()
-	if serr := w.f.Sync(); err == nil {
-		err = serr
+	defer w.synced.Broadcast() // writers waiting for an fsync: Close's covers them, or failed
+	err := w.broken
+	if err == nil {
+		if serr := fsync(w.f); serr != nil {
+			err = fmt.Errorf("jsonl: fsync %s: %w", w.path, serr)
+			w.broken = err
+		} else {
+			w.durable = w.lines
+		}
 	}
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
+	if cerr := w.f.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("jsonl: close %s: %w", w.path, cerr))
 	}
-	if err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	return nil
+	return err
 }

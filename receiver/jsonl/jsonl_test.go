@@ -33,7 +33,7 @@ func countLines(t *testing.T, path string) int {
 
 func TestConcurrentWritesAreAllKeptAcrossRotation(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "d.jsonl")
-	w, err := Open(path, Options{MaxSize: 2000, Keep: 1000, BufferSize: 512})
+	w, err := Open(path, Options{MaxSize: 2000, Keep: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,20 +114,24 @@ func TestOpenAppendsToAnExistingFile(t *testing.T) {
 	}
 }
 
-func TestFlushMakesRecordsVisibleAndCloseRejectsWrites(t *testing.T) {
+func TestWriteIsInTheFileWhenItReturnsAndCloseRejectsWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "d.jsonl")
-	w, _ := Open(path, Options{})
-	w.Write([]byte(`{"a":1}`))
-	if n := countLines(t, path); n != 0 {
-		t.Fatalf("unflushed record on disk already: %d", n)
-	}
-	if err := w.Flush(); err != nil {
+	w, err := Open(path, Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := countLines(t, path); n != 1 {
-		t.Fatalf("after Flush lines = %d, want 1", n)
+	for i := range 3 {
+		if err := w.Write([]byte(`{"a":1}`)); err != nil {
+			t.Fatal(err)
+		}
+		// No Flush, no Close: what a kill -9 right now would leave.
+		if n := countLines(t, path); n != i+1 {
+			t.Fatalf("after %d writes the file holds %d lines", i+1, n)
+		}
 	}
-	w.Close()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Write([]byte(`{}`)); err != ErrClosed {
 		t.Fatalf("write after close = %v", err)
 	}

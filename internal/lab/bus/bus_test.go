@@ -3,7 +3,44 @@ package bus
 import (
 	"context"
 	"testing"
+	"time"
 )
+
+// waitLimit bounds every wait on a subscription: a broken bus fails the
+// test instead of hanging it.
+const waitLimit = 10 * time.Second
+
+// recv returns the next event on ch.
+func recv(t *testing.T, ch <-chan any) any {
+	t.Helper()
+	select {
+	case ev, ok := <-ch:
+		if !ok {
+			t.Fatal("subscription closed, want an event")
+		}
+		return ev
+	case <-time.After(waitLimit):
+		t.Fatalf("no event within %v", waitLimit)
+		return nil
+	}
+}
+
+// drainUntilClosed reads ch until it is closed, and fails if it is still
+// open after waitLimit.
+func drainUntilClosed(t *testing.T, ch <-chan any) {
+	t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("subscription still open %v later, want it closed", waitLimit)
+		}
+	}
+}
 
 func TestSubscriberReceivesEventsInOrder(t *testing.T) {
 	b := New()
@@ -14,7 +51,7 @@ func TestSubscriberReceivesEventsInOrder(t *testing.T) {
 		b.Publish(i)
 	}
 	for i := range 100 {
-		if got := <-ch; got != i {
+		if got := recv(t, ch); got != i {
 			t.Fatalf("event %d: got %v", i, got)
 		}
 	}
@@ -31,7 +68,7 @@ func TestSlowSubscriberDoesNotBlockPublishOrOthers(t *testing.T) {
 		b.Publish(i) // would deadlock here if Publish waited for the slow reader
 	}
 	for i := range 1000 {
-		if got := <-fast; got != i {
+		if got := recv(t, fast); got != i {
 			t.Fatalf("event %d: got %v", i, got)
 		}
 	}
@@ -44,7 +81,7 @@ func TestEventsBeforeSubscribeAreNotDelivered(t *testing.T) {
 	ch, cancel := b.Subscribe()
 	defer cancel()
 	b.Publish("late")
-	if got := <-ch; got != "late" {
+	if got := recv(t, ch); got != "late" {
 		t.Fatalf("got %v, want late", got)
 	}
 }
@@ -55,10 +92,8 @@ func TestCancelClosesChannel(t *testing.T) {
 	ch, cancel := b.Subscribe()
 	b.Publish(1)
 	cancel()
-	cancel() // idempotent
-	for range ch {
-		// drain whatever was delivered before cancel; the loop ends only if closed
-	}
+	cancel()                // idempotent
+	drainUntilClosed(t, ch) // whatever was delivered before cancel, then closed
 }
 
 func TestCloseEndsAllSubscriptions(t *testing.T) {
@@ -67,14 +102,17 @@ func TestCloseEndsAllSubscriptions(t *testing.T) {
 	ch2, _ := b.Subscribe()
 	b.Publish("x")
 	b.Close()
-	for range ch1 {
-	}
-	for range ch2 {
-	}
+	drainUntilClosed(t, ch1)
+	drainUntilClosed(t, ch2)
 	ch3, cancel := b.Subscribe()
 	cancel()
-	if _, ok := <-ch3; ok {
-		t.Fatal("subscribe after Close must return a closed channel")
+	select {
+	case _, ok := <-ch3:
+		if ok {
+			t.Fatal("subscribe after Close must return a closed channel")
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("subscribe after Close returned an open channel")
 	}
 	b.Publish("dropped") // must not panic
 }
@@ -88,8 +126,13 @@ func TestWaitForSubscribers(t *testing.T) {
 	defer c1()
 	_, c2 := b.Subscribe()
 	defer c2()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("WaitForSubscribers(2) still waiting with 2 subscribers")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -149,6 +149,43 @@ func TestLastFollowsValues(t *testing.T) {
 	r.wantStates("UNDETERMINED->OK", "OK->ALARM", "ALARM->OK")
 }
 
+// TestMaxKeepsThePeriodsLargestLastTheNewest: the same two values, 20 then
+// 10 within one minute, leave max(x) > 14 in ALARM once the minute is
+// evaluated (a period's max is its largest value, whatever came after it)
+// and bring last(x) > 14 back to OK at once (only the newest value counts).
+func TestMaxKeepsThePeriodsLargestLastTheNewest(t *testing.T) {
+	r := newRig(t)
+	r.define("max", "max(x) > 14")
+	r.define("last", "last(x) > 14")
+	r.post("x", 20) // 12:00:10
+	r.clock.Advance(20 * time.Second)
+	r.post("x", 10)            // 12:00:30, the same one-minute period
+	r.tickAt(81 * time.Second) // 12:01:31: the period's view is evaluated
+	byDef := map[string][]string{}
+	for _, tr := range r.store.Transitions() {
+		byDef[tr.DefinitionID] = append(byDef[tr.DefinitionID], tr.OldState+"->"+tr.NewState)
+	}
+	if got := byDef["max"]; len(got) != 1 || got[0] != "UNDETERMINED->ALARM" {
+		t.Errorf("max(x) > 14 went %v, want only UNDETERMINED->ALARM (the minute's max is 20)", got)
+	}
+	if got := byDef["last"]; len(got) != 2 || got[0] != "UNDETERMINED->ALARM" || got[1] != "ALARM->OK" {
+		t.Errorf("last(x) > 14 went %v, want UNDETERMINED->ALARM then ALARM->OK (the newest value is 10)", got)
+	}
+}
+
+// TestLastIsTheNewestByTimestampNotByArrival: a measurement that arrives
+// late with an older timestamp does not replace the newest one.
+func TestLastIsTheNewestByTimestampNotByArrival(t *testing.T) {
+	r := newRig(t)
+	r.define("d1", "last(x) > 14")
+	r.post("x", 20)
+	r.postAt("x", 5, r.clock.Now().Add(-10*time.Second)) // older, arriving after
+	r.wantStates("UNDETERMINED->ALARM")
+	r.clock.Advance(10 * time.Second)
+	r.post("x", 5)
+	r.wantStates("UNDETERMINED->ALARM", "ALARM->OK")
+}
+
 func TestAvgWaitsForViewEndAndGrace(t *testing.T) {
 	r := newRig(t)
 	r.define("d1", "avg(x) > 50")

@@ -53,6 +53,18 @@ func newReceiver(t *testing.T, c *clocktest.Fake, status func(n int) int) *recei
 	return r
 }
 
+// next waits for the next request the receiver got.
+func (r *receiver) next(t *testing.T) capture {
+	t.Helper()
+	select {
+	case c := <-r.reqs:
+		return c
+	case <-time.After(waitLimit):
+		t.Fatalf("no request within %v", waitLimit)
+		return capture{}
+	}
+}
+
 func (r *receiver) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -73,16 +85,22 @@ type rig struct {
 	events chan traced
 }
 
-func newRig(t *testing.T, speed float64) *rig {
+func newRig(t *testing.T, speed float64) *rig { return newRigWorkers(t, speed, 2) }
+
+func newRigWorkers(t *testing.T, speed float64, workers int) *rig {
 	c := clocktest.New(start)
 	r := &rig{t: t, clock: c, store: newMemStore(), bus: newChanBus(), events: make(chan traced, 100)}
-	r.eng = New(Options{Store: r.store, Bus: r.bus, Clock: c, Speed: speed, Workers: 2})
+	r.eng = New(Options{Store: r.store, Bus: r.bus, Clock: c, Speed: speed, Workers: workers})
 	r.eng.trace = func(ev string, j job) { r.events <- traced{ev, j} }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = r.eng.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	<-r.bus.ready // events published from now on reach the engine
+	select {
+	case <-r.bus.ready: // events published from now on reach the engine
+	case <-time.After(waitLimit):
+		t.Fatalf("the engine did not subscribe within %v", waitLimit)
+	}
 	return r
 }
 
@@ -113,10 +131,19 @@ func (r *rig) publish(t model.Transition) {
 	r.bus.Publish(model.AlarmTransitioned{Transition: t})
 }
 
+// waitLimit bounds every wait for something the engine must do: a broken
+// engine fails the test instead of hanging it.
+const waitLimit = 10 * time.Second
+
 // want waits for the next traced event and checks its name.
 func (r *rig) want(event string) job {
 	r.t.Helper()
-	ev := <-r.events
+	var ev traced
+	select {
+	case ev = <-r.events:
+	case <-time.After(waitLimit):
+		r.t.Fatalf("no event within %v, want %q", waitLimit, event)
+	}
 	if ev.event != event {
 		r.t.Fatalf("event %q (%+v), want %q", ev.event, ev.j, event)
 	}
@@ -130,7 +157,7 @@ func TestWebhookPayload(t *testing.T) {
 	r.publish(transition())
 	r.want("transition")
 	r.want("sent")
-	got := <-rcv.reqs
+	got := rcv.next(t)
 	if got.method != http.MethodPost || got.contentType != "application/json" {
 		t.Errorf("%s with content-type %q, want POST application/json", got.method, got.contentType)
 	}
@@ -204,7 +231,7 @@ func TestFailureRetriedFiveTimesThirtySecondsApart(t *testing.T) {
 		if j := r.want("failed"); j.attempt != attempt {
 			t.Fatalf("attempt %d, want %d", j.attempt, attempt)
 		}
-		times = append(times, (<-rcv.reqs).at)
+		times = append(times, rcv.next(t).at)
 		if attempt < MaxAttempts {
 			r.clock.BlockUntilWaiters(1)
 			r.clock.Advance(RetryInterval)
@@ -238,7 +265,7 @@ func TestRetrySucceedsAndAnyTwoXXIsSuccess(t *testing.T) {
 	r.clock.BlockUntilWaiters(1)
 	r.clock.Advance(RetryInterval)
 	r.want("sent")
-	first, second := <-rcv.reqs, <-rcv.reqs
+	first, second := rcv.next(t), rcv.next(t)
 	if string(first.body) != string(second.body) {
 		t.Errorf("retry body differs:\n%s\n%s", first.body, second.body)
 	}
@@ -287,7 +314,7 @@ func TestTimeoutIsFailureAndScalesWithSpeed(t *testing.T) {
 	r.setup(0, rcv.srv.URL)
 	r.publish(transition())
 	r.want("transition")
-	<-rcv.reqs // the request is in the receiver, which does not answer
+	rcv.next(t) // the request is in the receiver, which does not answer
 	r.clock.BlockUntilWaiters(1)
 	r.clock.Advance(Timeout/10 - time.Millisecond)
 	select {
@@ -300,7 +327,7 @@ func TestTimeoutIsFailureAndScalesWithSpeed(t *testing.T) {
 	// The retry comes 30 s / 10 later.
 	r.clock.BlockUntilWaiters(1)
 	r.clock.Advance(RetryInterval / 10)
-	if c := <-rcv.reqs; !c.at.Equal(start.Add(Timeout/10 + RetryInterval/10)) {
+	if c := rcv.next(t); !c.at.Equal(start.Add(Timeout/10 + RetryInterval/10)) {
 		t.Errorf("retry at %v, want %v", c.at, start.Add(Timeout/10+RetryInterval/10))
 	}
 }
@@ -312,14 +339,14 @@ func TestPeriodicResendWhileStateHolds(t *testing.T) {
 	r.publish(transition())
 	r.want("transition")
 	r.want("sent")
-	first := <-rcv.reqs
+	first := rcv.next(t)
 	for range 2 {
 		r.clock.BlockUntilWaiters(1)
 		r.clock.Advance(time.Minute)
 		if j := r.want("sent"); j.kind != periodicSend {
 			t.Fatalf("kind %v, want periodic", j.kind)
 		}
-		again := <-rcv.reqs
+		again := rcv.next(t)
 		if string(again.body) != string(first.body) || again.at.Sub(first.at)%time.Minute != 0 {
 			t.Errorf("periodic re-send %s at %v, want the same body a minute later", again.body, again.at)
 		}
@@ -333,8 +360,13 @@ func TestPeriodicResendWhileStateHolds(t *testing.T) {
 	}
 }
 
+// TestPeriodicFailuresAreNotRetried: a failed periodic send schedules the
+// next periodic send and no retry. One worker makes it deterministic: a
+// second alarm's send, queued after the failure, runs only once the worker
+// has finished with the failed send (retry decision included), so the
+// pending timers can then be counted exactly.
 func TestPeriodicFailuresAreNotRetried(t *testing.T) {
-	r := newRig(t, 1)
+	r := newRigWorkers(t, 1, 1)
 	rcv := newReceiver(t, r.clock, func(n int) int {
 		if n == 1 {
 			return 200
@@ -347,17 +379,31 @@ func TestPeriodicFailuresAreNotRetried(t *testing.T) {
 	r.want("sent")
 	r.clock.BlockUntilWaiters(1)
 	r.clock.Advance(time.Minute)
-	r.want("failed")
-	// Only the next periodic send is pending, a minute away; no retry at 30 s.
-	r.clock.BlockUntilWaiters(1)
-	r.clock.Advance(RetryInterval)
-	select {
-	case ev := <-r.events:
-		t.Fatalf("%q 30 s after a failed periodic send", ev.event)
-	default:
+	if j := r.want("failed"); j.kind != periodicSend {
+		t.Fatalf("kind %v, want the periodic send", j.kind)
 	}
-	if r.clock.Waiters() != 1 {
-		t.Errorf("%d timers pending, want the one periodic send", r.clock.Waiters())
+
+	// The barrier: alarm a2 of definition d2, a non-periodic method that answers 200.
+	other := newReceiver(t, r.clock, func(int) int { return 200 })
+	r.store.setMethod(model.NotificationMethod{ID: "m9", Type: "WEBHOOK", Address: other.srv.URL})
+	r.store.defs["d2"] = model.AlarmDefinition{ID: "d2", TenantID: "p1", Name: "other", AlarmActions: []string{"m9"}, ActionsEnabled: true}
+	tr := transition()
+	tr.AlarmID, tr.DefinitionID = "a2", "d2"
+	r.publish(tr)
+	r.want("transition")
+	if j := r.want("sent"); j.alarmID != "a2" {
+		t.Fatalf("sent %+v, want alarm a2's", j)
+	}
+	if n := r.clock.Waiters(); n != 1 {
+		t.Fatalf("%d timers pending after a failed periodic send, want 1 (the next periodic send, no retry)", n)
+	}
+	if s := r.eng.Stats(); s.Retried != 0 || s.Periodic != 1 {
+		t.Errorf("stats %+v, want 1 periodic and no retry", s)
+	}
+	// And the one pending timer is the periodic send, a minute later.
+	r.clock.Advance(time.Minute)
+	if j := r.want("failed"); j.kind != periodicSend {
+		t.Fatalf("kind %v, want the next periodic send", j.kind)
 	}
 }
 

@@ -188,3 +188,15 @@ func Delete(ctx context.Context, c *gophercloud.ServiceClient, id string) (r Del
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, err)
 	return
 }
+
+// ProbeCreate asks whether the token may create notification methods without
+// creating one: it POSTs an empty body. Monasca checks authorization before
+// the body, so the answer is 401 "Forbidden" without the write role (an
+// error) and 400 or 422 (name required) with it (no error).
+func ProbeCreate(ctx context.Context, c *gophercloud.ServiceClient) (r ProbeCreateResult) {
+	resp, err := c.Post(ctx, rootURL(c), map[string]any{}, nil, &gophercloud.RequestOpts{
+		OkCodes: []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+	})
+	_, r.Header, r.Err = gophercloud.ParseResponse(resp, err)
+	return
+}

@@ -49,6 +49,9 @@ type PatchResult struct{ commonResult }
 // DeleteResult is the result of Delete; call ExtractErr.
 type DeleteResult struct{ gophercloud.ErrResult }
 
+// ProbeCreateResult is the result of ProbeCreate; call ExtractErr.
+type ProbeCreateResult struct{ gophercloud.ErrResult }
+
 // NotificationMethodPage is one page of a notification methods list.
 type NotificationMethodPage struct {
 	pagination.LinkedPageBase

@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/pagination"
 	th "github.com/gophercloud/gophercloud/v2/testhelper"
 
+	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
 	"github.com/monhook/monhook/openstack/monitoring/v2/internal/testclient"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
@@ -227,5 +228,30 @@ func TestErrorsKeepTitleAndDescription(t *testing.T) {
 			testclient.HandleError(t, fakeServer, tc.method, tc.path, tc.e)
 			testclient.AssertError(t, tc.e, tc.call(t, fakeServer))
 		})
+	}
+}
+
+func TestProbeCreateSendsAnEmptyBodyAndAcceptsTheValidationAnswer(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusUnprocessableEntity} {
+		fakeServer := th.SetupHTTP()
+		fakeServer.Mux.HandleFunc("/v2.0/notification-methods", func(w http.ResponseWriter, r *http.Request) {
+			th.TestMethod(t, r, "POST")
+			th.TestJSONRequest(t, r, `{}`)
+			writeJSON(w, status, `{"title":"Bad Request","description":"name is required"}`)
+		})
+		th.AssertNoErr(t, notificationmethods.ProbeCreate(context.TODO(), testclient.ServiceClient(fakeServer)).ExtractErr())
+		fakeServer.Teardown()
+	}
+}
+
+func TestProbeCreateReportsTheRoleRefusal(t *testing.T) {
+	fakeServer := th.SetupHTTP()
+	defer fakeServer.Teardown()
+	fakeServer.Mux.HandleFunc("/v2.0/notification-methods", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusUnauthorized, `{"title":"Forbidden","description":"The request does not have access to this service"}`)
+	})
+	err := notificationmethods.ProbeCreate(context.TODO(), testclient.ServiceClient(fakeServer)).ExtractErr()
+	if !monitoring.IsForbiddenRole(err) {
+		t.Fatalf("ProbeCreate error = %v, want Monasca's role refusal", err)
 	}
 }

@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
 	"github.com/monhook/monhook/receiver"
-	"github.com/monhook/monhook/scenarios/report"
+	"github.com/monhook/monhook/scenarios"
 )
 
 // hintCheckTimeout bounds the API call that explains a missing delivery.
@@ -47,7 +48,7 @@ func (x *run) awaitDeliveries(ctx context.Context) (string, error) {
 
 // awaitExpectation counts deliveries of this run's definition with the
 // expected transition until exp.Want arrived or e.Within passed.
-func (x *run) awaitExpectation(ctx context.Context, i int, e Expectation, exp *report.Expectation) error {
+func (x *run) awaitExpectation(ctx context.Context, i int, e scenarios.Expectation, exp *report.Expectation) error {
 	ds := &x.deliveries
 	if e.Within > 0 {
 		var cancel context.CancelFunc
@@ -79,7 +80,7 @@ func (x *run) awaitExpectation(ctx context.Context, i int, e Expectation, exp *r
 	return nil
 }
 
-func matchesExpectation(n *receiver.Notification, e Expectation) bool {
+func matchesExpectation(n *receiver.Notification, e scenarios.Expectation) bool {
 	return n.State == e.State &&
 		(e.OldState == "" || n.OldState == e.OldState) &&
 		(e.MessageContains == "" || strings.Contains(n.Message, e.MessageContains))
@@ -118,7 +119,7 @@ func describeFindings(d receiver.Delivery, ours []report.Finding) string {
 
 // missingDelivery explains a delivery that did not come, from what the API
 // and the receiver know.
-func (x *run) missingDelivery(ctx context.Context, e Expectation, exp *report.Expectation, err error) error {
+func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp *report.Expectation, err error) error {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		return &stageError{class: classInterrupted, err: err}
 	}

@@ -1,16 +1,14 @@
-package scenarios
+package check
 
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
+	"time"
 
-	"github.com/gophercloud/gophercloud/v2"
-
-	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
-	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
-	"github.com/monhook/monhook/scenarios/report"
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/scenarios"
 )
 
 // teardown deletes what the run created, alarm definition first (its alarms
@@ -22,36 +20,29 @@ func (x *run) teardown(ctx context.Context) {
 		x.feeder.stop()
 	}
 	if len(x.rep.Resources) == 0 {
-		x.skip(StageTeardown, "nothing was created")
+		x.skip(scenarios.StageTeardown, "nothing was created")
 		return
 	}
 	if x.Keep {
 		x.rep.Kept = true
-		x.skip(StageTeardown, "kept (--keep): "+resourceList(x.rep.Resources))
+		x.skip(scenarios.StageTeardown, "kept (--keep): "+resourceList(x.rep.Resources))
 		return
 	}
 	if x.Progress != nil {
-		x.Progress(StageTeardown)
+		x.Progress(scenarios.StageTeardown)
 	}
 	budget := DefaultTeardownTimeout
-	if d, ok := x.sc.Budgets[StageTeardown]; ok && d > 0 {
+	if d, ok := x.sc.Budgets[scenarios.StageTeardown]; ok && d > 0 {
 		budget = d.Duration()
 	}
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
 	defer cancel()
-	started := x.clk.Now()
+	started := time.Now()
 
 	c := x.target.Client
 	for i := len(x.rep.Resources) - 1; i >= 0; i-- {
 		res := &x.rep.Resources[i]
-		var err error
-		switch res.Kind {
-		case report.KindAlarmDefinition:
-			err = alarmdefinitions.Delete(tctx, c, res.ID).ExtractErr()
-		case report.KindNotificationMethod:
-			err = notificationmethods.Delete(tctx, c, res.ID).ExtractErr()
-		}
-		if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+		if err := marker.Delete(tctx, c, res.Kind, res.ID); err != nil {
 			res.Error = err.Error()
 			x.rep.Leaked = append(x.rep.Leaked, *res)
 			continue
@@ -59,8 +50,8 @@ func (x *run) teardown(ctx context.Context) {
 		res.Deleted = true
 	}
 
-	st := report.Stage{Name: StageTeardown, Status: report.StatusOK, StartedAt: &started,
-		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
+	st := report.Stage{Name: scenarios.StageTeardown, Status: report.StatusOK, StartedAt: &started,
+		DurationMS: report.Millis(time.Since(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
 	if len(x.rep.Leaked) > 0 {
 		st.Status = report.StatusFailed
 		st.Detail = "could not delete " + resourceList(x.rep.Leaked)

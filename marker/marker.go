@@ -1,4 +1,4 @@
-package scenarios
+package marker
 
 import (
 	"crypto/rand"

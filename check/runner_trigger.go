@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
+	"github.com/monhook/monhook/scenarios"
 )
 
 const (
@@ -23,21 +24,21 @@ const (
 
 func (x *run) trigger(ctx context.Context) (string, error) {
 	var parts []string
-	if x.sc.Metric.Source == SourceSynthetic {
+	if x.sc.Metric.Source == scenarios.SourceSynthetic {
 		interval := x.sc.Metric.Interval.Duration()
 		if interval <= 0 {
 			interval = defaultMetricInterval
 		}
-		x.feeder = startFeeder(x.clk, x.target.Client, x.rendered.MetricName, x.rendered.Dimensions, x.sc.Metric.Values, interval)
+		x.feeder = startFeeder(x.target.Client, x.rendered.MetricName, x.rendered.Dimensions, x.sc.Metric.Values, interval)
 		if err := x.feeder.awaitFirst(ctx); err != nil {
 			return "", apiError(err, "posting "+x.rendered.MetricName)
 		}
 		parts = append(parts, fmt.Sprintf("posting %s%s = %s every %s",
-			x.rendered.MetricName, DimensionSet(x.rendered.Dimensions), formatValues(x.sc.Metric.Values), roundDuration(interval)))
+			x.rendered.MetricName, scenarios.DimensionSet(x.rendered.Dimensions), formatValues(x.sc.Metric.Values), roundDuration(interval)))
 	} else {
 		parts = append(parts, fmt.Sprintf("waiting for the agent's %s from %s", x.rendered.MetricName, x.vars.Hostname))
 	}
-	if x.sc.Trigger.Kind == TriggerAPIState {
+	if x.sc.Trigger.Kind == scenarios.TriggerAPIState {
 		a, err := x.pollAlarm(ctx)
 		if err != nil {
 			return strings.Join(parts, "; "), err
@@ -58,7 +59,7 @@ func (x *run) awaitAlarm(ctx context.Context) (string, error) {
 	}
 	dims := ""
 	if len(a.Metrics) > 0 {
-		dims = " on " + a.Metrics[0].Name + DimensionSet(a.Metrics[0].Dimensions).String()
+		dims = " on " + a.Metrics[0].Name + scenarios.DimensionSet(a.Metrics[0].Dimensions).String()
 	}
 	return fmt.Sprintf("alarm %s%s: %s", a.ID, dims, a.State), nil
 }
@@ -113,12 +114,12 @@ func (x *run) poll(ctx context.Context, check func(context.Context) (bool, error
 		if err != nil || done {
 			return err
 		}
-		t := x.clk.NewTimer(wait)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()
-		case <-t.C():
+		case <-t.C:
 		}
 		wait = min(wait*2, ceiling)
 	}

@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/openstack/monitoring/v2/metrics"
 )
 
@@ -25,19 +24,19 @@ type feeder struct {
 	lastErr error
 }
 
-func startFeeder(clk clock.Clock, c *gophercloud.ServiceClient, name string, dims map[string]string, values []float64, interval time.Duration) *feeder {
+func startFeeder(c *gophercloud.ServiceClient, name string, dims map[string]string, values []float64, interval time.Duration) *feeder {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &feeder{cancel: cancel, done: make(chan struct{}), first: make(chan error, 1)}
-	go f.loop(ctx, clk, c, name, dims, values, interval)
+	go f.loop(ctx, c, name, dims, values, interval)
 	return f
 }
 
-func (f *feeder) loop(ctx context.Context, clk clock.Clock, c *gophercloud.ServiceClient, name string, dims map[string]string, values []float64, interval time.Duration) {
+func (f *feeder) loop(ctx context.Context, c *gophercloud.ServiceClient, name string, dims map[string]string, values []float64, interval time.Duration) {
 	defer close(f.done)
 	for i := 0; ; i++ {
 		v := values[min(i, len(values)-1)]
 		err := metrics.Create(ctx, c, metrics.CreateOpts{
-			Name: name, Dimensions: dims, Timestamp: clk.Now().UnixMilli(), Value: v,
+			Name: name, Dimensions: dims, Timestamp: time.Now().UnixMilli(), Value: v,
 		}).ExtractErr()
 		if i == 0 {
 			f.first <- err
@@ -48,12 +47,12 @@ func (f *feeder) loop(ctx context.Context, clk clock.Clock, c *gophercloud.Servi
 			f.lastErr = err
 			f.mu.Unlock()
 		}
-		t := clk.NewTimer(interval)
+		t := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
-		case <-t.C():
+		case <-t.C:
 		}
 	}
 }

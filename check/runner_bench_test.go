@@ -1,10 +1,11 @@
-package scenarios_test
+package check_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkCheckLabSynthetic(b *testing.B) {
 	}
 	var wall, overhead time.Duration
 	for b.Loop() {
-		r := &scenarios.Runner{Scenario: sc.Scaled(labSpeed), Connect: connectAsB(b, l, "labuser")}
+		r := &check.Runner{Scenario: sc.Scaled(labSpeed), Connect: connectAsB(b, l, "labuser")}
 		r.Receiver.Listen = "127.0.0.1:0"
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		start := time.Now()

@@ -58,6 +58,8 @@ package report
 import (
 	"math"
 	"time"
+
+	"github.com/monhook/monhook/marker"
 )
 
 // SchemaVersion is the version of the document's layout.
@@ -157,8 +159,8 @@ type Stray struct {
 
 // Resource kinds.
 const (
-	KindNotificationMethod = "notification-method"
-	KindAlarmDefinition    = "alarm-definition"
+	KindNotificationMethod = marker.KindNotificationMethod
+	KindAlarmDefinition    = marker.KindAlarmDefinition
 )
 
 // Resource is something the run created in Monasca.

@@ -1,4 +1,4 @@
-package scenarios
+package check
 
 import (
 	"context"
@@ -9,18 +9,11 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/receiver"
-	"github.com/monhook/monhook/scenarios/report"
-)
-
-// Exit codes the runner writes into the report (DESIGN.md, "Exit codes").
-const (
-	ExitPass        = 0
-	ExitFail        = 1
-	ExitCannotRun   = 3
-	ExitLeaked      = 4
-	ExitInterrupted = 130
+	"github.com/monhook/monhook/scenarios"
 )
 
 // DefaultTeardownTimeout bounds teardown when the scenario gives no budget;
@@ -38,7 +31,7 @@ type Target struct {
 // whether the run succeeds, fails, times out or is cancelled.
 type Runner struct {
 	// Scenario to run, already scaled to the target's speed.
-	Scenario *Scenario
+	Scenario *scenarios.Scenario
 	// Connect authenticates (the auth stage).
 	Connect func(ctx context.Context) (Target, error)
 	// RunID names this run's resources; "" picks a fresh one.
@@ -51,8 +44,6 @@ type Runner struct {
 	Receiver receiver.Options
 	// Keep skips teardown and lists what was kept.
 	Keep bool
-	// Clock drives budgets and polling; nil is the wall clock.
-	Clock clock.Clock
 	// PollInterval caps the wait between API polls for the alarm; default 2s.
 	PollInterval time.Duration
 	// Progress, if set, is told when each stage starts (for a spinner).
@@ -62,12 +53,11 @@ type Runner struct {
 // run is the state of one execution.
 type run struct {
 	*Runner
-	sc       *Scenario
-	clk      clock.Clock
+	sc       *scenarios.Scenario
 	rep      *report.Report
 	target   Target
-	vars     Vars
-	rendered Rendered
+	vars     scenarios.Vars
+	rendered scenarios.Rendered
 	recv     *receiver.Receiver
 
 	methodID, definitionID, alarmID string
@@ -80,21 +70,18 @@ type run struct {
 // Run executes the scenario. The report's Verdict and ExitCode say how it
 // went; Run itself never fails.
 func (r *Runner) Run(ctx context.Context) *report.Report {
-	x := &run{Runner: r, sc: r.Scenario, clk: r.Clock}
-	if x.clk == nil {
-		x.clk = clock.Real{}
-	}
+	x := &run{Runner: r, sc: r.Scenario}
 	if x.RunID == "" {
-		x.RunID = NewRunID()
+		x.RunID = marker.NewRunID()
 	}
-	start := x.clk.Now()
+	start := time.Now()
 	x.rep = &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		RunID:         x.RunID,
 		Scenario:      x.sc.Name,
 		StartedAt:     start,
 	}
-	x.vars = Vars{RunID: x.RunID, Hostname: r.Hostname}
+	x.vars = scenarios.Vars{RunID: x.RunID, Hostname: r.Hostname}
 
 	x.execute(ctx)
 	x.teardown(ctx)
@@ -108,14 +95,14 @@ func (x *run) execute(ctx context.Context) {
 		name string
 		fn   func(context.Context) (string, error)
 	}{
-		{StageAuth, x.auth},
-		{StagePreflight, x.preflight},
-		{StageReceiver, x.startReceiver},
-		{StageNotificationMethod, x.createMethod},
-		{StageAlarmDefinition, x.createDefinition},
-		{StageTrigger, x.trigger},
-		{StageAlarm, x.awaitAlarm},
-		{StageDelivery, x.awaitDeliveries},
+		{scenarios.StageAuth, x.auth},
+		{scenarios.StagePreflight, x.preflight},
+		{scenarios.StageReceiver, x.startReceiver},
+		{scenarios.StageNotificationMethod, x.createMethod},
+		{scenarios.StageAlarmDefinition, x.createDefinition},
+		{scenarios.StageTrigger, x.trigger},
+		{scenarios.StageAlarm, x.awaitAlarm},
+		{scenarios.StageDelivery, x.awaitDeliveries},
 	}
 	for _, s := range steps {
 		if x.failure != nil || ctx.Err() != nil {
@@ -141,10 +128,10 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 	budget := x.sc.Budget(name)
 	sctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
-	started := x.clk.Now()
+	started := time.Now()
 	detail, err := fn(sctx)
 	st := report.Stage{Name: name, Status: report.StatusOK, StartedAt: &started,
-		DurationMS: report.Millis(x.clk.Now().Sub(started)), Detail: detail}
+		DurationMS: report.Millis(time.Since(started)), Detail: detail}
 	if err != nil {
 		se := asStageError(err)
 		se.stage = name
@@ -185,23 +172,22 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		_ = x.recv.Close()
 		x.collectDeliveries()
 	}
-	x.rep.DurationMS = report.Millis(x.clk.Now().Sub(start))
+	x.rep.DurationMS = report.Millis(time.Since(start))
+	result := exitcode.Pass
 	switch {
 	case ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded):
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictInterrupted, ExitInterrupted
+		x.rep.Verdict, result = report.VerdictInterrupted, exitcode.Interrupted
 		x.rep.Error = "interrupted: " + ctxReason(ctx)
 	case x.failure == nil:
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictPass, ExitPass
+		x.rep.Verdict = report.VerdictPass
 	case x.failure.class == classError:
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictError, ExitCannotRun
+		x.rep.Verdict, result = report.VerdictError, exitcode.CannotRun
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
 	default:
-		x.rep.Verdict, x.rep.ExitCode = report.VerdictFail, ExitFail
+		x.rep.Verdict, result = report.VerdictFail, exitcode.Fail
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
 	}
-	if len(x.rep.Leaked) > 0 && x.rep.ExitCode != ExitInterrupted {
-		x.rep.ExitCode = ExitLeaked
-	}
+	x.rep.ExitCode = exitcode.Compute(result, len(x.rep.Leaked) > 0)
 }
 
 func ctxReason(ctx context.Context) string {

@@ -1,9 +1,8 @@
-package scenarios
+package check
 
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -73,15 +72,10 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	return detail, nil
 }
 
-// probeWrite proves the token may write without creating anything: Monasca
-// checks authorization before the body, so POSTing an empty notification
-// method answers 401 "Forbidden" without the write role and 400 (name
-// required) with it (reference §2, "Order of checks").
+// probeWrite proves the token may write without creating anything
+// (reference §2, "Order of checks").
 func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
-	_, err := c.Post(ctx, c.ServiceURL("notification-methods"), map[string]any{}, nil, &gophercloud.RequestOpts{
-		OkCodes: []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
-	})
-	if err != nil {
+	if err := notificationmethods.ProbeCreate(ctx, c).ExtractErr(); err != nil {
 		return apiError(err, "checking the write role")
 	}
 	return nil
@@ -91,7 +85,7 @@ func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
 // run's hostname: the one given, or the most recently reporting host.
 func (x *run) pickHost(ctx context.Context) (string, error) {
 	name := x.sc.Metric.Name
-	opts := measurements.ListOpts{Name: name, StartTime: x.clk.Now().Add(-agentWindow), GroupBy: "*"}
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "*"}
 	if x.vars.Hostname != "" {
 		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
 	}
@@ -137,7 +131,7 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if x.vars.Hostname == "" {
 		x.vars.Hostname = hosts[0]
 	}
-	age := x.clk.Now().Sub(latest[x.vars.Hostname]).Round(time.Second)
+	age := time.Since(latest[x.vars.Hostname]).Round(time.Second)
 	return fmt.Sprintf("%s from %d host(s); watching %s (last measurement %s ago)",
 		name, len(hosts), x.vars.Hostname, max(age, 0)), nil
 }

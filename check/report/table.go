@@ -5,15 +5,11 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
-)
 
-// detailWidth keeps long details (API error bodies) readable in a
-// terminal: they wrap instead of stretching the table.
-const detailWidth = 72
+	"github.com/monhook/monhook/output"
+)
 
 // WriteTable writes the human view: the stage table, the delivery summary,
 // then strays, leaked or kept resources, hints for failed stages and a
@@ -47,17 +43,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	return ew.err
 }
 
-func newTable(w io.Writer, header ...any) *tablewriter.Table {
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRowFilter(tw.CellFilter{Global: terminalSafe}),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-		tablewriter.WithRowMaxWidth(detailWidth),
-	)
-	t.Header(header...)
-	return t
-}
+func newTable(w io.Writer, header ...any) *tablewriter.Table { return output.NewTable(w, header...) }
 
 func stageTable(w io.Writer, r *Report) error {
 	t := newTable(w, "STAGE", "STATUS", "DURATION", "DETAIL")
@@ -187,22 +173,6 @@ func formatMillis(ms float64) string {
 	}
 	total := int64(ms / 1000)
 	return fmt.Sprintf("%dm%02ds", total/60, total%60)
-}
-
-// terminalSafe replaces control characters in a row (API error bodies end
-// up in details) so they cannot move the cursor or recolour the terminal;
-// newlines stay, tablewriter breaks the cell there.
-func terminalSafe(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		out[i] = strings.Map(func(r rune) rune {
-			if r == '\n' || !unicode.IsControl(r) {
-				return r
-			}
-			return '\uFFFD'
-		}, c)
-	}
-	return out
 }
 
 // errWriter keeps the first write error so the plain lines between tables

@@ -1,15 +1,17 @@
-package scenarios
+package check
 
 import (
 	"context"
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/receiver"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // roleDefinition names the alarm definition: monhook-<runid>-alarm.
@@ -23,9 +25,6 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 	opts.FailFirst = x.sc.Receiver.FailFirst
 	opts.RespondStatus = x.sc.Receiver.RespondStatus
 	opts.Delay = x.sc.Receiver.Delay.Duration()
-	if opts.Clock == nil {
-		opts.Clock = x.clk
-	}
 	rv, err := receiver.New(opts)
 	if err != nil {
 		return "", cannotRun(err, "configuring the receiver")
@@ -63,7 +62,7 @@ func redactTokenPath(p string) string {
 }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
-	name := MethodName(x.RunID, x.clk.Now())
+	name := marker.MethodName(x.RunID, time.Now())
 	period := x.sc.Period
 	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
 		Name:    name,
@@ -80,10 +79,10 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 }
 
 func (x *run) createDefinition(ctx context.Context) (string, error) {
-	x.definitionName = ResourceName(x.RunID, roleDefinition)
+	x.definitionName = marker.ResourceName(x.RunID, roleDefinition)
 	opts := alarmdefinitions.CreateOpts{
 		Name:        x.definitionName,
-		Description: Description(x.RunID, x.clk.Now()),
+		Description: marker.Description(x.RunID, time.Now()),
 		Expression:  x.rendered.Expression,
 		MatchBy:     x.rendered.MatchBy,
 		Severity:    "LOW",

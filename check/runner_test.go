@@ -1,4 +1,4 @@
-package scenarios_test
+package check_test
 
 import (
 	"context"
@@ -14,13 +14,14 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
-	"github.com/monhook/monhook/scenarios/report"
 )
 
 // labSpeed compresses Monasca's timings so every built-in runs in seconds.
@@ -39,17 +40,17 @@ func startLabB(t testing.TB) *lab.Lab {
 }
 
 // connectAs authenticates as a seeded lab user through the lab's Keystone.
-func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (scenarios.Target, error) {
+func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (check.Target, error) {
 	return connectAsB(t, l, user)
 }
 
-func connectAsB(t testing.TB, l *lab.Lab, user string) func(context.Context) (scenarios.Target, error) {
+func connectAsB(t testing.TB, l *lab.Lab, user string) func(context.Context) (check.Target, error) {
 	t.Helper()
 	u, ok := l.User(user)
 	if !ok {
 		t.Fatalf("no lab user %q", user)
 	}
-	return func(ctx context.Context) (scenarios.Target, error) {
+	return func(ctx context.Context) (check.Target, error) {
 		s, err := openstack.ConnectResolved(ctx, openstack.Resolved{
 			AuthOptions: gophercloud.AuthOptions{
 				IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
@@ -59,26 +60,26 @@ func connectAsB(t testing.TB, l *lab.Lab, user string) func(context.Context) (sc
 			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
 		}, nil, "monhook-test")
 		if err != nil {
-			return scenarios.Target{}, err
+			return check.Target{}, err
 		}
-		return scenarios.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+		return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}
 }
 
-func newRunner(t *testing.T, l *lab.Lab, name string) *scenarios.Runner {
+func newRunner(t *testing.T, l *lab.Lab, name string) *check.Runner {
 	t.Helper()
 	sc, err := scenarios.Builtin(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &scenarios.Runner{
+	return &check.Runner{
 		Scenario: sc.Scaled(labSpeed),
 		Connect:  connectAs(t, l, "labuser"),
 		Receiver: receiver.Options{Listen: "127.0.0.1:0"},
 	}
 }
 
-func run(t *testing.T, r *scenarios.Runner, timeout time.Duration) *report.Report {
+func run(t *testing.T, r *check.Runner, timeout time.Duration) *report.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -185,8 +186,8 @@ func TestReadOnlyUserFailsPreflightNamingTheRole(t *testing.T) {
 	r := newRunner(t, l, "synthetic")
 	r.Connect = connectAs(t, l, "labreader")
 	rep := run(t, r, time.Minute)
-	if rep.ExitCode != scenarios.ExitCannotRun {
-		t.Fatalf("exit %d, want %d", rep.ExitCode, scenarios.ExitCannotRun)
+	if rep.ExitCode != 3 {
+		t.Fatalf("exit %d, want %d", rep.ExitCode, 3)
 	}
 	pf := stage(rep, scenarios.StagePreflight)
 	if pf.Status != report.StatusFailed || !strings.Contains(strings.Join(pf.Hints, " "), "monasca-user") {
@@ -215,7 +216,7 @@ func TestUnknownHostFailsPreflightSuggestingSynthetic(t *testing.T) {
 	r := newRunner(t, l, "cpu-idle")
 	r.Hostname = "no-such-host"
 	rep := run(t, r, time.Minute)
-	if rep.ExitCode != scenarios.ExitCannotRun {
+	if rep.ExitCode != 3 {
 		t.Fatalf("exit %d, want 3", rep.ExitCode)
 	}
 	if h := strings.Join(stage(rep, scenarios.StagePreflight).Hints, " "); !strings.Contains(h, "--scenario synthetic") {
@@ -228,7 +229,7 @@ func TestUnreachableCallbackFailsTheDeliveryStageWithAHint(t *testing.T) {
 	r := newRunner(t, l, "synthetic")
 	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
 	rep := run(t, r, time.Minute)
-	if rep.ExitCode != scenarios.ExitFail {
+	if rep.ExitCode != 1 {
 		t.Fatalf("exit %d, want 1: %s", rep.ExitCode, rep.Error)
 	}
 	d := stage(rep, scenarios.StageDelivery)
@@ -253,7 +254,7 @@ func TestInterruptDuringTheWaitStillTearsDown(t *testing.T) {
 		}
 	}
 	rep := r.Run(ctx)
-	if rep.Verdict != report.VerdictInterrupted || rep.ExitCode != scenarios.ExitInterrupted {
+	if rep.Verdict != report.VerdictInterrupted || rep.ExitCode != 130 {
 		t.Fatalf("verdict %s exit %d, want interrupted/130", rep.Verdict, rep.ExitCode)
 	}
 	if stage(rep, scenarios.StageTeardown).Status != report.StatusOK {
@@ -286,7 +287,7 @@ func TestTeardownThatCannotDeleteExitsFourListingTheIDs(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
 	connect := connectAs(t, l, "labuser")
-	r.Connect = func(ctx context.Context) (scenarios.Target, error) {
+	r.Connect = func(ctx context.Context) (check.Target, error) {
 		tg, err := connect(ctx)
 		if err != nil {
 			return tg, err
@@ -295,7 +296,7 @@ func TestTeardownThatCannotDeleteExitsFourListingTheIDs(t *testing.T) {
 		return tg, nil
 	}
 	rep := run(t, r, time.Minute)
-	if rep.ExitCode != scenarios.ExitLeaked {
+	if rep.ExitCode != 4 {
 		t.Fatalf("exit %d, want 4: %s", rep.ExitCode, rep.Error)
 	}
 	if len(rep.Leaked) != 2 {
@@ -328,7 +329,7 @@ func TestAFailedExpectationListsTheLaterOnesUnmet(t *testing.T) {
 	r := newRunner(t, l, "ok-cycle")
 	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
 	rep := run(t, r, time.Minute)
-	if rep.ExitCode != scenarios.ExitFail || len(rep.Expectations) != 2 {
+	if rep.ExitCode != 1 || len(rep.Expectations) != 2 {
 		t.Fatalf("exit %d, expectations %+v; want 1 and both expectations listed", rep.ExitCode, rep.Expectations)
 	}
 	for _, e := range rep.Expectations {

@@ -1,0 +1,14 @@
+// Package check runs one scenario against a Monasca endpoint, stage by
+// stage (DESIGN.md, "The check, stage by stage"): auth, preflight,
+// receiver, notification method, alarm definition, trigger, alarm,
+// delivery and teardown, and returns a report.Report. It always tears down
+// what it created, whether the run passes, fails, times out or is
+// cancelled, unless told to keep it.
+//
+// A Runner is the whole API: give it a scaled scenarios.Scenario and a
+// Connect func that yields a Target (an authenticated monitoring client and
+// its project). `monhook check` builds one per run; `monhook serve` reuses
+// it. The scenario language lives in package scenarios, the names and
+// markers of the created resources in package marker, the exit status in
+// package exitcode.
+package check
