@@ -140,9 +140,17 @@ var patchKeys = []string{"name", "expression", "actions_enabled", "description",
 // these 500: see the lab package doc); a list or str holding none of the
 // keys is an empty patch.
 func parsePatch(body any) (*defInput, error) {
-	obj, ok := body.(pyjson.Object)
-	if ok {
-		return definitionInput(obj)
+	if obj, ok := body.(pyjson.Object); ok {
+		// The repository reads None as "keep the stored value" for every
+		// field but severity, which get_query_alarm_definition_severity
+		// decodes first (upstream 500; the lab's 422 "Invalid severity").
+		kept := pyjson.Object{}
+		for _, m := range obj {
+			if m.Value != nil || m.Key == "severity" {
+				kept = append(kept, m)
+			}
+		}
+		return definitionInput(kept)
 	}
 	var has func(k string) bool
 	var indexErr error
@@ -513,7 +521,7 @@ func (a *API) listDefinitions(q *request, _ []string) {
 	keys, offset, limit := lp.keys, lp.offset, lp.limit
 	var all []model.AlarmDefinition
 	for _, d := range a.store.TenantDefinitions(q.tenant) {
-		if hasName && d.Name != name {
+		if hasName && name != "" && d.Name != name { // an empty name filters nothing
 			continue
 		}
 		if sevs != nil && !slices.Contains(sevs, d.Severity) {

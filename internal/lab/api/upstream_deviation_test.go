@@ -109,6 +109,8 @@ func TestDefinitionPatchThatIsNotAnObject(t *testing.T) {
 		{`null`, 422, "argument of type 'NoneType' is not iterable"},
 		{`{"severity":"urgent"}`, 422, "Invalid severity"},
 		{`{"severity":5}`, 422, "Invalid severity"}, // upstream 500 in safe_decode
+		{`{"severity":null}`, 422, "Invalid severity"}, // upstream 500 in safe_decode
+		{`{"name":null,"expression":null,"description":null,"match_by":null,"alarm_actions":null,"actions_enabled":null}`, 200, ""}, // None keeps the stored value
 	}
 	for _, c := range cases {
 		r := e.call("labuser", "PATCH", path, c.body)
@@ -192,4 +194,16 @@ func TestAlarmUpdateSchema(t *testing.T) {
 		t.Fatalf("PATCH keeps the state when it is absent, stores an empty lifecycle_state: %v", r)
 	}
 	wantError(t, e.call("labuser", "PATCH", path, `{"state":"OK"}`, "text/plain"), 400, "Bad request", "Request body is not valid JSON")
+}
+
+func TestDefinitionListEmptyNameFiltersNothing(t *testing.T) {
+	e := newEnv(t)
+	e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions", `{"name":"a","expression":"m > 1"}`))
+	e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions", `{"name":"b","expression":"m > 1"}`))
+	if got := e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions?name=", nil)).elements(); len(got) != 2 {
+		t.Fatalf("?name= listed %d definitions, want both", len(got))
+	}
+	if got := e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions?name=b", nil)).elements(); len(got) != 1 {
+		t.Fatalf("?name=b listed %d", len(got))
+	}
 }
