@@ -108,8 +108,8 @@ func TestDefinitionPatchThatIsNotAnObject(t *testing.T) {
 		{`5`, 422, "argument of type 'int' is not iterable"},
 		{`null`, 422, "argument of type 'NoneType' is not iterable"},
 		{`{"severity":"urgent"}`, 422, "Invalid severity"},
-		{`{"severity":5}`, 422, "Invalid severity"}, // upstream 500 in safe_decode
-		{`{"severity":null}`, 422, "Invalid severity"}, // upstream 500 in safe_decode
+		{`{"severity":5}`, 422, "Invalid severity"},                                                                                 // upstream 500 in safe_decode
+		{`{"severity":null}`, 422, "Invalid severity"},                                                                              // upstream 500 in safe_decode
 		{`{"name":null,"expression":null,"description":null,"match_by":null,"alarm_actions":null,"actions_enabled":null}`, 200, ""}, // None keeps the stored value
 	}
 	for _, c := range cases {
