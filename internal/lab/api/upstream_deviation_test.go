@@ -108,9 +108,12 @@ func TestDefinitionPatchThatIsNotAnObject(t *testing.T) {
 		{`5`, 422, "argument of type 'int' is not iterable"},
 		{`null`, 422, "argument of type 'NoneType' is not iterable"},
 		{`{"severity":"urgent"}`, 422, "Invalid severity"},
-		{`{"severity":5}`, 422, "Invalid severity"},                                                                                 // upstream 500 in safe_decode
-		{`{"severity":null}`, 422, "Invalid severity"},                                                                              // upstream 500 in safe_decode
-		{`{"name":null,"expression":null,"description":null,"match_by":null,"alarm_actions":null,"actions_enabled":null}`, 200, ""}, // None keeps the stored value
+		// upstream 500 in safe_decode
+		{`{"severity":5}`, 422, "Invalid severity"},
+		// upstream 500 in safe_decode
+		{`{"severity":null}`, 422, "Invalid severity"},
+		// None keeps the stored value
+		{`{"name":null,"expression":null,"description":null,"match_by":null,"alarm_actions":null,"actions_enabled":null}`, 200, ""},
 	}
 	for _, c := range cases {
 		r := e.call("labuser", "PATCH", path, c.body)
