@@ -69,11 +69,10 @@
 //   - JSON nested deeper than 9990 levels is refused with 400, about where
 //     CPython 3.13's json.loads gives up; older CPython releases give up
 //     sooner (3.12 near 1500, 3.11 near 1000).
-//   - The text of a 422 "Invalid alarm expression" follows the pyparsing
-//     release the expression parser was written against; newer pyparsing
-//     releases word the same failures differently ("Expected {'OR' | '||'}
-//     term"). Status, title, acceptance and the column agree
-//     (expr/testdata/upstream_expressions.jsonl).
+//   - The text of a 422 "Invalid alarm expression" is pyparsing 3.3's
+//     (expr/testdata/upstream_expressions.jsonl); pyparsing 3.0 words every
+//     syntax error "Expected {'OR' | '||'} term". Acceptance and the column
+//     are the same under both.
 //   - Names are compared exactly; MySQL's default collation, which a real
 //     deployment compares them under, ignores case and trailing spaces.
 package lab

@@ -12,7 +12,8 @@ import (
 // bodies through the validation code of monasca-api (master before its
 // retirement) and monasca-common 7f25436 (voluptuous 0.12, CPython 3.11
 // with the current urllib.parse checks, simplejson.dumps with
-// allow_nan=False as since 3.19.1), wrapped as the handlers wrap it (for
+// allow_nan=False as since 3.19.1, pyparsing 3.3 for the expression
+// texts), wrapped as the handlers wrap it (for
 // definitions, the repository's check of action ids too): only the outputs
 // are kept, with the reason each case exists. The first cases were written
 // for the disagreement classes of issue 11; the "generated body" ones are
@@ -28,7 +29,7 @@ type upstreamCase struct {
 	Body   string  `json:"body"`
 	Status int     `json:"status"`
 	Title  string  `json:"title"`
-	Desc   *string `json:"desc"` // nil: not compared (pyparsing's wording varies by version)
+	Desc   *string `json:"desc"` // nil: not compared
 }
 
 func loadUpstreamCases(t *testing.T) []upstreamCase {

@@ -24,14 +24,18 @@ func (e *ParseError) Error() string {
 const maxWord = 255
 
 const (
-	msgRelOp    = "Expected {'<=' | 'LTE' | '<' | 'LT' | '>=' | 'GTE' | '>' | 'GT'}"
-	msgFunc     = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM' | 'LAST'}"
-	msgNumber   = "Expected W:(0-9)"
-	msgExpr     = "Expected expression"
-	msgEnd      = "Expected string_end"
-	msgMetric   = "Expected metric_name"
-	msgDimName  = "Expected dimension_name"
-	msgDimValue = "Expected dimension_value"
+	msgRelOp  = "Expected {'<=' | 'LTE' | '<' | 'LT' | '>=' | 'GTE' | '>' | 'GT'}"
+	msgFunc   = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM' | 'LAST'}"
+	msgNumber = "Expected W:(0-9)"
+	msgExpr   = "Expected expression" // internal: no alternative got past the start
+	// What pyparsing 3.3 says where no alternative got past the start: of
+	// the whole expression, and of one in parentheses.
+	msgTopStart    = "Expected {'OR' | '||'} operations"
+	msgNestedStart = "No expression defined"
+	msgEnd         = "Expected string_end"
+	msgMetric      = "Expected metric_name"
+	msgDimName     = "Expected dimension_name"
+	msgDimValue    = "Expected dimension_value"
 )
 
 // Parse parses an alarm expression with the Python API's grammar.
@@ -44,7 +48,14 @@ func Parse(s string) (*Expression, error) {
 		}
 	}
 	if f != nil {
-		return nil, &ParseError{Expr: s, Column: p.column(f.pos), Msg: f.msg}
+		msg := f.msg
+		if msg == msgExpr {
+			msg = msgNestedStart
+			if f.pos == p.ws(0) {
+				msg = msgTopStart
+			}
+		}
+		return nil, &ParseError{Expr: s, Column: p.column(f.pos), Msg: msg}
 	}
 	e := &Expression{}
 	e.root = e.build(tree)

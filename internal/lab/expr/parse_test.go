@@ -123,8 +123,10 @@ func TestParseErrors(t *testing.T) {
 		{"x > +5", 5, msgNumber},
 		{"x >", 4, msgNumber},
 		{"avg(m, 120, deterministic) > 1", 4, msgRelOp},
-		{"", 1, msgExpr},
-		{"> 5", 1, msgExpr},
+		{"", 1, msgTopStart},
+		{"> 5", 1, msgTopStart},
+		{"( = 1)", 3, msgNestedStart},
+		{"((= 1))", 3, msgNestedStart},
 		{"(x > 5", 7, "Expected ')'"},
 		{"max(x) > 1 times", 12, "Expected string_end"},
 		// pyparsing 3's Word(max=255) stops after 255 characters.
