@@ -19,7 +19,7 @@ type upstreamExpr struct {
 	Expr   string  `json:"expr"`
 	OK     bool    `json:"ok"`
 	Column int     `json:"column"`
-	Msg    string  `json:"msg"` // "" where not compared
+	Msg    string  `json:"msg"`  // "" where not compared
 	Subs   [][]any `json:"subs"` // function, metric, ["k=v"...], operator, threshold, period, periods, deterministic
 }
 
