@@ -51,9 +51,10 @@ type checkOptions struct {
 	TLSCert     string
 	TLSKey      string
 
-	Lab      bool
-	Speed    float64
-	LabHosts int
+	Lab       bool
+	Speed     float64
+	LabHosts  int
+	LabFaults labFaults
 }
 
 // NewCmdCheck builds `monhook check`.
@@ -97,6 +98,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
 	fl.Float64Var(&o.Speed, "speed", 0, "how many times faster than real Monasca the target runs; scales the scenario's timings (default 60 with --lab, else 1)")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
 }
 
@@ -112,6 +114,9 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":
 		return usageErrorf("give --scenario or --scenario-file, not both")
+	}
+	if err := o.LabFaults.validate("lab-", false); err != nil {
+		return err
 	}
 	if o.Listen != "" {
 		if _, _, err := net.SplitHostPort(o.Listen); err != nil {
@@ -275,6 +280,7 @@ func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
 // startLab starts the in-process lab for --lab.
 func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
+	o.LabFaults.apply(&opts)
 	if o.Debug() {
 		opts.Debug = o.IO.ErrOut
 	}

@@ -38,6 +38,9 @@ func TestCheckFlags(t *testing.T) {
 		{"lab run", []string{"check", "--lab", "-s", "synthetic", "--speed", "120", "--lab-hosts", "5"}, func(o *checkOptions) bool {
 			return o.Lab && o.Scenario == "synthetic" && o.Speed == 120 && o.LabHosts == 5
 		}},
+		{"lab faults", []string{"check", "--lab", "--lab-agents-project", "service", "--lab-definition-delay", "3s", "--lab-agent-clock-skew", "2m"}, func(o *checkOptions) bool {
+			return o.LabFaults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: 2 * time.Minute}
+		}},
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
 		}},
@@ -71,6 +74,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--timeout", "soon"}, "--timeout"},
 		{[]string{"check", "--listen", "8080"}, "--listen"},
 		{[]string{"check", "--callback-url", "localhost:123"}, "--callback-url"},
+		{[]string{"check", "--lab-definition-delay", "-3s"}, "--lab-definition-delay"},
 		{[]string{"check", "--callback-url", "ftp://localhost/x"}, "--callback-url"},
 	}
 	for _, tt := range tests {
@@ -108,6 +112,15 @@ func TestCheckLabSyntheticPassesAndPrintsTheTable(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "delivery") {
 		t.Errorf("stdout lacks the stage table:\n%s", stdout)
+	}
+}
+
+// The lab fault options reach the lab: agents in their own project leave
+// the check's project without agent metrics, and the hint says so.
+func TestCheckLabAgentsProjectNamesTheCause(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "--lab", "--lab-agents-project", "service", "-o", "json")
+	if code != 3 || !strings.Contains(stdout, "posting into another project") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
 

@@ -23,6 +23,7 @@ type labOptions struct {
 	Hosts         int
 	TokenTTL      time.Duration
 	VersionSuffix bool
+	Faults        labFaults
 
 	KeystoneURL          string
 	ServiceUser          string
@@ -52,10 +53,15 @@ shows every seeded user (fixed, lab-only passwords) and the endpoints.
 
 With --keystone-url the lab serves only Monasca and validates every token against
 that Keystone, as keystonemiddleware does; the service credentials default to the
-OS_* environment.`,
+OS_* environment.
+
+--speed divides Monasca's engine timings (periods, the 60 s tick, the 30 s grace,
+retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
+` + labFaultsHelp,
 		Example: `  monhook lab
   monhook lab --listen 0.0.0.0:8070 --speed 60 --hosts 5
-  monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user`,
+  monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user
+  monhook lab --speed 60 --agents-project service --agent-clock-skew -5m`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Debug = f.Debug()
@@ -64,6 +70,9 @@ OS_* environment.`,
 			}
 			if opts.Hosts < 0 {
 				return usageErrorf("--hosts must not be negative, got %d", opts.Hosts)
+			}
+			if err := opts.Faults.validate("", opts.KeystoneURL != ""); err != nil {
+				return err
 			}
 			if opts.KeystoneURL != "" {
 				fromEnv(&opts.ServiceUser, "OS_USERNAME")
@@ -80,7 +89,7 @@ OS_* environment.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port); port 0 picks a free one")
-	fl.Float64Var(&opts.Speed, "speed", 1, "time compression: at 60 a 60 s Monasca period lasts 1 s")
+	fl.Float64Var(&opts.Speed, "speed", 1, "time compression: at 60 a 60 s Monasca period lasts 1 s (the 5 s webhook timeout does not scale)")
 	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")
 	fl.BoolVar(&opts.VersionSuffix, "advertise-version-suffix", true, "advertise the monitoring endpoint with /v2.0 (false: the versionless root)")
@@ -90,6 +99,7 @@ OS_* environment.`,
 	fl.StringVar(&opts.ServiceProject, "keystone-service-project", "", "its project (default $OS_PROJECT_NAME)")
 	fl.StringVar(&opts.ServiceUserDomain, "keystone-service-user-domain", "", "its user domain (default $OS_USER_DOMAIN_NAME, else Default)")
 	fl.StringVar(&opts.ServiceProjectDomain, "keystone-service-project-domain", "", "its project domain (default $OS_PROJECT_DOMAIN_NAME, else Default)")
+	opts.Faults.addFlags(fl, "", "")
 	return cmd
 }
 
@@ -111,6 +121,7 @@ func labRun(ctx context.Context, o *labOptions) error {
 		ServiceUser:              o.ServiceUser, ServicePassword: o.ServicePassword, ServiceProject: o.ServiceProject,
 		ServiceUserDomain: o.ServiceUserDomain, ServiceProjectDomain: o.ServiceProjectDomain,
 	}
+	o.Faults.apply(&opts)
 	if o.Debug {
 		opts.Debug = o.IO.ErrOut
 	}

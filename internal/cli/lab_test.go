@@ -32,6 +32,12 @@ func TestLabFlags(t *testing.T) {
 			check: func(o *labOptions) bool {
 				return o.ServiceUser == "svc" && o.ServicePassword == "envpw" && o.ServiceProject == "service"
 			}},
+		{args: []string{"lab", "--agents-project", "service", "--definition-delay", "3s", "--agent-clock-skew", "-5m"},
+			check: func(o *labOptions) bool {
+				return o.Faults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: -5 * time.Minute}
+			}},
+		{args: []string{"lab", "--definition-delay", "-1s"}, wantErr: true},
+		{args: []string{"lab", "--agents-project", "service", "--keystone-url", "http://ks/v3"}, wantErr: true},
 		{args: []string{"lab", "--speed", "0"}, wantErr: true},
 		{args: []string{"lab", "--hosts", "-1"}, wantErr: true},
 		{args: []string{"lab", "extra"}, wantErr: true},
@@ -152,6 +158,15 @@ func TestShellQuote(t *testing.T) {
 	} {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLabHelpDocumentsTheFaultOptions(t *testing.T) {
+	code, stdout, _ := runCLI(t, "lab", "--help")
+	for _, want := range []string{"--agents-project", "--definition-delay", "--agent-clock-skew", "monasca-thresh silently drops", "webhook timeout stays 5 s"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("exit %d; lab --help does not document %q", code, want)
 		}
 	}
 }

@@ -23,6 +23,7 @@ type engine struct {
 func (l *Lab) engines() []engine {
 	l.evaluator = evaluator.New(evaluator.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "evaluator"),
+		DefinitionDelay: l.opts.DefinitionDelay,
 	})
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
@@ -42,7 +43,7 @@ func (l *Lab) engines() []engine {
 		}
 		l.fleet = agents.New(agents.Options{
 			Sink: l.store, TenantID: l.agentsTo, Hosts: l.opts.Hosts, Clock: l.clock, Speed: l.opts.Speed,
-			Seed: seed, Logger: l.log.With("engine", "agents"),
+			Seed: seed, Logger: l.log.With("engine", "agents"), ClockSkew: l.opts.AgentClockSkew,
 		})
 		out = append(out, engine{name: "agents", run: l.fleet.Run})
 	}

@@ -10,8 +10,10 @@ import (
 )
 
 // post makes one webhook POST as monasca-notification's requests.post does:
-// JSON body, content-type application/json, the timeout measured on the
-// engine's clock. Success is any 2xx.
+// the json.dumps body, python-requests' headers, and the 5 s timeout on the
+// engine's clock (requests applies it to the connect and to each read; here
+// it bounds the whole exchange, the same for a receiver that does not
+// answer). Success is any 2xx.
 func (e *Engine) post(ctx context.Context, j job) bool {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -29,7 +31,7 @@ func (e *Engine) post(ctx context.Context, j job) bool {
 		e.log.Warn("webhook address unusable", "method", j.methodID, "err", err)
 		return false
 	}
-	req.Header.Set("Content-Type", "application/json")
+	setRequestsHeaders(req.Header)
 	resp, err := e.client.Do(req)
 	if err != nil {
 		// The address may carry a receiver's secret token: log the
@@ -49,4 +51,20 @@ func (e *Engine) post(ctx context.Context, j job) bool {
 		return false
 	}
 	return true
+}
+
+// requestsVersion is python3-requests in Debian 12, where monasca-notification
+// runs from distribution packages.
+const requestsVersion = "2.28.1"
+
+// setRequestsHeaders sets the headers requests.post sends for the plugin:
+// the session defaults (requests.utils.default_headers) and then the
+// plugin's own {'content-type': 'application/json'}, whose lower-case name
+// requests keeps on the wire. Go adds Host and Content-Length.
+func setRequestsHeaders(h http.Header) {
+	h.Set("User-Agent", "python-requests/"+requestsVersion)
+	h.Set("Accept-Encoding", "gzip, deflate")
+	h.Set("Accept", "*/*")
+	h.Set("Connection", "keep-alive")
+	h["content-type"] = []string{"application/json"}
 }
