@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/monhook/monhook/internal/lab/store"
 )
@@ -132,7 +131,7 @@ func periodParam(p falconParams) (int64, error) {
 	if !ok {
 		return defaultStatisticsPeriod, nil
 	}
-	n, ok := pythonInt(v.items[0])
+	n, ok := pyInt64(v.items[0])
 	if v.list || !ok {
 		return 0, unprocessable("Period must be a valid integer")
 	}
@@ -142,48 +141,13 @@ func periodParam(p falconParams) (int64, error) {
 	return n, nil
 }
 
-// pythonInt is Python's int(str): surrounding whitespace, a sign, any
-// Unicode decimal digits, and single underscores between digits.
-func pythonInt(s string) (int64, bool) {
-	s = strings.TrimFunc(s, unicode.IsSpace)
-	neg := false
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		neg, s = s[0] == '-', s[1:]
-	}
-	var n int64
-	prevDigit := false
-	for _, r := range s {
-		if r == '_' && prevDigit {
-			prevDigit = false
-			continue
-		}
-		d, ok := decimalValue(r)
-		if !ok || n > (math.MaxInt64-9)/10 {
-			return 0, false
-		}
-		n, prevDigit = n*10+int64(d), true
-	}
-	if !prevDigit {
+// pyInt64 is pyInt within int64; larger periods and ids are refused.
+func pyInt64(s string) (int64, bool) {
+	n, ok := pyInt(s)
+	if !ok || !n.IsInt64() {
 		return 0, false
 	}
-	if neg {
-		n = -n
-	}
-	return n, true
-}
-
-// decimalValue is unicodedata.decimal: Unicode lays out every decimal
-// digit set as a run of ten from its zero, so the value is the position in
-// the run of consecutive digits.
-func decimalValue(r rune) (int, bool) {
-	if !unicode.Is(unicode.Nd, r) {
-		return 0, false
-	}
-	n := 0
-	for unicode.Is(unicode.Nd, r-rune(n)-1) {
-		n++
-	}
-	return n % 10, true
+	return n.Int64(), true
 }
 
 // statisticsOffset reads the offset of a statistics page as the influxdb
@@ -198,7 +162,7 @@ func statisticsOffset(offset string, period int64) (after time.Time, firstID int
 	ts := offset
 	if strings.Contains(offset, "_") {
 		parts := strings.Split(offset, "_")
-		id, ok := pythonInt(parts[0])
+		id, ok := pyInt64(parts[0])
 		if !ok {
 			return after, 0, badStatisticsOffset(offset)
 		}

@@ -202,7 +202,7 @@ func TestStatisticsRejects(t *testing.T) {
 		{"name=m&statistics=avg", "Missing start time"},
 		{"name=m&statistics=abc" + start, "Invalid statistic"},
 		{"name=m&statistics=avg,mean" + start, "Invalid statistic"},
-		{"name=" + strings.Repeat("x", 256) + "&statistics=avg" + start, "Metric name " + strings.Repeat("x", 256) + " must be 255 characters or less"},
+		{"name=" + strings.Repeat("x", 256) + "&statistics=avg" + start, "invalid length for metric name: " + strings.Repeat("x", 256)},
 		{"name=m&statistics=avg&period=abc" + start, "Period must be a valid integer"},
 		{"name=m&statistics=avg&period=-60" + start, "Period must be a positive integer"},
 		{"name=m&statistics=avg&period=0" + start, "Period must be a positive integer"},
