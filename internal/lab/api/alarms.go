@@ -79,8 +79,9 @@ type alarmFilter struct {
 
 func (q *request) alarmFilter() (*alarmFilter, error) {
 	f := &alarmFilter{}
+	p := q.falconParams()
 	opt := func(name string) *string {
-		if v, ok := q.query(name); ok {
+		if v, ok := p.param(name); ok {
 			return &v
 		}
 		return nil
@@ -92,10 +93,10 @@ func (q *request) alarmFilter() (*alarmFilter, error) {
 		}
 	}
 	var err error
-	if f.dims, err = q.queryDimensions("metric_dimensions"); err != nil {
+	if f.dims, err = p.dimensions("metric_dimensions"); err != nil {
 		return nil, err
 	}
-	if s, ok := q.query("state"); ok {
+	if s, ok := p.param("state"); ok {
 		for _, x := range strings.Split(s, "|") {
 			up := strings.ToUpper(x)
 			if !slices.Contains(alarmStates, up) {
@@ -104,7 +105,7 @@ func (q *request) alarmFilter() (*alarmFilter, error) {
 			f.states = append(f.states, up)
 		}
 	}
-	if s, ok := q.query("severity"); ok {
+	if s, ok := p.param("severity"); ok {
 		for _, x := range strings.Split(s, "|") {
 			up := strings.ToUpper(x)
 			if !slices.Contains(severities, up) {
@@ -113,7 +114,7 @@ func (q *request) alarmFilter() (*alarmFilter, error) {
 			f.severities = append(f.severities, up)
 		}
 	}
-	if s, ok := q.query("state_updated_start_time"); ok {
+	if s, ok := p.param("state_updated_start_time"); ok {
 		t, err := parseISOTime(s)
 		if err != nil {
 			return nil, unprocessable(err.Error())
@@ -303,7 +304,8 @@ func (a *API) countAlarms(q *request, _ []string) {
 		return
 	}
 	var groupBy []string
-	if s, ok := q.query("group_by"); ok {
+	p := q.falconParams()
+	if s, ok := p.param("group_by"); ok {
 		for _, g := range strings.Split(s, ",") {
 			g = strings.TrimSpace(g)
 			if !slices.Contains(countGroupBy, g) {
@@ -314,8 +316,9 @@ func (a *API) countAlarms(q *request, _ []string) {
 		}
 	}
 	offset := 0
-	if s, ok := q.query("offset"); ok {
-		if offset, err = strconv.Atoi(s); err != nil {
+	if s, ok := p.param("offset"); ok {
+		var valid bool
+		if offset, valid = pyOffset(s); !valid {
 			q.fail(unprocessable(fmt.Sprintf("Offset must be a valid integer, was %s", s)))
 			return
 		}
@@ -469,7 +472,7 @@ func (a *API) listAllHistory(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	dims, err := q.queryDimensions("dimensions")
+	dims, err := q.falconParams().dimensions("dimensions")
 	if err != nil {
 		q.fail(err)
 		return
@@ -495,7 +498,7 @@ func (a *API) writeHistory(q *request, entries []store.HistoryEntry) {
 		q.fail(err)
 		return
 	}
-	s, _ := q.query("offset")
+	s, _ := q.falconParams().param("offset")
 	after, hasOffset, err := historyOffset(s)
 	if err != nil {
 		q.fail(err)

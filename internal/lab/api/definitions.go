@@ -494,14 +494,12 @@ func (a *API) listDefinitions(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	name, hasName := q.query("name")
-	dims, err := q.queryDimensions("dimensions")
-	if err != nil {
-		q.fail(err)
-		return
-	}
+	// get_query_name and get_query_dimensions, neither validated here.
+	p := q.falconParams()
+	name, hasName := p.param("name")
+	dims := p.unvalidatedDimensions("dimensions")
 	var sevs []string
-	if s, ok := q.query("severity"); ok {
+	if s, ok := p.param("severity"); ok {
 		for _, x := range strings.Split(s, "|") {
 			// validate_alarm_definition_severity, which prints the
 			// UTF-8 bytes of the value.

@@ -15,7 +15,7 @@ import (
 // tenantFor is helpers.get_x_tenant_or_tenant_id: ?tenant_id= is honoured
 // only for a delegate role and silently ignored otherwise (reference §6).
 func (a *API) tenantFor(q *request) string {
-	if t, ok := q.query("tenant_id"); ok && q.id.HasRole(a.delegateRoles...) {
+	if t, ok := q.falconParams().param("tenant_id"); ok && q.id.HasRole(a.delegateRoles...) {
 		return t
 	}
 	return q.tenant
@@ -104,45 +104,25 @@ func parseISOTime(s string) (time.Time, error) {
 	return time.Time{}, wireErr("Unable to parse date string '%s'", s)
 }
 
-// timeRange reads start_time (required when asked) and end_time.
-func (q *request) timeRange(startRequired bool) (time.Time, time.Time, error) {
-	var start, end time.Time
-	s, ok := q.query("start_time")
-	switch {
-	case ok:
-		t, err := parseISOTime(s)
-		if err != nil {
-			return start, end, unprocessable(err.Error())
-		}
-		start = t
-	case startRequired:
-		return start, end, unprocessable("Missing start time")
+// metricFilter reads what GET /metrics and /metrics/measurements share,
+// in their handlers' order: name (get_query_name, validate_query_name),
+// dimensions (get_query_dimensions, validate_query_dimensions), start_time
+// and end_time (validate_start_end_timestamps).
+func metricFilter(p falconParams, required bool) (name string, dims map[string][]string, start, end time.Time, err error) {
+	if name, err = p.metricName(required); err != nil {
+		return
 	}
-	if s, ok := q.query("end_time"); ok {
-		t, err := parseISOTime(s)
-		if err != nil {
-			return start, end, unprocessable(err.Error())
-		}
-		end = t
+	if dims, err = p.dimensions("dimensions"); err != nil {
+		return
 	}
-	if !start.IsZero() && !end.IsZero() && !start.Before(end) {
-		return start, end, &apiError{http.StatusBadRequest, titleBadRequestLower, "start_time must be before end_time"}
+	if start, err = p.startTime(required); err != nil {
+		return
 	}
-	return start, end, nil
-}
-
-func (q *request) metricQuery(nameRequired bool) (string, map[string][]string, error) {
-	name, ok := q.query("name")
-	if !ok && nameRequired {
-		return "", nil, unprocessable("Missing name")
+	if end, err = p.endTime(); err != nil {
+		return
 	}
-	if name != "" {
-		if err := validateMetricName(name); err != nil {
-			return "", nil, unprocessable(err.Error())
-		}
-	}
-	dims, err := q.queryDimensions("dimensions")
-	return name, dims, err
+	err = validateStartEnd(start, end)
+	return
 }
 
 // listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions}.
@@ -150,12 +130,8 @@ func (a *API) listMetrics(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	name, dims, err := q.metricQuery(false)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	start, end, err := q.timeRange(false)
+	p := q.falconParams()
+	name, dims, start, end, err := metricFilter(p, false)
 	if err != nil {
 		q.fail(err)
 		return
@@ -166,7 +142,7 @@ func (a *API) listMetrics(q *request, _ []string) {
 		return
 	}
 	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), false)
-	if off, ok := q.query("offset"); ok {
+	if off, ok := p.param("offset"); ok {
 		if i := slices.IndexFunc(series, func(s seriesT) bool { return s.ID == off }); i >= 0 {
 			series = series[i+1:]
 		}
@@ -183,12 +159,15 @@ func (a *API) listMetrics(q *request, _ []string) {
 	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
 }
 
-// listMetricNames is GET /v2.0/metrics/names (paginate_with_no_id).
+// listMetricNames is GET /v2.0/metrics/names: the sorted names of the
+// tenant's series, paged by helpers.paginate_with_no_id (whose offset is
+// lower-cased) as the dimension lists are.
 func (a *API) listMetricNames(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	dims, err := q.queryDimensions("dimensions")
+	p := q.falconParams()
+	dims, err := p.dimensions("dimensions")
 	if err != nil {
 		q.fail(err)
 		return
@@ -205,23 +184,8 @@ func (a *API) listMetricNames(q *request, _ []string) {
 		}
 	}
 	slices.Sort(names)
-	if off, ok := q.query("offset"); ok {
-		i, _ := slices.BinarySearch(names, off)
-		if i < len(names) && names[i] == off {
-			i++
-		}
-		names = names[i:]
-	}
-	rows, more := window(names, 0, limit)
-	elems := make([]any, 0, len(rows))
-	for _, n := range rows {
-		elems = append(elems, map[string]string{"name": n})
-	}
-	next := ""
-	if more && len(rows) > 0 {
-		next = q.nextLinkUnquoted(rows[len(rows)-1])
-	}
-	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
+	offset, _ := p.param("offset")
+	writeJSON(q.w, http.StatusOK, q.pageWithNoID("name", names, offset, limit))
 }
 
 // measurementTime is the metrics database's timestamp format (ms, Z).
@@ -234,12 +198,8 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	name, dims, err := q.metricQuery(true)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	start, end, err := q.timeRange(true)
+	p := q.falconParams()
+	name, dims, start, end, err := metricFilter(p, true)
 	if err != nil {
 		q.fail(err)
 		return
@@ -249,11 +209,10 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	merge := false
-	if s, ok := q.query("merge_metrics"); ok {
-		merge = strings.EqualFold(s, "true")
-	}
-	groupBy, grouped := q.query("group_by")
+	offset, hasOffset := p.param("offset")
+	merge := p.mergeMetrics()
+	groupKeys := p.groupBy()
+	grouped := groupKeys != nil
 	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), true)
 
 	type element struct {
@@ -266,15 +225,15 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	switch {
 	case len(series) == 0:
 	case grouped:
-		keys := strings.Split(groupBy, ",")
+		all := slices.Equal(groupKeys, []string{"*"})
 		index := map[string]int{}
 		for _, s := range series {
 			gd := s.Dimensions
-			if groupBy != "*" {
+			if !all {
 				// InfluxDB's GROUP BY: a series without the tag falls in
 				// the group of its empty value, which monasca-api reports.
 				gd = map[string]string{}
-				for _, k := range keys {
+				for _, k := range groupKeys {
 					gd[k] = s.Dimensions[k]
 				}
 			}
@@ -311,8 +270,8 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		slices.SortStableFunc(elems[i].points, func(a, b pointT) int { return a.Timestamp.Compare(b.Timestamp) })
 	}
 	// offset "<id>_<timestamp>" resumes after that point (paginate_measurements).
-	if off, ok := q.query("offset"); ok {
-		if id, ts, found := strings.Cut(off, "_"); found {
+	if hasOffset {
+		if id, ts, found := strings.Cut(offset, "_"); found {
 			for i, e := range elems {
 				if e.id != id {
 					continue
