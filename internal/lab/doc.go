@@ -70,8 +70,15 @@
 //   - GET /v2.0/metrics/dimensions/names/values for a dimension no series
 //     has: an empty list (upstream: KeyError on the empty InfluxDB result,
 //     500).
-//   - limit=0 on the dimension name and value lists: an empty page with no
-//     next link (upstream: IndexError building the link, 500).
+//   - limit=0 on the metric name list and the dimension name and value
+//     lists: an empty page with no next link (upstream: IndexError building
+//     the link, 500).
+//   - A query parameter given twice, which falcon's parse_query_string
+//     turns into a list, where upstream's handler then calls a string
+//     method on it (state, severity and group_by of /alarms and
+//     /alarms/count: AttributeError, 500) or hands the list to its
+//     repository (tenant_id, offset of the SQL lists): the lab reads the
+//     first value, as helpers.get_query_param does.
 //   - A query piece without "=" (GET /alarms?foo): kept with an empty value
 //     in self and next links (upstream: split('=', 1) raises, 500).
 //

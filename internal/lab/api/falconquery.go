@@ -55,12 +55,6 @@ func falconDecode(s string) string {
 	return s
 }
 
-// has says whether the parameter is present (and not blank).
-func (p falconParams) has(name string) bool {
-	_, ok := p[name]
-	return ok
-}
-
 // param is helpers.get_query_param without required: the value, or a
 // list's first element.
 func (p falconParams) param(name string) (string, bool) {
