@@ -76,9 +76,9 @@
 //   - A query parameter given twice, which falcon's parse_query_string
 //     turns into a list, where upstream's handler then calls a string
 //     method on it (state, severity and group_by of /alarms and
-//     /alarms/count: AttributeError, 500) or hands the list to its
-//     repository (tenant_id, offset of the SQL lists): the lab reads the
-//     first value, as helpers.get_query_param does.
+//     /alarms/count: AttributeError, 500) or hands the list on as the
+//     project (tenant_id of a delegate): the lab reads the first value, as
+//     helpers.get_query_param does.
 //   - A query piece without "=" (GET /alarms?foo): kept with an empty value
 //     in self and next links (upstream: split('=', 1) raises, 500).
 //
