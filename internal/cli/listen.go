@@ -105,6 +105,14 @@ file and exits 0.`,
 }
 
 func (o *listenOptions) validate(cmd *cobra.Command) error {
+	listen, err := normalizeListen(o.Listen)
+	if err != nil {
+		return err
+	}
+	o.Listen = listen
+	if o.CallbackURL != "" && o.RouteTo != "" {
+		warnf(o.IO, "--route-to has no effect with --callback-url: the callback host is the one given")
+	}
 	switch {
 	case (o.TLSCert == "") != (o.TLSKey == ""):
 		return usageErrorf("--tls-cert and --tls-key go together")
