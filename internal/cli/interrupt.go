@@ -63,6 +63,9 @@ type signalPolicy struct {
 	Now    func() time.Time
 	Exit   func(code int)
 	ErrOut io.Writer
+	// acted, when set, is told each signal's action once it is applied
+	// (tests synchronise on it).
+	acted func(signalAction)
 }
 
 func defaultSignalPolicy(errOut io.Writer) signalPolicy {
@@ -88,7 +91,8 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal, p signalPolicy)
 				return
 			case sig = <-sigs:
 			}
-			switch c.next(p.Now()) {
+			act := c.next(p.Now())
+			switch act {
 			case actStop:
 				fmt.Fprintf(p.ErrOut, "\nmonhook: %s received, cleaning up (press Ctrl-C again to exit without cleanup)\n", sig)
 				cancel(errInterrupted)
@@ -99,6 +103,9 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal, p signalPolicy)
 				fmt.Fprintln(p.ErrOut, "monhook: exiting at once; resources may be left: run `monhook cleanup`")
 				p.Exit(exitcode.Compute(exitcode.Interrupted, true))
 				return
+			}
+			if p.acted != nil {
+				p.acted(act)
 			}
 		}
 	}()
