@@ -49,11 +49,6 @@ func (x *run) teardown(ctx context.Context) {
 	c := x.target.Client
 	for i := len(x.rep.Resources) - 1; i >= 0; i-- {
 		res := &x.rep.Resources[i]
-		if errors.Is(context.Cause(tctx), errAbandoned) {
-			res.Error = errAbandoned.Error()
-			x.rep.Leaked = append(x.rep.Leaked, *res)
-			continue
-		}
 		if err := marker.Delete(tctx, c, res.Kind, res.ID); err != nil {
 			res.Error = err.Error()
 			if errors.Is(context.Cause(tctx), errAbandoned) {

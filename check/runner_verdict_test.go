@@ -4,11 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -105,3 +113,108 @@ var errInterrupt = errorString("interrupt")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// proxied reroutes the runner's Monasca calls through a handler in front
+// of the lab.
+func proxied(t *testing.T, r *check.Runner, l *lab.Lab, handler func(proxy http.Handler) http.HandlerFunc) {
+	connect := connectAs(t, l, "labuser")
+	r.Connect = func(ctx context.Context) (check.Target, error) {
+		tg, err := connect(ctx)
+		if err != nil {
+			return tg, err
+		}
+		u, err := url.Parse(tg.Client.ResourceBaseURL())
+		if err != nil {
+			return tg, err
+		}
+		srv := httptest.NewServer(handler(httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})))
+		t.Cleanup(srv.Close)
+		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, srv.URL+u.Path)
+		return tg, nil
+	}
+}
+
+// One DELETE answered 500: the other resource is still deleted, only the
+// failed one is listed as leaked, and the exit is 4 although the check
+// itself passed.
+func TestTeardownWithOneFailedDeleteExitsFourListingOnlyThatOne(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodDelete && strings.Contains(req.URL.Path, "/notification-methods/") {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte(`{"title":"Internal Server Error","description":"injected"}`))
+				return
+			}
+			proxy.ServeHTTP(w, req)
+		}
+	})
+	rep := run(t, r, time.Minute)
+	if rep.ExitCode != 4 || rep.Verdict != report.VerdictPass {
+		t.Fatalf("verdict %s exit %d, want pass/4: %s", rep.Verdict, rep.ExitCode, rep.Error)
+	}
+	if len(rep.Leaked) != 1 || rep.Leaked[0].Kind != report.KindNotificationMethod || !strings.Contains(rep.Leaked[0].Error, "500") {
+		t.Fatalf("leaked %+v, want only the notification method with its 500", rep.Leaked)
+	}
+	for _, res := range rep.Resources {
+		if res.Kind == report.KindAlarmDefinition && !res.Deleted {
+			t.Errorf("the definition was not deleted: %+v", res)
+		}
+	}
+}
+
+// Abandon closing while a DELETE hangs cuts teardown short at once: the
+// report lists what is left and the interrupted run exits 4, not 130.
+func TestAbandonDuringTeardownCutsItShortAndExitsFour(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
+	abandon := make(chan struct{})
+	r.Abandon = abandon
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	r.Progress = func(stage string) {
+		if stage == scenarios.StageDelivery {
+			cancel(errInterrupt)
+		}
+	}
+	stalled := make(chan struct{})
+	var once sync.Once
+	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodDelete {
+				once.Do(func() { close(stalled); close(abandon) }) // teardown is under way
+				<-req.Context().Done()
+				return
+			}
+			proxy.ServeHTTP(w, req)
+		}
+	})
+	done := make(chan *report.Report, 1)
+	go func() { done <- r.Run(ctx) }()
+	var rep *report.Report
+	select {
+	case rep = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("teardown was not cut short")
+	}
+	select {
+	case <-stalled:
+	default:
+		t.Fatal("teardown never sent a DELETE")
+	}
+	if rep.ExitCode != 4 || rep.Verdict != report.VerdictInterrupted {
+		t.Fatalf("verdict %s exit %d, want interrupted/4", rep.Verdict, rep.ExitCode)
+	}
+	if len(rep.Leaked) != 2 {
+		t.Errorf("leaked %+v, want both resources", rep.Leaked)
+	}
+	if td := stage(rep, scenarios.StageTeardown); !strings.Contains(td.Detail, "cut short") {
+		t.Errorf("teardown detail %q does not say it was cut short", td.Detail)
+	}
+	if !strings.Contains(rep.Error, "left") {
+		t.Errorf("error %q does not say what was left", rep.Error)
+	}
+}
