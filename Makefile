@@ -6,14 +6,18 @@ LDFLAGS     := -s -w -X github.com/monhook/monhook/internal/cli.version=$(VERSIO
 BIN         := bin/monhook
 BENCHTIME   ?= 1s
 FUZZTIME    ?= 50000x
+PROMTOOL    ?= promtool
 
-.PHONY: help build test lint bench e2e demo fuzz tidy-check clean
+.PHONY: help build install test lint bench e2e demo fuzz tidy-check clean promtool
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 build: ## build bin/monhook
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/monhook
+
+install: ## go install ./cmd/monhook with the version stamped (into $GOBIN or ~/go/bin)
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/monhook
 
 test: ## unit and in-process tests (no network, no cloud)
 	$(GO) test -race -count=1 ./...
@@ -37,6 +41,12 @@ fuzz: ## short runs of every fuzz target
 	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+promtool: ## alert rules and scrape configs for monhook serve: promtool check + unit tests
+	cd configs/prometheus && $(PROMTOOL) check rules monhook-alerts.yml
+	cd configs/prometheus && $(PROMTOOL) test rules monhook-alerts_test.yml
+	cd configs/prometheus && $(PROMTOOL) check config scrape-probe.yml
+	cd configs/prometheus && $(PROMTOOL) check config scrape-targets.yml
 
 demo: build ## the main job against the embedded lab
 	$(BIN) check --lab

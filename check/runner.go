@@ -70,6 +70,10 @@ type run struct {
 	feeder                          *feeder
 	deliveries                      deliveryState
 	failure                         *stageError // the first failed stage's error
+
+	// hostLag is how old the newest measurement preflight read from the
+	// watched host was (negative: in the future), for the clock-skew hints.
+	hostLag time.Duration
 }
 
 // Run executes the scenario. The report's Verdict and ExitCode say how it

@@ -143,6 +143,7 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	case state != e.State:
 		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, not %s: the threshold engine has not moved it "+
 			"yet (avg-style expressions take 1–2.5 min; raise --timeout)", state, e.State))
+		hints = append(hints, x.clockSkewHints()...)
 	}
 	if exp.Got > 0 && exp.Got < exp.Want {
 		hints = append(hints, "some arrived but not all: periodic re-sends come every 60 s and retries every 30 s (reference §7)")

@@ -9,23 +9,40 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/pagination"
 
 	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
 	"github.com/monhook/monhook/openstack/monitoring/v2/measurements"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
 
-// agentWindow is how far back preflight looks for agent measurements.
-const agentWindow = 10 * time.Minute
+const (
+	// agentWindow is how far back preflight looks for agent measurements:
+	// a few agent intervals (15-30 s), so a host found is reporting now.
+	agentWindow = 2 * time.Minute
+	// hostSample caps the measurement rows preflight reads.
+	hostSample = 200
+	// staleWindow is how far back preflight looks when agentWindow is empty.
+	staleWindow = time.Hour
+	// clockSkewTolerance is how far in the future a measurement may be
+	// before preflight calls the agent's clock ahead.
+	clockSkewTolerance = 10 * time.Second
+	// agentLagTolerance is how old the newest measurement of a host may be
+	// before its clock may run behind: agents report every 15-30 s.
+	agentLagTolerance = time.Minute
+)
 
 // Hints for the pitfalls of reference/monasca-api.md §9.
 const (
-	hintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
+	// HintRole explains a 401 "Forbidden" from Monasca.
+	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
 		"(not 403) when the token lacks it, and the admin role alone is not enough"
 	hintWebhookType = "monasca-notification registers the notification types when it starts, from its enabled " +
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
 	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
 		"run the check as a user of that project, or use --scenario synthetic, which needs no agent"
+	hintClockBehind = "the agent stopped reporting, or its clock runs behind: monasca-thresh silently drops " +
+		"measurements older than its window (clock skew); check NTP on the agent host"
 )
 
 func (x *run) auth(ctx context.Context) (string, error) {
@@ -81,41 +98,36 @@ func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
 	return nil
 }
 
-// pickHost finds the hosts with recent agent measurements and settles the
-// run's hostname: the one given, or the most recently reporting host.
+// pickHost finds a host with recent agent measurements and settles the
+// run's hostname: the one given, or the most recently reporting host of a
+// bounded sample. One request, at most hostSample rows, whatever the size of
+// the cloud: GET /metrics/measurements with start_time a few agent intervals
+// back and group_by=hostname, first page only. monasca-api's InfluxDB
+// repository returns each group's oldest rows (time ascending, limit+1 per
+// group) and paginate_measurements fills the page group by group, so the
+// page names the first hosts, each with every row of the window until the
+// limit cuts one short.
 func (x *run) pickHost(ctx context.Context) (string, error) {
 	name := x.sc.Metric.Name
-	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "*"}
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "hostname", Limit: hostSample}
 	if x.vars.Hostname != "" {
 		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
 	}
-	pages, err := measurements.List(x.target.Client, opts).AllPages(ctx)
+	series, err := firstSeriesPage(ctx, x.target.Client, opts)
 	if err != nil {
-		return "", apiError(err, "listing recent "+name+" measurements")
-	}
-	series, err := measurements.ExtractSeries(pages)
-	if err != nil {
-		return "", cannotRun(err, "decoding measurements")
+		return "", err
 	}
 	latest := map[string]time.Time{}
 	for _, s := range series {
 		host := s.Dimensions["hostname"]
-		if host == "" {
-			continue
-		}
 		for _, m := range s.Measurements {
-			if m.Timestamp.After(latest[host]) {
+			if host != "" && m.Timestamp.After(latest[host]) {
 				latest[host] = m.Timestamp
 			}
 		}
 	}
 	if len(latest) == 0 {
-		where := ""
-		if x.vars.Hostname != "" {
-			where = " from host " + x.vars.Hostname
-		}
-		return "", cannotRun(nil, fmt.Sprintf("no %s measurements%s in the last %s in project %s",
-			name, where, agentWindow, x.target.ProjectID), hintOtherProject)
+		return "", x.noRecentMeasurements(ctx, opts)
 	}
 	hosts := make([]string, 0, len(latest))
 	for h := range latest {
@@ -131,31 +143,95 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if x.vars.Hostname == "" {
 		x.vars.Hostname = hosts[0]
 	}
-	age := time.Since(latest[x.vars.Hostname]).Round(time.Second)
-	return fmt.Sprintf("%s from %d host(s); watching %s (last measurement %s ago)",
-		name, len(hosts), x.vars.Hostname, max(age, 0)), nil
+	x.hostLag = time.Since(latest[x.vars.Hostname])
+	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
+		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
+	if x.hostLag < -clockSkewTolerance {
+		detail = fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement %s in the future: clock skew?)",
+			name, len(hosts), agentWindow, x.vars.Hostname, -x.hostLag.Round(time.Second))
+	}
+	return detail, nil
+}
+
+// clockSkewHints name clock skew when the watched host's newest measurement
+// was in the future or older than agents report, as preflight read it.
+func (x *run) clockSkewHints() []string {
+	const drop = "monasca-thresh silently drops measurements outside its window (more than periods×period " +
+		"before the view's end, or 2 periods or more after it), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	switch {
+	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
+	case x.hostLag < -clockSkewTolerance:
+		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s",
+			x.vars.Hostname, -x.hostLag.Round(time.Second), drop)}
+	case x.hostLag > agentLagTolerance:
+		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s",
+			x.vars.Hostname, x.hostLag.Round(time.Second), drop)}
+	}
+	return nil
+}
+
+// firstSeriesPage reads one page of measurements: a sample, not the list.
+func firstSeriesPage(ctx context.Context, c *gophercloud.ServiceClient, opts measurements.ListOpts) ([]measurements.Series, error) {
+	var series []measurements.Series
+	err := measurements.List(c, opts).EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+		s, err := measurements.ExtractSeries(p)
+		series = s
+		return false, err
+	})
+	if err != nil {
+		return nil, apiError(err, "listing recent "+opts.Name+" measurements")
+	}
+	return series, nil
+}
+
+// noRecentMeasurements is the preflight failure when no host reported in
+// the window. A second bounded look over the last hour tells an agent that
+// stopped, or whose clock runs behind, from one that never reported here.
+func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.ListOpts) error {
+	where := ""
+	if x.vars.Hostname != "" {
+		where = " from host " + x.vars.Hostname
+	}
+	msg := fmt.Sprintf("no %s measurements%s in the last %s in project %s", recent.Name, where, agentWindow, x.target.ProjectID)
+	older := recent
+	older.StartTime, older.Limit = time.Now().Add(-staleWindow), 1
+	if series, err := firstSeriesPage(ctx, x.target.Client, older); err == nil && len(series) > 0 {
+		return cannotRun(nil, msg+fmt.Sprintf(", but some in the last %s", staleWindow), hintClockBehind)
+	}
+	return cannotRun(nil, msg, hintOtherProject)
 }
 
 // apiError turns a Monasca error into a stage error naming what was being
 // done and, for the known pitfalls, what to do.
 func apiError(err error, doing string) error {
-	if monitoring.IsForbiddenRole(err) {
-		return cannotRun(nil, doing+": Monasca answered 401 Forbidden", hintRole)
-	}
-	if title, desc, ok := monitoring.ErrorBody(err); ok {
-		msg := fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
-		if desc != "" {
-			msg += ": " + desc
-		}
-		var hints []string
-		if strings.Contains(desc, "Not a valid notification method type") {
-			hints = append(hints, hintWebhookType)
-		}
-		if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
-			hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
-				"use a scenario with period 0")
-		}
+	if msg, hints, ok := DescribeAPIError(err, doing); ok {
 		return cannotRun(nil, msg, hints...)
 	}
 	return cannotRun(err, doing)
+}
+
+// DescribeAPIError turns a Monasca error answer into one line an operator
+// can act on, with hints (a 401 "Forbidden" is a missing role, not a bad
+// password). ok is false when err is not an answer from Monasca. cleanup
+// uses it too, so both commands say the same.
+func DescribeAPIError(err error, doing string) (msg string, hints []string, ok bool) {
+	if monitoring.IsForbiddenRole(err) {
+		return doing + ": Monasca answered 401 Forbidden", []string{HintRole}, true
+	}
+	title, desc, ok := monitoring.ErrorBody(err)
+	if !ok {
+		return "", nil, false
+	}
+	msg = fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
+	if desc != "" {
+		msg += ": " + desc
+	}
+	if strings.Contains(desc, "Not a valid notification method type") {
+		hints = append(hints, hintWebhookType)
+	}
+	if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
+		hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
+			"use a scenario with period 0")
+	}
+	return msg, hints, true
 }

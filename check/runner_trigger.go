@@ -93,9 +93,12 @@ func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
 
 func (x *run) noAlarmHints() []string {
 	hints := []string{"alarms are created only from measurements that arrive after the definition reached the " +
-		"threshold engine (monasca-thresh): check that it is running and consuming the metrics topic"}
+		"threshold engine (monasca-thresh), through Kafka's events topic: a definition that reaches it late (seconds " +
+		"normally) or never leaves only later measurements to create the alarm; check that monasca-thresh is running " +
+		"and consuming the events and metrics topics"}
 	if x.sc.NeedsAgent() {
 		hints = append(hints, fmt.Sprintf("host %s may have stopped reporting %s", x.vars.Hostname, x.rendered.MetricName), hintOtherProject)
+		hints = append(hints, x.clockSkewHints()...)
 	} else if x.feeder != nil && x.feeder.errors() > 0 {
 		hints = append(hints, fmt.Sprintf("%d metric posts failed; last error: %v", x.feeder.errors(), x.feeder.lastError()))
 	}

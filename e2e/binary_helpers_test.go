@@ -116,7 +116,7 @@ func startLabProcess(t *testing.T, args ...string) *labProcess {
 	ready := make(chan error, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		want := []string{"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME", "OS_REGION_NAME"}
+		want := []string{"OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME", "OS_REGION_NAME", "MONHOOK_SPEED"}
 		signalled := false
 		for sc.Scan() {
 			k, v, ok := parseExport(sc.Text())

@@ -16,7 +16,8 @@ const DefaultUserAgent = "monhook/dev"
 // Session is an authenticated connection to Keystone and Monasca.
 type Session struct {
 	// Provider is the authenticated provider; it re-authenticates on 401
-	// when the credentials allow it (not for a bare OS_TOKEN).
+	// when the credentials allow it (not for a bare OS_TOKEN), except on
+	// Monasca's 401 Forbidden (a missing role, see guardReauth).
 	Provider *gophercloud.ProviderClient
 	// Monitoring is the Monasca v2.0 client.
 	Monitoring *gophercloud.ServiceClient
@@ -60,7 +61,8 @@ func ConnectResolved(ctx context.Context, r Resolved, debug io.Writer, userAgent
 		s.explain.project = first(ao.Scope.ProjectName, ao.Scope.ProjectID)
 	}
 
-	httpClient := http.Client{Transport: newTransport(r, debug)}
+	watch := &roleRefusals{Base: newTransport(r, debug)}
+	httpClient := http.Client{Transport: watch}
 	if userAgent == "" {
 		userAgent = DefaultUserAgent
 	}
@@ -84,6 +86,7 @@ func ConnectResolved(ctx context.Context, r Resolved, debug io.Writer, userAgent
 	if err := gcopenstack.Authenticate(ctx, pc, ao); err != nil {
 		return nil, explain(err, s.explain)
 	}
+	guardReauth(pc, watch)
 	s.Provider = pc
 	s.fillFromToken()
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/internal/fakekeystone"
+	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
 
@@ -256,6 +257,41 @@ func TestMissingRoleIsExplainedAsForbidden(t *testing.T) {
 	}
 	_, err = listTypes(t, fk, s)
 	assertKind(t, s.Explain(err), openstack.KindForbidden, "monasca-user", "project 'demo'", "401 Forbidden")
+}
+
+// Monasca's 401 Forbidden refuses the role of a valid token: gophercloud
+// must not log in again and replay (two Keystone logins, every refused
+// request sent twice).
+func TestMissingRoleIsNeitherReauthenticatedNorReplayed(t *testing.T) {
+	fk := fakekeystone.New()
+	defer fk.Close()
+	fk.SetCatalog(fakekeystone.Endpoint{Region: "RegionOne", Interface: "public", URL: fk.URL + "/v2.0"})
+	fk.SetRoles("member")
+	cleanEnv(t, fakeOpenrc(fk))
+	s, err := openstack.Connect(context.Background(), openstack.AuthFlags{})
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	for i := 1; i <= 2; i++ {
+		_, err = listTypes(t, fk, s)
+		if !monitoring.IsForbiddenRole(err) || monitoring.StatusCode(err) != 401 {
+			t.Fatalf("call %d: %v, want Monasca's 401 Forbidden", i, err)
+		}
+		assertKind(t, s.Explain(err), openstack.KindForbidden, "monasca-user", "401 Forbidden")
+		if got, sent := fk.Issued(), len(fk.MonascaPaths()); got != 1 || sent != i {
+			t.Fatalf("after %d refused calls: %d tokens issued, %d requests sent; want 1 and %d", i, got, sent, i)
+		}
+	}
+	// Once the role is granted, an expired token is still re-authenticated:
+	// the token's latest 401 is now keystonemiddleware's.
+	fk.SetRoles("member", fakekeystone.MonascaRole)
+	fk.ExpireTokens()
+	if _, err := listTypes(t, fk, s); err != nil {
+		t.Fatalf("call after expiry: %v", err)
+	}
+	if got := fk.Issued(); got != 2 {
+		t.Errorf("tokens issued = %d, want 2 (login + re-auth)", got)
+	}
 }
 
 func TestConnectionRefusedNamesTheURL(t *testing.T) {

@@ -20,6 +20,18 @@ type AuthFlags struct {
 	Cloud string
 	// AuthURL is the Keystone URL (--os-auth-url).
 	AuthURL string
+	// Username, Password, ProjectName, UserDomainName and ProjectDomainName
+	// are python-openstackclient's --os-username, --os-password,
+	// --os-project-name, --os-user-domain-name and --os-project-domain-name.
+	Username          string
+	Password          string
+	ProjectName       string
+	UserDomainName    string
+	ProjectDomainName string
+	// PromptPassword, when set, is asked for the password when a user is
+	// named but no password, application credential or token is given from
+	// anywhere (a TTY prompt, as the openstack CLI does).
+	PromptPassword func(user, authURL string) (string, error)
 	// RegionName selects the catalog region (--os-region-name).
 	RegionName string
 	// Interface selects the catalog interface: public, internal or admin (--os-interface).
@@ -143,7 +155,17 @@ func fromEnv() (settings, error) {
 }
 
 func fromFlags(f AuthFlags) settings {
-	return settings{authURL: f.AuthURL, region: f.RegionName, iface: f.Interface, caCert: f.CACert, insecure: f.Insecure}
+	return settings{
+		authURL: f.AuthURL, region: f.RegionName, iface: f.Interface, caCert: f.CACert, insecure: f.Insecure,
+		username: f.Username, password: f.Password, projectName: f.ProjectName,
+		userDomainName: f.UserDomainName, projectDomainName: f.ProjectDomainName,
+	}
+}
+
+// needsPassword reports whether s names a user and nothing to prove it.
+func (s settings) needsPassword() bool {
+	return s.password == "" && (s.username != "" || s.userID != "") &&
+		s.appCredID == "" && s.appCredName == "" && s.token == ""
 }
 
 // Resolve turns flags, the OS_* environment and clouds.yaml into Keystone
@@ -171,6 +193,14 @@ func Resolve(f AuthFlags) (Resolved, error) {
 	}
 	s.overlay(env)
 	s.overlay(flags)
+	if s.needsPassword() && f.PromptPassword != nil && s.authURL != "" {
+		user := first(s.username, s.userID)
+		pw, err := f.PromptPassword(user, s.authURL)
+		if err != nil {
+			return Resolved{}, fmt.Errorf("reading the password of %s: %w", user, err)
+		}
+		s.password = pw
+	}
 	if tlsCfg == nil {
 		if tlsCfg, err = buildTLS(s.caCert, s.insecure); err != nil {
 			return Resolved{}, err

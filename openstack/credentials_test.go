@@ -256,3 +256,55 @@ func TestResolve(t *testing.T) {
 		})
 	}
 }
+
+func TestResolveOpenStackCLIFlagsOverrideTheEnvironment(t *testing.T) {
+	cleanEnv(t, openrc)
+	r, err := openstack.Resolve(openstack.AuthFlags{Username: "carol", Password: "flagpw", ProjectName: "ops",
+		UserDomainName: "Staff", ProjectDomainName: "Projects"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao := r.AuthOptions
+	if ao.Username != "carol" || ao.Password != "flagpw" || ao.DomainName != "Staff" ||
+		ao.Scope == nil || ao.Scope.ProjectName != "ops" || ao.Scope.DomainName != "Projects" {
+		t.Errorf("auth options = %+v scope %+v", ao, ao.Scope)
+	}
+}
+
+func TestResolvePromptsForAMissingPasswordOnly(t *testing.T) {
+	noPassword := with(openrc, "OS_PASSWORD", "")
+	for _, tc := range []struct {
+		name       string
+		env        map[string]string
+		flags      openstack.AuthFlags
+		wantPrompt bool
+		wantPW     string
+	}{
+		{"user without password", noPassword, openstack.AuthFlags{}, true, "typed"},
+		{"password in the environment", openrc, openstack.AuthFlags{}, false, "pw"},
+		{"password flag", noPassword, openstack.AuthFlags{Password: "flagpw"}, false, "flagpw"},
+		{"application credential needs none", map[string]string{"OS_AUTH_URL": "http://k/v3", "OS_APPLICATION_CREDENTIAL_ID": "ac", "OS_APPLICATION_CREDENTIAL_SECRET": "s"}, openstack.AuthFlags{}, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cleanEnv(t, tc.env)
+			asked := ""
+			tc.flags.PromptPassword = func(user, authURL string) (string, error) {
+				asked = user + "@" + authURL
+				return "typed", nil
+			}
+			r, err := openstack.Resolve(tc.flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (asked != "") != tc.wantPrompt {
+				t.Fatalf("prompted %q, want prompt %v", asked, tc.wantPrompt)
+			}
+			if tc.wantPrompt && asked != "alice@https://keystone.example:5000/v3" {
+				t.Errorf("prompt named %q, want the user and the auth URL", asked)
+			}
+			if r.AuthOptions.Password != tc.wantPW {
+				t.Errorf("password = %q, want %q", r.AuthOptions.Password, tc.wantPW)
+			}
+		})
+	}
+}

@@ -109,6 +109,10 @@ func explain(err error, c explainContext) error {
 		return t
 	}
 	var reauth *gophercloud.ErrUnableToReauthenticate
+	if errors.As(err, &reauth) && errors.Is(reauth.ErrReauth, monitoring.ErrRoleRefusal) {
+		// Not a failed re-authentication: none was attempted.
+		return explain(reauth.ErrOriginal, c)
+	}
 	if errors.As(err, &reauth) {
 		inner := explain(reauth.ErrReauth, c)
 		msg := "the token expired and re-authentication failed: " + inner.Error()

@@ -48,18 +48,50 @@ func TestPrintDrawsTheTableForTheTableFormat(t *testing.T) {
 	}
 }
 
-func TestTableWrapsLongCells(t *testing.T) {
+// TestTableFitsTheWidth: the bar, on 80 columns no line is wider
+// than 80 (long error bodies, unbroken URLs), and the text is all there.
+func TestTableFitsTheWidth(t *testing.T) {
+	t.Setenv("COLUMNS", "80")
 	var b bytes.Buffer
-	tb := output.NewTable(&b, "DETAIL")
-	if err := tb.Append(strings.Repeat("word ", 40)); err != nil {
+	tb := output.NewTable(&b, "KIND", "ID", "RESULT")
+	long := "FAILED: Successfully re-authenticated, but got error executing request: Expected HTTP response code [204] when accessing [DELETE http://monasca.example:8070/v2.0/notification-methods/0f3c2b7e-aaaa-bbbb-cccc-1234567890ab], but got 401 instead"
+	if err := tb.Append("notification-method", "0f3c2b7e-aaaa-bbbb-cccc-1234567890ab", long); err != nil {
 		t.Fatal(err)
 	}
 	if err := tb.Render(); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		if n := len([]rune(line)); n > output.CellWidth+4 {
-			t.Fatalf("line of %d runes, want at most %d:\n%s", n, output.CellWidth+4, b.String())
+		if n := len([]rune(line)); n > 80 {
+			t.Fatalf("line of %d runes:\n%s", n, b.String())
+		}
+	}
+	// With room for prose beside it, an id stays whole.
+	b.Reset()
+	tb = output.NewTable(&b, "ID", "RESULT")
+	_ = tb.Append("0f3c2b7e-aaaa-bbbb-cccc-1234567890ab", long)
+	_ = tb.Render()
+	if !strings.Contains(b.String(), "0f3c2b7e-aaaa-bbbb-cccc-1234567890ab") {
+		t.Errorf("the id was broken although the prose could wrap:\n%s", b.String())
+	}
+	tb = output.NewTable(&b, "DETAIL")
+	tb.SetWidth(30)
+	b.Reset()
+	_ = tb.Append(strings.Repeat("word ", 40))
+	_ = tb.Render()
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		if n := len([]rune(line)); n > 30 {
+			t.Fatalf("SetWidth(30): line of %d runes:\n%s", n, b.String())
+		}
+	}
+}
+
+func TestWrapTextIndentsContinuations(t *testing.T) {
+	t.Setenv("COLUMNS", "40")
+	got := output.WrapText(&bytes.Buffer{}, "hint (preflight): "+strings.Repeat("word ", 20), 2)
+	for i, line := range strings.Split(got, "\n") {
+		if len(line) > 40 || (i > 0 && !strings.HasPrefix(line, "  ")) {
+			t.Errorf("line %d %q", i, line)
 		}
 	}
 }

@@ -30,13 +30,14 @@ func checkToken(tok string) error {
 	return nil
 }
 
-// servePath joins a prefix and the token into the one path we answer on.
-func servePath(prefix, token string) string {
+// servePath joins a prefix and the suffix ("/" + token, or a fixed path)
+// into the one path we answer on.
+func servePath(prefix, suffix string) string {
 	prefix = strings.Trim(prefix, "/")
 	if prefix == "" {
-		return "/" + token
+		return suffix
 	}
-	return "/" + prefix + "/" + token
+	return "/" + prefix + suffix
 }
 
 // parseCallbackBase checks an explicit callback URL and returns it without a

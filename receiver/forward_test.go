@@ -34,16 +34,39 @@ func TestForwardRelaysTheBodyAndRecordsTheConsumerStatus(t *testing.T) {
 	}
 }
 
-func TestForwardFailureIsRecordedNotFatal(t *testing.T) {
-	consumer := httptest.NewServer(http.NotFoundHandler())
-	url := consumer.URL
-	consumer.Close() // nothing listens any more
-	r := newTestReceiver(t, Options{ForwardTo: url})
-	defer r.Close()
-	if rec := post(r, "/tok", monascaBody, nil); rec.Code != 200 {
-		t.Fatalf("status = %d; the sender's answer must not depend on the consumer", rec.Code)
-	}
-	if f := r.Deliveries()[0].Forward; f == nil || f.Error == "" || f.Status != 0 {
-		t.Fatalf("forward = %+v, want an error recorded", f)
+// A failed relay answers the sender 502 so that Monasca retries and the
+// consumer gets another chance; ForwardBestEffort keeps the usual answer.
+func TestForwardFailureAnswers502UnlessBestEffort(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close() // nothing listens any more
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+	defer failing.Close()
+	for _, tc := range []struct {
+		name       string
+		opts       Options
+		wantStatus int
+		wantError  bool
+	}{
+		{"consumer unreachable", Options{ForwardTo: downURL}, http.StatusBadGateway, true},
+		{"consumer answers 500", Options{ForwardTo: failing.URL}, http.StatusBadGateway, false},
+		{"best effort keeps 200", Options{ForwardTo: downURL, ForwardBestEffort: true}, http.StatusOK, true},
+		{"own failure status", Options{ForwardTo: failing.URL, ForwardFailStatus: http.StatusServiceUnavailable}, http.StatusServiceUnavailable, false},
+		{"fail-first answer stays", Options{ForwardTo: downURL, FailFirst: 1}, http.StatusInternalServerError, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newTestReceiver(t, tc.opts)
+			defer r.Close()
+			if rec := post(r, "/tok", monascaBody, nil); rec.Code != tc.wantStatus {
+				t.Fatalf("answer = %d, want %d", rec.Code, tc.wantStatus)
+			}
+			d := r.Deliveries()[0]
+			if d.Status != tc.wantStatus {
+				t.Errorf("recorded status %d, want %d", d.Status, tc.wantStatus)
+			}
+			if f := d.Forward; f == nil || (f.Error != "") != tc.wantError {
+				t.Fatalf("forward = %+v, want error recorded: %v", f, tc.wantError)
+			}
+		})
 	}
 }

@@ -12,6 +12,10 @@ import (
 // is held while reading, validating, relaying or calling OnDelivery.
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	now := time.Now()
+	if req.URL.Path == HealthPath && req.URL.Path != r.path {
+		r.health(w, req)
+		return
+	}
 	if req.URL.Path != r.path {
 		r.stray(w, req, now, http.StatusNotFound, StrayWrongPath, "")
 		return
@@ -59,6 +63,8 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	if r.forward != nil {
 		d.Forward = r.forward.relay(req.Context(), body, req.Header)
+		status = r.forwardStatus(d.Forward, status)
+		d.Status = status
 	}
 	if r.opts.Persist != nil {
 		if err := r.opts.Persist(d); err != nil {
@@ -130,7 +136,7 @@ func (r *Receiver) stray(w http.ResponseWriter, req *http.Request, now time.Time
 	if r.opts.OnStray != nil {
 		r.opts.OnStray(s)
 	}
-	http.Error(w, http.StatusText(status), status)
+	http.Error(w, r.strayText(status, reason), status)
 }
 
 // record adds d to the history, hands it to matching waiters, then to

@@ -21,6 +21,11 @@ type Options struct {
 	RouteTo string
 	// Token is the secret path segment; "" means 128 random bits, URL-safe.
 	Token string
+	// FixedPath serves deliveries on exactly this path ("/openstack/alerts"),
+	// without a token: for notification methods that already point at a
+	// path. Anyone who can reach the port can then post; a wrong path's 404
+	// names the right URL, since there is no secret to keep.
+	FixedPath string
 	// Path is a prefix served before the token ("/hooks" → /hooks/<token>).
 	// Defaults to the path of CallbackURL.
 	Path string
@@ -55,6 +60,11 @@ type Options struct {
 	// status and latency in Delivery.Forward. Our answer to the sender does not
 	// depend on the consumer's.
 	ForwardTo string
+	// ForwardFailStatus answers the sender when the relay fails (an error or
+	// a non-2xx), so Monasca's retry covers the consumer too; default 502.
+	// ForwardBestEffort keeps the usual answer instead.
+	ForwardFailStatus int
+	ForwardBestEffort bool
 	// ForwardTimeout bounds each relay; default 4 s, under Monasca's 5 s.
 	ForwardTimeout time.Duration
 	// ForwardClient overrides the relay's HTTP client.
@@ -64,6 +74,10 @@ type Options struct {
 	// ErrorLog receives net/http's own errors; nil discards them (failed TLS
 	// handshakes are recorded, see TLSErrors).
 	ErrorLog *log.Logger
+	// Mux, when set, serves this receiver on a shared, already started
+	// listener (see Mux) instead of one of its own: Start attaches the token
+	// path, Close detaches it. Listen and TLS must then be empty.
+	Mux *Mux
 }
 
 // Defaults.
@@ -89,6 +103,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.History <= 0 {
 		o.History = DefaultHistory
+	}
+	if o.ForwardFailStatus == 0 {
+		o.ForwardFailStatus = http.StatusBadGateway
 	}
 	if o.ForwardTimeout <= 0 {
 		o.ForwardTimeout = DefaultForwardTimeout

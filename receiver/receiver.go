@@ -23,7 +23,8 @@ var ErrClosed = errors.New("receiver: closed")
 type Receiver struct {
 	opts     Options
 	token    string
-	path     string   // the one path we answer on: prefix + "/" + token
+	path     string   // the one path we answer on: prefix + suffix
+	suffix   string   // "/" + token, or Options.FixedPath
 	base     *url.URL // explicit callback base, or nil
 	tlsCfg   *tls.Config
 	tlsCert  []string // warnings about the certificate
@@ -53,6 +54,9 @@ type Receiver struct {
 
 // New validates opts and prepares a receiver; nothing listens until Start.
 func New(opts Options) (*Receiver, error) {
+	if opts.Mux != nil && (opts.Listen != "" || opts.TLSCert != "" || opts.TLSKey != "") {
+		return nil, errors.New("receiver: a receiver on a shared mux has no listen address or TLS of its own")
+	}
 	opts.setDefaults()
 	r := &Receiver{
 		opts:       opts,
@@ -64,10 +68,25 @@ func New(opts Options) (*Receiver, error) {
 		closed:     make(chan struct{}),
 		stopping:   make(chan struct{}),
 	}
-	if r.token == "" {
+	switch {
+	case opts.FixedPath != "":
+		if opts.Token != "" {
+			return nil, fmt.Errorf("receiver: a fixed path and a token exclude each other")
+		}
+		fixed, err := checkFixedPath(opts.FixedPath)
+		if err != nil {
+			return nil, err
+		}
+		r.suffix = fixed
+	case r.token == "":
 		r.token = newToken()
-	} else if err := checkToken(r.token); err != nil {
-		return nil, err
+	default:
+		if err := checkToken(r.token); err != nil {
+			return nil, err
+		}
+	}
+	if r.suffix == "" {
+		r.suffix = "/" + r.token
 	}
 	prefix := opts.Path
 	if opts.CallbackURL != "" {
@@ -80,7 +99,10 @@ func New(opts Options) (*Receiver, error) {
 			prefix = base.Path
 		}
 	}
-	r.path = servePath(prefix, r.token)
+	r.path = servePath(prefix, r.suffix)
+	if r.path == HealthPath {
+		return nil, fmt.Errorf("receiver: %s is the health route; choose another path", HealthPath)
+	}
 	if opts.RespondStatus < 100 || opts.RespondStatus > 999 || opts.FailStatus < 100 || opts.FailStatus > 999 {
 		return nil, fmt.Errorf("receiver: response status must be a 3-digit HTTP status")
 	}
@@ -114,6 +136,9 @@ func (r *Receiver) Start() error {
 	defer r.mu.Unlock()
 	if r.started {
 		return errors.New("receiver: already started")
+	}
+	if r.opts.Mux != nil {
+		return r.startOnMux()
 	}
 	ln, err := net.Listen("tcp", r.opts.Listen)
 	if err != nil {
@@ -152,6 +177,30 @@ func (r *Receiver) Start() error {
 	return nil
 }
 
+// startOnMux attaches the token path to the shared listener; called with
+// r.mu held.
+func (r *Receiver) startOnMux() error {
+	addr, mt, err := r.opts.Mux.attach(r)
+	if err != nil {
+		return err
+	}
+	if mt != nil {
+		r.tlsCfg, r.tlsCert = mt.cfg, mt.warnings
+		r.leafHost = func(host string) string { return hostWarning(mt.leaf, host) }
+		if r.base != nil && r.base.Scheme != "https" {
+			r.opts.Mux.detach(r)
+			return fmt.Errorf("receiver: callback URL %s is http but the shared receiver serves TLS", r.opts.CallbackURL)
+		}
+	}
+	callback, warnings, err := r.callbackURL(addr.(*net.TCPAddr))
+	if err != nil {
+		r.opts.Mux.detach(r)
+		return err
+	}
+	r.callback, r.warnings, r.started = callback, warnings, true
+	return nil
+}
+
 func (r *Receiver) callbackURL(addr *net.TCPAddr) (string, []string, error) {
 	warnings := append([]string(nil), r.tlsCert...)
 	if r.base != nil {
@@ -160,7 +209,7 @@ func (r *Receiver) callbackURL(addr *net.TCPAddr) (string, []string, error) {
 				warnings = append(warnings, w)
 			}
 		}
-		return r.base.Scheme + "://" + r.base.Host + r.base.EscapedPath() + "/" + r.token, warnings, nil
+		return r.base.Scheme + "://" + r.base.Host + r.base.EscapedPath() + r.suffix, warnings, nil
 	}
 	host, guessed, err := callbackHost(addr.IP, r.opts.RouteTo)
 	if err != nil {
@@ -194,6 +243,9 @@ func (r *Receiver) CallbackPath() string { return r.path }
 func (r *Receiver) Addr() net.Addr {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.opts.Mux != nil && r.started {
+		return r.opts.Mux.Addr()
+	}
 	if r.listener == nil {
 		return nil
 	}
@@ -222,6 +274,10 @@ func (r *Receiver) Close() error {
 // Calling it again returns the first result.
 func (r *Receiver) Shutdown(ctx context.Context) error {
 	r.closeOnce.Do(func() {
+		if r.opts.Mux != nil {
+			// Detach first: nothing new reaches this run once it closes.
+			r.opts.Mux.detach(r)
+		}
 		close(r.stopping)
 		r.mu.Lock()
 		srv, errc := r.server, r.serveErr

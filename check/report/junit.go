@@ -68,7 +68,12 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			{"verdict", r.Verdict},
 			{"exit_code", fmt.Sprint(r.ExitCode)},
 			{"endpoint", r.Endpoint},
+			{"target_lab", fmt.Sprint(r.Target.Lab)},
+			{"speed", fmt.Sprint(r.Target.Speed)},
 		},
+	}
+	if r.Saved != nil {
+		suite.Properties = append(suite.Properties, junitProperty{"saved", r.Saved.Path})
 	}
 	for _, s := range r.Stages {
 		c := junitCase{Name: s.Name, Classname: "monhook." + r.Scenario, Time: seconds(s.DurationMS)}

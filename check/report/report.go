@@ -54,6 +54,9 @@
 //	leaked[]        the resources that are still there after teardown (same shape)
 //	kept            true if --keep skipped teardown
 //	error           the error that stopped the run, if any
+//	target          lab (true for --lab or a `monhook lab` recognised by its answers),
+//	                speed (the factor the scenario's timings were divided by)
+//	saved           with --save: path (the JSON Lines file), deliveries (appended by this run)
 package report
 
 import (
@@ -102,6 +105,23 @@ type Report struct {
 	Leaked        []Resource    `json:"leaked" yaml:"leaked"`
 	Kept          bool          `json:"kept" yaml:"kept"`
 	Error         string        `json:"error,omitempty" yaml:"error,omitempty"`
+	// Target says whether the check ran against monhook's lab (--lab, or a
+	// `monhook lab` it recognised) and at what speed its timings were scaled.
+	Target Target `json:"target" yaml:"target"`
+	// Saved is where --save appended the run's deliveries.
+	Saved *Saved `json:"saved,omitempty" yaml:"saved,omitempty"`
+}
+
+// Target is what the check ran against.
+type Target struct {
+	Lab   bool    `json:"lab" yaml:"lab"`
+	Speed float64 `json:"speed" yaml:"speed"`
+}
+
+// Saved is the --save file and how many deliveries it holds from this run.
+type Saved struct {
+	Path       string `json:"path" yaml:"path"`
+	Deliveries int64  `json:"deliveries" yaml:"deliveries"`
 }
 
 // Stage is one stage of the run.

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
-
 	"github.com/monhook/monhook/output"
 )
 
@@ -32,18 +30,27 @@ func WriteTable(w io.Writer, r *Report) error {
 	}
 	for _, s := range r.Stages {
 		for _, h := range s.Hints {
-			fmt.Fprintf(ew, "hint (%s): %s\n", s.Name, h)
+			fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("hint (%s): %s", s.Name, h), 2))
 		}
 	}
 	if r.Error != "" {
-		fmt.Fprintf(ew, "error: %s\n", r.Error)
+		fmt.Fprintln(ew, output.WrapText(ew, "error: "+r.Error, 2))
 	}
-	fmt.Fprintf(ew, "%s: scenario %s, run %s, %s, exit %d\n",
-		strings.ToUpper(r.Verdict), r.Scenario, r.RunID, formatMillis(r.DurationMS), r.ExitCode)
+	if r.Saved != nil {
+		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %d deliveries appended to %s", r.Saved.Deliveries, r.Saved.Path), 2))
+	}
+	target := ""
+	if r.Target.Lab {
+		target = fmt.Sprintf(", lab at speed %g", r.Target.Speed)
+	} else if r.Target.Speed > 1 {
+		target = fmt.Sprintf(", speed %g", r.Target.Speed)
+	}
+	fmt.Fprintf(ew, "%s: scenario %s, run %s, %s%s, exit %d\n",
+		strings.ToUpper(r.Verdict), r.Scenario, r.RunID, formatMillis(r.DurationMS), target, r.ExitCode)
 	return ew.err
 }
 
-func newTable(w io.Writer, header ...any) *tablewriter.Table { return output.NewTable(w, header...) }
+func newTable(w io.Writer, header ...any) *output.TableWriter { return output.NewTable(w, header...) }
 
 func stageTable(w io.Writer, r *Report) error {
 	t := newTable(w, "STAGE", "STATUS", "DURATION", "DETAIL")
@@ -181,6 +188,9 @@ type errWriter struct {
 	w   io.Writer
 	err error
 }
+
+// Unwrap lets output.Width see the terminal behind the writer.
+func (e *errWriter) Unwrap() io.Writer { return e.w }
 
 func (e *errWriter) Write(p []byte) (int, error) {
 	if e.err != nil {

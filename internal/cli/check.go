@@ -44,16 +44,17 @@ type checkOptions struct {
 	Timeout      time.Duration
 	Keep         bool
 	JUnit        string
-	SaveDir      string
+	Save         string
 
 	Listen      string
 	CallbackURL string
 	TLSCert     string
 	TLSKey      string
 
-	Lab      bool
-	Speed    float64
-	LabHosts int
+	Lab       bool
+	Speed     float64
+	LabHosts  int
+	LabFaults labFaults
 
 	// Abandon closes on a second, later Ctrl-C: teardown is cut short.
 	Abandon <-chan struct{}
@@ -96,7 +97,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")
 	fl.BoolVar(&o.Keep, "keep", false, "keep the created resources (no teardown) and list them")
 	fl.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report (one testcase per stage) to this file")
-	fl.StringVar(&o.SaveDir, "save", "", "save the raw deliveries as JSON Lines into this directory")
+	fl.StringVar(&o.Save, "save", "", "append the raw deliveries to this JSON Lines file (as listen --save does)")
 	fl.StringVar(&o.Listen, "listen", "", "receiver listen address (default: all interfaces, ephemeral port)")
 	fl.StringVar(&o.CallbackURL, "callback-url", "", "URL Monasca must call, for NAT or containers (default: the local address of the route toward Monasca)")
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
@@ -104,6 +105,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
 	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, else 1)", MinSpeed, MaxSpeed))
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
 }
 
@@ -125,6 +127,9 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			"check exits, so nothing could be inspected or removed with `monhook cleanup` later; " +
 			"run `monhook lab` in another terminal, eval its exports and run check --keep against it")
 	}
+	if err := o.LabFaults.validate("lab-", false); err != nil {
+		return err
+	}
 	// 0 is the flag's "not given" (60 with --lab, else 1); given, it is
 	// checked like any other value.
 	if cmd.Flags().Changed("speed") || o.Speed != 0 {
@@ -142,8 +147,11 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	if o.SaveDir != "" {
-		if err := checkWritableDir("--save", o.SaveDir); err != nil {
+	if o.Save != "" {
+		if fi, err := os.Stat(o.Save); err == nil && fi.IsDir() {
+			return usageErrorf("--save %s is a directory; --save takes a JSON Lines file, e.g. %s", o.Save, filepath.Join(o.Save, "deliveries.jsonl"))
+		}
+		if err := checkWritableDir("--save", o.Save, filepath.Dir(o.Save)); err != nil {
 			return err
 		}
 	}
@@ -170,6 +178,7 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 		sc, err = scenarios.LoadFile(o.ScenarioFile)
 	} else {
 		sc, err = scenarios.Builtin(o.Scenario)
+		err = scenarioSuggestion(err, o.Scenario)
 	}
 	if err != nil {
 		return nil, usageErrorf("%v", err)
@@ -193,11 +202,13 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
 	}
 	runner.RunID = marker.NewRunID()
-	if o.SaveDir != "" {
-		w, err := openSaveFile(o.SaveDir, runner.RunID)
+	var saved *jsonl.Writer
+	if o.Save != "" {
+		w, err := openSaveFile(o.Save)
 		if err != nil {
 			return err
 		}
+		saved = w
 		defer func() {
 			// The file's last word (its fsync) is part of the result.
 			if cerr := w.Close(); cerr != nil {
@@ -214,13 +225,33 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 		runner.Receiver.Persist = func(d receiver.Delivery) error { return w.Encode(d) }
 	}
 
-	speed := o.Speed
-	if speed == 0 {
-		speed = 1
-		if o.Lab {
-			speed = defaultLabSpeed
+	target := report.Target{Lab: o.Lab, Speed: o.Speed}
+	var resolved openstack.Resolved
+	if !o.Lab {
+		// Settle the credentials before anything runs: a missing OS_AUTH_URL
+		// or an unknown cloud is a configuration error (exit 2), not a
+		// failed check.
+		if resolved, err = openstack.Resolve(o.AuthFlags()); err != nil {
+			return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
+		}
+		// A `monhook lab` says so, with its speed, on every answer.
+		if labSpeed, ok := probeLabSpeed(ctx, resolved); ok {
+			target.Lab = true
+			switch {
+			case o.Speed == 0:
+				target.Speed = labSpeed
+			case o.Speed != labSpeed:
+				fmt.Fprintf(o.IO.ErrOut, "warning: the target is a monhook lab at speed %g, but --speed is %g: timings will not match\n", labSpeed, o.Speed)
+			}
 		}
 	}
+	if target.Speed == 0 {
+		target.Speed = 1
+		if o.Lab {
+			target.Speed = defaultLabSpeed
+		}
+	}
+	speed := target.Speed
 	runner.Scenario = sc.Scaled(speed)
 	if o.Lab {
 		l, err := startLab(ctx, o, speed)
@@ -234,12 +265,6 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 			runner.Receiver.Listen = "127.0.0.1:0"
 		}
 	} else {
-		// Settle the credentials before anything runs: a missing OS_AUTH_URL
-		// or an unknown cloud is a configuration error (exit 2), not a
-		// failed check.
-		if _, err := openstack.Resolve(o.AuthFlags()); err != nil {
-			return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err}
-		}
 		runner.Connect = func(ctx context.Context) (check.Target, error) {
 			s, err := o.Session(ctx)
 			if err != nil {
@@ -259,6 +284,11 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	defer cancel()
 	rep := runner.Run(rctx)
 	sp.Stop()
+	rep.Target = target
+	if saved != nil {
+		// Each record reached the file before its delivery was answered.
+		rep.Saved = &report.Saved{Path: o.Save, Deliveries: saved.Lines()}
+	}
 
 	// The report is written once the run, teardown included, is over, and
 	// in one write: an interrupt cannot leave half a table or half a JSON
@@ -303,12 +333,19 @@ func writeJUnitFile(path string, rep *report.Report) error {
 	return nil
 }
 
-// openSaveFile creates DIR/deliveries-<runid>.jsonl for --save.
-func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, usageErrorf("--save: %v", err)
+// openSaveFile opens FILE for --save: JSON Lines, appended, as listen
+// --save writes them. One meaning across commands: a file, never a
+// directory (a directory is refused, naming what to pass instead).
+func openSaveFile(path string) (*jsonl.Writer, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, usageErrorf("--save %s is a directory; --save takes a JSON Lines file, e.g. %s", path, filepath.Join(path, "deliveries.jsonl"))
 	}
-	w, err := jsonl.Open(filepath.Join(dir, "deliveries-"+runID+".jsonl"), jsonl.Options{})
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, usageErrorf("--save: %v", err)
+		}
+	}
+	w, err := jsonl.Open(path, jsonl.Options{})
 	if err != nil {
 		return nil, usageErrorf("--save: %v", err)
 	}
@@ -318,6 +355,7 @@ func openSaveFile(dir, runID string) (*jsonl.Writer, error) {
 // startLab starts the in-process lab for --lab.
 func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
+	o.LabFaults.apply(&opts)
 	if o.Debug() {
 		opts.Debug = o.IO.ErrOut
 	}

@@ -40,12 +40,15 @@ func TestCheckFlags(t *testing.T) {
 		{"lab run", []string{"check", "--lab", "-s", "synthetic", "--speed", "120", "--lab-hosts", "5"}, func(o *checkOptions) bool {
 			return o.Lab && o.Scenario == "synthetic" && o.Speed == 120 && o.LabHosts == 5
 		}},
+		{"lab faults", []string{"check", "--lab", "--lab-agents-project", "service", "--lab-definition-delay", "3s", "--lab-agent-clock-skew", "2m"}, func(o *checkOptions) bool {
+			return o.LabFaults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: 2 * time.Minute}
+		}},
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
 		}},
 		{"bare port", []string{"check", "--listen", "3001"}, func(o *checkOptions) bool { return o.Listen == ":3001" }},
-		{"reports", []string{"check", "--junit", filepath.Join(tmp, "r.xml"), "--save", filepath.Join(tmp, "dir"), "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
-			return o.JUnit == filepath.Join(tmp, "r.xml") && o.SaveDir == filepath.Join(tmp, "dir") && o.Keep && o.Timeout == 90*time.Second
+		{"reports", []string{"check", "--junit", filepath.Join(tmp, "r.xml"), "--save", filepath.Join(tmp, "d.jsonl"), "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
+			return o.JUnit == filepath.Join(tmp, "r.xml") && o.Save == filepath.Join(tmp, "d.jsonl") && o.Keep && o.Timeout == 90*time.Second
 		}},
 	}
 	for _, tt := range tests {
@@ -75,6 +78,7 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--listen", "host:99999"}, "--listen"},
 		{[]string{"check", "--listen", "localhost"}, "--listen"},
 		{[]string{"check", "--callback-url", "localhost:123"}, "--callback-url"},
+		{[]string{"check", "--lab-definition-delay", "-3s"}, "--lab-definition-delay"},
 		{[]string{"check", "--callback-url", "ftp://localhost/x"}, "--callback-url"},
 	}
 	for _, tt := range tests {
@@ -112,6 +116,15 @@ func TestCheckLabSyntheticPassesAndPrintsTheTable(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "PASS") || !strings.Contains(stdout, "delivery") {
 		t.Errorf("stdout lacks the stage table:\n%s", stdout)
+	}
+}
+
+// The lab fault options reach the lab: agents in their own project leave
+// the check's project without agent metrics, and the hint says so.
+func TestCheckLabAgentsProjectNamesTheCause(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "--lab", "--lab-agents-project", "service", "-o", "json")
+	if code != 3 || !strings.Contains(stdout, "posting into another project") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
@@ -88,6 +89,26 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	if err != nil {
 		return cannotRun(err)
 	}
+	if !o.DryRun && len(found) > 0 {
+		// Without the write role every delete would fail alike: ask once,
+		// and explain it as check does.
+		if err := notificationmethods.ProbeCreate(ctx, s.Monitoring).ExtractErr(); err != nil {
+			msg, hints, ok := check.DescribeAPIError(err, "checking the write role")
+			if !ok {
+				return cannotRun(err)
+			}
+			for i := range found {
+				found[i].Error = "not attempted: no write access"
+			}
+			if err := writeLeftovers(o, found); err != nil {
+				return err
+			}
+			for _, h := range hints {
+				fmt.Fprintln(o.IO.ErrOut, output.WrapText(o.IO.ErrOut, "hint: "+h, 2))
+			}
+			return cannotRun(errors.New(msg))
+		}
+	}
 	failures := 0
 	if !o.DryRun {
 		// Definitions first: deleting a method silently strips it from
@@ -96,6 +117,9 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 			l := &found[i]
 			if err := marker.Delete(ctx, s.Monitoring, l.Kind, l.ID); err != nil {
 				l.Error = err.Error()
+				if msg, _, ok := check.DescribeAPIError(err, "DELETE"); ok {
+					l.Error = msg
+				}
 				failures++
 				continue
 			}
@@ -163,7 +187,8 @@ func writeLeftovers(o *cleanupOptions, found []leftover) error {
 		if len(found) == 0 {
 			return nil
 		}
-		t := output.NewTable(w, "KIND", "ID", "NAME", "RUN", "CREATED", "RESULT")
+		// The run id and creation time are in the name (and in -o json).
+		t := output.NewTable(w, "KIND", "NAME", "ID", "RESULT")
 		for _, l := range found {
 			result := "deleted"
 			switch {
@@ -172,7 +197,7 @@ func writeLeftovers(o *cleanupOptions, found []leftover) error {
 			case l.Error != "":
 				result = "FAILED: " + l.Error
 			}
-			if err := t.Append(l.Kind, l.ID, l.Name, l.RunID, l.Created.Format(time.RFC3339), result); err != nil {
+			if err := t.Append(l.Kind, l.Name, l.ID, result); err != nil {
 				return err
 			}
 		}

@@ -57,9 +57,20 @@ func checkConfigKeys(root *cobra.Command, v *viper.Viper) error {
 	return nil
 }
 
+// configKeysAnnotation lists, comma-separated, the keys a command reads
+// from its config section besides its flags (serve's targets).
+const configKeysAnnotation = "monhook/config-keys"
+
 // checkSectionKeys checks the keys under a command's section: that
-// command's flags and the global ones.
+// command's flags, the global ones and those it declares with
+// configKeysAnnotation.
 func checkSectionKeys(root, c *cobra.Command, section map[string]any, file string) error {
+	own := map[string]bool{}
+	for _, k := range strings.Split(c.Annotations[configKeysAnnotation], ",") {
+		if k != "" {
+			own[k] = true
+		}
+	}
 	flags := map[string]bool{}
 	root.PersistentFlags().VisitAll(func(f *pflag.Flag) { flags[f.Name] = true })
 	c.Flags().VisitAll(func(f *pflag.Flag) { flags[f.Name] = true })
@@ -67,6 +78,9 @@ func checkSectionKeys(root, c *cobra.Command, section map[string]any, file strin
 	delete(flags, "config")
 	for _, key := range sortedKeys(section) {
 		full := c.Name() + "." + key
+		if own[key] {
+			continue // the command checks its own keys' values
+		}
 		if !flags[key] {
 			return unknownKey(file, full, "is not a flag of `monhook "+c.Name()+"`", keysOf(flags))
 		}
@@ -80,8 +94,8 @@ func checkSectionKeys(root, c *cobra.Command, section map[string]any, file strin
 func unknownKey(file, key, what string, known []string) error {
 	msg := fmt.Sprintf("config file %s: unknown key %q: %s", file, key, what)
 	last := key[strings.LastIndex(key, ".")+1:]
-	if s := nearest(last, known); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	if s := suggestions(last, known); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
 	return usageErrorf("%s", msg)
 }
@@ -105,43 +119,3 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func keysOf[V any](m map[string]V) []string { return sortedKeys(m) }
-
-// nearest returns the known key closest to key by edit distance, if it is
-// a plausible typo (at most 2 edits, and fewer than half the key).
-func nearest(key string, known []string) string {
-	best, bestD := "", 3
-	sort.Strings(known)
-	for _, k := range known {
-		if d := editDistance(key, k); d < bestD && d*2 < len(key)+1 {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Damerau-Levenshtein distance (with adjacent
-// transpositions, the commonest typo: "outptu").
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
-}

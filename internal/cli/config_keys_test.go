@@ -52,12 +52,3 @@ func TestConfigFileKnownKeysAreAccepted(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
-
-func TestNearestSuggestsOnlyPlausibleTypos(t *testing.T) {
-	known := []string{"scenario", "output", "timeout", "check", "listen"}
-	for key, want := range map[string]string{"scenaro": "scenario", "outptu": "output", "timeuot": "timeout", "lsiten": "listen", "xyz": "", "colour": ""} {
-		if got := nearest(key, known); got != want {
-			t.Errorf("nearest(%q) = %q, want %q", key, got, want)
-		}
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/monhook/monhook/exitcode"
@@ -33,6 +34,11 @@ type Factory struct {
 
 	// Connect authenticates; nil means openstack.Connect. Tests replace it.
 	Connect func(ctx context.Context, flags openstack.AuthFlags) (*openstack.Session, error)
+
+	// The password typed at the prompt, asked once.
+	promptOnce sync.Once
+	promptPW   string
+	promptErr  error
 }
 
 // NewFactory returns the dependencies of a real run.
@@ -61,10 +67,25 @@ func (f *Factory) Output() string {
 func (f *Factory) Debug() bool { return f.globals().Debug }
 
 // AuthFlags is the openstack resolver's input from the global flags, with
-// --debug logging to stderr.
+// --debug logging to stderr and, on a terminal, the password prompt.
 func (f *Factory) AuthFlags() openstack.AuthFlags {
 	g := f.globals()
-	return g.AuthFlags(f.IO.ErrOut, f.Version)
+	flags := g.AuthFlags(f.IO.ErrOut, f.Version)
+	flags.PromptPassword = f.passwordPrompt()
+	return flags
+}
+
+// passwordPrompt asks at most once per process: a command that resolves
+// the credentials up front (check) and then connects must not ask twice.
+func (f *Factory) passwordPrompt() func(user, authURL string) (string, error) {
+	ask := f.IO.passwordPrompt()
+	if ask == nil {
+		return nil
+	}
+	return func(user, authURL string) (string, error) {
+		f.promptOnce.Do(func() { f.promptPW, f.promptErr = ask(user, authURL) })
+		return f.promptPW, f.promptErr
+	}
 }
 
 // Now is the factory clock's time.
@@ -77,28 +98,38 @@ func (f *Factory) Now() time.Time {
 
 // GlobalOptions are the flags every command accepts (OpenStack habits).
 type GlobalOptions struct {
-	Cloud         string
-	AuthURL       string
-	RegionName    string
-	Interface     string
-	CACert        string
-	Insecure      bool
-	MonascaAPIURL string
-	Output        string
-	ConfigFile    string
-	Debug         bool
+	Cloud             string
+	AuthURL           string
+	Username          string
+	Password          string
+	ProjectName       string
+	UserDomainName    string
+	ProjectDomainName string
+	RegionName        string
+	Interface         string
+	CACert            string
+	Insecure          bool
+	MonascaAPIURL     string
+	Output            string
+	ConfigFile        string
+	Debug             bool
 }
 
 // AuthFlags converts the global flags to the openstack resolver's input.
 func (g *GlobalOptions) AuthFlags(debug io.Writer, version string) openstack.AuthFlags {
 	f := openstack.AuthFlags{
-		Cloud:         g.Cloud,
-		AuthURL:       g.AuthURL,
-		RegionName:    g.RegionName,
-		Interface:     g.Interface,
-		CACert:        g.CACert,
-		MonascaAPIURL: g.MonascaAPIURL,
-		UserAgent:     "monhook/" + version,
+		Cloud:             g.Cloud,
+		AuthURL:           g.AuthURL,
+		Username:          g.Username,
+		Password:          g.Password,
+		ProjectName:       g.ProjectName,
+		UserDomainName:    g.UserDomainName,
+		ProjectDomainName: g.ProjectDomainName,
+		RegionName:        g.RegionName,
+		Interface:         g.Interface,
+		CACert:            g.CACert,
+		MonascaAPIURL:     g.MonascaAPIURL,
+		UserAgent:         "monhook/" + version,
 	}
 	if g.Insecure {
 		insecure := true

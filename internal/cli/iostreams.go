@@ -17,17 +17,24 @@ type IOStreams struct {
 
 	stdoutTTY bool
 	stderrTTY bool
+	// readPassword reads a secret without echo; nil when stdin is not a
+	// terminal (then nothing is ever prompted for).
+	readPassword func() (string, error)
 }
 
 // System returns the process's streams with TTY detection done once.
 func System() *IOStreams {
-	return &IOStreams{
+	s := &IOStreams{
 		In:        os.Stdin,
 		Out:       os.Stdout,
 		ErrOut:    os.Stderr,
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 	}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		s.readPassword = terminalPassword
+	}
+	return s
 }
 
 // TestStreams returns streams backed by buffers, for tests. Neither stream is
@@ -43,6 +50,10 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 // IsStderrTTY reports whether stderr is an interactive terminal (spinners
 // and progress only appear then).
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// SetPasswordReader makes stdin behave as a terminal for password prompts
+// (tests).
+func (s *IOStreams) SetPasswordReader(read func() (string, error)) { s.readPassword = read }
 
 // SetStdoutTTY overrides TTY detection for stdout (tests).
 func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,6 +24,7 @@ type labOptions struct {
 	Hosts         int
 	TokenTTL      time.Duration
 	VersionSuffix bool
+	Faults        labFaults
 
 	KeystoneURL          string
 	ServiceUser          string
@@ -45,17 +47,24 @@ func NewCmdLab(f *Factory, runF func(context.Context, *labOptions) error) *cobra
 simulated agents posting cpu.idle_perc, a threshold engine and a notification engine
 that really sends webhooks.
 
-Stdout carries only "export OS_...=..." lines for the lab's monasca-user, so
-  eval "$(monhook lab --listen 127.0.0.1:8070 2>/dev/null & sleep 1)"
-or copy-paste points the monasca CLI, the openstack CLI and monhook at it. Stderr
-shows every seeded user (fixed, lab-only passwords) and the endpoints.
+Stdout carries only "export ...=..." lines: the OS_* variables of the lab's
+monasca-user, and MONHOOK_SPEED so that monhook check runs at the lab's speed.
+Write them to a file and source it from another shell; that points the monasca
+CLI, the openstack CLI and monhook at the lab. Stderr shows every seeded user
+(fixed, lab-only passwords) and the endpoints.
 
 With --keystone-url the lab serves only Monasca and validates every token against
 that Keystone, as keystonemiddleware does; the service credentials default to the
-OS_* environment.`,
-		Example: `  monhook lab
+OS_* environment.
+
+--speed divides Monasca's engine timings (periods, the 60 s tick, the 30 s grace,
+retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
+` + labFaultsHelp,
+		Example: `  monhook lab --speed 60 > lab.env          # terminal 1; Ctrl-C stops it
+  . ./lab.env && monhook check -s ok-cycle   # terminal 2: runs at speed 60
   monhook lab --listen 0.0.0.0:8070 --speed 60 --hosts 5
-  monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user`,
+  monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user
+  monhook lab --speed 60 --agents-project service --agent-clock-skew -5m`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Debug = f.Debug()
@@ -64,6 +73,9 @@ OS_* environment.`,
 			}
 			if opts.Hosts < 0 {
 				return usageErrorf("--hosts must not be negative, got %d", opts.Hosts)
+			}
+			if err := opts.Faults.validate("", opts.KeystoneURL != ""); err != nil {
+				return err
 			}
 			opts.warnIneffective(cmd)
 			if opts.KeystoneURL != "" {
@@ -81,7 +93,7 @@ OS_* environment.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port); port 0 picks a free one")
-	fl.Float64Var(&opts.Speed, "speed", 1, fmt.Sprintf("time compression, %d to %d: at 60 a 60 s Monasca period lasts 1 s", MinSpeed, MaxSpeed))
+	fl.Float64Var(&opts.Speed, "speed", 1, fmt.Sprintf("time compression, %d to %d: at 60 a 60 s Monasca period lasts 1 s (the 5 s webhook timeout does not scale)", MinSpeed, MaxSpeed))
 	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")
 	fl.BoolVar(&opts.VersionSuffix, "advertise-version-suffix", true, "advertise the monitoring endpoint with /v2.0 (false: the versionless root)")
@@ -91,6 +103,7 @@ OS_* environment.`,
 	fl.StringVar(&opts.ServiceProject, "keystone-service-project", "", "its project (default $OS_PROJECT_NAME)")
 	fl.StringVar(&opts.ServiceUserDomain, "keystone-service-user-domain", "", "its user domain (default $OS_USER_DOMAIN_NAME, else Default)")
 	fl.StringVar(&opts.ServiceProjectDomain, "keystone-service-project-domain", "", "its project domain (default $OS_PROJECT_DOMAIN_NAME, else Default)")
+	opts.Faults.addFlags(fl, "", "")
 	return cmd
 }
 
@@ -112,6 +125,7 @@ func labRun(ctx context.Context, o *labOptions) error {
 		ServiceUser:              o.ServiceUser, ServicePassword: o.ServicePassword, ServiceProject: o.ServiceProject,
 		ServiceUserDomain: o.ServiceUserDomain, ServiceProjectDomain: o.ServiceProjectDomain,
 	}
+	o.Faults.apply(&opts)
 	if o.Debug {
 		opts.Debug = o.IO.ErrOut
 	}
@@ -122,7 +136,7 @@ func labRun(ctx context.Context, o *labOptions) error {
 	}
 	defer l.Close()
 
-	if err := writeLabExports(o.IO.Out, l, o.KeystoneURL != ""); err != nil {
+	if err := writeLabExports(o.IO.Out, l, o.KeystoneURL != "", o.Speed); err != nil {
 		return err
 	}
 	writeLabSummary(o.IO.ErrOut, l, o)
@@ -138,8 +152,10 @@ func labRun(ctx context.Context, o *labOptions) error {
 }
 
 // writeLabExports prints the shell exports for the lab's monasca-user (or,
-// in external mode, the Keystone and the lab's Monasca URL).
-func writeLabExports(w io.Writer, l *lab.Lab, external bool) error {
+// in external mode, the Keystone and the lab's Monasca URL), and
+// MONHOOK_SPEED so that a check (or serve) against this lab runs at its
+// speed without being told: a 60 s period of a lab at --speed 60 lasts 1 s.
+func writeLabExports(w io.Writer, l *lab.Lab, external bool, speed float64) error {
 	var vars [][2]string
 	if external {
 		vars = [][2]string{
@@ -163,6 +179,7 @@ func writeLabExports(w io.Writer, l *lab.Lab, external bool) error {
 			{"OS_INTERFACE", "public"},
 		}
 	}
+	vars = append(vars, [2]string{"MONHOOK_SPEED", strconv.FormatFloat(speed, 'g', -1, 64)})
 	var b strings.Builder
 	for _, v := range vars {
 		fmt.Fprintf(&b, "export %s=%s\n", v[0], shellQuote(v[1]))

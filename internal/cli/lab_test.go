@@ -32,6 +32,12 @@ func TestLabFlags(t *testing.T) {
 			check: func(o *labOptions) bool {
 				return o.ServiceUser == "svc" && o.ServicePassword == "envpw" && o.ServiceProject == "service"
 			}},
+		{args: []string{"lab", "--agents-project", "service", "--definition-delay", "3s", "--agent-clock-skew", "-5m"},
+			check: func(o *labOptions) bool {
+				return o.Faults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: -5 * time.Minute}
+			}},
+		{args: []string{"lab", "--definition-delay", "-1s"}, wantErr: true},
+		{args: []string{"lab", "--agents-project", "service", "--keystone-url", "http://ks/v3"}, wantErr: true},
 		{args: []string{"lab", "--speed", "0"}, wantErr: true},
 		{args: []string{"lab", "--hosts", "-1"}, wantErr: true},
 		{args: []string{"lab", "extra"}, wantErr: true},
@@ -72,7 +78,7 @@ func TestLabRunPrintsExportsThatWorkAndStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var authURL string
-	opts := &labOptions{IO: streams, Listen: "127.0.0.1:0", Speed: 1, Hosts: 0, TokenTTL: time.Hour, VersionSuffix: true,
+	opts := &labOptions{IO: streams, Listen: "127.0.0.1:0", Speed: 60, Hosts: 0, TokenTTL: time.Hour, VersionSuffix: true,
 		started: func(l *lab.Lab) { authURL = l.AuthURL(); cancel() }}
 	if err := labRun(ctx, opts); err != nil {
 		t.Fatal(err)
@@ -91,6 +97,7 @@ func TestLabRunPrintsExportsThatWorkAndStopsOnCancel(t *testing.T) {
 		"OS_AUTH_URL": authURL, "OS_USERNAME": "labuser", "OS_PASSWORD": "labuser-password", "OS_PROJECT_NAME": "monhook-lab",
 		"OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default", "OS_DOMAIN_NAME": "Default",
 		"OS_REGION_NAME": "RegionOne", "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public",
+		"MONHOOK_SPEED": "60",
 	}
 	for k, v := range want {
 		if env[k] != v {
@@ -152,6 +159,15 @@ func TestShellQuote(t *testing.T) {
 	} {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLabHelpDocumentsTheFaultOptions(t *testing.T) {
+	code, stdout, _ := runCLI(t, "lab", "--help")
+	for _, want := range []string{"--agents-project", "--definition-delay", "--agent-clock-skew", "monasca-thresh silently drops", "webhook timeout stays 5 s"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("exit %d; lab --help does not document %q", code, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -20,12 +21,13 @@ type deliveryPrinter struct {
 	io     *IOStreams
 	format string
 	tty    bool
+	full   bool // table: the whole body, indented, under each line
 	buf    []byte
 	outErr error // after a failed write to stdout (closed pipe) we stop printing
 }
 
-func newDeliveryPrinter(io *IOStreams, format string) *deliveryPrinter {
-	return &deliveryPrinter{io: io, format: format, tty: io.IsStdoutTTY()}
+func newDeliveryPrinter(io *IOStreams, format string, full bool) *deliveryPrinter {
+	return &deliveryPrinter{io: io, format: format, tty: io.IsStdoutTTY(), full: full}
 }
 
 func (p *deliveryPrinter) delivery(d receiver.Delivery) {
@@ -44,6 +46,9 @@ func (p *deliveryPrinter) delivery(d receiver.Delivery) {
 	default:
 		p.buf = append(p.buf[:0], deliveryLine(d, p.tty)...)
 		p.buf = append(p.buf, '\n')
+		if p.full {
+			p.buf = appendIndentedBody(p.buf, d.Body)
+		}
 	}
 	_, p.outErr = p.io.Out.Write(p.buf)
 }
@@ -70,8 +75,10 @@ func (p *deliveryPrinter) status(format string, args ...any) {
 	fmt.Fprintf(p.io.ErrOut, format+"\n", args...)
 }
 
-// deliveryLine is the readable form: time, transition, alarm name,
-// definition id, source, then what we answered and what is wrong with it.
+// deliveryLine is the readable form: time, transition, alarm name, alarm
+// id, definition id, the metric and its dimensions (so three alarms of one
+// definition read as three hosts), source, then what we answered and what is
+// wrong with it.
 func deliveryLine(d receiver.Delivery, tty bool) string {
 	var b strings.Builder
 	arrow := " -> "
@@ -82,7 +89,14 @@ func deliveryLine(d receiver.Delivery, tty bool) string {
 		b.WriteString(d.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000Z"))
 	}
 	if n := d.Notification; n != nil {
-		fmt.Fprintf(&b, "  %s%s%s  %q  def %s", orDash(n.OldState), arrow, orDash(n.State), n.AlarmName, orDash(n.AlarmDefinitionID))
+		fmt.Fprintf(&b, "  %s%s%s  %q  alarm %s  def %s", orDash(n.OldState), arrow, orDash(n.State), n.AlarmName, orDash(n.AlarmID), orDash(n.AlarmDefinitionID))
+		if len(n.Metrics) > 0 {
+			b.WriteString("  ")
+			b.WriteString(metricText(n.Metrics[0]))
+			if more := len(n.Metrics) - 1; more > 0 {
+				fmt.Fprintf(&b, " (+%d more)", more)
+			}
+		}
 	} else {
 		b.WriteString("  (not a Monasca notification)")
 	}
@@ -111,6 +125,37 @@ func deliveryLine(d receiver.Delivery, tty bool) string {
 	return b.String()
 }
 
+// metricText prints a metric as Monasca writes it in expressions:
+// name{k=v,k2=v2}, dimensions sorted.
+func metricText(m receiver.NotificationMetric) string {
+	if len(m.Dimensions) == 0 {
+		return m.Name
+	}
+	keys := make([]string, 0, len(m.Dimensions))
+	for k := range m.Dimensions {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + m.Dimensions[k]
+	}
+	return m.Name + "{" + strings.Join(keys, ",") + "}"
+}
+
+// appendIndentedBody adds the body as the classic Node receiver printed it
+// (JSON.stringify(body, null, 2)), or as text when it is not JSON.
+func appendIndentedBody(dst, body []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, body, "  ", "  "); err != nil {
+		dst = append(dst, "  "...)
+		dst = append(dst, body...)
+		return append(dst, '\n')
+	}
+	dst = append(dst, "  "...)
+	dst = append(dst, buf.Bytes()...)
+	return append(dst, '\n')
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -118,17 +163,13 @@ func orDash(s string) string {
 	return s
 }
 
-// appendYAML writes one YAML document per delivery, with the same fields as
-// the JSON record.
+// appendYAML writes one YAML document per delivery, with the same fields
+// as the JSON record, in order.
 func appendYAML(dst []byte, d receiver.Delivery) []byte {
-	var v any
-	if err := json.Unmarshal(d.AppendJSON(nil), &v); err != nil {
-		return dst
-	}
-	var b bytes.Buffer
-	if err := output.WriteYAML(&b, v); err != nil {
+	out, err := output.JSONToYAML(d.AppendJSON(nil))
+	if err != nil {
 		return dst
 	}
 	dst = append(dst, "---\n"...)
-	return append(dst, b.Bytes()...)
+	return append(dst, out...)
 }

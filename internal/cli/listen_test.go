@@ -51,6 +51,16 @@ func TestNewCmdListen(t *testing.T) {
 		{name: "fsync without save", args: "--fsync", wantErr: "need --save"},
 		{name: "zero max body", args: "--max-body 0", wantErr: "--max-body"},
 		{name: "positional argument", args: "extra", wantErr: `"extra"`},
+		{name: "path and token", args: "--path /a --token t", wantErr: "exclude each other"},
+		{name: "relative path", args: "--path alerts", wantErr: "must start with /"},
+		{name: "best effort without forward", args: "--forward-best-effort", wantErr: "needs --forward-to"},
+		{
+			name: "operator habits",
+			args: "--path /openstack/alerts --full --forward-to http://c/ --forward-best-effort",
+			want: func(o *listenOptions) bool {
+				return o.Path == "/openstack/alerts" && o.Full && o.ForwardBestEffort
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,15 +154,15 @@ func TestListenRun(t *testing.T) {
 			name:   "readable lines on a TTY",
 			output: "table", tty: true,
 			wantStdout: []string{
-				`UNDETERMINED → ALARM  "cpu high"  def 78ce7b53  from 127.0.0.1:`,
-				`OK → ALARM  "test"  def 5678  from 127.0.0.1:`,
+				`UNDETERMINED → ALARM  "cpu high"  alarm 20a54a65  def 78ce7b53  cpu.idle_perc{hostname=h1}  from 127.0.0.1:`,
+				`OK → ALARM  "test"  alarm 1234  def 5678  `,
 			},
 		},
 		{
 			name:   "readable lines in a pipe",
 			output: "table",
 			wantStdout: []string{
-				`UNDETERMINED -> ALARM  "cpu high"  def 78ce7b53`,
+				`UNDETERMINED -> ALARM  "cpu high"  alarm 20a54a65  def 78ce7b53  cpu.idle_perc{hostname=h1}`,
 				`findings: alarm_timestamp is a string, want an integer (seconds); metrics is a string, want a list of objects`,
 			},
 		},
@@ -288,5 +298,51 @@ func TestListenYAMLWritesOneDocumentPerDelivery(t *testing.T) {
 	}
 	if !strings.Contains(docs[1], "alarm_definition_id: 78ce7b53") || !strings.Contains(docs[2], "code: wrong-type") {
 		t.Fatalf("documents = %q", docs)
+	}
+	// Integers stay integers (not 1.556703552e+09), keys keep the JSON order.
+	if !strings.Contains(docs[1], "alarm_timestamp: 1556703552\n") || strings.Index(docs[1], "seq:") > strings.Index(docs[1], "body:") {
+		t.Errorf("document = %s", docs[1])
+	}
+}
+
+// TestListenPathServesTheClassicRecipe: existing notification methods point
+// at a fixed path; the recipe's curl to it is a delivery, and a wrong path's
+// 404 tells where to post.
+func TestListenPathServesTheClassicRecipe(t *testing.T) {
+	streams, stdout, stderr := TestStreams()
+	o := &listenOptions{IO: streams, Output: "table", Path: "/openstack/alerts", Full: true}
+	var wrongBody string
+	var callback string
+	err := runListen(t, o, func(t *testing.T, url string) {
+		callback = url
+		if !strings.HasSuffix(url, "/openstack/alerts") {
+			t.Errorf("callback URL %q, want the fixed path", url)
+		}
+		if code := postJSON(t, url, monascaBody); code != 200 {
+			t.Errorf("delivery answered %d", code)
+		}
+		resp, err := http.Post(strings.TrimSuffix(url, "/openstack/alerts")+"/alerts", "application/json", strings.NewReader(monascaBody))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Errorf("wrong path answered %d", resp.StatusCode)
+		}
+		wrongBody = string(b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(wrongBody, "POST "+callback) {
+		t.Errorf("404 body %q does not name %s", wrongBody, callback)
+	}
+	out := stdout.String()
+	if !strings.Contains(out, `"cpu high"  alarm 20a54a65`) || !strings.Contains(out, "\n  {\n    \"alarm_id\": \"20a54a65\",") {
+		t.Errorf("--full stdout = %q, want the line then the indented body", out)
+	}
+	if !strings.Contains(stderr.String(), "stopped: 1 deliveries, 1 strays") {
+		t.Errorf("stderr %q", stderr)
 	}
 }

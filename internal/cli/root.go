@@ -56,13 +56,16 @@ it created.` + "\n" + exitcode.Help,
 		},
 	}
 	cmd.SetVersionTemplate("monhook {{.Version}}\n")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErrorf("%v\nRun '%s --help' for usage.", err, c.CommandPath())
-	})
+	cmd.SetFlagErrorFunc(flagError)
 
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&g.Cloud, "os-cloud", "", "cloud name in clouds.yaml (env OS_CLOUD)")
 	pf.StringVar(&g.AuthURL, "os-auth-url", "", "Keystone URL (env OS_AUTH_URL)")
+	pf.StringVar(&g.Username, "os-username", "", "user name (env OS_USERNAME)")
+	pf.StringVar(&g.Password, "os-password", "", "password (env OS_PASSWORD; asked on a terminal when a user has none)")
+	pf.StringVar(&g.ProjectName, "os-project-name", "", "project to scope to (env OS_PROJECT_NAME)")
+	pf.StringVar(&g.UserDomainName, "os-user-domain-name", "", "the user's domain (env OS_USER_DOMAIN_NAME)")
+	pf.StringVar(&g.ProjectDomainName, "os-project-domain-name", "", "the project's domain (env OS_PROJECT_DOMAIN_NAME)")
 	pf.StringVar(&g.RegionName, "os-region-name", "", "region of the monitoring endpoint (env OS_REGION_NAME)")
 	pf.StringVar(&g.Interface, "os-interface", "", "endpoint interface: public, internal or admin (env OS_INTERFACE)")
 	pf.StringVar(&g.CACert, "os-cacert", "", "CA bundle for TLS verification (env OS_CACERT)")
@@ -79,7 +82,11 @@ it created.` + "\n" + exitcode.Help,
 		NewCmdVersion(f, nil),
 		NewCmdListen(f, nil),
 		NewCmdLab(f, nil),
+		NewCmdServe(f, nil),
+		NewCmdSend(f, nil),
 	)
+	cmd.AddCommand(newCmdEnvironment(cmd))
+	registerCompletions(cmd, f)
 	return cmd
 }
 

@@ -229,11 +229,11 @@ func TestListenAnswers503WhenTheDeliveryCannotBeSaved(t *testing.T) {
 	}
 }
 
-// TestCheckSaveWritesEveryDeliveryOfTheRun: check --save keeps the run's
-// deliveries, one JSON line each, in DIR/deliveries-<run id>.jsonl.
+// TestCheckSaveWritesEveryDeliveryOfTheRun: check --save FILE keeps the
+// run's deliveries, one JSON line each, in FILE (as listen --save does).
 func TestCheckSaveWritesEveryDeliveryOfTheRun(t *testing.T) {
-	dir := t.TempDir()
-	code, stdout, stderr := runCLI(t, "check", "--lab", "-s", "synthetic", "--save", dir, "-o", "json")
+	path := filepath.Join(t.TempDir(), "deliveries.jsonl")
+	code, stdout, stderr := runCLI(t, "check", "--lab", "-s", "synthetic", "--save", path, "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -244,7 +244,7 @@ func TestCheckSaveWritesEveryDeliveryOfTheRun(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("report: %v\n%s", err, stdout)
 	}
-	ids := savedAlarmIDs(t, filepath.Join(dir, "deliveries-"+rep.RunID+".jsonl"))
+	ids := savedAlarmIDs(t, path)
 	saved := 0
 	for _, n := range ids {
 		saved += n

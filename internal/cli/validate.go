@@ -67,20 +67,21 @@ func checkWritableFile(flag, path string) error {
 	return nil
 }
 
-// checkWritableDir is checkWritableFile for a directory that may not exist
-// yet (it is created): the nearest existing ancestor must take files.
-func checkWritableDir(flag, dir string) error {
+// checkWritableDir says whether files can be made in dir, which may not
+// exist yet (it is created): its nearest existing ancestor must take
+// files. value is the flag's value, for the message.
+func checkWritableDir(flag, value, dir string) error {
 	existing := dir
 	for {
 		fi, err := os.Stat(existing)
 		if err == nil {
 			if !fi.IsDir() {
-				return usageErrorf("%s %s: %s is not a directory", flag, dir, existing)
+				return usageErrorf("%s %s: %s is not a directory", flag, value, existing)
 			}
 			break
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return usageErrorf("%s %s: %v", flag, dir, unwrapPathError(err))
+			return usageErrorf("%s %s: %v", flag, value, unwrapPathError(err))
 		}
 		parent := filepath.Dir(existing)
 		if parent == existing {
@@ -90,7 +91,7 @@ func checkWritableDir(flag, dir string) error {
 	}
 	probe, err := os.CreateTemp(existing, ".monhook-probe-*")
 	if err != nil {
-		return usageErrorf("%s %s: cannot write there: %v", flag, dir, unwrapPathError(err))
+		return usageErrorf("%s %s: cannot write there: %v", flag, value, unwrapPathError(err))
 	}
 	name := probe.Name()
 	_ = probe.Close()

@@ -81,8 +81,9 @@ func TestUnwritableReportPathsAreUsageErrorsBeforeTheRun(t *testing.T) {
 		{[]string{"--junit", filepath.Join(dir, "missing", "r.xml")}, "--junit"},
 		{[]string{"--junit", dir}, "--junit"},
 		{[]string{"--junit", filepath.Join(file, "r.xml")}, "--junit"},
-		{[]string{"--save", file}, "--save"},
-		{[]string{"--save", filepath.Join(file, "sub")}, "--save"},
+		{[]string{"--save", dir}, "is a directory"},
+		{[]string{"--save", filepath.Join(file, "d.jsonl")}, "--save"},
+		{[]string{"--save", filepath.Join(file, "sub", "d.jsonl")}, "--save"},
 	}
 	if os.Geteuid() != 0 { // root writes anywhere
 		tests = append(tests,
@@ -93,7 +94,7 @@ func TestUnwritableReportPathsAreUsageErrorsBeforeTheRun(t *testing.T) {
 			struct {
 				args []string
 				want string
-			}{[]string{"--save", filepath.Join(readonly, "deliveries")}, "--save"})
+			}{[]string{"--save", filepath.Join(readonly, "d.jsonl")}, "--save"})
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -23,13 +23,14 @@ type engine struct {
 func (l *Lab) engines() []engine {
 	l.evaluator = evaluator.New(evaluator.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "evaluator"),
+		DefinitionDelay: l.opts.DefinitionDelay,
 	})
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
 	})
-	out := []engine{
-		{name: "evaluator", run: l.evaluator.Run, subscribes: true},
-		{name: "notifier", run: l.notifier.Run, subscribes: true},
+	out := []engine{{name: "evaluator", run: l.evaluator.Run, subscribes: true}}
+	if !l.opts.NoNotifier {
+		out = append(out, engine{name: "notifier", run: l.notifier.Run, subscribes: true})
 	}
 	switch {
 	case l.opts.Hosts < 0:
@@ -42,7 +43,7 @@ func (l *Lab) engines() []engine {
 		}
 		l.fleet = agents.New(agents.Options{
 			Sink: l.store, TenantID: l.agentsTo, Hosts: l.opts.Hosts, Clock: l.clock, Speed: l.opts.Speed,
-			Seed: seed, Logger: l.log.With("engine", "agents"),
+			Seed: seed, Logger: l.log.With("engine", "agents"), ClockSkew: l.opts.AgentClockSkew,
 		})
 		out = append(out, engine{name: "agents", run: l.fleet.Run})
 	}

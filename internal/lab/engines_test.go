@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/monhook/monhook/internal/clock/clocktest"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/lab/store"
 )
 
 // TestPostedMetricDrivesTheThresholdEngine: a definition created through the
@@ -170,5 +172,54 @@ func eventsWithin(t *testing.T, events <-chan any, d time.Duration) func(yield f
 				return
 			}
 		}
+	}
+}
+
+// With AgentsProject the agents report as monasca-agent's service account
+// does: into their own project, where the lab's users do not look.
+func TestAgentsProjectTakesTheAgentMetricsAway(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
+	l := lab.New(lab.Options{Clock: clk, Hosts: 2, AgentsProject: "service"})
+	events, cancel := l.Bus().Subscribe()
+	defer cancel()
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var m model.MetricsReceived
+	for ev := range eventsWithin(t, events, 10*time.Second) {
+		var ok bool
+		if m, ok = ev.(model.MetricsReceived); ok {
+			break
+		}
+	}
+	agent, ok := l.User(lab.ServiceAgentUser)
+	if !ok || agent.Project != "service" || !slices.Contains(agent.Roles, "monasca-agent") {
+		t.Fatalf("service agent user %+v", agent)
+	}
+	if m.Metrics[0].TenantID != agent.ProjectID {
+		t.Fatalf("agents posted into %s, want the service project %s", m.Metrics[0].TenantID, agent.ProjectID)
+	}
+	list := func(user string) []any {
+		t.Helper()
+		tok, _ := l.Token(user)
+		req, _ := http.NewRequest("GET", l.MonitoringURL()+"/metrics?name=cpu.idle_perc", nil)
+		req.Header.Set("X-Auth-Token", tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var doc map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&doc)
+		els, _ := doc["elements"].([]any)
+		return els
+	}
+	if els := list("labuser"); len(els) != 0 {
+		t.Errorf("the lab project sees %v", els)
+	}
+	// monasca-agent may only post; the store shows what the project holds.
+	if got := l.Store().Metrics(agent.ProjectID, store.MetricFilter{Name: "cpu.idle_perc"}, false); len(got) != 2 {
+		t.Errorf("the service project holds %v, want the 2 hosts", got)
 	}
 }

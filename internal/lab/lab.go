@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,6 +52,26 @@ type Options struct {
 	// versionless root; clients must cope with both).
 	MonitoringWithoutVersion bool
 
+	// AgentsProject makes the simulated agents report into a separate
+	// project of this name, as monasca-agent does with its own service
+	// account, instead of the lab's project: the lab's users then see no
+	// agent metrics. The project gets a user "labserviceagent" with the
+	// monasca-agent role, Monasca's delegate role, which may also post into
+	// other projects with ?tenant_id=. "" (or the lab's project): no
+	// separate project. Own Keystone only.
+	AgentsProject string
+	// AgentClockSkew is how far the agents' clocks run ahead of the lab's
+	// (negative: behind), in real time; monasca-thresh silently drops
+	// measurements outside its window, so skewed agents never move alarms.
+	AgentClockSkew time.Duration
+	// DefinitionDelay is how long alarm definitions take to reach the
+	// threshold engine (Kafka's events topic; about 3 s on a real
+	// deployment), in Monasca time: divided by Speed. 0: at once.
+	DefinitionDelay time.Duration
+	// NoNotifier leaves the notification engine out: alarms still change
+	// state, nothing is ever sent (a dead monasca-notification).
+	NoNotifier bool
+
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)
 }
@@ -80,6 +101,9 @@ var seedUsers = []struct {
 	{"labadmin", "labadmin-password", Project, []string{api.RoleAdmin}},
 	{"otheruser", "otheruser-password", OtherProject, []string{api.RoleUser}},
 }
+
+// ServiceAgentUser is the agents' user in Options.AgentsProject.
+const ServiceAgentUser = "labserviceagent"
 
 // Lab is one lab instance.
 type Lab struct {
@@ -154,7 +178,7 @@ func New(opts Options) *Lab {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `{"title":"404 Not Found"}`+"\n")
 	})
-	var h http.Handler = mux
+	var h http.Handler = announceSpeed(opts.Speed, mux)
 	if opts.Debug != nil {
 		h = debugLog(opts.Debug, opts.Clock, h)
 	}
@@ -167,7 +191,18 @@ func (l *Lab) seed() {
 	for _, name := range []string{Project, OtherProject} {
 		projects[name] = l.ks.AddProject(name)
 	}
-	for _, s := range seedUsers {
+	users := seedUsers
+	agents := l.opts.AgentsProject
+	if agents != "" && agents != Project {
+		if _, ok := projects[agents]; !ok {
+			projects[agents] = l.ks.AddProject(agents)
+		}
+		users = append(slices.Clone(users), struct {
+			name, password, project string
+			roles                   []string
+		}{ServiceAgentUser, ServiceAgentUser + "-password", agents, []string{api.RoleAgent}})
+	}
+	for _, s := range users {
 		u := l.ks.AddUser(s.name, s.password)
 		p := projects[s.project]
 		l.ks.Grant(u.ID, p.ID, s.roles...)
@@ -178,6 +213,9 @@ func (l *Lab) seed() {
 		})
 	}
 	l.agentsTo = projects[Project].ID
+	if agents != "" {
+		l.agentsTo = projects[agents].ID
+	}
 }
 
 // catalog builds the service catalog from the URL the client used, so it

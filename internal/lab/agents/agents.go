@@ -36,6 +36,10 @@ type Options struct {
 	Seed     int64
 	Interval time.Duration // 0: a random 15–30 s per round
 	Logger   *slog.Logger
+	// ClockSkew is how far the agents' clocks run ahead (negative: behind)
+	// of the lab's: added to every timestamp. Real time, not scaled by
+	// Speed: a host's clock is off by wall-clock seconds.
+	ClockSkew time.Duration
 }
 
 // host is one simulated machine's state, a mean-reverting random walk.
@@ -116,12 +120,12 @@ func (f *Fleet) nextInterval() time.Duration {
 }
 
 // PostOnce advances every host one step and posts its metrics, timestamped
-// with the clock's now, in one batch.
+// with the clock's now (plus ClockSkew), in one batch.
 func (f *Fleet) PostOnce(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	now := f.o.Clock.Now()
+	now := f.o.Clock.Now().Add(f.o.ClockSkew)
 	f.mu.Lock()
 	batch := make([]model.Metric, 0, 5*len(f.hosts))
 	for _, h := range f.hosts {

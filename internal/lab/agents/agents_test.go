@@ -130,3 +130,17 @@ func TestRunPostsEveryIntervalScaledBySpeed(t *testing.T) {
 		t.Errorf("Run: %v", err)
 	}
 }
+
+func TestClockSkewShiftsEveryTimestampInRealTime(t *testing.T) {
+	c := clocktest.New(start)
+	s := &sink{batches: make(chan []model.Metric, 1)}
+	f := New(Options{Sink: s, TenantID: "monitoring", Clock: c, Seed: 1, Speed: 60, ClockSkew: -90 * time.Second})
+	if err := f.PostOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range <-s.batches {
+		if want := start.Add(-90 * time.Second); !m.Timestamp.Equal(want) {
+			t.Fatalf("%s at %v, want %v (90 s behind at any speed)", m.Name, m.Timestamp, want)
+		}
+	}
+}

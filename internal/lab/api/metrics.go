@@ -253,7 +253,7 @@ func (a *API) listMetricNames(q *request, _ []string) {
 	}
 	next := ""
 	if more && len(rows) > 0 {
-		next = q.nextLink(rows[len(rows)-1])
+		next = q.nextLinkUnquoted(rows[len(rows)-1])
 	}
 	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
 }
@@ -305,11 +305,11 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		for _, s := range series {
 			gd := s.Dimensions
 			if groupBy != "*" {
+				// InfluxDB's GROUP BY: a series without the tag falls in
+				// the group of its empty value, which monasca-api reports.
 				gd = map[string]string{}
 				for _, k := range keys {
-					if v, ok := s.Dimensions[k]; ok {
-						gd[k] = v
-					}
+					gd[k] = s.Dimensions[k]
 				}
 			}
 			k := fmt.Sprint(gd)
@@ -321,6 +321,8 @@ func (a *API) listMeasurements(q *request, _ []string) {
 			}
 			elems[i].points = append(elems[i].points, s.Points...)
 		}
+		// InfluxDB returns the groups in the order of their tag values.
+		slices.SortStableFunc(elems, func(a, b element) int { return strings.Compare(fmt.Sprint(a.dims), fmt.Sprint(b.dims)) })
 	case len(series) > 1 && !merge:
 		writeError(q.w, http.StatusConflict, "MultipleMetrics",
 			"Found multiple metrics matching metric name and dimensions. Please refine your search criteria using a unique metric name or additional dimensions. Alternatively, you may specify 'merge_metrics=True' as a query param to combine all metrics matching search criteria into a single series.")

@@ -50,6 +50,13 @@ func pyQuote(s string) string {
 // order, each name and value passed through quote(safe=”) again. Because
 // falcon's query string is still percent-encoded, an encoded value comes
 // back double-encoded (a quirk of the real API, reproduced).
+//
+// Deliberate deviations: a query piece without "=" makes upstream's
+// split('=', 1) raise (500); the lab keeps it with an empty value. Grouped
+// measurement pages name their groups by series id and resume after the
+// offset's group and point, where monasca-api's InfluxDB repository numbers
+// groups from the offset's index and resumes every group after the
+// offset's time.
 func (q *request) oldQueryParams(exceptOffset bool) []string {
 	var out []string
 	if q.r.URL.RawQuery == "" {
@@ -73,8 +80,23 @@ func (q *request) selfLink() string {
 	return link
 }
 
+// nextLink is the next link of helpers.paginate, paginate_alarming,
+// paginate_measurements and paginate_statistics: offset=quote(offset), then
+// the other parameters of the request, encoded a second time. A client that
+// follows it literally with an escaped parameter (start_time=…%3A… becomes
+// …%253A…) gets 422 "Unable to parse date string"; the lab answers the same.
 func (q *request) nextLink(offset string) string {
-	params := append([]string{"offset=" + pyQuote(offset)}, q.oldQueryParams(true)...)
+	return q.nextLinkWith("offset=" + pyQuote(offset))
+}
+
+// nextLinkUnquoted is paginate_with_no_id's next link (metric names,
+// dimension names and values), which puts the offset in unquoted.
+func (q *request) nextLinkUnquoted(offset string) string {
+	return q.nextLinkWith("offset=" + offset)
+}
+
+func (q *request) nextLinkWith(offsetParam string) string {
+	params := append([]string{offsetParam}, q.oldQueryParams(true)...)
 	return q.baseURI() + "?" + strings.Join(params, "&")
 }
 

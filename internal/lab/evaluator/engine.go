@@ -30,6 +30,9 @@ type Options struct {
 	Clock  clock.Clock // nil: the wall clock
 	Speed  float64     // ≤0: 1; every Monasca duration is divided by it
 	Logger *slog.Logger
+	// DefinitionDelay is how long definition events take to reach the
+	// engine (Kafka's events topic), before Speed; 0: at once.
+	DefinitionDelay time.Duration
 }
 
 // Engine is the threshold engine. Its methods are safe for concurrent use.
@@ -52,6 +55,8 @@ type timing struct {
 	unit  int64 // one (scaled) minute: slot granularity
 	delay int64 // the grace after a view's end
 	tick  time.Duration
+	// defDelay is the scaled DefinitionDelay.
+	defDelay time.Duration
 }
 
 // floor is TimeResolution.MINUTES.adjust on the scaled minute.
@@ -80,6 +85,12 @@ func New(o Options) *Engine {
 			unit:  int64(model.Scale(minute, o.Speed)),
 			delay: int64(model.Scale(AlarmDelay, o.Speed)),
 			tick:  model.Scale(TickInterval, o.Speed),
+			defDelay: func() time.Duration {
+				if o.DefinitionDelay <= 0 {
+					return 0
+				}
+				return model.Scale(o.DefinitionDelay, o.Speed)
+			}(),
 		},
 		defs:  map[string]*definition{},
 		index: map[string][]*definition{},
@@ -95,6 +106,8 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.load()
 	ticker := e.clock.NewTicker(e.t.tick)
 	defer ticker.Stop()
+	held := &eventQueue{clock: e.clock, delay: e.t.defDelay}
+	defer held.stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -103,7 +116,18 @@ func (e *Engine) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
+			if held.delays(ev) {
+				held.push(ev)
+				continue
+			}
+			if del, ok := ev.(model.DefinitionDeleted); ok {
+				held.forget(del.DefinitionID)
+			}
 			e.Handle(ev)
+		case <-held.c():
+			for _, ev := range held.due() {
+				e.Handle(ev)
+			}
 		case <-ticker.C():
 			e.Tick()
 		}

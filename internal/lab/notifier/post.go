@@ -7,11 +7,15 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/monhook/monhook/webhook"
 )
 
 // post makes one webhook POST as monasca-notification's requests.post does:
-// JSON body, content-type application/json, the timeout measured on the
-// engine's clock. Success is any 2xx.
+// the json.dumps body, python-requests' headers, and the 5 s timeout on the
+// engine's clock (requests applies it to the connect and to each read; here
+// it bounds the whole exchange, the same for a receiver that does not
+// answer). Success is any 2xx.
 func (e *Engine) post(ctx context.Context, j job) bool {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -29,7 +33,7 @@ func (e *Engine) post(ctx context.Context, j job) bool {
 		e.log.Warn("webhook address unusable", "method", j.methodID, "err", err)
 		return false
 	}
-	req.Header.Set("Content-Type", "application/json")
+	webhook.SetHeaders(req.Header)
 	resp, err := e.client.Do(req)
 	if err != nil {
 		// The address may carry a receiver's secret token: log the

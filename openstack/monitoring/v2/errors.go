@@ -18,8 +18,8 @@ import (
 // {"error":{"code":401,"title":"Unauthorized","message":…}}; they are read too,
 // so a 401 for a bad token and a 401 for a missing role can be told apart.
 func ErrorBody(err error) (title, description string, ok bool) {
-	var e gophercloud.ErrUnexpectedResponseCode
-	if !errors.As(err, &e) || len(e.Body) == 0 {
+	e, found := unexpectedResponse(err)
+	if !found || len(e.Body) == 0 {
 		return "", "", false
 	}
 	var b struct {
@@ -47,7 +47,7 @@ func ErrorBody(err error) (title, description string, ok bool) {
 // the title "Forbidden" (reference §1, helpers.validate_authorization).
 // A 401 for a bad or expired token has the title "Unauthorized" instead.
 func IsForbiddenRole(err error) bool {
-	if !gophercloud.ResponseCodeIs(err, http.StatusUnauthorized) {
+	if StatusCode(err) != http.StatusUnauthorized {
 		return false
 	}
 	title, _, ok := ErrorBody(err)
@@ -57,9 +57,29 @@ func IsForbiddenRole(err error) bool {
 // StatusCode returns the HTTP status of the unexpected response in err's
 // chain, or 0 when there is none.
 func StatusCode(err error) int {
-	var e gophercloud.ErrUnexpectedResponseCode
-	if errors.As(err, &e) {
+	if e, ok := unexpectedResponse(err); ok {
 		return e.Actual
 	}
 	return 0
+}
+
+// ErrRoleRefusal is what a session's ReauthFunc returns instead of logging in
+// again after Monasca's 401 Forbidden: the token is valid, only its roles are
+// refused, so a new token would be refused too. gophercloud then returns a
+// *gophercloud.ErrUnableToReauthenticate whose ErrOriginal is the 401; the
+// functions of this file look through it.
+var ErrRoleRefusal = errors.New("not re-authenticating: Monasca refused the token's roles, not the token")
+
+// unexpectedResponse finds the unexpected response in err's chain, also
+// behind a re-authentication refused with ErrRoleRefusal.
+func unexpectedResponse(err error) (gophercloud.ErrUnexpectedResponseCode, bool) {
+	var e gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &e) {
+		return e, true
+	}
+	var reauth *gophercloud.ErrUnableToReauthenticate
+	if errors.As(err, &reauth) && errors.Is(reauth.ErrReauth, ErrRoleRefusal) {
+		return unexpectedResponse(reauth.ErrOriginal)
+	}
+	return e, false
 }

@@ -70,9 +70,10 @@ type AlarmDefinitionPage struct {
 // IsEmpty reports whether the page has no elements.
 func (r AlarmDefinitionPage) IsEmpty() (bool, error) { return paging.IsEmpty(r.LinkedPageBase) }
 
-// NextPageURL follows the "next" link (offset+limit, other filters kept).
+// NextPageURL rebuilds the "next" link from its offset (offset+limit); see
+// paging.NextPageByLinkOffset.
 func (r AlarmDefinitionPage) NextPageURL() (string, error) {
-	return paging.NextPageURL(r.LinkedPageBase)
+	return paging.NextPageByLinkOffset(r.LinkedPageBase)
 }
 
 // ResourceKey names the key that holds the page's items.

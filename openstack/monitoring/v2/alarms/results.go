@@ -84,8 +84,11 @@ type AlarmPage struct {
 // IsEmpty reports whether the page has no elements.
 func (r AlarmPage) IsEmpty() (bool, error) { return paging.IsEmpty(r.LinkedPageBase) }
 
-// NextPageURL follows the "next" link (offset+limit, other filters kept).
-func (r AlarmPage) NextPageURL() (string, error) { return paging.NextPageURL(r.LinkedPageBase) }
+// NextPageURL rebuilds the "next" link from its offset (offset+limit); see
+// paging.NextPageByLinkOffset.
+func (r AlarmPage) NextPageURL() (string, error) {
+	return paging.NextPageByLinkOffset(r.LinkedPageBase)
+}
 
 // ResourceKey names the key that holds the page's items.
 func (r AlarmPage) ResourceKey() string { return paging.ResourceKey }
@@ -160,9 +163,10 @@ type StateHistoryPage struct {
 // IsEmpty reports whether the page has no elements.
 func (r StateHistoryPage) IsEmpty() (bool, error) { return paging.IsEmpty(r.LinkedPageBase) }
 
-// NextPageURL follows the "next" link.
+// NextPageURL rebuilds the "next" link from its offset; see
+// paging.NextPageByLinkOffset.
 func (r StateHistoryPage) NextPageURL() (string, error) {
-	return paging.NextPageURL(r.LinkedPageBase)
+	return paging.NextPageByLinkOffset(r.LinkedPageBase)
 }
 
 // ResourceKey names the key that holds the page's items.

@@ -85,8 +85,11 @@ type SeriesPage struct {
 // IsEmpty reports whether the page has no series.
 func (r SeriesPage) IsEmpty() (bool, error) { return paging.IsEmpty(r.LinkedPageBase) }
 
-// NextPageURL follows the "next" link (its offset is an opaque string).
-func (r SeriesPage) NextPageURL() (string, error) { return paging.NextPageURL(r.LinkedPageBase) }
+// NextPageURL rebuilds the "next" link from its opaque offset; see
+// paging.NextPageByLinkOffset.
+func (r SeriesPage) NextPageURL() (string, error) {
+	return paging.NextPageByLinkOffset(r.LinkedPageBase)
+}
 
 // ResourceKey names the key that holds the page's items.
 func (r SeriesPage) ResourceKey() string { return paging.ResourceKey }

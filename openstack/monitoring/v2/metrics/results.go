@@ -34,8 +34,11 @@ type MetricPage struct {
 // IsEmpty reports whether the page has no elements.
 func (r MetricPage) IsEmpty() (bool, error) { return paging.IsEmpty(r.LinkedPageBase) }
 
-// NextPageURL follows the "next" link (its offset is an opaque string).
-func (r MetricPage) NextPageURL() (string, error) { return paging.NextPageURL(r.LinkedPageBase) }
+// NextPageURL rebuilds the "next" link from its opaque offset; see
+// paging.NextPageByLinkOffset.
+func (r MetricPage) NextPageURL() (string, error) {
+	return paging.NextPageByLinkOffset(r.LinkedPageBase)
+}
 
 // ResourceKey names the key that holds the page's items.
 func (r MetricPage) ResourceKey() string { return paging.ResourceKey }

@@ -9,6 +9,7 @@ package paging
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -28,9 +29,9 @@ func IsEmpty(r pagination.LinkedPageBase) (bool, error) {
 	return n == 0, err
 }
 
-// NextPageURL returns the href of the "next" link, or "" on the last page.
-// Alarm definitions, alarms, metrics and measurements build a correct link
-// (offset+limit or an opaque string offset), so it is followed literally.
+// NextPageURL returns the href of the "next" link, or "" on the last page,
+// to be followed literally. Only for lists without query parameters that
+// need escaping (notification-method types); see NextPageByLinkOffset.
 func NextPageURL(r pagination.LinkedPageBase) (string, error) {
 	var s struct {
 		Links []gophercloud.Link `json:"links"`
@@ -66,6 +67,35 @@ func NextPageByIntegerOffset(r pagination.LinkedPageBase) (string, error) {
 		}
 	}
 	q.Set("offset", strconv.Itoa(offset+n))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// NextPageByLinkOffset is NextPageURL for the links monasca-api's
+// helpers.paginate, paginate_alarming, paginate_measurements and
+// paginate_statistics build (alarm definitions, alarms, state history,
+// metrics, measurements). They quote the request's query, still
+// percent-encoded, a second time: following one literally sends
+// start_time=2015-03-03T05%253A00%253A00Z (422 "Unable to parse date
+// string") or dimensions=hostname%253Ah1 (a silently different filter). Only
+// the offset= the link starts with is quoted once, so the next URL is the
+// current page's URL, which this client encoded, with that offset.
+func NextPageByLinkOffset(r pagination.LinkedPageBase) (string, error) {
+	next, err := NextPageURL(r)
+	if err != nil || next == "" {
+		return "", err
+	}
+	link, err := url.Parse(next)
+	if err != nil {
+		return "", fmt.Errorf("next link %q: %w", next, err)
+	}
+	offsets, ok := link.Query()["offset"]
+	if !ok || len(offsets) == 0 || offsets[0] == "" {
+		return "", fmt.Errorf("next link %q has no offset", next)
+	}
+	u := r.URL // a copy: the page keeps its own URL
+	q := u.Query()
+	q.Set("offset", offsets[0])
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

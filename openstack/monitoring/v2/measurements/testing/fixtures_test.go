@@ -32,3 +32,18 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.WriteHeader(status)
 	fmt.Fprint(w, body)
 }
+
+// FirstPageBody is the first page of a measurements list as the real
+// monasca-api answers limit=1 on a request whose query the client escaped
+// (start_time, dimensions, group_by): helpers.paginate_measurements puts the
+// offset <id>_<last timestamp> in quoted once, then every other parameter of
+// the still-encoded request query quoted a second time. %[1]s is the server.
+const FirstPageBody = `{"links":[{"rel":"self","href":"%[1]s/v2.0/metrics/measurements?dimensions=hostname%%253Ah1&group_by=%%252A&limit=1&name=cpu.idle_perc&start_time=2015-03-03T05%%253A00%%253A00.000Z"},
+ {"rel":"next","href":"%[1]s/v2.0/metrics/measurements?offset=01a2b3_2015-03-03T05%%3A22%%3A28.123Z&dimensions=hostname%%253Ah1&group_by=%%252A&limit=1&name=cpu.idle_perc&start_time=2015-03-03T05%%253A00%%253A00.000Z"}],
+ "elements":[{"id":"01a2b3","name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"columns":["timestamp","value","value_meta"],
+  "measurements":[["2015-03-03T05:22:28.123Z",97.5,{}]]}]}`
+
+// LastPageBody is the page after FirstPageBody's offset.
+const LastPageBody = `{"links":[{"rel":"self","href":"x"}],
+ "elements":[{"id":"01a2b3","name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"columns":["timestamp","value","value_meta"],
+  "measurements":[["2015-03-03T05:23:28Z",0,{"run":"abc"}]]}]}`

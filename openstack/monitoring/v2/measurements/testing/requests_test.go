@@ -88,3 +88,39 @@ func TestErrorsKeepTitleAndDescription(t *testing.T) {
 		})
 	}
 }
+
+// The fake answers as monasca-api does: a start_time that does not parse
+// (what a literal follow of its own next link sends) is 422.
+func TestListFollowsADoubleEncodedNextLinkByItsOffset(t *testing.T) {
+	fakeServer := th.SetupHTTP()
+	defer fakeServer.Teardown()
+	var offsets []string
+	fakeServer.Mux.HandleFunc("/v2.0/metrics/measurements", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if _, err := time.Parse(time.RFC3339, q.Get("start_time")); err != nil {
+			writeJSON(w, http.StatusUnprocessableEntity, fmt.Sprintf(`{"title":"Unprocessable Entity","description":"Unable to parse date string '%s'"}`, q.Get("start_time")))
+			return
+		}
+		if q.Get("dimensions") != "hostname:h1" || q.Get("group_by") != "*" || q.Get("limit") != "1" {
+			t.Errorf("query %s", r.URL.RawQuery)
+		}
+		offsets = append(offsets, q.Get("offset"))
+		switch q.Get("offset") {
+		case "":
+			writeJSON(w, http.StatusOK, fmt.Sprintf(FirstPageBody, fakeServer.Server.URL))
+		case "01a2b3_2015-03-03T05:22:28.123Z":
+			writeJSON(w, http.StatusOK, LastPageBody)
+		default:
+			t.Errorf("unexpected offset %q", q.Get("offset"))
+		}
+	})
+	all, err := measurements.List(testclient.ServiceClient(fakeServer), measurements.ListOpts{
+		Name: "cpu.idle_perc", Dimensions: map[string]string{"hostname": "h1"}, StartTime: start, GroupBy: "*", Limit: 1,
+	}).AllPages(context.TODO())
+	th.AssertNoErr(t, err)
+	got, err := measurements.ExtractSeries(all)
+	th.AssertNoErr(t, err)
+	if len(got) != 2 || len(offsets) != 2 || got[1].Measurements[0].ValueMeta["run"] != "abc" {
+		t.Fatalf("series %+v after offsets %q", got, offsets)
+	}
+}

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+func TestHelpEnvironmentListsEveryVariableWithItsFlag(t *testing.T) {
+	code, out, errOut := runCLI(t, "help", "environment")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// Every OS_* name the resolver reads is documented.
+	src, err := os.ReadFile("../../openstack/credentials.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range regexp.MustCompile(`"(OS_[A-Z_]+|MONASCA_API_URL)"`).FindAllStringSubmatch(string(src), -1) {
+		if !strings.Contains(out, name[1]) {
+			t.Errorf("%s is read by openstack/credentials.go but not listed", name[1])
+		}
+	}
+	for _, want := range []string{"OS_PASSWORD\n      --os-password:", "OS_PROJECT_DOMAIN_NAME\n      --os-project-domain-name:", "SSL_CERT_FILE"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	// Every monhook flag of every command, as MONHOOK_*, with the flag.
+	streams, _, _ := TestStreams()
+	root := NewCmdRoot(NewFactory(streams, "test"))
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
+			if fl.Name == "help" || fl.Name == "config" || fl.Name == "version" || isOpenStackFlag(fl.Name) {
+				return
+			}
+			if want := envName(fl.Name) + "\n      --" + fl.Name + " ("; !strings.Contains(out, want) {
+				t.Errorf("%s --%s: %s not listed", c.Name(), fl.Name, envName(fl.Name))
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	for i, line := range strings.Split(out, "\n") {
+		if len(line) > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, len(line), line)
+		}
+	}
+}
+
+func TestEnvironmentTopicIsListedInHelp(t *testing.T) {
+	_, out, _ := runCLI(t, "--help")
+	if !strings.Contains(out, "Additional help topics:\n  monhook environment") {
+		t.Errorf("root help does not list the environment topic:\n%s", out)
+	}
+}

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"github.com/monhook/monhook/exitcode"
+	"net/url"
+	"time"
+
+	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/register"
+)
+
+// unregisterTimeout bounds the clean-up after the listener was told to stop
+// (its own context is cancelled by then).
+const unregisterTimeout = 30 * time.Second
+
+func registerListener(ctx context.Context, o *listenOptions, s *openstack.Session, callback string, p *deliveryPrinter) (*register.Registration, error) {
+	reg, err := register.Register(ctx, s.Monitoring, register.Options{
+		Address: callback, Period: o.RegisterPeriod, Definition: o.Attach, On: o.AttachOn,
+	})
+	if errors.Is(err, register.ErrNoDefinition) {
+		return nil, usageErrorf("--attach: %v", err)
+	}
+	if err != nil {
+		return nil, cannotRun(err)
+	}
+	p.status("registered notification method %s (%s), WEBHOOK to the URL below", reg.MethodID, reg.MethodName)
+	if reg.DefinitionID != "" {
+		p.status("attached to alarm definition %q (%s) for %v", reg.DefinitionName, reg.DefinitionID, o.AttachOn)
+	}
+	return reg, nil
+}
+
+func unregisterListener(reg *register.Registration, p *deliveryPrinter) error {
+	ctx, cancel := context.WithTimeout(context.Background(), unregisterTimeout)
+	defer cancel()
+	if err := reg.Undo(ctx); err != nil {
+		p.status("warning: could not remove everything; run `monhook cleanup`: %v", err)
+		return &ExitError{Code: exitcode.Compute(exitcode.Pass, true), Err: err}
+	}
+	what := "notification method " + reg.MethodID
+	if reg.DefinitionID != "" {
+		what += " and restored " + reg.DefinitionName + "'s actions"
+	}
+	p.status("removed %s", what)
+	return nil
+}
+
+// endpointHostOf is host[:port] of the Monasca endpoint.
+func endpointHostOf(s *openstack.Session) string {
+	u, err := url.Parse(s.Monitoring.ResourceBaseURL())
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}

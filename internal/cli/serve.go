@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/internal/lab"
+	canary "github.com/monhook/monhook/internal/serve"
+	"github.com/monhook/monhook/openstack"
+)
+
+type serveOptions struct {
+	IO         *IOStreams
+	Version    string
+	Debug      func() bool
+	AuthFlags  func() openstack.AuthFlags
+	ConfigFile func() string
+
+	Config    canary.Config
+	Lab       bool
+	LabHosts  int
+	LabFaults labFaults
+
+	// started, when set, is called once the server listens (tests).
+	started func(*canary.Server)
+}
+
+// NewCmdServe builds `monhook serve`.
+func NewCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
+	o := &serveOptions{IO: f.IO, Version: f.Version, Debug: f.Debug, AuthFlags: f.AuthFlags,
+		ConfigFile: func() string { return f.globals().ConfigFile }}
+	cmd := &cobra.Command{
+		// serve.targets is read by loadServeTargets, not bound to a flag.
+		Annotations: map[string]string{configKeysAnnotation: "targets"},
+		Use:         "serve",
+		Short:       "Run the check continuously as a Prometheus exporter (a Monasca notification canary)",
+		Long: `Runs the check as a long-lived Prometheus exporter, in blackbox_exporter's
+multi-target shape, so that a broken Monasca notification path (a dead
+notification engine, Kafka lag, a firewall change on the callback port, an
+expired service password) alerts before anyone needs a notification.
+
+Endpoints (on --listen, default ` + canary.DefaultListen + `):
+  GET /probe?scenario=NAME[&cloud=NAME][&debug=true]
+        runs one check and answers its metrics: monhook_probe_success (1 only
+        with proof: every expected notification arrived and matched Monasca's
+        payload, nothing leaked), monhook_probe_duration_seconds,
+        monhook_stage_duration_seconds{stage}, monhook_stage_success{stage},
+        monhook_delivery_latency_seconds, monhook_deliveries{result},
+        monhook_leaked_resources. A failed probe is still 200; an unknown
+        scenario or cloud is 400. The deadline is Prometheus'
+        X-Prometheus-Scrape-Timeout-Seconds minus --timeout-offset, at most
+        --probe-timeout; the check stops a fifth earlier (at most 5s) so
+        that teardown and the answer fit in it. cloud is a clouds.yaml entry; omitted = the OS_*
+        environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
+        scenario and cloud share one run.
+  GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result},
+                 monhook_probes_in_flight, Go and process) and each scheduled
+                 target's last result, labelled target/cloud/scenario and stamped
+                 with the time it finished
+  GET /healthz   200 "ok"; 503 while draining
+  GET /          targets with their last result, recent probes, links to reports
+  GET /report?target=NAME | ?run=RUNID   the JSON report of a recent probe
+
+One receiver serves every probe for the process lifetime on --receiver-listen
+(default ` + canary.DefaultReceiverListen + `): open that one port toward monasca-notification;
+each probe gets its own unguessable token path under --callback-url. At most
+one probe per target runs at a time, at most --max-concurrent in all. Every
+probe tears down what it created; at start-up, this instance's own leftovers
+older than --sweep-older-than are deleted (run ids begin with the instance id).
+SIGTERM drains: probes in flight get --drain-timeout to finish, are then
+cancelled (teardown still runs), and serve exits 0.
+
+Config file keys (--config), under serve: every flag by name, e.g.
+  serve:
+    listen: ":10070"
+    receiver-listen: ":10071"
+    callback-url: http://203.0.113.10:10071
+    max-concurrent: 20
+    targets:                 # probed in the background, results on /metrics
+      - cloud: prod          # clouds.yaml entry; omitted = OS_* environment
+        scenario: synthetic  # see monhook scenarios
+        interval: 5m         # default 5m
+        timeout: 3m          # default the interval, at most 10m; ≤ interval
+        name: prod-synthetic # default <cloud>/<scenario>
+A bad setting exits 2 naming its key, before anything listens.`,
+		Example: `  monhook serve --lab                                   # against the built-in lab
+  curl 'http://127.0.0.1:10070/probe?scenario=synthetic'
+  monhook serve --os-cloud prod --callback-url http://203.0.113.10:10071
+  monhook serve --config /etc/monhook/config.yaml       # with serve.targets
+  curl 'http://127.0.0.1:10070/probe?scenario=api-state&cloud=prod&debug=true'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.LabHosts < 1 {
+				return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
+			}
+			if err := o.LabFaults.validate("lab-", false); err != nil {
+				return err
+			}
+			// The flags have defaults, so a zero here was asked for (the
+			// serve package would read it as "default").
+			if o.Config.MaxConcurrent < 1 {
+				return usageError(&canary.ConfigError{Key: "serve.max-concurrent", Msg: fmt.Sprintf("must be at least 1, got %d", o.Config.MaxConcurrent)})
+			}
+			if o.Config.ProbeTimeout <= 0 {
+				return usageError(&canary.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)})
+			}
+			targets, err := loadServeTargets(o.ConfigFile())
+			if err != nil {
+				return err
+			}
+			o.Config.Targets = targets
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return serveRun(cmd.Context(), o)
+		},
+	}
+	c := &o.Config
+	fl := cmd.Flags()
+	fl.StringVar(&c.Listen, "listen", canary.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page")
+	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address (the port to open toward monasca-notification)")
+	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
+	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
+	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
+	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen and --callback-url)")
+	fl.IntVar(&c.MaxConcurrent, "max-concurrent", canary.DefaultMaxConcurrent, "probes in flight at most, across all targets")
+	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", canary.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
+	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", canary.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
+	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", canary.DefaultSweepOlderThan, "at start-up, delete this instance's leftovers at least this old (0 = no sweep)")
+	fl.DurationVar(&c.DrainTimeout, "drain-timeout", canary.DefaultDrainTimeout, "on SIGTERM, how long probes in flight may still run before they are cancelled")
+	fl.Float64Var(&c.Speed, "speed", 0, "how many times faster than real Monasca the clouds run; scales scenario timings (default 60 with --lab, else 1)")
+	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
+	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
+	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
+	return cmd
+}
+
+// loadServeTargets reads serve.targets from the config file (the one named
+// by --config, else the default one when it exists).
+func loadServeTargets(explicit string) ([]canary.Target, error) {
+	path := explicit
+	if path == "" {
+		path = defaultConfigPath()
+	}
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if explicit == "" && errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usageErrorf("config file: %v", err)
+	}
+	targets, err := canary.ParseTargets(data)
+	if err != nil {
+		return nil, usageErrorf("config file %s: %v", path, err)
+	}
+	return targets, nil
+}
+
+// usageError is a configuration error (exit 2) that already says what is wrong.
+func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err} }
+
+func serveRun(ctx context.Context, o *serveOptions) error {
+	cfg := o.Config
+	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
+	if o.Lab {
+		if cfg.Speed == 0 {
+			cfg.Speed = defaultLabSpeed
+		}
+		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
+		o.LabFaults.apply(&opts)
+		l := lab.New(opts)
+		if err := l.Start(ctx); err != nil {
+			return cannotRun(fmt.Errorf("starting the lab: %w", err))
+		}
+		defer l.Close()
+		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
+		resolve = func(cloud string) (canary.ConnectFunc, error) {
+			if cloud != "" && cloud != "lab" {
+				return nil, fmt.Errorf("unknown cloud: with --lab the only cloud is the lab (\"\" or \"lab\")")
+			}
+			return connect, nil
+		}
+	}
+	srv, err := canary.New(canary.Options{
+		Config:  cfg,
+		Resolve: resolve,
+		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+	})
+	var ce *canary.ConfigError
+	if errors.As(err, &ce) {
+		return usageError(err)
+	}
+	if err != nil {
+		return cannotRun(err)
+	}
+	if err := srv.Start(); err != nil {
+		return cannotRun(err)
+	}
+	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %d scheduled targets)\n",
+		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, len(srv.Config().Targets))
+	if o.started != nil {
+		o.started(srv)
+	}
+	<-ctx.Done()
+	// Draining is the normal way to stop a server: exit 0 once it is done.
+	sctx, cancel := context.WithTimeout(context.Background(), srv.Config().DrainTimeout+check.DefaultTeardownTimeout+10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return cannotRun(fmt.Errorf("shutting down: %w", err))
+	}
+	fmt.Fprintln(o.IO.ErrOut, "monhook serve: drained, bye")
+	return nil
+}
+
+// resolveCloud checks that a cloud's settings resolve (clouds.yaml entry
+// or OS_* environment) and returns how to authenticate against it.
+func resolveCloud(flags openstack.AuthFlags, cloud string) (canary.ConnectFunc, error) {
+	if cloud != "" {
+		flags.Cloud = cloud
+	}
+	if _, err := openstack.Resolve(flags); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (canary.Conn, error) {
+		s, err := openstack.Connect(ctx, flags)
+		if err != nil {
+			return canary.Conn{}, openstack.Explain(err)
+		}
+		return canary.Conn{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
+	}, nil
+}

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	canary "github.com/monhook/monhook/internal/serve"
+)
+
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestServeBadConfigExitsTwoNamingTheKeyBeforeListening(t *testing.T) {
+	// A port that is taken: had serve tried to listen before validating,
+	// the error would be about the port, not the key.
+	ln := mustListen(t)
+	cases := []struct {
+		args []string
+		key  string
+	}{
+		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      interval: often\n")}, "serve.targets[0].interval"},
+		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: nosuch\n")}, "serve.targets[0].scenario"},
+		{[]string{"--config", writeConfig(t, "serve:\n  max-concurrent: 0\n")}, "serve.max-concurrent"},
+		{[]string{"--lab", "--config", writeConfig(t, "serve:\n  targets:\n    - cloud: mars\n      scenario: synthetic\n")}, "serve.targets[0].cloud"},
+		{[]string{"--instance-id", "TOOLONG"}, "serve.instance-id"},
+	}
+	for _, c := range cases {
+		args := append([]string{"serve", "--listen", ln, "--receiver-listen", ln}, c.args...)
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, c.key) || strings.Contains(stderr, "address already in use") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", c.args, code, stderr, c.key)
+		}
+	}
+}
+
+func mustListen(t *testing.T) string {
+	t.Helper()
+	srv := &http.Server{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
+}
+
+func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
+	streams, _, errOut := TestStreams()
+	f := NewFactory(streams, "test")
+	root := NewCmdRoot(f)
+	for _, c := range root.Commands() {
+		if c.Name() == "serve" {
+			root.RemoveCommand(c)
+		}
+	}
+	ready := make(chan *canary.Server, 1)
+	root.AddCommand(NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		o.started = func(s *canary.Server) { ready <- s }
+		return serveRun(ctx, o)
+	}))
+	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
+	var s *canary.Server
+	select {
+	case s = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v\n%s", err, errOut)
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not start")
+	}
+	resp, err := http.Get(s.URL() + "/probe?scenario=synthetic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "\nmonhook_probe_success 1\n") {
+		t.Fatalf("probe against the lab:\n%s", body)
+	}
+	cancel()
+	if err := <-done; err != nil || exitCode(ctx, err) != 0 {
+		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(ctx, err))
+	}
+}

@@ -1,0 +1,121 @@
+package serve
+
+// This file is serve's only door to the check runner (check.Runner), the
+// scenario catalogue, the report and the resource marker: when one of them
+// moves or changes shape, this is the file to change; the rest of serve
+// speaks in the names declared here.
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/exitcode"
+	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/scenarios"
+)
+
+type (
+	// Conn is an authenticated Monasca endpoint and the project it acts in.
+	Conn = check.Target
+	// ConnectFunc authenticates (the check's auth stage).
+	ConnectFunc = func(ctx context.Context) (Conn, error)
+	// Report is one check's outcome (schema documented in scenarios/report).
+	Report    = report.Report
+	scenario  = scenarios.Scenario
+	runMarker = marker.Marker
+)
+
+// Report vocabulary used by the metrics.
+const (
+	verdictPass   = report.VerdictPass
+	verdictError  = report.VerdictError
+	statusOK      = report.StatusOK
+	statusSkipped = report.StatusSkipped
+	stageDelivery = scenarios.StageDelivery
+	runIDLength   = marker.RunIDLength
+)
+
+// exitCannotRun is the exit status of a probe that never ran.
+var exitCannotRun = exitcode.Of(exitcode.CannotRun)
+
+// lookupScenario returns a fresh copy of a built-in scenario.
+func lookupScenario(name string) (*scenario, error) { return scenarios.Builtin(name) }
+
+// scenarioNames lists the built-ins, sorted, for error messages.
+func scenarioNames() []string {
+	var names []string
+	for _, sc := range scenarios.Builtins() {
+		names = append(names, sc.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// scaleScenario compresses a scenario's timings for a target running speed×
+// faster than real Monasca (the lab).
+func scaleScenario(sc *scenario, speed float64) *scenario { return sc.Scaled(speed) }
+
+// checkSpec is one probe's run.
+type checkSpec struct {
+	Scenario    *scenario
+	Connect     ConnectFunc
+	RunID       string
+	Mux         *receiver.Mux // the process's one receiver
+	CallbackURL string        // base URL Monasca calls; "" = route toward the API
+	OnDelivery  func(receiver.Delivery)
+}
+
+// probeHistory bounds what one probe's receiver keeps in memory: a probe
+// expects a handful of deliveries, and a hundred targets must stay small.
+const probeHistory = 64
+
+// runCheck runs one check to completion (teardown included) and returns
+// its report; it never fails, the report says how it went.
+func runCheck(ctx context.Context, c checkSpec) *Report {
+	r := &check.Runner{
+		Scenario: c.Scenario,
+		Connect:  c.Connect,
+		RunID:    c.RunID,
+		Receiver: receiver.Options{
+			Mux:         c.Mux,
+			CallbackURL: c.CallbackURL,
+			History:     probeHistory,
+			OnDelivery:  c.OnDelivery,
+		},
+	}
+	return r.Run(ctx)
+}
+
+// parseDefinitionMarker and parseMethodMarker recognise resources a monhook
+// run created (package marker); nothing else is ever swept.
+func parseDefinitionMarker(name, description string) (runMarker, bool) {
+	return marker.ParseMarker(name, description)
+}
+
+func parseMethodMarker(name string) (runMarker, bool) { return marker.ParseMethodMarker(name) }
+
+// Resource kinds, and their delete (a 404 counts as deleted).
+const (
+	kindAlarmDefinition    = marker.KindAlarmDefinition
+	kindNotificationMethod = marker.KindNotificationMethod
+)
+
+func deleteResource(ctx context.Context, c *gophercloud.ServiceClient, kind, id string) error {
+	return marker.Delete(ctx, c, kind, id)
+}
+
+// writeReportJSON and writeReportTable render a report for /report and
+// /probe?debug=true.
+var (
+	writeReportJSON  = report.WriteJSON
+	writeReportTable = report.WriteTable
+)
+
+// millis converts a report duration to seconds.
+func seconds(ms float64) float64 { return ms / float64(time.Second/time.Millisecond) }

@@ -1,0 +1,214 @@
+package serve
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults. The HTTP port is outside 9100–9999, the range Prometheus'
+// port-allocation wiki hands to exporters and which is fully allocated; 10070
+// echoes Monasca's own 8070, and the receiver sits next to it.
+const (
+	DefaultListen         = ":10070"
+	DefaultReceiverListen = ":10071"
+	DefaultMaxConcurrent  = 20
+	DefaultProbeTimeout   = 2 * time.Minute
+	DefaultTimeoutOffset  = 500 * time.Millisecond
+	DefaultInterval       = 5 * time.Minute
+	DefaultSweepOlderThan = time.Hour
+	DefaultDrainTimeout   = 30 * time.Second
+	DefaultHistory        = 20
+	maxTargetTimeout      = 10 * time.Minute
+)
+
+// Config is everything `monhook serve` is told, from flags and the config
+// file. Keys in messages are the config file's (see Validate).
+type Config struct {
+	// Listen is the HTTP address of /probe, /metrics, /healthz and the index.
+	Listen string
+	// ReceiverListen is the one webhook receiver's address, for the process
+	// lifetime: the port to open toward monasca-notification.
+	ReceiverListen string
+	// CallbackURL is the base URL Monasca calls (NAT, containers, ingress);
+	// each run appends its token. "" = the local address of the route toward
+	// each cloud's Monasca API, on the receiver's port.
+	CallbackURL string
+	// TLSCert and TLSKey (PEM files, both or neither) make the receiver
+	// HTTPS; monasca-notification verifies the certificate against its
+	// host's CA store.
+	TLSCert, TLSKey string
+	// InstanceID prefixes every run id of this instance (see runid.go);
+	// "" derives it from ReceiverListen and CallbackURL.
+	InstanceID string
+	// MaxConcurrent caps probes in flight across all targets.
+	MaxConcurrent int
+	// ProbeTimeout bounds a /probe without Prometheus' timeout header, and
+	// caps one with it.
+	ProbeTimeout time.Duration
+	// TimeoutOffset is taken off Prometheus' scrape timeout so that the
+	// answer gets back before Prometheus gives up.
+	TimeoutOffset time.Duration
+	// SweepOlderThan: at start-up, this instance's leftovers at least this
+	// old are deleted; 0 turns the sweep off.
+	SweepOlderThan time.Duration
+	// DrainTimeout is how long SIGTERM waits for probes in flight before
+	// cancelling them (their teardown still runs).
+	DrainTimeout time.Duration
+	// Speed compresses scenario timings for a target that runs faster than
+	// real Monasca (the lab); ≤0 = 1.
+	Speed float64
+	// History is how many recent /probe results the index page keeps.
+	History int
+	// Targets are probed in the background on their interval.
+	Targets []Target
+}
+
+// Target is one scheduled probe: a scenario against a cloud, every Interval.
+type Target struct {
+	// Name identifies the target in metrics (label target) and on the index
+	// page; default "<cloud>/<scenario>" ("env" for the OS_* environment).
+	Name string
+	// Cloud is a clouds.yaml entry; "" = the OS_* environment.
+	Cloud string
+	// Scenario is a built-in scenario name.
+	Scenario string
+	// Interval between probe starts; default 5m.
+	Interval time.Duration
+	// Timeout bounds one probe; default the interval, at most 10m.
+	Timeout time.Duration
+}
+
+// ConfigError is a bad setting, named by its config key: `monhook serve`
+// exits 2 with it before listening.
+type ConfigError struct {
+	Key string
+	Msg string
+}
+
+func (e *ConfigError) Error() string {
+	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && !strings.ContainsAny(flag, ".[") {
+		return fmt.Sprintf("config key %q (flag --%s): %s", e.Key, flag, e.Msg)
+	}
+	return fmt.Sprintf("config key %q: %s", e.Key, e.Msg)
+}
+
+func configErrorf(key, format string, args ...any) *ConfigError {
+	return &ConfigError{Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// withDefaults fills unset fields.
+func (c Config) withDefaults() Config {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.ReceiverListen == "" {
+		c.ReceiverListen = DefaultReceiverListen
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if c.ProbeTimeout == 0 {
+		c.ProbeTimeout = DefaultProbeTimeout
+	}
+	if c.TimeoutOffset == 0 {
+		c.TimeoutOffset = DefaultTimeoutOffset
+	}
+	if c.DrainTimeout == 0 {
+		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.Speed <= 0 {
+		c.Speed = 1
+	}
+	if c.History <= 0 {
+		c.History = DefaultHistory
+	}
+	if c.InstanceID == "" {
+		c.InstanceID = DeriveInstanceID(c.ReceiverListen, c.CallbackURL)
+	}
+	for i := range c.Targets {
+		t := &c.Targets[i]
+		if t.Interval == 0 {
+			t.Interval = DefaultInterval
+		}
+		if t.Timeout == 0 {
+			t.Timeout = min(t.Interval, maxTargetTimeout)
+		}
+		if t.Name == "" {
+			cloud := t.Cloud
+			if cloud == "" {
+				cloud = "env"
+			}
+			t.Name = cloud + "/" + t.Scenario
+		}
+	}
+	return c
+}
+
+// Validate checks the settings that need no cloud; the caller checks the
+// clouds (they need clouds.yaml). Keys are the config file's.
+func (c Config) Validate() error {
+	for _, a := range []struct{ key, addr string }{{"serve.listen", c.Listen}, {"serve.receiver-listen", c.ReceiverListen}} {
+		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+			return configErrorf(a.key, "%q: want host:port or :port", a.addr)
+		}
+	}
+	if c.CallbackURL != "" {
+		u, err := url.Parse(c.CallbackURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return configErrorf("serve.callback-url", "%q: want an http:// or https:// URL with a host and no query", c.CallbackURL)
+		}
+	}
+	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return configErrorf("serve.tls-cert", "tls-cert and tls-key go together")
+	case !ValidInstanceID(c.InstanceID):
+		return configErrorf("serve.instance-id", "%q: want %d characters from a-z and 2-7", c.InstanceID, InstanceIDLength)
+	case c.MaxConcurrent < 1:
+		return configErrorf("serve.max-concurrent", "must be at least 1, got %d", c.MaxConcurrent)
+	case c.ProbeTimeout <= 0:
+		return configErrorf("serve.probe-timeout", "must be positive, got %s", c.ProbeTimeout)
+	case c.TimeoutOffset < 0:
+		return configErrorf("serve.timeout-offset", "must not be negative, got %s", c.TimeoutOffset)
+	case c.SweepOlderThan < 0:
+		return configErrorf("serve.sweep-older-than", "must not be negative, got %s", c.SweepOlderThan)
+	case c.DrainTimeout < 0:
+		return configErrorf("serve.drain-timeout", "must not be negative, got %s", c.DrainTimeout)
+	}
+	if c.SweepOlderThan > 0 && c.SweepOlderThan <= c.ProbeTimeout+teardownAllowance {
+		return configErrorf("serve.sweep-older-than", "%s would sweep /probe runs still going (serve.probe-timeout is %s)", c.SweepOlderThan, c.ProbeTimeout)
+	}
+	names := map[string]int{}
+	for i, t := range c.Targets {
+		key := fmt.Sprintf("serve.targets[%d]", i)
+		if t.Scenario == "" {
+			return configErrorf(key+".scenario", "missing (one of %v)", scenarioNames())
+		}
+		if _, err := lookupScenario(t.Scenario); err != nil {
+			return configErrorf(key+".scenario", "unknown scenario %q (one of %v)", t.Scenario, scenarioNames())
+		}
+		if t.Interval < time.Second {
+			return configErrorf(key+".interval", "must be at least 1s, got %s", t.Interval)
+		}
+		if t.Timeout <= 0 || t.Timeout > t.Interval {
+			// One probe per target at a time: a timeout beyond the interval
+			// would make every run overlap the next one.
+			return configErrorf(key+".timeout", "must be positive and at most the interval (%s), got %s", t.Interval, t.Timeout)
+		}
+		if c.SweepOlderThan > 0 && c.SweepOlderThan <= t.Timeout+teardownAllowance {
+			return configErrorf("serve.sweep-older-than", "%s would sweep probes still running (target %q runs up to %s)",
+				c.SweepOlderThan, t.Name, t.Timeout+teardownAllowance)
+		}
+		if j, dup := names[t.Name]; dup {
+			return configErrorf(key+".name", "%q is also the name of serve.targets[%d]", t.Name, j)
+		}
+		names[t.Name] = i
+	}
+	return nil
+}
+
+// teardownAllowance is what a probe may run past its timeout: teardown has
+// its own deadline (DefaultTeardownTimeout of the runner).
+const teardownAllowance = time.Minute

@@ -1,0 +1,135 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseTargetsReadsTheServeSection(t *testing.T) {
+	got, err := ParseTargets([]byte(`
+output: json
+check:
+  scenario: synthetic
+serve:
+  listen: ":10070"
+  targets:
+    - cloud: prod
+      scenario: synthetic
+      interval: 5m
+      timeout: 3m
+    - scenario: api-state
+      name: env-api
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Target{
+		{Cloud: "prod", Scenario: "synthetic", Interval: 5 * time.Minute, Timeout: 3 * time.Minute},
+		{Name: "env-api", Scenario: "api-state"},
+	}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("targets = %+v, want %+v", got, want)
+	}
+	cfg := Config{Targets: got}.withDefaults()
+	if cfg.Targets[0].Name != "prod/synthetic" || cfg.Targets[1].Interval != DefaultInterval || cfg.Targets[1].Timeout != DefaultInterval {
+		t.Errorf("defaults: %+v", cfg.Targets)
+	}
+	if none, err := ParseTargets([]byte("output: json\n")); err != nil || none != nil {
+		t.Errorf("a config without serve.targets: %v, %v", none, err)
+	}
+}
+
+func TestBadConfigNamesTheKey(t *testing.T) {
+	parse := []struct{ yaml, key string }{
+		{"serve:\n  targets:\n    - scenario: synthetic\n      interval: 5 minutes\n", "serve.targets[0].interval"},
+		{"serve:\n  targets:\n    - scenario: synthetic\n    - scenario: synthetic\n      intervall: 5m\n", "serve.targets[1].intervall"},
+		{"serve:\n  targets: synthetic\n", "serve.targets"},
+		{"serve:\n  targets:\n    - synthetic\n", "serve.targets[0]"},
+	}
+	for _, c := range parse {
+		_, err := ParseTargets([]byte(c.yaml))
+		assertKey(t, err, c.key)
+	}
+	validate := []struct {
+		cfg Config
+		key string
+	}{
+		{Config{Targets: []Target{{Scenario: "nosuch"}}}, "serve.targets[0].scenario"},
+		{Config{Targets: []Target{{Cloud: "prod"}}}, "serve.targets[0].scenario"},
+		{Config{Targets: []Target{{Scenario: "synthetic", Interval: time.Minute, Timeout: 2 * time.Minute}}}, "serve.targets[0].timeout"},
+		{Config{Targets: []Target{{Scenario: "synthetic", Interval: time.Millisecond}}}, "serve.targets[0].interval"},
+		{Config{Targets: []Target{{Scenario: "synthetic"}, {Scenario: "synthetic"}}}, "serve.targets[1].name"},
+		{Config{Listen: "10070"}, "serve.listen"},
+		{Config{ReceiverListen: "nohost"}, "serve.receiver-listen"},
+		{Config{CallbackURL: "ftp://x"}, "serve.callback-url"},
+		{Config{InstanceID: "AB!"}, "serve.instance-id"},
+		{Config{TLSCert: "cert.pem"}, "serve.tls-cert"},
+		{Config{MaxConcurrent: -1}, "serve.max-concurrent"},
+		{Config{SweepOlderThan: time.Minute}, "serve.sweep-older-than"},
+	}
+	for _, c := range validate {
+		assertKey(t, c.cfg.withDefaults().Validate(), c.key)
+	}
+	l := startLab(t)
+	_, err := New(Options{Config: Config{Targets: []Target{{Cloud: "mars", Scenario: "synthetic"}}}, Resolve: l.resolve})
+	assertKey(t, err, "serve.targets[0].cloud")
+}
+
+func assertKey(t *testing.T, err error, key string) {
+	t.Helper()
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Key != key || !strings.Contains(err.Error(), `"`+key+`"`) {
+		t.Errorf("error %v, want a ConfigError naming %s", err, key)
+	}
+}
+
+func TestInstanceIDIsStableAndPrefixesRunIDs(t *testing.T) {
+	a, b := DeriveInstanceID(":10071", "http://x:10071"), DeriveInstanceID(":10071", "http://x:10071")
+	if a != b || !ValidInstanceID(a) {
+		t.Fatalf("derived ids %q, %q: want equal and valid", a, b)
+	}
+	if DeriveInstanceID(":10072", "") == a {
+		t.Error("another receiver, same instance id")
+	}
+	ids := newRunIDs(a)
+	seen := map[string]bool{}
+	for range 1000 {
+		id := ids.next()
+		if len(id) != runIDLength || !ids.ours(id) || seen[id] {
+			t.Fatalf("run id %q: want %d characters, prefix %s, unique among runs in flight", id, runIDLength, a)
+		}
+		if _, ok := parseMethodMarker("monhook-" + id + "-webhook-20260101T000000Z"); !ok {
+			t.Fatalf("run id %q does not fit monhook's marker", id)
+		}
+		seen[id] = true
+	}
+	if newRunIDs("zzzz").ours(ids.next()) {
+		t.Error("another instance claims our run id")
+	}
+}
+
+func TestSessionIsSharedUntilAProbeCouldNotRun(t *testing.T) {
+	calls := 0
+	c := newConnCache(func(string) (ConnectFunc, error) {
+		return func(context.Context) (Conn, error) { calls++; return Conn{ProjectID: "p"}, nil }, nil
+	})
+	connect, err := c.get("prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := connect(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("authenticated %d times for 3 probes, want once", calls)
+	}
+	c.reset("prod")
+	if _, err := connect(context.Background()); err != nil || calls != 2 {
+		t.Fatalf("after reset: %d authentications (%v), want a fresh one", calls, err)
+	}
+}

@@ -1,0 +1,150 @@
+package serve
+
+import (
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/monhook/monhook/receiver"
+)
+
+// result is one finished probe, as the metrics and the index page see it.
+type result struct {
+	Target   string // scheduled target name; "" for /probe
+	Cloud    string
+	Scenario string
+	RunID    string
+	Finished time.Time
+	Duration time.Duration
+	Report   *Report
+	// Success is the proof: see proven.
+	Success bool
+	// Latency is the slowest counted delivery's delay from the alarm's
+	// transition (the payload's alarm_timestamp) to its arrival; valid when
+	// HasLatency.
+	Latency    time.Duration
+	HasLatency bool
+	// Deliveries counts what reached this run's token path, by result.
+	Deliveries map[string]int
+}
+
+// Delivery results (label result of monhook_deliveries).
+const (
+	deliveryExpected   = "expected"   // counted toward an expectation, payload as Monasca's
+	deliveryFindings   = "findings"   // counted, but the payload departs from Monasca's
+	deliveryUnexpected = "unexpected" // this run's, but not a transition awaited
+	deliveryStray      = "stray"      // reached the receiver, not this run's delivery
+)
+
+var deliveryResults = []string{deliveryExpected, deliveryFindings, deliveryUnexpected, deliveryStray}
+
+// proven is the only way to success: the check passed, and the report
+// itself shows every expected delivery arrived, matched Monasca's payload,
+// and nothing was left behind. A report that says "pass" without that
+// evidence is a failure — serve must never say "delivered" without proof.
+func proven(rep *Report) bool {
+	if rep == nil || rep.Verdict != verdictPass || rep.ExitCode != 0 || len(rep.Leaked) > 0 || len(rep.Expectations) == 0 {
+		return false
+	}
+	want := 0
+	for _, e := range rep.Expectations {
+		if !e.Met || e.Want < 1 || e.Got < e.Want {
+			return false
+		}
+		want += e.Want
+	}
+	counted := 0
+	for _, d := range rep.Deliveries {
+		if d.Expected && len(d.Findings) == 0 {
+			counted++
+		}
+	}
+	if counted < want {
+		return false
+	}
+	for _, st := range rep.Stages {
+		if st.Status != statusOK && st.Status != statusSkipped {
+			return false
+		}
+		if st.Name == stageDelivery && st.Status != statusOK {
+			return false
+		}
+	}
+	return true
+}
+
+// newResult sums a report up; alarmTS holds the alarm_timestamp (seconds)
+// of each delivery the run's receiver recorded, by seq.
+func newResult(rep *Report, alarmTS map[int]int64, finished time.Time) *result {
+	r := &result{
+		Scenario:   rep.Scenario,
+		RunID:      rep.RunID,
+		Finished:   finished,
+		Duration:   time.Duration(rep.DurationMS * float64(time.Millisecond)),
+		Report:     rep,
+		Success:    proven(rep),
+		Deliveries: map[string]int{},
+	}
+	for _, k := range deliveryResults {
+		r.Deliveries[k] = 0
+	}
+	for _, d := range rep.Deliveries {
+		switch {
+		case d.Expected && len(d.Findings) == 0:
+			r.Deliveries[deliveryExpected]++
+		case d.Expected:
+			r.Deliveries[deliveryFindings]++
+		default:
+			r.Deliveries[deliveryUnexpected]++
+		}
+		ts, ok := alarmTS[d.Seq]
+		if !d.Expected || !ok || ts <= 0 {
+			continue
+		}
+		lat := d.ReceivedAt.Sub(time.Unix(ts, 0))
+		if lat < 0 {
+			lat = 0 // clocks of Monasca and serve disagree; no negative delays
+		}
+		if !r.HasLatency || lat > r.Latency {
+			r.Latency, r.HasLatency = lat, true
+		}
+	}
+	r.Deliveries[deliveryStray] = len(rep.Strays)
+	return r
+}
+
+// failedStage names the first failed stage, "" if none.
+func (r *result) failedStage() string {
+	for _, st := range r.Report.Stages {
+		if st.Status != statusOK && st.Status != statusSkipped {
+			return st.Name
+		}
+	}
+	return ""
+}
+
+// alarmTimestamps records each delivery's alarm_timestamp for newResult;
+// record runs on the receiver's request goroutines.
+type alarmTimestamps struct {
+	mu sync.Mutex
+	ts map[int]int64
+}
+
+func newAlarmTimestamps() *alarmTimestamps { return &alarmTimestamps{ts: map[int]int64{}} }
+
+func (a *alarmTimestamps) record(d receiver.Delivery) {
+	if d.Notification == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.ts) < probeHistory {
+		a.ts[d.Seq] = d.Notification.AlarmTimestamp
+	}
+}
+
+func (a *alarmTimestamps) collect() map[int]int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return maps.Clone(a.ts)
+}

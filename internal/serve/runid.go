@@ -1,0 +1,74 @@
+package serve
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// A serve instance marks every resource it creates with its instance id:
+// run ids are the instance id (InstanceIDLength characters) followed by a
+// random part, in the alphabet of every monhook run id (a-z, 2-7). So the
+// marker monhook already writes (name and description, see `monhook
+// cleanup`) also says which serve made it, and a restarted serve can sweep
+// its own earlier leftovers without touching anyone else's.
+
+// InstanceIDLength is the length of an instance id.
+const InstanceIDLength = 4
+
+var (
+	instanceIDRE = regexp.MustCompile(`^[a-z2-7]{4}$`)
+	runIDAlpha   = base32.StdEncoding.WithPadding(base32.NoPadding)
+)
+
+// ValidInstanceID reports whether id can prefix run ids.
+func ValidInstanceID(id string) bool { return instanceIDRE.MatchString(id) }
+
+// DeriveInstanceID is the default instance id: a hash of what makes an
+// instance itself and stays the same across restarts — its receiver
+// address and callback URL (two serves cannot share a receiver port).
+func DeriveInstanceID(receiverListen, callbackURL string) string {
+	sum := sha256.Sum256([]byte(receiverListen + "\x00" + callbackURL))
+	return strings.ToLower(runIDAlpha.EncodeToString(sum[:]))[:InstanceIDLength]
+}
+
+// runIDs hands out run ids of one instance, never two equal ones among the
+// runs in flight (the random part is short: 20 bits).
+type runIDs struct {
+	instance string
+	mu       sync.Mutex
+	inUse    map[string]bool
+}
+
+func newRunIDs(instance string) *runIDs {
+	return &runIDs{instance: instance, inUse: map[string]bool{}}
+}
+
+// next returns a fresh run id; release it when the run is over.
+func (r *runIDs) next() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		b := make([]byte, 5)
+		_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+		id := r.instance + strings.ToLower(runIDAlpha.EncodeToString(b))[:runIDLength-InstanceIDLength]
+		if !r.inUse[id] {
+			r.inUse[id] = true
+			return id
+		}
+	}
+}
+
+func (r *runIDs) release(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.inUse, id)
+}
+
+// ours reports whether a run id belongs to this instance.
+func (r *runIDs) ours(runID string) bool {
+	return len(runID) == runIDLength && strings.HasPrefix(runID, r.instance)
+}

@@ -1,0 +1,148 @@
+package register_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/register"
+)
+
+func labClient(t *testing.T) *gophercloud.ServiceClient {
+	t.Helper()
+	l := lab.New(lab.Options{Hosts: -1})
+	if err := l.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	u := l.Credentials()
+	s, err := openstack.ConnectResolved(context.Background(), openstack.Resolved{
+		AuthOptions: gophercloud.AuthOptions{IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password,
+			DomainName: u.UserDomain, Scope: &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain}},
+		EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
+	}, nil, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Monitoring
+}
+
+func methods(t *testing.T, c *gophercloud.ServiceClient) []notificationmethods.NotificationMethod {
+	t.Helper()
+	pages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := notificationmethods.ExtractNotificationMethods(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// seedDefinition creates an operator's definition that already notifies
+// their own method.
+func seedDefinition(t *testing.T, c *gophercloud.ServiceClient) (def *alarmdefinitions.AlarmDefinition, theirs string) {
+	t.Helper()
+	ctx := context.Background()
+	m, err := notificationmethods.Create(ctx, c, notificationmethods.CreateOpts{Name: "ops pager", Type: "WEBHOOK", Address: "http://pager.example/hook"}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := alarmdefinitions.Create(ctx, c, alarmdefinitions.CreateOpts{
+		Name: "cpu high", Expression: "avg(cpu.idle_perc) < 10", AlarmActions: []string{m.ID},
+	}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, m.ID
+}
+
+func TestRegisterAttachesAMarkedMethodAndUndoRestores(t *testing.T) {
+	c := labClient(t)
+	ctx := context.Background()
+	def, theirs := seedDefinition(t, c)
+
+	r, err := register.Register(ctx, c, register.Options{Address: "http://10.0.0.5:8080/openstack/alerts", Definition: "cpu high", On: []string{register.OnAlarm, register.OnOK}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := marker.ParseMethodMarker(r.MethodName); !ok {
+		t.Errorf("method name %q carries no marker: cleanup would not sweep it", r.MethodName)
+	}
+	m, err := notificationmethods.Get(ctx, c, r.MethodID).Extract()
+	if err != nil || m.Type != "WEBHOOK" || m.Address != "http://10.0.0.5:8080/openstack/alerts" || m.Name != r.MethodName {
+		t.Fatalf("method %+v, %v", m, err)
+	}
+	got, _ := alarmdefinitions.Get(ctx, c, def.ID).Extract()
+	if !slices.Equal(got.AlarmActions, []string{theirs, r.MethodID}) || !slices.Equal(got.OKActions, []string{r.MethodID}) || len(got.UndeterminedActions) != 0 {
+		t.Fatalf("actions alarm %v ok %v undetermined %v", got.AlarmActions, got.OKActions, got.UndeterminedActions)
+	}
+
+	// Meanwhile the operator adds an undetermined action: Undo must keep it.
+	more := []string{theirs}
+	if err := alarmdefinitions.Patch(ctx, c, def.ID, alarmdefinitions.PatchOpts{UndeterminedActions: &more}).Err; err != nil {
+		t.Fatal(err)
+	}
+	// Detach alone (Monasca would also drop the action with the method).
+	if err := r.Detach(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = alarmdefinitions.Get(ctx, c, def.ID).Extract()
+	if !slices.Equal(got.AlarmActions, []string{theirs}) || len(got.OKActions) != 0 || !slices.Equal(got.UndeterminedActions, []string{theirs}) {
+		t.Errorf("after Detach: alarm %v ok %v undetermined %v; want the operator's actions only", got.AlarmActions, got.OKActions, got.UndeterminedActions)
+	}
+	if err := r.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := notificationmethods.Get(ctx, c, r.MethodID).Extract(); !gophercloud.ResponseCodeIs(err, 404) {
+		t.Errorf("method still there after Undo: %v", err)
+	}
+	if err := r.Undo(ctx); err != nil {
+		t.Errorf("a second Undo = %v; what is gone counts as removed", err)
+	}
+}
+
+func TestRegisterWithoutDefinitionCreatesOnlyTheMethod(t *testing.T) {
+	c := labClient(t)
+	r, err := register.Register(context.Background(), c, register.Options{Address: "http://h:1/x", Period: 60, RunID: "abcdefgh", Created: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MethodName != "monhook-abcdefgh-webhook-20260102T030405Z" || r.DefinitionID != "" {
+		t.Errorf("registration %+v", r)
+	}
+	m, _ := notificationmethods.Get(context.Background(), c, r.MethodID).Extract()
+	if m == nil || m.Period != 60 {
+		t.Errorf("method %+v, want period 60", m)
+	}
+	if err := r.Undo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(methods(t, c)); n != 0 {
+		t.Errorf("%d methods left", n)
+	}
+}
+
+func TestRegisterUnknownDefinitionCreatesNothing(t *testing.T) {
+	c := labClient(t)
+	_, err := register.Register(context.Background(), c, register.Options{Address: "http://h:1/x", Definition: "no such"})
+	if !errors.Is(err, register.ErrNoDefinition) {
+		t.Fatalf("err = %v, want ErrNoDefinition", err)
+	}
+	if n := len(methods(t, c)); n != 0 {
+		t.Errorf("%d methods created for a definition that does not exist", n)
+	}
+	if _, err := register.Register(context.Background(), c, register.Options{Address: "http://h:1/x", On: []string{"firing"}}); err == nil {
+		t.Error("an unknown state was accepted")
+	}
+}

@@ -1,0 +1,113 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Monasca's retry defaults ([retry_engine] interval, max_attempts): a
+// failed send is retried every 30 s, five times, then dropped.
+const (
+	MonascaRetries       = 5
+	MonascaRetryInterval = 30 * time.Second
+)
+
+// Sender posts bodies and retries failures the way monasca-notification's
+// retry engine does: a failure is any answer outside 200–299, a timeout or
+// a connection error; the next attempt comes RetryInterval after the last
+// one, at most Retries times.
+type Sender struct {
+	// Client makes the requests; nil means NewClient(DefaultTimeout, nil).
+	Client *http.Client
+	// Retries after a failed first attempt (Monasca: MonascaRetries).
+	Retries int
+	// RetryInterval is the wait between attempts (Monasca: MonascaRetryInterval).
+	RetryInterval time.Duration
+	// OnAttempt, when set, is told about each attempt as it ends.
+	OnAttempt func(Attempt)
+}
+
+// Attempt is one POST.
+type Attempt struct {
+	Number  int           `json:"attempt"` // 1-based
+	Start   time.Time     `json:"start"`
+	Status  int           `json:"status,omitempty"` // 0 when no answer came
+	Latency time.Duration `json:"latency_ns"`
+	Error   string        `json:"error,omitempty"`
+}
+
+// OK reports whether Monasca would count the attempt as delivered.
+func (a Attempt) OK() bool { return a.Error == "" && a.Status >= 200 && a.Status <= 299 }
+
+// Send posts body to target until an attempt succeeds or the retries are
+// spent, and returns every attempt. It stops early, with ctx's error, when
+// ctx ends.
+func (s *Sender) Send(ctx context.Context, target string, body []byte) ([]Attempt, error) {
+	client := s.Client
+	if client == nil {
+		client = NewClient(DefaultTimeout, nil)
+	}
+	var attempts []Attempt
+	for n := 1; ; n++ {
+		a := s.attempt(ctx, client, n, target, body)
+		attempts = append(attempts, a)
+		if s.OnAttempt != nil {
+			s.OnAttempt(a)
+		}
+		if a.OK() || n > s.Retries {
+			return attempts, nil
+		}
+		if err := wait(ctx, s.RetryInterval); err != nil {
+			return attempts, err
+		}
+	}
+}
+
+func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target string, body []byte) Attempt {
+	a := Attempt{Number: n, Start: time.Now()}
+	req, err := NewRequest(ctx, target, body)
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		a.Latency = time.Since(a.Start)
+		a.Error = describe(err)
+		return a
+	}
+	// Read the answer as requests does before the connection is reused.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	a.Latency = time.Since(a.Start)
+	a.Status = resp.StatusCode
+	return a
+}
+
+// describe drops the URL from a transport error: it may carry a receiver's
+// secret token.
+func describe(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return err.Error()
+}
+
+func wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
