@@ -1,8 +1,3 @@
-// Package lab is monhook's in-process Monasca: Keystone v3 and the Monasca
-// v2.0 API on one loopback port, backed by an in-memory store, with the
-// threshold engine, the notification engine and simulated agents (part 2)
-// plugged in through the model interfaces. It is shaped like
-// httptest.Server: New, Start, URL, Close.
 package lab
 
 import (

@@ -249,53 +249,27 @@ func (a *API) updateAlarm(q *request, id string, patch bool) {
 	if !q.canWrite() {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
 		return
 	}
-	obj, _ := body.(map[string]any)
 	var stored model.Alarm
 	if patch {
+		// on_patch validates before it reads the alarm; the lab reads it
+		// first only to fill the absent fields, so check the body first.
+		if _, _, _, err := parseAlarmUpdate(body, true, stored); err != nil {
+			q.fail(err)
+			return
+		}
 		var err error
 		if stored, err = a.store.TenantAlarm(q.tenant, id); err != nil {
 			q.fail(err)
 			return
 		}
 	}
-	field := func(name string, cur *string) (*string, error) {
-		v, set := obj[name]
-		if !set || v == nil || v == "" {
-			if patch {
-				return cur, nil
-			}
-			return nil, unprocessable(fmt.Sprintf("Field '%s' is required", name))
-		}
-		s, ok := v.(string)
-		if !ok {
-			s = fmt.Sprint(v)
-		}
-		return &s, nil
-	}
-	state, err := field("state", &stored.State)
+	newState, lifecycle, link, err := parseAlarmUpdate(body, patch, stored)
 	if err != nil {
 		q.fail(err)
-		return
-	}
-	lifecycle, err := field("lifecycle_state", stored.LifecycleState)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	link, err := field("link", stored.Link)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	newState := strings.ToUpper(*state)
-	if !slices.Contains(alarmStates, newState) {
-		// The schema error is not mapped to a 4xx, so Monasca probably
-		// answers 500 (reference §5, UNVERIFIED); reproduced.
-		writeError(q.w, http.StatusInternalServerError, "Service unavailable", "Invalid state "+*state)
 		return
 	}
 	al, err := a.store.UpdateAlarm(q.tenant, id, newState, lifecycle, link, ReasonAPI)

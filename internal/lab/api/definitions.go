@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math/big"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/monhook/monhook/internal/lab/expr"
 	"github.com/monhook/monhook/internal/lab/model"
 	"github.com/monhook/monhook/internal/lab/store"
+	"github.com/monhook/monhook/pyjson"
 )
 
 var (
@@ -56,130 +59,207 @@ var actionKeys = map[string]string{
 	"alarm_actions": model.StateAlarm, "ok_actions": model.StateOK, "undetermined_actions": model.StateUndetermined,
 }
 
-func schemaErr(format string, args ...any) error { return unprocessable(fmt.Sprintf(format, args...)) }
-
-// parseDefinition is _validate_alarm_definition (the voluptuous schema,
-// required=requireAll) for POST and PUT; with strict false it is PATCH,
-// which Python runs without the schema, checking only what it must.
-func parseDefinition(body any, requireAll, strict bool) (*defInput, error) {
-	obj, ok := body.(map[string]any)
-	if !ok {
-		return nil, schemaErr("expected a dictionary")
-	}
-	in := &defInput{actions: map[string]*[]string{}}
-	str := func(key string, max int, dst **string) error {
-		v, set := obj[key]
-		if !set {
-			if requireAll || (strict && (key == "name" || key == "expression")) {
-				return schemaErr("required key not provided @ data['%s']", key)
+// definitionSchema is alarm_definition_request_body_schema: name and
+// expression always required, the rest only under required=True (PUT);
+// extra keys allowed.
+func definitionSchema(requireAll bool) []field {
+	return []field{
+		{"name", true, strOf(255)},
+		{"expression", true, strOf(0)},
+		{"description", requireAll, strOf(255)},
+		{"severity", requireAll, func(v any) *vInvalid { // All(Upper, Any(...)): Upper is str(v).upper()
+			if !slices.Contains(severities, pyUpper(pyjson.Str(v))) {
+				return &vInvalid{msg: "not a valid value"}
 			}
 			return nil
-		}
-		s, ok := v.(string)
+		}},
+		{"match_by", requireAll, strList},
+		{"ok_actions", requireAll, actionList(model.StateOK)},
+		{"alarm_actions", requireAll, actionList(model.StateAlarm)},
+		{"undetermined_actions", requireAll, actionList(model.StateUndetermined)},
+		{"actions_enabled", requireAll, func(v any) *vInvalid {
+			if _, ok := v.(bool); !ok {
+				return &vInvalid{msg: "expected bool"}
+			}
+			return nil
+		}},
+	}
+}
+
+// actionList is validate_action_list: a list of distinct str of at most 50
+// characters.
+func actionList(state string) fieldValidator {
+	return func(v any) *vInvalid {
+		l, ok := v.([]any)
 		if !ok {
-			return schemaErr("expected str for dictionary value @ data['%s']", key)
+			return &vInvalid{msg: fmt.Sprintf("Not a list: <class '%s'>", pyjson.TypeName(v))}
 		}
-		if max > 0 && len([]rune(s)) > max {
-			return schemaErr("length of value must be at most %d for dictionary value @ data['%s']", max, key)
+		for i, x := range l {
+			id, ok := x.(string)
+			if !ok {
+				return &vInvalid{msg: fmt.Sprintf("list item <%s> -> <class '%s'> not one of (str, unicode)", pyjson.Str(x), pyjson.TypeName(x))}
+			}
+			if n := pyjson.Len(id); n > maxActionLen {
+				return &vInvalid{msg: fmt.Sprintf("length %d > %d", n, maxActionLen)}
+			}
+			if slices.Contains(l[:i], x) {
+				return &vInvalid{msg: fmt.Sprintf("Duplicate %s notification method %s", state, id)}
+			}
 		}
-		*dst = &s
 		return nil
 	}
-	strList := func(key string) (*[]string, error) {
-		v, set := obj[key]
-		if !set {
-			if requireAll {
-				return nil, schemaErr("required key not provided @ data['%s']", key)
+}
+
+// parseDefinition is _validate_alarm_definition for POST (requireAll
+// false) and PUT (true): the schema, then each match_by key as a dimension
+// key. Every failure is 422 "Unprocessable Entity" with voluptuous's text.
+func parseDefinition(body any, requireAll bool) (*defInput, error) {
+	if err := validateDict(body, definitionSchema(requireAll), true); err != nil {
+		return nil, unprocessable(err.Error())
+	}
+	obj := body.(pyjson.Object)
+	if v, ok := obj.Get("match_by"); ok {
+		for _, k := range v.([]any) {
+			if err := validateDimensionKey(k.(string)); err != nil {
+				return nil, unprocessable(err.Error())
 			}
-			return nil, nil
 		}
-		raw, ok := v.([]any)
+	}
+	return definitionInput(obj)
+}
+
+// patchKeys are the keys on_patch reads, in its order; the first three
+// are read inside a try block that turns a TypeError into 422.
+var patchKeys = []string{"name", "expression", "actions_enabled", "description", "alarm_actions",
+	"ok_actions", "undetermined_actions", "match_by", "severity"}
+
+// parsePatch is on_patch, which runs no schema: each key present is taken
+// as it is. A body that is not an object is probed with Python's "in" and
+// indexed: a list or str holding a key name fails with the TypeError, any
+// other value with "is not iterable", both 422 (upstream answers some of
+// these 500: see the lab package doc); a list or str holding none of the
+// keys is an empty patch.
+func parsePatch(body any) (*defInput, error) {
+	if obj, ok := body.(pyjson.Object); ok {
+		// The repository reads None as "keep the stored value" for every
+		// field but severity, which get_query_alarm_definition_severity
+		// decodes first (upstream 500; the lab's 422 "Invalid severity").
+		kept := pyjson.Object{}
+		for _, m := range obj {
+			if m.Value != nil || m.Key == "severity" {
+				kept = append(kept, m)
+			}
+		}
+		return definitionInput(kept)
+	}
+	var has func(k string) bool
+	var indexErr error
+	switch x := body.(type) {
+	case string:
+		has = func(k string) bool { return strings.Contains(x, k) }
+		indexErr = notSubscriptable(x)
+	case []any:
+		has = func(k string) bool { return slices.Contains(x, any(k)) }
+		indexErr = notSubscriptable(x)
+	default:
+		return nil, unprocessable(fmt.Sprintf("argument of type '%s' is not iterable", pyjson.TypeName(body)))
+	}
+	for _, k := range patchKeys {
+		if has(k) {
+			return nil, unprocessable(indexErr.Error())
+		}
+	}
+	return &defInput{actions: map[string]*[]string{}}, nil
+}
+
+// definitionInput reads the keys present. Under PATCH (no schema upstream)
+// a value of the wrong type is refused with the schema's message rather
+// than written to the database (see the lab package doc); severity is
+// get_query_alarm_definition_severity's check, and actions_enabled is
+// stored as bool(value).
+func definitionInput(obj pyjson.Object) (*defInput, error) {
+	in := &defInput{actions: map[string]*[]string{}}
+	for _, m := range obj {
+		var err *vInvalid
+		switch m.Key {
+		case "name", "description":
+			err = strOf(255)(m.Value)
+		case "expression":
+			err = strOf(0)(m.Value)
+		case "match_by":
+			err = strList(m.Value)
+		case "ok_actions":
+			err = actionList(model.StateOK)(m.Value)
+		case "alarm_actions":
+			err = actionList(model.StateAlarm)(m.Value)
+		case "undetermined_actions":
+			err = actionList(model.StateUndetermined)(m.Value)
+		}
+		if err != nil {
+			err.path, err.errorType = append([]any{m.Key}, err.path...), "dictionary value"
+			if len(err.path) > 1 {
+				err.errorType = ""
+			}
+			return nil, unprocessable(err.Error())
+		}
+	}
+	str := func(k string) *string {
+		if v, ok := obj.Get(k); ok {
+			s := v.(string)
+			return &s
+		}
+		return nil
+	}
+	list := func(k string) *[]string {
+		v, ok := obj.Get(k)
 		if !ok {
-			return nil, schemaErr("expected list for dictionary value @ data['%s']", key)
+			return nil
 		}
-		out := make([]string, 0, len(raw))
-		for _, x := range raw {
-			s, ok := x.(string)
-			if !ok {
-				return nil, schemaErr("expected str @ data['%s']", key)
-			}
-			out = append(out, s)
+		out := []string{}
+		for _, x := range v.([]any) {
+			out = append(out, x.(string))
 		}
-		return &out, nil
+		return &out
 	}
-	if err := str("name", 255, &in.name); err != nil {
-		return nil, err
-	}
-	if err := str("expression", 0, &in.expression); err != nil {
-		return nil, err
-	}
-	if err := str("description", 255, &in.description); err != nil {
-		return nil, err
-	}
-	if err := str("severity", 0, &in.severity); err != nil {
-		return nil, err
-	}
-	if in.severity != nil {
-		up := strings.ToUpper(*in.severity)
-		if !slices.Contains(severities, up) {
-			return nil, schemaErr("not a valid value for dictionary value @ data['severity']")
+	in.name, in.expression, in.description = str("name"), str("expression"), str("description")
+	if v, ok := obj.Get("severity"); ok {
+		s, isStr := v.(string)
+		up := pyUpper(s)
+		if !isStr || !slices.Contains(severities, up) {
+			return nil, unprocessable("Invalid severity")
 		}
 		in.severity = &up
 	}
-	var err error
-	if in.matchBy, err = strList("match_by"); err != nil {
-		return nil, err
-	}
-	if in.matchBy != nil {
-		for _, k := range *in.matchBy {
-			if err := validateDimensionKey(k); err != nil {
-				return nil, schemaErr("%s", err.Error())
-			}
+	in.matchBy = list("match_by")
+	for key, state := range actionKeys {
+		if l := list(key); l != nil {
+			in.actions[state] = l
 		}
 	}
-	for _, key := range []string{"alarm_actions", "ok_actions", "undetermined_actions"} {
-		l, err := strList(key)
-		if err != nil {
-			return nil, err
-		}
-		if l == nil {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, id := range *l {
-			if len(id) > maxActionLen {
-				return nil, schemaErr("length of value must be at most %d @ data['%s']", maxActionLen, key)
-			}
-			if seen[id] {
-				return nil, schemaErr("Duplicate %s notification method %s", actionKeys[key], id)
-			}
-			seen[id] = true
-		}
-		in.actions[actionKeys[key]] = l
-	}
-	if v, set := obj["actions_enabled"]; set {
-		b, ok := v.(bool)
-		if !ok && strict {
-			return nil, schemaErr("expected bool for dictionary value @ data['actions_enabled']")
-		}
-		if !ok {
-			// PATCH skips the schema: Python stores what it got, and a
-			// string such as 'true' is truthy (tempest sends 'true').
-			b = truthy(v)
-		}
+	if v, ok := obj.Get("actions_enabled"); ok {
+		b := pyTruthy(v)
 		in.actionsEnabled = &b
-	} else if requireAll {
-		return nil, schemaErr("required key not provided @ data['actions_enabled']")
 	}
 	return in, nil
 }
 
-func truthy(v any) bool {
+// pyTruthy is Python's bool(v).
+func pyTruthy(v any) bool {
 	switch x := v.(type) {
-	case string:
-		return strings.EqualFold(x, "true")
 	case nil:
 		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case *big.Int:
+		return x.Sign() != 0
+	case float64:
+		return x != 0
+	case []any:
+		return len(x) > 0
+	case pyjson.Object:
+		return len(x) > 0
 	}
 	return true
 }
@@ -201,11 +281,11 @@ func (a *API) createDefinition(q *request, _ []string) {
 	if !q.canWrite() {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
 		return
 	}
-	in, err := parseDefinition(body, false, true)
+	in, err := parseDefinition(body, false)
 	if err != nil {
 		q.fail(err)
 		return
@@ -245,11 +325,17 @@ func (a *API) updateDefinition(q *request, id string, patch bool) {
 	if !q.canWrite() {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
 		return
 	}
-	in, err := parseDefinition(body, !patch, !patch)
+	var in *defInput
+	var err error
+	if patch {
+		in, err = parsePatch(body)
+	} else {
+		in, err = parseDefinition(body, true)
+	}
 	if err != nil {
 		q.fail(err)
 		return
@@ -278,9 +364,6 @@ func (a *API) updateDefinition(q *request, id string, patch bool) {
 }
 
 func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr.Expression, patch bool) error {
-	if in.matchBy != nil && !slices.Equal(nonNil(*in.matchBy), nonNil(d.MatchBy)) {
-		return invalidUpdate("match_by must not change")
-	}
 	if newExpr != nil {
 		old, err := expr.Parse(d.Expression)
 		if err == nil {
@@ -290,6 +373,10 @@ func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr
 		}
 		d.Expression = *in.expression
 		d.Deterministic = newExpr.Deterministic()
+	}
+	// The repository checks match_by after the sub-expressions.
+	if in.matchBy != nil && !slices.Equal(nonNil(*in.matchBy), nonNil(d.MatchBy)) {
+		return invalidUpdate("match_by must not change")
 	}
 	if in.name != nil {
 		d.Name = *in.name
@@ -321,29 +408,60 @@ func applyDefinitionUpdate(d *model.AlarmDefinition, in *defInput, newExpr *expr
 	return nil
 }
 
-// sameMetrics enforces that an update keeps the number of sub-expressions
-// and their metrics (name and dimensions); function, operator, threshold,
-// period(s) and the boolean structure may change. Sub-expressions are
-// compared as a multiset of metrics, not by position (how the repository
-// pairs them is not in the reference).
+// sameMetrics is the repository's _determine_sub_expr_changes and the
+// check after it: sub-expressions equal in every field are unchanged, the
+// others pair up when metric name and dimensions agree (changed), and any
+// left unpaired on either side refuses the update. The message compares
+// the new side's count (unpaired, changed and unchanged) with the unpaired
+// old ones, so replacing one of two metrics reads "number of
+// subexpressions must not change".
 func sameMetrics(old, updated []expr.SubExpression) error {
-	if len(old) != len(updated) {
-		return invalidUpdate("number of subexpressions must not change")
+	equal := func(a, b expr.SubExpression) bool {
+		return a.Function == b.Function && a.MetricName == b.MetricName && maps.Equal(a.Dimensions, b.Dimensions) &&
+			a.Operator == b.Operator && a.Threshold == b.Threshold && a.Period == b.Period &&
+			a.Periods == b.Periods && a.Deterministic == b.Deterministic
 	}
-	key := func(s expr.SubExpression) string {
-		return s.MetricName + expr.FormatDimensions(s.Dimensions)
-	}
-	count := map[string]int{}
-	for _, s := range old {
-		count[key(s)]++
-	}
-	for _, s := range updated {
-		if count[key(s)] == 0 {
-			return invalidUpdate("metrics in subexpression must not change")
+	// Python sets: equal elements collapse onto the first one added.
+	set := func(l []expr.SubExpression) []int {
+		var idx []int
+		for i, x := range l {
+			if !slices.ContainsFunc(idx, func(j int) bool { return equal(l[j], x) }) {
+				idx = append(idx, i)
+			}
 		}
-		count[key(s)]--
+		return idx
 	}
-	return nil
+	minus := func(a []int, la, lb []expr.SubExpression, b []int) []int {
+		var out []int
+		for _, i := range a {
+			if !slices.ContainsFunc(b, func(j int) bool { return equal(la[i], lb[j]) }) {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	oldSet, newSet := set(old), set(updated)
+	oldOrChanged := minus(oldSet, old, updated, newSet)
+	newOrChanged := minus(newSet, updated, old, oldSet)
+	pairedOld, pairedNew := map[int]bool{}, map[int]bool{}
+	for _, i := range oldOrChanged {
+		for _, j := range newOrChanged {
+			if old[i].MetricName == updated[j].MetricName && maps.Equal(old[i].Dimensions, updated[j].Dimensions) {
+				pairedOld[i], pairedNew[j] = true, true
+			}
+		}
+	}
+	remainingOld := len(oldOrChanged) - len(pairedOld)
+	remainingNew := len(newOrChanged) - len(pairedNew)
+	if remainingOld == 0 && remainingNew == 0 {
+		return nil
+	}
+	changed := len(pairedOld)
+	unchanged := len(old) - remainingOld - changed
+	if remainingNew+changed+unchanged != remainingOld {
+		return invalidUpdate("b'number of subexpressions must not change'")
+	}
+	return invalidUpdate("b'metrics in subexpression must not change'")
 }
 
 // invalidUpdate renders as InvalidUpdateException (422).
@@ -385,11 +503,14 @@ func (a *API) listDefinitions(q *request, _ []string) {
 	var sevs []string
 	if s, ok := q.query("severity"); ok {
 		for _, x := range strings.Split(s, "|") {
-			if !slices.Contains(severities, strings.ToUpper(x)) {
-				q.fail(unprocessable(fmt.Sprintf("Invalid severity %s", x)))
+			// validate_alarm_definition_severity, which prints the
+			// UTF-8 bytes of the value.
+			if !slices.Contains(severities, pyUpper(x)) {
+				q.fail(&apiError{http.StatusUnprocessableEntity, "Invalid Severity",
+					fmt.Sprintf("Severity %s must be one of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']", pyBytesRepr(x))})
 				return
 			}
-			sevs = append(sevs, strings.ToUpper(x))
+			sevs = append(sevs, pyUpper(x))
 		}
 	}
 	lp, err := q.listParams(definitionSortKeys)
@@ -400,7 +521,7 @@ func (a *API) listDefinitions(q *request, _ []string) {
 	keys, offset, limit := lp.keys, lp.offset, lp.limit
 	var all []model.AlarmDefinition
 	for _, d := range a.store.TenantDefinitions(q.tenant) {
-		if hasName && d.Name != name {
+		if hasName && name != "" && d.Name != name { // an empty name filters nothing
 			continue
 		}
 		if sevs != nil && !slices.Contains(sevs, d.Severity) {

@@ -78,8 +78,11 @@ func TestAlarmDefinitionValidation(t *testing.T) {
 			wantErrorContains(t, e.call("labuser", "POST", "/v2.0/alarm-definitions", c.body), 422, c.title, c.desc)
 		})
 	}
-	// Definitions do not check the content type.
-	e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions", map[string]any{"name": "ct", "expression": "m > 1"}, "text/plain"))
+	// Definitions skip validate_json_content_type, but falcon's get_media
+	// refuses a type it has no handler for (415, re-raised as 400).
+	wantError(t, e.call("labuser", "POST", "/v2.0/alarm-definitions", map[string]any{"name": "ct", "expression": "m > 1"}, "text/plain"),
+		400, "Bad request", "Request body is not valid JSON")
+	e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions", map[string]any{"name": "ct", "expression": "m > 1"}, "application/json; charset=utf-8"))
 	wantError(t, e.call("labuser", "POST", "/v2.0/alarm-definitions", "nope"), 400, "Bad request", "Request body is not valid JSON")
 }
 
@@ -126,8 +129,9 @@ func TestAlarmDefinitionPutAndPatch(t *testing.T) {
 		t.Fatalf("PUT result %v", r)
 	}
 
-	// PATCH keeps what it is not given; actions_enabled may be a string.
-	r = e.must(200, e.call("labuser", "PATCH", path, map[string]any{"actions_enabled": "false", "ok_actions": []string{nm}})).obj()
+	// PATCH keeps what it is not given; actions_enabled is stored as
+	// Python's bool() of whatever was sent.
+	r = e.must(200, e.call("labuser", "PATCH", path, map[string]any{"actions_enabled": "", "ok_actions": []string{nm}})).obj()
 	if r["actions_enabled"] != false || r["name"] != "cpu2" || len(r["alarm_actions"].([]any)) != 1 || len(r["ok_actions"].([]any)) != 1 {
 		t.Fatalf("PATCH result %v", r)
 	}
@@ -142,9 +146,11 @@ func TestAlarmDefinitionPutAndPatch(t *testing.T) {
 		desc string
 	}{
 		{"match_by", map[string]any{"match_by": []string{"service"}}, "match_by must not change"},
-		{"metric", map[string]any{"expression": "avg(cpu.user_perc{hostname=h1}) < 10"}, "metrics in subexpression must not change"},
-		{"dimensions", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h2}) < 10"}, "metrics in subexpression must not change"},
-		{"count", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h1}) < 10 or m > 1"}, "number of subexpressions must not change"},
+		{"metric", map[string]any{"expression": "avg(cpu.user_perc{hostname=h1}) < 10"}, "b'metrics in subexpression must not change'"},
+		{"dimensions", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h2}) < 10"}, "b'metrics in subexpression must not change'"},
+		// The repository compares the sub-expressions before match_by.
+		{"metric before match_by", map[string]any{"expression": "avg(cpu.user_perc{hostname=h1}) < 10", "match_by": []string{"service"}}, "b'metrics in subexpression must not change'"},
+		{"count", map[string]any{"expression": "avg(cpu.idle_perc{hostname=h1}) < 10 or m > 1"}, "b'number of subexpressions must not change'"},
 		{"action", map[string]any{"alarm_actions": []string{"nope"}}, "Non-existent notification id"},
 	}
 	for _, c := range immutable {
@@ -233,4 +239,26 @@ func TestTrailingSlashesAreIgnored(t *testing.T) {
 	id := e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions/", map[string]any{"name": "d", "expression": "m > 1"})).obj()["id"].(string)
 	e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions/"+id+"/", nil))
 	e.must(200, e.call("labuser", "GET", "/v2.0/notification-methods/", nil))
+}
+
+// The repository pairs sub-expressions (equal ones are unchanged, the rest
+// (expectations checked against _determine_sub_expr_changes itself)
+// pair on metric name and dimensions) and words a refusal by comparing the
+// new side's count with the unpaired old ones.
+func TestAlarmDefinitionSubExpressionChanges(t *testing.T) {
+	e := newEnv(t)
+	id := e.must(201, e.call("labuser", "POST", "/v2.0/alarm-definitions",
+		map[string]any{"name": "two", "expression": "avg(cpu) > 1 and max(mem{h=a}) < 2"})).obj()["id"].(string)
+	path := "/v2.0/alarm-definitions/" + id
+	for expression, desc := range map[string]string{
+		"avg(cpu) > 1 and max(disk) < 2":                   "b'number of subexpressions must not change'", // one replaced, one unchanged
+		"avg(net) > 1 and max(disk) < 2":                   "b'metrics in subexpression must not change'", // both replaced
+		"avg(cpu) > 1":                                     "b'metrics in subexpression must not change'", // 1 unchanged against 1 unpaired
+		"avg(cpu) > 1 and max(mem{h=b}) < 2":               "b'number of subexpressions must not change'",
+		"avg(cpu) > 1 and max(mem{h=a}) < 2 or min(x) > 0": "b'number of subexpressions must not change'",
+	} {
+		wantError(t, e.call("labuser", "PATCH", path, map[string]any{"expression": expression}), 422, "InvalidUpdateException", desc)
+	}
+	// Function, operator, threshold and periods may change; so may the order.
+	e.must(200, e.call("labuser", "PATCH", path, map[string]any{"expression": "min(mem{h=a}, 120) > 5 times 2 or sum(cpu) <= 0"}))
 }

@@ -41,7 +41,9 @@ func writeError(w http.ResponseWriter, code int, title, desc string) {
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // Python's json.dumps leaves <, > and & alone
+	_ = enc.Encode(v)
 }
 
 // writeAuthRequired is keystonemiddleware's answer to a missing or invalid
@@ -73,22 +75,9 @@ func (q *request) fail(err error) {
 	}
 }
 
-// readJSON is helpers.from_json: 400 "Bad request" when the body is not JSON.
-func (q *request) readJSON() (any, bool) {
-	var v any
-	dec := json.NewDecoder(http.MaxBytesReader(q.w, q.r.Body, 16<<20))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil || dec.More() {
-		writeError(q.w, http.StatusBadRequest, titleBadRequestLower, "Request body is not valid JSON")
-		return nil, false
-	}
-	return v, true
-}
-
-// jsonContentType is helpers.validate_json_content_type: the media type must
-// be exactly application/json. falcon's req.content_type is the raw header,
-// so parameters such as "; charset=utf-8" are rejected too (UNVERIFIED,
-// reference §2 says "probably").
+// jsonContentType is helpers.validate_json_content_type: the header must be
+// exactly application/json. falcon's req.content_type is the raw header, so
+// parameters such as "; charset=utf-8" are refused too.
 func (q *request) jsonContentType() bool {
 	if q.r.Header.Get("Content-Type") != "application/json" {
 		writeError(q.w, http.StatusBadRequest, titleBadRequestLower, "Bad content type. Must be application/json")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/monhook/monhook/internal/lab"
@@ -36,12 +37,18 @@ func FuzzAlarmDefinitionExpression(f *testing.F) {
 		_ = json.Unmarshal(rec.Body.Bytes(), &doc)
 		switch rec.Code {
 		case http.StatusCreated:
-			if doc["expression"] != expression {
-				t.Fatalf("expression %q came back as %v", expression, doc["expression"])
-			}
+			// Delete first: a definition left behind would make every
+			// later input (and the minimizer's) a 409.
 			del := httptest.NewRequest("DELETE", "/monitoring/v2.0/alarm-definitions/"+doc["id"].(string), nil)
 			del.Header.Set("X-Auth-Token", tok)
 			h.ServeHTTP(httptest.NewRecorder(), del)
+			// What was sent: json.Marshal turns invalid UTF-8 into U+FFFD,
+			// an identifier character like any other non-space BMP one.
+			var sent map[string]any
+			_ = json.Unmarshal(body, &sent)
+			if doc["expression"] != sent["expression"] {
+				t.Fatalf("expression %q came back as %v", sent["expression"], doc["expression"])
+			}
 		case http.StatusUnprocessableEntity:
 			if doc["title"] != "Invalid alarm expression" && doc["title"] != "Unprocessable Entity" {
 				t.Fatalf("422 title %v for %q", doc["title"], expression)
@@ -78,4 +85,55 @@ func FuzzPostMetrics(f *testing.F) {
 			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
 		}
 	})
+}
+
+// fuzzBody sends body to path as labuser and fails on a status outside
+// allowed; on 201 it deletes what was created.
+func fuzzBody(f *testing.F, method, path string, seeds []string, allowed ...int) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	l := lab.New(lab.Options{})
+	h := l.Handler()
+	tok, err := l.Token("labuser")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest(method, path, bytes.NewReader([]byte(body)))
+		req.Header.Set("X-Auth-Token", tok)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if !slices.Contains(allowed, rec.Code) {
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+			t.Fatalf("answer to %q is not JSON: %s", body, rec.Body)
+		}
+		if rec.Code == http.StatusCreated {
+			del := httptest.NewRequest("DELETE", path+"/"+doc["id"].(string), nil)
+			del.Header.Set("X-Auth-Token", tok)
+			h.ServeHTTP(httptest.NewRecorder(), del)
+		}
+	})
+}
+
+// FuzzNotificationMethodBody: any body is created (201) or refused with
+// upstream's 400, never a 500.
+func FuzzNotificationMethodBody(f *testing.F) {
+	fuzzBody(f, "POST", "/monitoring/v2.0/notification-methods", []string{
+		`{"name":"n","type":"webhook","address":"http://h/x"}`, `{"name":"n","type":"email","address":"a@b\n","period":"٦٠"}`,
+		`{"name":"n","type":"WEBHOOK","address":"http://[::1]:80/","period":true}`, `{"x":1}`, `[]`, `{"name":"\u00e9","type":"PAGERDUTY","address":"k"}`,
+	}, http.StatusCreated, http.StatusBadRequest)
+}
+
+// FuzzAlarmDefinitionBody: any body is created (201), not JSON (400) or
+// refused with a 422, never a 500.
+func FuzzAlarmDefinitionBody(f *testing.F) {
+	fuzzBody(f, "POST", "/monitoring/v2.0/alarm-definitions", []string{
+		`{"name":"d","expression":"avg(m) > 1","match_by":["h"],"severity":"high","actions_enabled":false}`,
+		`{"name":"d","expression":"m > 1","alarm_actions":["a","a"]}`, `{"name":1}`, `"x"`, `{"name":"d","expression":"m\ufffd > 1"}`,
+	}, http.StatusCreated, http.StatusBadRequest, http.StatusUnprocessableEntity)
 }

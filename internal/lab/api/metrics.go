@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/pyjson"
 )
 
 // tenantFor is helpers.get_x_tenant_or_tenant_id: ?tenant_id= is honoured
@@ -25,8 +25,12 @@ func (a *API) postMetrics(q *request, _ []string) {
 	if !q.jsonContentType() || !q.authorize(RoleUser, RoleAgent) {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
+		return
+	}
+	if err := validateMetricBody(body); err != nil {
+		writeError(q.w, http.StatusUnprocessableEntity, titleUnprocessable, err.Error())
 		return
 	}
 	items, isList := body.([]any)
@@ -35,12 +39,9 @@ func (a *API) postMetrics(q *request, _ []string) {
 	}
 	metrics := make([]model.Metric, 0, len(items))
 	for _, it := range items {
-		m, err := parseMetric(it)
-		if err != nil {
-			writeError(q.w, http.StatusUnprocessableEntity, titleUnprocessable, err.Error())
-			return
+		if m, ok := storableMetric(it.(pyjson.Object)); ok {
+			metrics = append(metrics, m)
 		}
-		metrics = append(metrics, m)
 	}
 	if err := a.store.PostMetrics(a.tenantFor(q), metrics); err != nil {
 		// What Monasca says when Kafka is down (reference §6).
@@ -51,80 +52,45 @@ func (a *API) postMetrics(q *request, _ []string) {
 	q.w.WriteHeader(http.StatusNoContent)
 }
 
-// parseMetric is validate_single_metric. A missing key surfaces as
-// Python's str(KeyError), e.g. "'name'" (UNVERIFIED; from the code path).
-func parseMetric(v any) (model.Metric, error) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return model.Metric{}, wireErr("Metric %v must be a dictionary", v)
-	}
-	var m model.Metric
-	for _, key := range []string{"name", "value", "timestamp"} {
-		if _, ok := obj[key]; !ok {
-			return m, wireErr("'%s'", key)
-		}
-	}
-	name, ok := obj["name"].(string)
-	if !ok {
-		return m, wireErr("Metric name %v must be a string", obj["name"])
-	}
-	if err := validateMetricName(name); err != nil {
-		return m, err
-	}
-	m.Name = name
-	val, err := number(obj["value"])
-	if err != nil {
-		return m, wireErr("Value %v must be numeric", obj["value"])
-	}
-	if math.IsNaN(val) || math.IsInf(val, 0) {
-		return m, wireErr("Value %v must not be NaN or Infinity", val)
-	}
-	m.Value = val
-	ts, err := number(obj["timestamp"])
-	if err != nil {
-		return m, wireErr("Timestamp %v must be numeric", obj["timestamp"])
-	}
-	// Milliseconds since the epoch; no skew check in the Python API.
-	whole, frac := math.Modf(ts)
-	m.Timestamp = time.UnixMilli(int64(whole)).Add(time.Duration(math.Round(frac * float64(time.Millisecond)))).UTC()
-	m.Dimensions = map[string]string{}
-	if d, set := obj["dimensions"]; set && d != nil {
-		dims, ok := d.(map[string]any)
-		if !ok {
-			return m, wireErr("Dimensions %v must be a dictionary", d)
-		}
-		for k, dv := range dims {
-			if err := validateDimensionKey(k); err != nil {
-				return m, err
-			}
-			s, ok := dv.(string)
-			if !ok {
-				return m, wireErr("Dimension value %v must be a string", dv)
-			}
-			if err := validateDimensionValue(k, s); err != nil {
-				return m, err
-			}
-			m.Dimensions[k] = s
-		}
-	}
-	if vm, set := obj["value_meta"]; set && vm != nil {
-		meta, ok := vm.(map[string]any)
-		if !ok {
-			return m, wireErr("valueMeta %v must be a dictionary", vm)
-		}
-		if m.ValueMeta, err = validateValueMeta(meta); err != nil {
-			return m, err
-		}
-	}
-	return m, nil
-}
+// Timestamps the lab can store: years 1 to 9999, in milliseconds.
+const minStorableMillis, maxStorableMillis = -62135596800000, 253402300799999
 
-func number(v any) (float64, error) {
-	n, ok := v.(json.Number)
-	if !ok {
-		return 0, wireErr("not a number")
+// storableMetric turns a validated metric into the store's form. A
+// timestamp that passed upstream's type-only check but names no instant
+// (NaN, ±Infinity, beyond year 9999) is accepted and not stored: see the
+// lab package doc.
+func storableMetric(obj pyjson.Object) (model.Metric, bool) {
+	get := func(k string) any { v, _ := obj.Get(k); return v }
+	ts, _ := pyFloat(get("timestamp"))
+	if math.IsNaN(ts) || ts < minStorableMillis || ts > maxStorableMillis {
+		return model.Metric{}, false
 	}
-	return n.Float64()
+	value, _ := pyFloat(get("value"))
+	whole, frac := math.Modf(ts)
+	m := model.Metric{
+		Name:  get("name").(string),
+		Value: value,
+		// Milliseconds since the epoch; no skew check in the Python API.
+		Timestamp:  time.UnixMilli(int64(whole)).Add(time.Duration(math.Round(frac * float64(time.Millisecond)))).UTC(),
+		Dimensions: map[string]string{},
+	}
+	if d, ok := get("dimensions").(pyjson.Object); ok {
+		for _, kv := range d {
+			m.Dimensions[kv.Key] = kv.Value.(string)
+		}
+	}
+	if vm, ok := get("value_meta").(pyjson.Object); ok {
+		m.ValueMeta = make(map[string]string, len(vm))
+		for _, kv := range vm {
+			s, isStr := kv.Value.(string)
+			if !isStr {
+				b, _ := pyjson.Marshal(kv.Value)
+				s = string(b)
+			}
+			m.ValueMeta[kv.Key] = s
+		}
+	}
+	return m, true
 }
 
 // parseISOTime accepts what oslo's timeutils.parse_isotime does in

@@ -1,15 +1,15 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/pyjson"
 )
 
 var methodSortFields = []string{"id", "name", "type", "address", "created_at", "updated_at"}
@@ -91,7 +91,7 @@ func (a *API) createMethod(q *request, _ []string) {
 	if !q.jsonContentType() || !q.canWrite() {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
 		return
 	}
@@ -117,7 +117,7 @@ func (a *API) putMethod(q *request, args []string) {
 	if !q.jsonContentType() || !q.canWrite() {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
 		return
 	}
@@ -128,7 +128,7 @@ func (a *API) patchMethod(q *request, args []string) {
 	if !q.jsonContentType() || !q.canWrite() {
 		return
 	}
-	body, ok := q.readJSON()
+	body, ok := q.readBody()
 	if !ok {
 		return
 	}
@@ -137,14 +137,17 @@ func (a *API) patchMethod(q *request, args []string) {
 		q.fail(err)
 		return
 	}
-	// PATCH fills absent fields from the stored row, then validates like PUT.
-	if obj, isObj := body.(map[string]any); isObj {
-		defaults := map[string]any{"name": old.Name, "type": old.Type, "address": old.Address, "period": json.Number(strconv.Itoa(old.Period))}
-		for k, v := range defaults {
-			if _, set := obj[k]; !set {
-				obj[k] = v
+	// _patch_get_notification fills absent fields from the stored row,
+	// then the body is validated like PUT's. Upstream crashes (500) on a
+	// body that is not an object; the lab lets the schema refuse it (400).
+	if obj, isObj := body.(pyjson.Object); isObj {
+		for _, d := range []pyjson.Member{{Key: "name", Value: old.Name}, {Key: "type", Value: old.Type},
+			{Key: "address", Value: old.Address}, {Key: "period", Value: big.NewInt(int64(old.Period))}} {
+			if !obj.Has(d.Key) {
+				obj = append(obj, d)
 			}
 		}
+		body = obj
 	}
 	a.updateMethod(q, args[0], body)
 }
@@ -195,50 +198,42 @@ func badNotification(format string, args ...any) error {
 	return &apiError{http.StatusBadRequest, titleBadRequest, fmt.Sprintf(format, args...)}
 }
 
-// validateMethod is schemas/notifications_request_body_schema.py: the
-// voluptuous schema, the period and the per-type address checks. Messages
-// imitate voluptuous's (their exact text is UNVERIFIED).
+// notificationSchema is notifications_request_body_schema's voluptuous
+// schema: no extra keys, and no length limit on type.
+var notificationSchema = []field{
+	{"name", true, strOf(250)},
+	{"type", true, strOf(0)},
+	{"address", true, strOf(512)},
+	{"period", false, func(v any) *vInvalid {
+		if isPyInt(v) || isPyStr(v) {
+			return nil
+		}
+		return &vInvalid{msg: "expected int"}
+	}},
+}
+
+// validateMethod is parse_and_validate: the schema, the period (int() of
+// it, then valid_notification_periods) and the per-type address checks.
 func (a *API) validateMethod(body any, requireAll bool) (model.NotificationMethod, error) {
-	obj, ok := body.(map[string]any)
-	if !ok {
-		return model.NotificationMethod{}, badNotification("expected a dictionary")
-	}
-	str := func(key string, max int) (string, error) {
-		v, ok := obj[key]
-		if !ok {
-			return "", badNotification("required key not provided @ data['%s']", key)
-		}
-		s, ok := v.(string)
-		if !ok {
-			return "", badNotification("expected str for dictionary value @ data['%s']", key)
-		}
-		if len([]rune(s)) > max {
-			return "", badNotification("length of value must be at most %d for dictionary value @ data['%s']", max, key)
-		}
-		return s, nil
-	}
 	var m model.NotificationMethod
-	var err error
-	if m.Name, err = str("name", 250); err != nil {
-		return m, err
+	if err := validateDict(body, notificationSchema, false); err != nil {
+		return m, badNotification("%s", err.Error())
 	}
-	if m.Type, err = str("type", 100); err != nil {
-		return m, err
-	}
-	if m.Address, err = str("address", 512); err != nil {
-		return m, err
-	}
-	m.Type = strings.ToUpper(m.Type)
-	if p, set := obj["period"]; set {
+	obj := body.(pyjson.Object)
+	get := func(k string) string { v, _ := obj.Get(k); return v.(string) }
+	m.Name, m.Type, m.Address = get("name"), get("type"), get("address")
+	if p, set := obj.Get("period"); set {
+		var err error
 		if m.Period, err = a.parsePeriod(p); err != nil {
 			return m, err
 		}
 	} else if requireAll {
 		return m, badNotification("Period is required")
 	}
+	m.Type = pyUpper(m.Type)
 	switch m.Type {
 	case "EMAIL":
-		if !emailRe.MatchString(m.Address) {
+		if !pyEmailMatch(m.Address) {
 			return m, badNotification("Address %s is not of correct format", m.Address)
 		}
 	case "WEBHOOK":
@@ -249,32 +244,46 @@ func (a *API) validateMethod(body any, requireAll bool) (model.NotificationMetho
 	return m, nil
 }
 
-var emailRe = regexp.MustCompile(`^.+@.+$`)
+// pyEmailMatch is re.match('^.+@.+$', s): "." stops at a newline and "$"
+// also matches before a final newline.
+func pyEmailMatch(s string) bool {
+	s = strings.TrimSuffix(s, "\n")
+	return !strings.Contains(s, "\n") && hasAtInside(s)
+}
 
-// parsePeriod accepts an int or a numeric string (a float fails the schema,
-// "random" fails int()), then checks valid_notification_periods.
-func (a *API) parsePeriod(v any) (int, error) {
-	var p int
-	switch x := v.(type) {
-	case json.Number:
-		n, err := strconv.Atoi(x.String())
-		if err != nil {
-			return 0, badNotification("expected int for dictionary value @ data['period']")
+// hasAtInside: some "@" with a character on each side.
+func hasAtInside(s string) bool {
+	for i := 1; i < len(s)-1; i++ {
+		if s[i] == '@' {
+			return true
 		}
-		p = n
+	}
+	return false
+}
+
+// parsePeriod is _parse_and_validate_period: int(period) (a bool is 0 or
+// 1, a str may have spaces, underscores and digits of any script), then
+// 0 or one of the configured periods.
+func (a *API) parsePeriod(v any) (int, error) {
+	var n *big.Int
+	switch x := v.(type) {
+	case bool:
+		n = big.NewInt(0)
+		if x {
+			n.SetInt64(1)
+		}
+	case *big.Int:
+		n = x
 	case string:
-		n, err := strconv.Atoi(strings.TrimSpace(x))
-		if err != nil {
+		var ok bool
+		if n, ok = pyInt(x); !ok {
 			return 0, badNotification("Period %s must be a valid integer", x)
 		}
-		p = n
-	default:
-		return 0, badNotification("expected int for dictionary value @ data['period']")
 	}
-	if p != 0 && !slices.Contains(a.validPeriods, p) {
-		return 0, badNotification("%d is not in the configured list of valid periods: %s", p, pyIntList(a.validPeriods))
+	if n.Sign() != 0 && !slices.ContainsFunc(a.validPeriods, func(p int) bool { return n.IsInt64() && n.Int64() == int64(p) }) {
+		return 0, badNotification("%s is not in the configured list of valid periods: %s", n, pyIntList(a.validPeriods))
 	}
-	return p, nil
+	return int(n.Int64()), nil
 }
 
 func pyIntList(xs []int) string {
@@ -285,27 +294,18 @@ func pyIntList(xs []int) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-var schemeRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.\-]*):`)
-
-// validateWebhookURL follows Python's urlparse as the API uses it: a scheme,
-// then a network location ("//host..."), then scheme http or https.
+// validateWebhookURL is _validate_url: urlparse (a ValueError is "not of
+// correct format"), then a scheme, a network location, http or https.
 func validateWebhookURL(addr string) error {
-	m := schemeRe.FindStringSubmatch(addr)
-	if m == nil {
+	u, err := pyURLSplit(addr)
+	switch {
+	case err != nil:
+		return badNotification("Address %s is not of correct format", addr)
+	case u.scheme == "":
 		return badNotification("Address %s does not have URL scheme", addr)
-	}
-	rest := addr[len(m[0]):]
-	netloc := ""
-	if strings.HasPrefix(rest, "//") {
-		netloc = rest[2:]
-		if i := strings.IndexAny(netloc, "/?#"); i >= 0 {
-			netloc = netloc[:i]
-		}
-	}
-	if netloc == "" {
+	case u.netloc == "":
 		return badNotification("Address %s does not have network location", addr)
-	}
-	if s := strings.ToLower(m[1]); s != "http" && s != "https" {
+	case u.scheme != "http" && u.scheme != "https":
 		return badNotification("Address %s scheme is not in ['http', 'https']", addr)
 	}
 	return nil

@@ -74,9 +74,9 @@ func TestNotificationMethodValidation(t *testing.T) {
 			wantErrorContains(t, e.call("labuser", "POST", "/v2.0/notification-methods", c.body), 400, "Bad Request", c.desc)
 		})
 	}
-	// Accepted: period 60 for any type; extra keys; 512-character address.
+	// Accepted: period 60 for any type; 512-character address.
 	e.must(201, e.call("labuser", "POST", "/v2.0/notification-methods",
-		map[string]any{"name": "p", "type": "email", "address": "a@b", "period": 60, "extra": true}))
+		map[string]any{"name": "p", "type": "email", "address": "a@b", "period": 60}))
 	e.must(201, e.call("labuser", "POST", "/v2.0/notification-methods",
 		map[string]any{"name": "l", "type": "PAGERDUTY", "address": long(512)}))
 	// PUT needs the period.
@@ -97,7 +97,7 @@ func TestNotificationMethodDuplicateNames(t *testing.T) {
 	}
 	b := e.must(201, e.call("labuser", "POST", "/v2.0/notification-methods", hook("other"))).obj()["id"].(string)
 	wantError(t, e.call("labuser", "PATCH", "/v2.0/notification-methods/"+b, map[string]any{"name": "dup"}), 409,
-		"AlreadyExistsException", "A notification method with the name dup already exists with id "+a)
+		"AlreadyExistsException", "A notification method with name dup already exists with id "+a)
 	// Another project may use the same name.
 	e.must(201, e.call("otheruser", "POST", "/v2.0/notification-methods", hook("dup")))
 }

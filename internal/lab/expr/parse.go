@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // ParseError is a failed parse. Its Error() is the description of the API's
@@ -25,14 +24,18 @@ func (e *ParseError) Error() string {
 const maxWord = 255
 
 const (
-	msgRelOp    = "Expected {'<=' | 'LTE' | '<' | 'LT' | '>=' | 'GTE' | '>' | 'GT'}"
-	msgFunc     = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM' | 'LAST'}"
-	msgNumber   = "Expected W:(0-9)"
-	msgExpr     = "Expected expression"
-	msgEnd      = "Expected string_end"
-	msgMetric   = "Expected metric_name"
-	msgDimName  = "Expected dimension_name"
-	msgDimValue = "Expected dimension_value"
+	msgRelOp  = "Expected {'<=' | 'LTE' | '<' | 'LT' | '>=' | 'GTE' | '>' | 'GT'}"
+	msgFunc   = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM' | 'LAST'}"
+	msgNumber = "Expected W:(0-9)"
+	msgExpr   = "Expected expression" // internal: no alternative got past the start
+	// What pyparsing 3.3 says where no alternative got past the start: of
+	// the whole expression, and of one in parentheses.
+	msgTopStart    = "Expected {'OR' | '||'} operations"
+	msgNestedStart = "No expression defined"
+	msgEnd         = "Expected string_end"
+	msgMetric      = "Expected metric_name"
+	msgDimName     = "Expected dimension_name"
+	msgDimValue    = "Expected dimension_value"
 )
 
 // Parse parses an alarm expression with the Python API's grammar.
@@ -45,7 +48,14 @@ func Parse(s string) (*Expression, error) {
 		}
 	}
 	if f != nil {
-		return nil, &ParseError{Expr: s, Column: p.column(f.pos), Msg: f.msg}
+		msg := f.msg
+		if msg == msgExpr {
+			msg = msgNestedStart
+			if f.pos == p.ws(0) {
+				msg = msgTopStart
+			}
+		}
+		return nil, &ParseError{Expr: s, Column: p.column(f.pos), Msg: msg}
 	}
 	e := &Expression{}
 	e.root = e.build(tree)
@@ -83,6 +93,11 @@ func (e *Expression) build(t *ptree) *Node {
 
 type parser struct {
 	src []rune
+	// dry counts the lookaheads in progress: pyparsing's infix_notation
+	// tries "operand op operand" with try_parse, which runs no parse
+	// actions, so the period checks (and the lab's threshold check) do not
+	// fail while it looks.
+	dry int
 }
 
 // expandTabs is Python's str.expandtabs(8), which pyparsing's parseString
@@ -154,28 +169,31 @@ func (p *parser) lit(pos int, l string) (int, bool) {
 
 // isIdent reports whether r is one of valid_identifier_chars: ASCII letters
 // and digits, `.-_#!$%&'*+/:;?@[\]^`|~`, and any non-space character of the
-// Basic Multilingual Plane above 127 (the grammar enumerates 128..65535).
+// Basic Multilingual Plane above 127 (the grammar enumerates 128..65535,
+// so U+FFFD is one of them).
 func isIdent(r rune) bool {
 	switch {
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
 		return true
 	case r < 128:
 		return strings.ContainsRune(".-_#!$%&'*+/:;?@[\\]^`|~", r)
-	case r == utf8.RuneError, r > 0xFFFF:
+	case r > 0xFFFF:
 		return false
 	}
 	return !unicode.IsSpace(r)
 }
 
-// word matches pyparsing's Word(valid_identifier_chars[+' '], min=1, max=255),
-// which fails when more than max characters would match.
+// word matches pyparsing's Word(valid_identifier_chars[+' '], min=1, max=255).
+// pyparsing 3 takes at most max characters and leaves the rest to the next
+// element, which then fails at the 256th (or, as in a name followed by
+// "lt 5", reads it).
 func (p *parser) word(pos int, spaces bool, msg string) (int, string, *failure) {
 	q := p.ws(pos)
 	i := q
-	for i < len(p.src) && (isIdent(p.src[i]) || spaces && p.src[i] == ' ') {
+	for i < len(p.src) && i-q < maxWord && (isIdent(p.src[i]) || spaces && p.src[i] == ' ') {
 		i++
 	}
-	if i == q || i-q > maxWord {
+	if i == q {
 		return q, "", &failure{pos: q, msg: msg}
 	}
 	return i, string(p.src[q:i]), nil
@@ -237,6 +255,18 @@ func (p *parser) chain(pos int, kind Kind, ops []string, operand func(int) (int,
 		}
 		if !ok {
 			break
+		}
+		if len(node.ops) == 1 {
+			// The lookahead before the first operator: when the second
+			// operand does not parse, the chain is the first operand alone,
+			// and what the second's parse actions would have refused is
+			// never checked.
+			p.dry++
+			_, _, df := operand(next)
+			p.dry--
+			if df != nil {
+				break
+			}
 		}
 		e2, t, f := operand(next)
 		if f != nil {
@@ -312,7 +342,7 @@ func (p *parser) subExpr(pos int) (int, *ptree, *failure) {
 		return pos, nil, f
 	}
 	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
+	if err != nil && p.dry == 0 {
 		// Only overflow gets here; Python would keep an infinite threshold,
 		// which nothing downstream can print or compare sensibly.
 		return pos, nil, &failure{pos: numStart, msg: "Threshold " + num + " is out of range", fatal: true}
@@ -380,6 +410,8 @@ func (p *parser) funcAndMetric(pos int, sub *SubExpression) (int, *failure) {
 func (p *parser) validatePeriod(at int, text string) (int, *failure) {
 	n, err := strconv.Atoi(text)
 	switch {
+	case p.dry > 0:
+		return DefaultPeriod, nil
 	case err != nil:
 		return 0, &failure{pos: at, msg: "Period " + text + " is too large", fatal: true}
 	case n == 0:
@@ -394,6 +426,8 @@ func (p *parser) validatePeriod(at int, text string) (int, *failure) {
 func (p *parser) validatePeriods(at int, text string) (int, *failure) {
 	n, err := strconv.Atoi(text)
 	switch {
+	case p.dry > 0:
+		return DefaultPeriods, nil
 	case err != nil:
 		return 0, &failure{pos: at, msg: "Periods " + text + " is too large", fatal: true}
 	case n < 1:

@@ -34,6 +34,9 @@ func TestParseSubExpressions(t *testing.T) {
 		{"avg(m, deterministic, 120) > 1", []sub{{"AVG", "m", d(), OpGT, 1, 120, 1, true}}},
 		{"count(log.error{test=1}, deterministic) > 1.0", []sub{{"COUNT", "log.error", d("test", "1"), OpGT, 1, 60, 1, true}}},
 		{"max(foo{}) > 1", []sub{{"MAX", "foo", d(), OpGT, 1, 60, 1, false}}},
+		// Every non-space BMP character above 127 is an identifier
+		// character upstream, U+FFFD and U+FFFF included.
+		{"max(m\uFFFD{k\uFFFF=v\u00e9}) > 1", []sub{{"MAX", "m\uFFFD", d("k\uFFFF", "v\u00e9"), OpGT, 1, 60, 1, false}}},
 		{"max(foo{ }) > 1", []sub{{"MAX", "foo", d(), OpGT, 1, 60, 1, false}}},
 		{"test_metric{this=that, that =  this} < 1",
 			[]sub{{"MIN", "test_metric", d("this", "that", "that ", "this"), OpLT, 1, 60, 1, false}}},
@@ -120,12 +123,16 @@ func TestParseErrors(t *testing.T) {
 		{"x > +5", 5, msgNumber},
 		{"x >", 4, msgNumber},
 		{"avg(m, 120, deterministic) > 1", 4, msgRelOp},
-		{"", 1, msgExpr},
-		{"> 5", 1, msgExpr},
+		{"", 1, msgTopStart},
+		{"> 5", 1, msgTopStart},
+		{"( = 1)", 3, msgNestedStart},
+		{"((= 1))", 3, msgNestedStart},
 		{"(x > 5", 7, "Expected ')'"},
 		{"max(x) > 1 times", 12, "Expected string_end"},
-		{strings.Repeat("m", 256) + " > 1", 1, msgExpr},
+		// pyparsing 3's Word(max=255) stops after 255 characters.
+		{strings.Repeat("m", 256) + " > 1", 256, msgRelOp},
 		{"x > 1\nand y", 1, "Expected string_end"},
+		{"m\U0001F600 > 1", 2, msgRelOp}, // beyond the BMP: not an identifier character
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

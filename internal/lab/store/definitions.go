@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/pyjson"
 )
 
 // Definition implements model.Store: any tenant's definition by id.
@@ -60,29 +61,38 @@ func (s *Store) CheckDefinitionName(tenantID, name, exceptID string) error {
 }
 
 func (s *Store) defNameConflictLocked(tenantID, name, exceptID string) error {
+	if name == "" && exceptID != "" {
+		return nil // an update checks the name only when it is non-empty
+	}
 	for _, d := range s.defs {
-		if d.TenantID == tenantID && d.Name == name && d.ID != exceptID {
+		// The repository drops an empty name filter, so on create an empty
+		// name collides with any of the tenant's definitions.
+		if d.TenantID != tenantID || (name != "" && d.Name != name) || d.ID == exceptID {
+			continue
+		}
+		if exceptID == "" {
 			return &ConflictError{Msg: fmt.Sprintf("An alarm definition with the name %s already exists", name)}
 		}
+		return &ConflictError{Msg: fmt.Sprintf("An alarm definition with the name %s already exists with id %s", name, d.ID)}
 	}
 	return nil
 }
 
-// checkActionsLocked reproduces _insert_into_alarm_action: every id must be
-// an existing notification method of ANY tenant (Monasca does not check the
+// checkActionsLocked reproduces _insert_into_alarm_action, called for the
+// ALARM, UNDETERMINED and OK lists in that order: every id must be an
+// existing notification method of ANY tenant (Monasca does not check the
 // tenant here).
 func (s *Store) checkActionsLocked(d model.AlarmDefinition) error {
 	for _, l := range []struct {
 		state string
 		ids   []string
-	}{{model.StateAlarm, d.AlarmActions}, {model.StateOK, d.OKActions}, {model.StateUndetermined, d.UndeterminedActions}} {
+	}{{model.StateAlarm, d.AlarmActions}, {model.StateUndetermined, d.UndeterminedActions}, {model.StateOK, d.OKActions}} {
 		for _, id := range l.ids {
 			if _, ok := s.methods[id]; !ok {
-				// Python 3 formats these two values after encodeutils.to_utf8,
-				// so they probably render as bytes reprs (reference §4,
-				// UNVERIFIED). Reproduced: clients must match on the substring.
+				// Python 3 formats the values of encodeutils.to_utf8, bytes,
+				// so they print as b'...' reprs.
 				return &InvalidUpdateError{Msg: fmt.Sprintf(
-					"Non-existent notification id b'%s' submitted for b'%s' notification action", id, l.state)}
+					"Non-existent notification id %s submitted for %s notification action", pyjson.BytesRepr(id), pyjson.BytesRepr(l.state))}
 			}
 		}
 	}

@@ -71,7 +71,7 @@ func (s *Store) methodNameConflictLocked(tenantID, name, exceptID string) error 
 		if exceptID == "" {
 			return &ConflictError{Msg: fmt.Sprintf("A notification method with the name %s already exists", name)}
 		}
-		return &ConflictError{Msg: fmt.Sprintf("A notification method with the name %s already exists with id %s", name, m.ID)}
+		return &ConflictError{Msg: fmt.Sprintf("A notification method with name %s already exists with id %s", name, m.ID)}
 	}
 	return nil
 }
