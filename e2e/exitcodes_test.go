@@ -46,15 +46,15 @@ func TestExitCodesThroughTheBinary(t *testing.T) {
 		}},
 		{"check", "one DELETE answered 500", 4, func(t *testing.T) int {
 			api := proxyMonasca(t, lp, failDelete("/notification-methods/"), nil)
-			r := runMonhook(t, lp.Env(), append(check, "--monasca-api-url", api)...)
-			if !strings.Contains(r.Stdout, "could not delete notification-method") {
-				t.Errorf("report does not list the leftover:\n%s", r.Stdout)
+			r := runMonhook(t, lp.Env(), append(check, "--monasca-api-url", api, "-o", "json")...)
+			if rep := parseReport(t, r); len(rep.Leaked) != 1 || rep.Leaked[0].Kind != "notification-method" {
+				t.Errorf("report lists leaked %+v, want the notification method", rep.Leaked)
 			}
 			runMonhook(t, lp.Env(), "cleanup") // remove it for the rows after
 			return r.Code
 		}},
 		{"check", "SIGINT during the wait", 130, func(t *testing.T) int {
-			cmd, _, _ := startMonhook(t, lp.Env(), append(check, "--callback-url", unreachable, "--timeout", "5m")...)
+			cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", "1", "--callback-url", unreachable, "--timeout", "5m")
 			awaitProvisioned(t, lp)
 			sigintTwice(t, cmd)
 			return exitCodeOf(cmd.Wait())

@@ -85,7 +85,9 @@ func TestBackToBackSIGINTsTearDownAndLeaveNothing(t *testing.T) {
 	for i := range 5 {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			junit := filepath.Join(t.TempDir(), "r.xml")
-			cmd, out, errOut := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed,
+			// --speed 1 against the fast lab: the delivery wait lasts
+			// minutes, so the signals surely find the check waiting.
+			cmd, out, errOut := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", "1",
 				"--callback-url", unreachable, "--timeout", "5m", "-o", "json", "--junit", junit)
 			awaitProvisioned(t, lp)
 			sigintTwice(t, cmd)
@@ -101,8 +103,9 @@ func TestBackToBackSIGINTsTearDownAndLeaveNothing(t *testing.T) {
 }
 
 // The real thing: GNU timeout signalling monhook and its process group.
-// The check waits on real-time budgets (--speed 1) against the fast lab, so
-// the signal finds it waiting for a delivery that cannot come.
+// The check waits on real-time budgets (--speed 1, overriding the speed it
+// discovers) against the fast lab, so the signal finds it waiting for a
+// delivery that cannot come.
 func TestGNUTimeoutSIGINTLeavesNothing(t *testing.T) {
 	timeoutBin, err := exec.LookPath("timeout")
 	if err != nil {
@@ -110,7 +113,7 @@ func TestGNUTimeoutSIGINTLeavesNothing(t *testing.T) {
 	}
 	lp := startLabProcess(t, "--speed", e2eSpeed)
 	junit := filepath.Join(t.TempDir(), "r.xml")
-	cmd := exec.Command(timeoutBin, "--preserve-status", "-s", "INT", "3", monhookBin(t), "check", "-s", "synthetic",
+	cmd := exec.Command(timeoutBin, "--preserve-status", "-s", "INT", "3", monhookBin(t), "check", "-s", "synthetic", "--speed", "1",
 		"--callback-url", unreachable, "--timeout", "5m", "-o", "json", "--junit", junit)
 	cmd.Env = lp.Env()
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
