@@ -102,6 +102,12 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if o.LabHosts < 1 {
 				return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 			}
+			// The --speed range check and lab share (0: not given).
+			if cmd.Flags().Changed("speed") || o.Config.Speed != 0 {
+				if err := validateSpeed(o.Config.Speed); err != nil {
+					return err
+				}
+			}
 			if err := o.LabFaults.validate("lab-", false); err != nil {
 				return err
 			}

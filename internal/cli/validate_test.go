@@ -34,8 +34,8 @@ func replaceCommand(root *cobra.Command, c *cobra.Command) {
 	root.AddCommand(c)
 }
 
-// lab and check share one --speed range, and refuse the same values with
-// exit 2 naming the flag, before anything starts.
+// lab, check and serve share one --speed range, and refuse the same
+// values with exit 2 naming the flag, before anything starts.
 func TestSpeedOutsideTheRangeIsAUsageErrorForLabAndCheck(t *testing.T) {
 	for _, v := range []string{"NaN", "nan", "Inf", "+Inf", "-Inf", "0", "-5", "0.5", "1e9", "1000.5"} {
 		for _, cmd := range []string{"check", "lab"} {
@@ -50,6 +50,12 @@ func TestSpeedOutsideTheRangeIsAUsageErrorForLabAndCheck(t *testing.T) {
 					t.Fatalf("err %v: want exit 2 naming --speed", err)
 				}
 			})
+		}
+	}
+	for _, v := range []string{"NaN", "-Inf", "0", "1e9"} {
+		code, _, stderr := runCLI(t, "serve", "--lab", "--speed", v)
+		if code != 2 || !strings.Contains(stderr, "--speed") {
+			t.Errorf("serve --speed %s: exit %d, stderr %q; want 2 naming --speed", v, code, stderr)
 		}
 	}
 	for _, v := range []string{"1", "60", "1000"} {
