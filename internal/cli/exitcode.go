@@ -44,7 +44,7 @@ func cannotRun(err error) error {
 }
 
 // errInterrupted is the cancellation cause set when SIGINT or SIGTERM arrives.
-var errInterrupted = errors.New("interrupted")
+var errInterrupted = errors.New("SIGINT or SIGTERM received")
 
 // exitCode maps any error returned by a command to its documented code
 // through exitcode.Compute.
