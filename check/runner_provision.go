@@ -124,8 +124,12 @@ func (x *run) adoptIfCreated(ctx context.Context, kind, name string) {
 	if ctx.Err() == nil {
 		return
 	}
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), adoptLookupTimeout)
+	base, abandon := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer abandon(nil)
+	lctx, cancel := context.WithTimeout(base, adoptLookupTimeout)
 	defer cancel()
+	stop := x.cutShortOnAbandon(lctx, abandon)
+	defer stop()
 	c := x.target.Client
 	switch kind {
 	case report.KindNotificationMethod:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -216,5 +217,48 @@ func TestAbandonDuringTeardownCutsItShortAndExitsFour(t *testing.T) {
 	}
 	if !strings.Contains(rep.Error, "left") {
 		t.Errorf("error %q does not say what was left", rep.Error)
+	}
+}
+
+// A create whose answer never came because the run was interrupted while
+// it was in flight may still have happened in Monasca: the runner looks it
+// up by its run-unique name and tears it down, so nothing is left unlisted.
+func TestACreateCutOffByAnInterruptIsFoundAndTornDown(t *testing.T) {
+	for _, path := range []string{"/notification-methods", "/alarm-definitions"} {
+		t.Run(path, func(t *testing.T) {
+			l := startLab(t)
+			r := newRunner(t, l, "synthetic")
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+				return func(w http.ResponseWriter, req *http.Request) {
+					body, _ := io.ReadAll(req.Body)
+					req.Body = io.NopCloser(bytes.NewReader(body))
+					// The create itself (not the preflight's empty write probe).
+					if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, path) && bytes.Contains(body, []byte(`"monhook-`)) {
+						// Monasca creates it; the answer is lost to the interrupt.
+						proxy.ServeHTTP(httptest.NewRecorder(), req)
+						cancel(errInterrupt)
+						<-req.Context().Done()
+						return
+					}
+					proxy.ServeHTTP(w, req)
+				}
+			})
+			rep := r.Run(ctx)
+			if rep.ExitCode != 130 {
+				t.Fatalf("exit %d (%s), want 130", rep.ExitCode, rep.Error)
+			}
+			found := false
+			for _, res := range rep.Resources {
+				if strings.HasSuffix(path, res.Kind+"s") {
+					found = res.Deleted
+				}
+			}
+			if !found {
+				t.Errorf("resources %+v: the %s created during the interrupt was not found and deleted", rep.Resources, path)
+			}
+			assertNothingLeft(t, l)
+		})
 	}
 }
