@@ -200,7 +200,9 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	if o.Save != "" {
 		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
 		if err != nil {
-			return cannotRun(err)
+			// A file that cannot be opened is the operator's setting to
+			// fix, found before anything listens.
+			return usageErrorf("--save %s: %v", o.Save, unwrapPathError(err))
 		}
 		save = w
 		// Written to the file before the answer: an acknowledged delivery

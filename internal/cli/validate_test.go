@@ -176,3 +176,11 @@ func TestJUnitIsWrittenAtomically(t *testing.T) {
 		t.Errorf("temporary files left: %v", entries)
 	}
 }
+
+func TestListenSaveThatCannotBeOpenedIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCLI(t, "listen", "--listen", "127.0.0.1:0", "--save", filepath.Join(dir, "missing", "d.jsonl"))
+	if code != 2 || !strings.Contains(stderr, "--save") || strings.Contains(stderr, "ready") || stdout != "" {
+		t.Fatalf("exit %d stdout %q stderr %q; want 2 naming --save before listening", code, stdout, stderr)
+	}
+}
