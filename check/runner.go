@@ -209,6 +209,7 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		if why := x.unproven(); why != "" {
 			x.rep.Verdict, result = report.VerdictFail, exitcode.Fail
 			x.rep.Error = "no proof of delivery: " + why
+			x.failStage(scenarios.StageDelivery, x.rep.Error)
 		} else {
 			x.rep.Verdict = report.VerdictPass
 		}
@@ -223,6 +224,16 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		x.rep.Error += "; teardown did not finish, left: " + resourceList(x.rep.Leaked)
 	}
 	x.rep.ExitCode = exitcode.Compute(result, len(x.rep.Leaked) > 0)
+}
+
+// failStage marks an already recorded stage failed with detail.
+func (x *run) failStage(name, detail string) {
+	for i := range x.rep.Stages {
+		if x.rep.Stages[i].Name == name {
+			x.rep.Stages[i].Status = report.StatusFailed
+			x.rep.Stages[i].Detail = detail
+		}
+	}
 }
 
 func ctxReason(ctx context.Context) string {

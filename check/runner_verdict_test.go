@@ -81,6 +81,12 @@ func TestAScenarioWithoutExpectationsNeverPasses(t *testing.T) {
 	if !strings.Contains(rep.Error, "expects no delivery") {
 		t.Errorf("error %q does not say why", rep.Error)
 	}
+	if f := rep.FirstFailed(); f == nil || f.Name != scenarios.StageDelivery {
+		t.Errorf("first failed stage %+v, want delivery (CI reads stages)", f)
+	}
+	if failures, _ := junitCounts(t, rep); failures == 0 {
+		t.Error("JUnit shows no failure")
+	}
 	assertNothingLeft(t, l)
 }
 
