@@ -433,14 +433,11 @@ func historyDoc(h store.HistoryEntry) map[string]any {
 		if dims == nil {
 			dims = map[string]string{}
 		}
-		cv := s.CurrentValues
-		if cv == nil {
-			cv = []float64{}
-		}
+		cv := floatsJSON(s.CurrentValues) // [] when there are none
 		subs = append(subs, map[string]any{
 			"sub_alarm_expression": map[string]any{
 				"function": s.Function, "metric_name": s.MetricName, "dimensions": dims, "operator": s.Operator,
-				"threshold": s.Threshold, "period": s.Period, "periods": s.Periods, "deterministic": s.Deterministic,
+				"threshold": floatJSON(s.Threshold), "period": s.Period, "periods": s.Periods, "deterministic": s.Deterministic,
 			},
 			"sub_alarm_state": s.State, "current_values": cv,
 		})
