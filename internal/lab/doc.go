@@ -81,8 +81,22 @@
 //     helpers.get_query_param does.
 //   - A query piece without "=" (GET /alarms?foo): kept with an empty value
 //     in self and next links (upstream: split('=', 1) raises, 500).
+//   - A method that monasca-api's resource class has but not for that
+//     route (PUT, PATCH or DELETE on /alarms and /notification-methods,
+//     POST on /alarm-definitions/{id} and /notification-methods/{id}):
+//     falcon calls the responder with a missing or an extra URI field, a
+//     TypeError that upstream answers with 500 "Service unavailable"; the
+//     lab answers 405 with the Allow header falcon gives that route.
 //
 // Other differences, each for a reason:
+//
+//   - Response bodies are compact JSON with object keys in sorted order
+//     and a final newline; upstream writes json.dumps text (", " and ": "
+//     separators, keys in the order the handler built them, no newline).
+//     A client that parses JSON sees the same values. Numbers are written
+//     as upstream writes them: a whole measurement or statistic as 1
+//     (InfluxDB's Go encoder drops the ".0" before monasca-api reads it), a
+//     state-history threshold or current value as 1.0.
 //
 //   - A dimension repeated in an alarm expression ("{k=a,k=b}") keeps its
 //     last value, as the alarm-definition-created event upstream sends to
