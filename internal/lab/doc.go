@@ -97,7 +97,6 @@
 //     as upstream writes them: a whole measurement or statistic as 1
 //     (InfluxDB's Go encoder drops the ".0" before monasca-api reads it), a
 //     state-history threshold or current value as 1.0.
-//
 //   - A dimension repeated in an alarm expression ("{k=a,k=b}") keeps its
 //     last value, as the alarm-definition-created event upstream sends to
 //     the threshold engine (a dict) does; the API's own list keeps both.
