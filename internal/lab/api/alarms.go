@@ -87,11 +87,8 @@ func (q *request) alarmFilter() (*alarmFilter, error) {
 		return nil
 	}
 	f.definitionID, f.metricName, f.lifecycle, f.link = opt("alarm_definition_id"), opt("metric_name"), opt("lifecycle_state"), opt("link")
-	if f.metricName != nil {
-		if err := validateMetricName(*f.metricName); err != nil {
-			return nil, unprocessable(err.Error())
-		}
-	}
+	// metric_name, lifecycle_state and link go to the SQL filter as they
+	// are: the handler validates none of them.
 	var err error
 	if f.dims, err = p.dimensions("metric_dimensions"); err != nil {
 		return nil, err

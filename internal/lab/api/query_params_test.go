@@ -154,6 +154,15 @@ func TestQueryDimensionsAreADict(t *testing.T) {
 	e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions?dimensions=_k:%7B", nil))
 }
 
+// The alarm list and count hand metric_name to SQL unvalidated: a name no
+// metric can have matches nothing.
+func TestAlarmMetricNameIsNotValidated(t *testing.T) {
+	e, _ := queryEnv(t)
+	for _, path := range []string{"/v2.0/alarms", "/v2.0/alarms/count"} {
+		e.must(200, e.call("labuser", "GET", path+"?metric_name=bad%20name", nil))
+	}
+}
+
 // The integer offsets (alarms, definitions, notification methods, alarm
 // counts) go through Python's int(): blanks around it and "_" between
 // digits are fine.
