@@ -89,27 +89,24 @@ func (q *request) alarmFilter() (*alarmFilter, error) {
 	f.definitionID, f.metricName, f.lifecycle, f.link = opt("alarm_definition_id"), opt("metric_name"), opt("lifecycle_state"), opt("link")
 	// metric_name, lifecycle_state and link go to the SQL filter as they
 	// are: the handler validates none of them.
+	// validate_alarm_state takes one state (the repository compares it
+	// with "="), validate_severity_query a "|" list; then the dimensions.
+	if s, ok := p.param("state"); ok {
+		up := pyUpper(s)
+		if !slices.Contains(alarmStates, up) {
+			return nil, &apiError{http.StatusUnprocessableEntity, "Invalid State",
+				fmt.Sprintf("State %s must be one of ['ALARM', 'OK', 'UNDETERMINED']", pyBytesRepr(s))}
+		}
+		f.states = []string{up}
+	}
 	var err error
+	if s, ok := p.param("severity"); ok {
+		if f.severities, err = severityQuery(s); err != nil {
+			return nil, err
+		}
+	}
 	if f.dims, err = p.dimensions("metric_dimensions"); err != nil {
 		return nil, err
-	}
-	if s, ok := p.param("state"); ok {
-		for _, x := range strings.Split(s, "|") {
-			up := strings.ToUpper(x)
-			if !slices.Contains(alarmStates, up) {
-				return nil, unprocessable("Invalid State")
-			}
-			f.states = append(f.states, up)
-		}
-	}
-	if s, ok := p.param("severity"); ok {
-		for _, x := range strings.Split(s, "|") {
-			up := strings.ToUpper(x)
-			if !slices.Contains(severities, up) {
-				return nil, unprocessable(fmt.Sprintf("Invalid severity %s", x))
-			}
-			f.severities = append(f.severities, up)
-		}
 	}
 	if s, ok := p.param("state_updated_start_time"); ok {
 		t, err := parseISOTime(s)
@@ -303,13 +300,16 @@ func (a *API) countAlarms(q *request, _ []string) {
 	var groupBy []string
 	p := q.falconParams()
 	if s, ok := p.param("group_by"); ok {
-		for _, g := range strings.Split(s, ",") {
-			g = strings.TrimSpace(g)
+		// _validate_group_by: the items as split, not trimmed. Upstream
+		// prints the allowed values as a Python set, whose order changes
+		// from process to process; the lab prints them in a fixed order.
+		groupBy = strings.Split(s, ",")
+		for _, g := range groupBy {
 			if !slices.Contains(countGroupBy, g) {
-				q.fail(unprocessable(fmt.Sprintf("Invalid group_by %s", g)))
+				q.fail(unprocessable(fmt.Sprintf("One or more group-by values from %s are not in {%s}",
+					pyStrListRepr(groupBy), strings.Trim(pyStrListRepr(countGroupBy), "[]"))))
 				return
 			}
-			groupBy = append(groupBy, g)
 		}
 	}
 	offset := 0

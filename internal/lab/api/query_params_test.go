@@ -210,3 +210,20 @@ func TestMetricNamesPageAsPaginateWithNoID(t *testing.T) {
 		t.Errorf("next %q, want %q", r.link("next"), want)
 	}
 }
+
+// The alarm filters as alarms.py validates them: one state (the repository
+// compares it with "="), a "|" list of severities, each error titled and
+// worded as validation.py words it; the count's group_by items are not
+// trimmed.
+func TestAlarmFilterErrorsAsUpstream(t *testing.T) {
+	e, _ := queryEnv(t)
+	for _, path := range []string{"/v2.0/alarms", "/v2.0/alarms/count"} {
+		e.must(200, e.call("labuser", "GET", path+"?state=ok&severity=low|HIGH", nil))
+		wantError(t, e.call("labuser", "GET", path+"?state=OK|ALARM", nil), 422, "Invalid State",
+			"State b'OK|ALARM' must be one of ['ALARM', 'OK', 'UNDETERMINED']")
+		wantError(t, e.call("labuser", "GET", path+"?severity=LOW|urgent", nil), 422, "Invalid Severity",
+			"Severity b'urgent' must be one of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']")
+	}
+	wantErrorContains(t, e.call("labuser", "GET", "/v2.0/alarms/count?group_by=state,%20name", nil), 422, "Unprocessable Entity",
+		"One or more group-by values from ['state', ' name'] are not in {")
+}
