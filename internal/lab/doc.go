@@ -97,6 +97,12 @@
 //     as upstream writes them: a whole measurement or statistic as 1
 //     (InfluxDB's Go encoder drops the ".0" before monasca-api reads it), a
 //     state-history threshold or current value as 1.0.
+//   - Query strings are read as falcon 4's parse_query_string reads them
+//     (csv=False: a comma is part of the value, a blank value is dropped).
+//     Under falcon 3 an unencoded comma made a list, which changes only
+//     error texts ("name=a,b" is refused by type rather than for its
+//     comma); dimensions, statistics and group_by are split at commas by
+//     monasca-api either way.
 //   - A dimension repeated in an alarm expression ("{k=a,k=b}") keeps its
 //     last value, as the alarm-definition-created event upstream sends to
 //     the threshold engine (a dict) does; the API's own list keeps both.
