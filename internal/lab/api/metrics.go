@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,7 +126,13 @@ func metricFilter(p falconParams, required bool) (name string, dims map[string][
 	return
 }
 
-// listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions}.
+// listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions},
+// as the influxdb repository's list_metrics builds them. The id is an
+// index: SHOW SERIES ... LIMIT limit+1 OFFSET offset+1 numbers its rows
+// from offset+1 (from 0 without an offset), and helpers.paginate makes
+// the last id of a full page the next offset. With start_time, a series
+// without a measurement in the range is dropped after the LIMIT and does
+// not take a number, so such a page can come up short.
 func (a *API) listMetrics(q *request, _ []string) {
 	if !q.canRead() {
 		return
@@ -141,20 +148,42 @@ func (a *API) listMetrics(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), false)
+	first := 0
 	if off, ok := p.param("offset"); ok {
-		if i := slices.IndexFunc(series, func(s seriesT) bool { return s.ID == off }); i >= 0 {
-			series = series[i+1:]
+		n, valid := pyOffset(off)
+		if !valid {
+			// Upstream: int(offset) raises in the repository (500).
+			q.fail(unprocessable(fmt.Sprintf("Offset value %s must be an integer", off)))
+			return
+		}
+		first = n + 1
+	}
+	tenant := a.tenantFor(q)
+	series := a.store.Metrics(tenant, storeFilter(name, dims, time.Time{}, time.Time{}), false)
+	series = series[min(first, len(series)):]
+	series = series[:min(limit+1, len(series))]
+	var inRange map[string]bool
+	if !start.IsZero() {
+		inRange = map[string]bool{}
+		for _, s := range a.store.Metrics(tenant, storeFilter(name, dims, start, end), false) {
+			inRange[s.ID] = true
 		}
 	}
-	rows, more := window(series, 0, limit)
-	elems := make([]any, 0, len(rows))
-	for _, s := range rows {
-		elems = append(elems, map[string]any{"id": s.ID, "name": s.Name, "dimensions": s.Dimensions})
+	elems := make([]map[string]any, 0, len(series))
+	for _, s := range series {
+		if inRange != nil && !inRange[s.ID] {
+			continue
+		}
+		elems = append(elems, map[string]any{"id": strconv.Itoa(first + len(elems)), "name": s.Name, "dimensions": s.Dimensions})
 	}
 	next := ""
-	if more && len(rows) > 0 {
-		next = q.nextLink(rows[len(rows)-1].ID)
+	if len(elems) > limit {
+		last := elems[len(elems)-1] // Python's resource[limit-1] for limit 0
+		if limit > 0 {
+			last = elems[limit-1]
+		}
+		next = q.nextLink(last["id"].(string))
+		elems = elems[:limit]
 	}
 	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
 }

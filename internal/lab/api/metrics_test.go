@@ -155,3 +155,44 @@ func TestMeasurements(t *testing.T) {
 		t.Fatalf("grouped %v", grouped)
 	}
 }
+
+// GET /metrics numbers its series as the influxdb repository does: ids are
+// indexes from offset+1 (0 without an offset), a full page's last id is
+// the next offset, and with start_time a series without measurements in
+// the range is skipped without taking a number.
+func TestListMetricsIDsAreIndexes(t *testing.T) {
+	e := newEnv(t)
+	for _, h := range []string{"h1", "h2", "h3", "h4"} {
+		m := metric("m", 1, "hostname", h)
+		if h == "h2" {
+			m["timestamp"] = t0.Add(-time.Hour).UnixMilli()
+		}
+		e.must(204, e.call("labagent", "POST", "/v2.0/metrics", m))
+	}
+	list := func(q string) (string, response) {
+		r := e.must(200, e.call("labuser", "GET", "/v2.0/metrics?name=m"+q, nil))
+		var got []string
+		for _, el := range r.elements() {
+			got = append(got, el["id"].(string)+":"+el["dimensions"].(map[string]any)["hostname"].(string))
+		}
+		return strings.Join(got, " "), r
+	}
+	for q, want := range map[string]string{
+		"":                  "0:h1 1:h2 2:h3 3:h4",
+		"&offset=0":         "1:h2 2:h3 3:h4",
+		"&offset=1&limit=1": "2:h3",
+		"&start_time=" + url.QueryEscape(t0.Add(-time.Minute).Format(time.RFC3339)): "0:h1 1:h3 2:h4",
+	} {
+		if got, _ := list(q); got != want {
+			t.Errorf("%q: %s, want %s", q, got, want)
+		}
+	}
+	got, r := list("&limit=2")
+	if got != "0:h1 1:h2" || r.link("next") != e.srv.URL+"/monitoring/v2.0/metrics?offset=1&name=m&limit=2" {
+		t.Fatalf("limit=2: %s next %q", got, r.link("next"))
+	}
+	if got, _ := list("&limit=2&offset=1"); got != "2:h3 3:h4" {
+		t.Fatalf("second page: %s", got)
+	}
+	wantError(t, e.call("labuser", "GET", "/v2.0/metrics?offset=x", nil), 422, "Unprocessable Entity", "Offset value x must be an integer")
+}
