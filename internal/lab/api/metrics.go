@@ -217,6 +217,35 @@ func (a *API) listMetricNames(q *request, _ []string) {
 	writeJSON(q.w, http.StatusOK, q.pageWithNoID("name", names, offset, limit))
 }
 
+// measurementOffset reads the offset of an ungrouped measurement page as
+// the influxdb repository's measurement_list does: "<id>_<time>" or a bare
+// time; the id (0 without one) numbers the element, and points strictly
+// after the time follow (_build_offset_clause: digits are milliseconds,
+// anything else a timestamp). Upstream answers 500 when int(id) fails or
+// InfluxDB cannot read the time; the lab 422.
+func measurementOffset(offset string, use bool) (int, time.Time, error) {
+	if !use {
+		return 0, time.Time{}, nil
+	}
+	ts, id := offset, int64(0)
+	if idStr, rest, found := strings.Cut(offset, "_"); found {
+		n, ok := pyInt64(idStr)
+		if !ok {
+			return 0, time.Time{}, badMeasurementOffset(offset)
+		}
+		ts, id = rest, n
+	}
+	after, set, err := historyOffset(ts)
+	if err != nil || !set || id < 0 || id > math.MaxInt32 {
+		return 0, time.Time{}, badMeasurementOffset(offset)
+	}
+	return int(id), after, nil
+}
+
+func badMeasurementOffset(offset string) error {
+	return unprocessable(fmt.Sprintf("Offset value %s must be a time or milliseconds, optionally after an id and '_'", offset))
+}
+
 // measurementTime is the metrics database's timestamp format (ms, Z).
 const measurementTime = "2006-01-02T15:04:05.000Z"
 
@@ -242,7 +271,14 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	merge := p.mergeMetrics()
 	groupKeys := p.groupBy()
 	grouped := groupKeys != nil
-	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), true)
+	tenant := a.tenantFor(q)
+	series := a.store.Metrics(tenant, storeFilter(name, dims, start, end), true)
+	offsetID, after, err := measurementOffset(offset, hasOffset && !grouped)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	id := strconv.Itoa(offsetID)
 
 	type element struct {
 		id     string
@@ -252,7 +288,7 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	}
 	var elems []element
 	switch {
-	case len(series) == 0:
+	case len(series) == 0 && (grouped || merge):
 	case grouped:
 		all := slices.Equal(groupKeys, []string{"*"})
 		index := map[string]int{}
@@ -277,29 +313,42 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		}
 		// InfluxDB returns the groups in the order of their tag values.
 		slices.SortStableFunc(elems, func(a, b element) int { return strings.Compare(fmt.Sprint(a.dims), fmt.Sprint(b.dims)) })
-	case len(series) > 1 && !merge:
-		writeError(q.w, http.StatusConflict, "MultipleMetrics",
-			"Found multiple metrics matching metric name and dimensions. Please refine your search criteria using a unique metric name or additional dimensions. Alternatively, you may specify 'merge_metrics=True' as a query param to combine all metrics matching search criteria into a single series.")
-		return
-	case merge && len(series) > 1:
-		e := element{id: series[0].ID, name: name, dims: map[string]string{}}
+	case merge:
+		// One InfluxDB series of every point; its dimensions are the
+		// query's dimensions dict as given ("k": "a|b", "k": "").
+		e := element{id: id, name: name, dims: map[string]string{}}
 		for k, v := range dims {
-			if len(v) == 1 {
-				e.dims[k] = v[0]
-			}
+			e.dims[k] = strings.Join(v, "|")
 		}
 		for _, s := range series {
 			e.points = append(e.points, s.Points...)
 		}
 		elems = append(elems, e)
 	default:
-		elems = append(elems, element{id: series[0].ID, name: series[0].Name, dims: series[0].Dimensions, points: series[0].Points})
+		// _get_dimensions lists the series by name and dimensions with no
+		// time range: two of them are a 409 even when only one has points
+		// in the range.
+		if len(a.store.Metrics(tenant, storeFilter(name, dims, time.Time{}, time.Time{}), false)) > 1 {
+			writeError(q.w, http.StatusConflict, "MultipleMetrics", multipleMetricsMessage)
+			return
+		}
+		if len(series) == 1 {
+			elems = append(elems, element{id: id, name: series[0].Name, dims: series[0].Dimensions, points: series[0].Points})
+		}
 	}
 	for i := range elems {
 		slices.SortStableFunc(elems[i].points, func(a, b pointT) int { return a.Timestamp.Compare(b.Timestamp) })
 	}
-	// offset "<id>_<timestamp>" resumes after that point (paginate_measurements).
-	if hasOffset {
+	if hasOffset && !grouped {
+		for i := range elems {
+			elems[i].points = slices.DeleteFunc(elems[i].points, func(p pointT) bool { return !p.Timestamp.After(after) })
+		}
+		// No point after the offset: InfluxDB returns no series.
+		elems = slices.DeleteFunc(elems, func(e element) bool { return len(e.points) == 0 })
+	}
+	// A grouped offset "<series id>_<timestamp>" resumes after that point
+	// of that group (a deliberate deviation: see the package doc).
+	if hasOffset && grouped {
 		if id, ts, found := strings.Cut(offset, "_"); found {
 			for i, e := range elems {
 				if e.id != id {
