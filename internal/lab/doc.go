@@ -62,6 +62,11 @@
 //     offset that is neither a millisecond id nor a time: 422 naming the
 //     offset. Upstream passes it to InfluxDB (500); silently starting again
 //     at the first page would make a client loop.
+//   - GET /v2.0/metrics with an offset that is not an integer, and
+//     GET /v2.0/metrics/measurements (ungrouped) with an offset whose id
+//     is not an integer or whose time is neither milliseconds nor a
+//     timestamp: 422 naming the offset (upstream: int() raises in the
+//     repository, or InfluxDB refuses the query, 500).
 //   - GET /v2.0/metrics/statistics with an offset that is not
 //     YYYY-MM-DDTHH:MM:SSZ or <id>_YYYY-MM-DDTHH:MM:SSZ: 422 (upstream:
 //     strptime raises, 500). With period=0: 422 "Period must be a positive
