@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -46,13 +45,36 @@ func (q *request) falconParams() falconParams {
 	return p
 }
 
-// falconDecode percent-decodes with "+" as a space; falcon leaves a
-// malformed escape as it is.
+// falconDecode is falcon's uri.decode with unquote_plus: "+" is a space,
+// each valid %XX escape a byte, a malformed escape stays as it is, and the
+// bytes are read as UTF-8 with the replacement character for what is not.
 func falconDecode(s string) string {
-	if d, err := url.QueryUnescape(s); err == nil {
-		return d
+	if !strings.ContainsAny(s, "+%") {
+		return s
 	}
-	return s
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 // param is helpers.get_query_param without required: the value, or a

@@ -227,3 +227,11 @@ func TestAlarmFilterErrorsAsUpstream(t *testing.T) {
 	wantErrorContains(t, e.call("labuser", "GET", "/v2.0/alarms/count?group_by=state,%20name", nil), 422, "Unprocessable Entity",
 		"One or more group-by values from ['state', ' name'] are not in {")
 }
+
+// falcon decodes each valid escape and leaves a malformed one as it is
+// (url.QueryUnescape would give up on the whole value).
+func TestQueryMalformedEscapeKeepsTheRest(t *testing.T) {
+	e, _ := queryEnv(t)
+	wantError(t, e.call("labuser", "GET", "/v2.0/metrics?name=a%zz%3D", nil), 422, "Unprocessable Entity",
+		"invalid characters in metric name: a%zz=")
+}
