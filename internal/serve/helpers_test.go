@@ -18,6 +18,8 @@ import (
 
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
 
 // labSpeed compresses Monasca's timings so every built-in runs in seconds.
@@ -271,4 +273,22 @@ func mustRequest(t *testing.T, timeoutHeader string) *http.Request {
 		req.Header.Set(scrapeTimeoutHeader, timeoutHeader)
 	}
 	return req
+}
+
+// listDefinitions and listMethods list everything in the project, marked or
+// not, for tests to see what a run or the sweep left.
+func listDefinitions(ctx context.Context, c *gophercloud.ServiceClient) ([]alarmdefinitions.AlarmDefinition, error) {
+	pages, err := alarmdefinitions.List(c, alarmdefinitions.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return alarmdefinitions.ExtractAlarmDefinitions(pages)
+}
+
+func listMethods(ctx context.Context, c *gophercloud.ServiceClient) ([]notificationmethods.NotificationMethod, error) {
+	pages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return notificationmethods.ExtractNotificationMethods(pages)
 }
