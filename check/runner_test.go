@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2"
-
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
@@ -29,15 +28,7 @@ const labSpeed = 60
 
 func startLab(t *testing.T) *lab.Lab { return startLabB(t) }
 
-func startLabB(t testing.TB) *lab.Lab {
-	t.Helper()
-	l := lab.New(lab.Options{Speed: labSpeed})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
-	return l
-}
+func startLabB(t testing.TB) *lab.Lab { return labtest.Start(t, lab.Options{Speed: labSpeed}) }
 
 // connectAs authenticates as a seeded lab user through the lab's Keystone.
 func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (check.Target, error) {
@@ -46,19 +37,9 @@ func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (che
 
 func connectAsB(t testing.TB, l *lab.Lab, user string) func(context.Context) (check.Target, error) {
 	t.Helper()
-	u, ok := l.User(user)
-	if !ok {
-		t.Fatalf("no lab user %q", user)
-	}
+	u := labtest.User(t, l, user)
 	return func(ctx context.Context) (check.Target, error) {
-		s, err := openstack.ConnectResolved(ctx, openstack.Resolved{
-			AuthOptions: gophercloud.AuthOptions{
-				IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
-				Scope:       &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-				AllowReauth: true,
-			},
-			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-		}, nil, "monhook-test")
+		s, err := labtest.Connect(ctx, l, u)
 		if err != nil {
 			return check.Target{}, err
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/monhook/monhook/internal/lab"
-	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
@@ -63,25 +63,12 @@ func startLabWith(t testing.TB, opts lab.Options) *testLab {
 	t.Helper()
 	cc := &callCounter{}
 	opts.Speed, opts.Debug = labSpeed, cc
-	l := lab.New(opts)
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
-	return &testLab{Lab: l, calls: cc}
+	return &testLab{Lab: labtest.Start(t, opts), calls: cc}
 }
 
 // connect authenticates as the lab's monasca-user through its Keystone.
 func (l *testLab) connect(ctx context.Context) (Conn, error) {
-	u := l.Credentials()
-	s, err := openstack.ConnectResolved(ctx, openstack.Resolved{
-		AuthOptions: gophercloud.AuthOptions{
-			IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
-			Scope:       &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-			AllowReauth: true,
-		},
-		EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-	}, nil, "monhook-test")
+	s, err := labtest.Connect(ctx, l.Lab, l.Credentials())
 	if err != nil {
 		return Conn{}, err
 	}
