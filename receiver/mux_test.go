@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/monhook/monhook/internal/testcert"
 )
 
 func startMux(t *testing.T) *Mux {
@@ -95,7 +97,7 @@ func TestMuxReceiverRejectsOwnListenerAndUnstartedMux(t *testing.T) {
 }
 
 func TestTLSMuxGivesEveryRunAnHTTPSCallback(t *testing.T) {
-	certFile, keyFile, pool := selfSigned(t)
+	certFile, keyFile, pool := testcert.SelfSigned(t)
 	m := NewMux(MuxOptions{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
