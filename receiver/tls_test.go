@@ -13,14 +13,22 @@ import (
 func TestTLSServesTrustedClientsAndWarnsAboutSelfSigned(t *testing.T) {
 	certFile, keyFile, pool := testcert.SelfSigned(t)
 	r := startReceiver(t, Options{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
+	assertTrustedDelivery(t, r, pool)
+}
+
+// assertTrustedDelivery checks a receiver serving a self-signed certificate:
+// an https callback URL, a warning saying so, and a delivery from a sender
+// trusting pool.
+func assertTrustedDelivery(t *testing.T, r *Receiver, pool *x509.CertPool) {
+	t.Helper()
 	if !strings.HasPrefix(r.CallbackURL(), "https://127.0.0.1:") {
-		t.Fatalf("CallbackURL = %q", r.CallbackURL())
+		t.Fatalf("CallbackURL = %q, want https", r.CallbackURL())
 	}
 	if w := strings.Join(r.Warnings(), "\n"); !strings.Contains(w, "self-signed") {
 		t.Fatalf("warnings = %q, want a self-signed warning", w)
 	}
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := client.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody))
+	trusting := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := trusting.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody))
 	if err != nil {
 		t.Fatal(err)
 	}
