@@ -39,19 +39,7 @@ func heapAndGoroutines() (heap uint64, goroutines int) {
 // leftovers counts what monhook left in the lab (definitions and methods).
 func (l *testLab) leftovers(b *testing.B) int {
 	b.Helper()
-	ctx := context.Background()
-	conn, err := l.connect(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defs, err := listDefinitions(ctx, conn.Client)
-	if err != nil {
-		b.Fatal(err)
-	}
-	methods, err := listMethods(ctx, conn.Client)
-	if err != nil {
-		b.Fatal(err)
-	}
+	defs, methods := l.resources(b)
 	return len(defs) + len(methods)
 }
 

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -86,19 +85,7 @@ func (l *testLab) resolve(cloud string) (ConnectFunc, error) {
 // assertClean fails when anything monhook-made is left in the lab.
 func (l *testLab) assertClean(t *testing.T) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := l.connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defs, err := listDefinitions(ctx, conn.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	methods, err := listMethods(ctx, conn.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defs, methods := l.resources(t)
 	for _, d := range defs {
 		t.Errorf("left behind: alarm definition %s", d.Name)
 	}
@@ -262,20 +249,31 @@ func mustRequest(t *testing.T, timeoutHeader string) *http.Request {
 	return req
 }
 
-// listDefinitions and listMethods list everything in the project, marked or
-// not, for tests to see what a run or the sweep left.
-func listDefinitions(ctx context.Context, c *gophercloud.ServiceClient) ([]alarmdefinitions.AlarmDefinition, error) {
-	pages, err := alarmdefinitions.List(c, alarmdefinitions.ListOpts{}).AllPages(ctx)
+// resources lists every alarm definition and notification method in the
+// lab user's project, marked or not, for tests to see what a run or the
+// sweep left.
+func (l *testLab) resources(t testing.TB) ([]alarmdefinitions.AlarmDefinition, []notificationmethods.NotificationMethod) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := l.connect(ctx)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	return alarmdefinitions.ExtractAlarmDefinitions(pages)
-}
-
-func listMethods(ctx context.Context, c *gophercloud.ServiceClient) ([]notificationmethods.NotificationMethod, error) {
-	pages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
+	pages, err := alarmdefinitions.List(conn.Client, alarmdefinitions.ListOpts{}).AllPages(ctx)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	return notificationmethods.ExtractNotificationMethods(pages)
+	defs, err := alarmdefinitions.ExtractAlarmDefinitions(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err = notificationmethods.List(conn.Client, notificationmethods.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods, err := notificationmethods.ExtractNotificationMethods(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return defs, methods
 }
