@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/monhook/monhook/pause"
 )
 
 // Monasca's retry defaults ([retry_engine] interval, max_attempts): a
@@ -61,7 +63,7 @@ func (s *Sender) Repeat(ctx context.Context, target string, body []byte, n int, 
 	var sends [][]Attempt
 	for i := 1; i <= n; i++ {
 		if i > 1 {
-			if err := wait(ctx, every); err != nil {
+			if err := pause.For(ctx, every); err != nil {
 				return sends, err
 			}
 		}
@@ -90,7 +92,7 @@ func (s *Sender) send(ctx context.Context, send int, target string, body []byte)
 		if a.OK() || n > s.Retries {
 			return attempts, nil
 		}
-		if err := wait(ctx, s.RetryInterval); err != nil {
+		if err := pause.For(ctx, s.RetryInterval); err != nil {
 			return attempts, err
 		}
 	}
@@ -125,18 +127,4 @@ func describe(err error) string {
 		err = ue.Err
 	}
 	return err.Error()
-}
-
-func wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
