@@ -7,8 +7,10 @@ BIN         := bin/monhook
 BENCHTIME   ?= 1s
 FUZZTIME    ?= 50000x
 PROMTOOL    ?= promtool
+# The upstream monasca-tempest-plugin runner; relative paths are from the checkout.
+TEMPEST_RUN ?= ../shared/tempest/run.sh
 
-.PHONY: help build install test lint bench e2e demo fuzz tidy-check clean promtool
+.PHONY: help build install test lint bench e2e tempest demo fuzz tidy-check clean promtool
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -34,6 +36,10 @@ bench: ## benchmarks: ratios against in-run baselines (see README)
 
 e2e: build ## end-to-end: the built binary against the lab, real Keystone, real monasca CLI
 	MONHOOK_BIN=$(CURDIR)/$(BIN) $(GO) test -tags e2e -count=1 -timeout 20m ./e2e/...
+
+tempest: build ## upstream Monasca tempest API suite against the lab (real Keystone; apt-installs tempest as root)
+	@test -f "$(TEMPEST_RUN)" || { echo "make tempest: no $(TEMPEST_RUN); set TEMPEST_RUN to shared/tempest/run.sh" >&2; exit 2; }
+	MONHOOK_SRC=$(CURDIR) MONHOOK=$(CURDIR)/$(BIN) bash "$(TEMPEST_RUN)"
 
 fuzz: ## short runs of every fuzz target
 	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \

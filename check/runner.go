@@ -44,6 +44,11 @@ type Runner struct {
 	Receiver receiver.Options
 	// Keep skips teardown and lists what was kept.
 	Keep bool
+	// Abandon, when closed, asks to exit without (the rest of) teardown: an
+	// operator pressed Ctrl-C again. Teardown stops where it is and the
+	// report lists what was left, so the exit is 4, never 130. nil never
+	// closes.
+	Abandon <-chan struct{}
 	// PollInterval caps the wait between API polls for the alarm; default 2s.
 	PollInterval time.Duration
 	// Progress, if set, is told when each stage starts (for a spinner).
@@ -109,19 +114,36 @@ func (x *run) execute(ctx context.Context) {
 		{scenarios.StageDelivery, x.awaitDeliveries},
 	}
 	for _, s := range steps {
-		if x.failure != nil || ctx.Err() != nil {
-			x.skip(s.name, skipReason(ctx, x.failure))
-			continue
+		switch {
+		case x.failure != nil && x.failure.overall:
+			// Not run for want of time: unproven, so failed (JUnit
+			// consumers count skips as harmless).
+			x.rep.Stages = append(x.rep.Stages, report.Stage{Name: s.name, Status: report.StatusFailed,
+				Detail: "not run: the overall timeout (--timeout) was reached in " + x.failure.stage})
+		case x.failure != nil:
+			x.skip(s.name, "skipped: "+x.failure.stage+" failed")
+		case ctx.Err() != nil:
+			x.notStarted(ctx, s.name)
+		default:
+			x.stage(ctx, s.name, s.fn)
 		}
-		x.stage(ctx, s.name, s.fn)
 	}
 }
 
-func skipReason(ctx context.Context, failed *stageError) string {
-	if failed != nil {
-		return "skipped: " + failed.stage + " failed"
+// notStarted records the stage the run's end hit before it began: the
+// overall timeout (a failure naming the stage) or an interrupt.
+func (x *run) notStarted(ctx context.Context, name string) {
+	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + ctxReason(ctx)}
+	if isDeadline(ctx) {
+		se = &stageError{stage: name, class: classFailure, timedOut: true, overall: true,
+			msg: "the overall timeout (--timeout) was reached before this stage started"}
 	}
-	return "skipped: " + ctxReason(ctx)
+	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error()})
+	x.failure = se
+}
+
+func isDeadline(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded)
 }
 
 // stage runs fn under the stage's budget and records it.
@@ -143,11 +165,11 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 		case errors.Is(ctx.Err(), context.DeadlineExceeded) && se.class == classError:
 			// The overall --timeout ran out inside an API call: Monasca or
 			// Keystone did not answer.
-			se.timedOut = true
+			se.timedOut, se.overall = true, true
 			se.msg = "no answer before the overall timeout (--timeout)"
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			// The overall --timeout: whatever was awaited came too late.
-			se.class, se.timedOut = classFailure, true
+			se.class, se.timedOut, se.overall = classFailure, true, true
 			se.msg = "overall timeout (--timeout) reached during this stage"
 		case ctx.Err() != nil:
 			se.class = classInterrupted
@@ -179,11 +201,18 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 	x.rep.DurationMS = report.Millis(time.Since(start))
 	result := exitcode.Pass
 	switch {
-	case ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded):
+	case ctx.Err() != nil && !isDeadline(ctx):
 		x.rep.Verdict, result = report.VerdictInterrupted, exitcode.Interrupted
 		x.rep.Error = "interrupted: " + ctxReason(ctx)
 	case x.failure == nil:
-		x.rep.Verdict = report.VerdictPass
+		// No stage failed; a pass still needs its proof.
+		if why := x.unproven(); why != "" {
+			x.rep.Verdict, result = report.VerdictFail, exitcode.Fail
+			x.rep.Error = "no proof of delivery: " + why
+			x.failStage(scenarios.StageDelivery, x.rep.Error)
+		} else {
+			x.rep.Verdict = report.VerdictPass
+		}
 	case x.failure.class == classError:
 		x.rep.Verdict, result = report.VerdictError, exitcode.CannotRun
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
@@ -191,11 +220,24 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		x.rep.Verdict, result = report.VerdictFail, exitcode.Fail
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
 	}
+	if len(x.rep.Leaked) > 0 && result == exitcode.Interrupted {
+		x.rep.Error += "; teardown did not finish, left: " + resourceList(x.rep.Leaked)
+	}
 	x.rep.ExitCode = exitcode.Compute(result, len(x.rep.Leaked) > 0)
 }
 
+// failStage marks an already recorded stage failed with detail.
+func (x *run) failStage(name, detail string) {
+	for i := range x.rep.Stages {
+		if x.rep.Stages[i].Name == name {
+			x.rep.Stages[i].Status = report.StatusFailed
+			x.rep.Stages[i].Detail = detail
+		}
+	}
+}
+
 func ctxReason(ctx context.Context) string {
-	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if isDeadline(ctx) {
 		return "overall timeout (--timeout) reached"
 	}
 	if c := context.Cause(ctx); c != nil {

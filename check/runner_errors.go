@@ -20,6 +20,9 @@ type stageError struct {
 	err      error
 	hints    []string
 	timedOut bool
+	// overall: the run's --timeout (not the stage's budget) ended it, so
+	// the stages after it are failed as not run rather than skipped.
+	overall bool
 }
 
 func (e *stageError) Error() string {

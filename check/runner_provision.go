@@ -71,6 +71,7 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 		Period:  &period,
 	}).Extract()
 	if err != nil {
+		x.adoptIfCreated(ctx, report.KindNotificationMethod, name)
 		return "", apiError(err, "creating the WEBHOOK notification method")
 	}
 	x.methodID = nm.ID
@@ -98,6 +99,7 @@ func (x *run) createDefinition(ctx context.Context) (string, error) {
 	}
 	def, err := alarmdefinitions.Create(ctx, x.target.Client, opts).Extract()
 	if err != nil {
+		x.adoptIfCreated(ctx, report.KindAlarmDefinition, x.definitionName)
 		return "", apiError(err, "creating the alarm definition")
 	}
 	x.definitionID = def.ID
@@ -107,4 +109,52 @@ func (x *run) createDefinition(ctx context.Context) (string, error) {
 		return detail, failed("the definition came back with actions_enabled=false: Monasca will send nothing")
 	}
 	return detail, nil
+}
+
+// adoptLookupTimeout bounds the lookup of a resource whose create was cut
+// off; it runs after the run's context ended.
+const adoptLookupTimeout = 10 * time.Second
+
+// adoptIfCreated handles a create whose answer never came because the
+// run's context ended (timeout, Ctrl-C) while the request was in flight:
+// Monasca may have created the resource anyway. It is looked up by its
+// run-unique name and recorded, so teardown deletes it rather than leave
+// it behind unlisted.
+func (x *run) adoptIfCreated(ctx context.Context, kind, name string) {
+	if ctx.Err() == nil {
+		return
+	}
+	base, abandon := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer abandon(nil)
+	lctx, cancel := context.WithTimeout(base, adoptLookupTimeout)
+	defer cancel()
+	stop := x.cutShortOnAbandon(lctx, abandon)
+	defer stop()
+	c := x.target.Client
+	switch kind {
+	case report.KindNotificationMethod:
+		pages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(lctx)
+		if err != nil {
+			return
+		}
+		ms, _ := notificationmethods.ExtractNotificationMethods(pages)
+		for _, m := range ms {
+			if m.Name == name {
+				x.methodID = m.ID
+				x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: kind, ID: m.ID, Name: m.Name})
+			}
+		}
+	case report.KindAlarmDefinition:
+		pages, err := alarmdefinitions.List(c, alarmdefinitions.ListOpts{Name: name}).AllPages(lctx)
+		if err != nil {
+			return
+		}
+		ds, _ := alarmdefinitions.ExtractAlarmDefinitions(pages)
+		for _, d := range ds {
+			if d.Name == name {
+				x.definitionID = d.ID
+				x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: kind, ID: d.ID, Name: d.Name})
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,8 +36,14 @@ func (x *run) teardown(ctx context.Context) {
 	if d, ok := x.sc.Budgets[scenarios.StageTeardown]; ok && d > 0 {
 		budget = d.Duration()
 	}
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
+	// Teardown outlives the run's context (timeout, first interrupt), but
+	// not its own budget, nor an operator's insistence (Abandon).
+	base, abandon := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer abandon(nil)
+	tctx, cancel := context.WithTimeoutCause(base, budget, errTeardownTimeout)
 	defer cancel()
+	stop := x.cutShortOnAbandon(tctx, abandon)
+	defer stop()
 	started := time.Now()
 
 	c := x.target.Client
@@ -44,6 +51,9 @@ func (x *run) teardown(ctx context.Context) {
 		res := &x.rep.Resources[i]
 		if err := marker.Delete(tctx, c, res.Kind, res.ID); err != nil {
 			res.Error = err.Error()
+			if errors.Is(context.Cause(tctx), errAbandoned) {
+				res.Error = errAbandoned.Error()
+			}
 			x.rep.Leaked = append(x.rep.Leaked, *res)
 			continue
 		}
@@ -55,9 +65,42 @@ func (x *run) teardown(ctx context.Context) {
 	if len(x.rep.Leaked) > 0 {
 		st.Status = report.StatusFailed
 		st.Detail = "could not delete " + resourceList(x.rep.Leaked)
+		if errors.Is(context.Cause(tctx), errAbandoned) {
+			st.Detail = "cut short (" + errAbandoned.Error() + "), left " + resourceList(x.rep.Leaked)
+		}
 		st.Hints = []string{fmt.Sprintf("remove them with `monhook cleanup --run-id %s`", x.RunID)}
 	}
 	x.rep.Stages = append(x.rep.Stages, st)
+}
+
+var (
+	errAbandoned       = errors.New("teardown abandoned: asked to exit at once")
+	errTeardownTimeout = errors.New("teardown budget exhausted")
+)
+
+// cutShortOnAbandon cancels teardown's context with errAbandoned once
+// Runner.Abandon closes (also if it already has); the returned func stops
+// watching.
+func (x *run) cutShortOnAbandon(ctx context.Context, cancel context.CancelCauseFunc) func() {
+	if x.Abandon == nil {
+		return func() {}
+	}
+	select {
+	case <-x.Abandon:
+		cancel(errAbandoned)
+		return func() {}
+	default:
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-x.Abandon:
+			cancel(errAbandoned)
+		case <-ctx.Done():
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
 }
 
 func resourceList(rs []report.Resource) string {

@@ -21,13 +21,16 @@ const (
 )
 
 // Compute is the exit status for result; leaked says teardown or cleanup
-// left resources in Monasca, which outranks every result but an interrupt.
+// left resources in Monasca, which outranks every result: an interrupted
+// run exits 130 only when its teardown ran and removed everything, and 4
+// when teardown was skipped or cut short (a second, later Ctrl-C), so a
+// script never reads "interrupted" where something was left behind.
 func Compute(result Result, leaked bool) int {
 	switch {
-	case result == Interrupted:
-		return 130
 	case leaked:
 		return 4
+	case result == Interrupted:
+		return 130
 	case result == Fail:
 		return 1
 	case result == Usage:
@@ -50,6 +53,7 @@ Exit status:
   1    the check ran and failed: a delivery missing, late or wrong
   2    usage or configuration error
   3    could not run: auth, preflight or API error
-  4    the check passed or failed but teardown left resources behind
-  130  interrupted (teardown still ran)
+  4    resources were left behind: teardown (or cleanup) could not delete them,
+       or was skipped or cut short by a second interrupt; they are listed
+  130  interrupted, and teardown ran and removed everything
 `

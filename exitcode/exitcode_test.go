@@ -22,7 +22,7 @@ func TestComputePinsTheDocumentedCodes(t *testing.T) {
 		{"fail and leaked", exitcode.Fail, true, 4},
 		{"cannot run and leaked", exitcode.CannotRun, true, 4},
 		{"interrupted", exitcode.Interrupted, false, 130},
-		{"interrupted outranks leaked", exitcode.Interrupted, true, 130},
+		{"interrupted with leftovers (teardown skipped or cut short)", exitcode.Interrupted, true, 4},
 	} {
 		if got := exitcode.Compute(tc.result, tc.leaked); got != tc.want {
 			t.Errorf("%s: Compute(%d, %v) = %d, want %d", tc.name, tc.result, tc.leaked, got, tc.want)

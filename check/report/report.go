@@ -18,7 +18,8 @@
 //	duration_ms     the whole run, teardown included
 //	verdict         pass | fail | error | interrupted
 //	exit_code       the process exit code (0 pass, 1 fail, 2 usage, 3 could not run,
-//	                4 resources left behind, 130 interrupted)
+//	                4 resources left behind, also after an interrupt whose teardown was
+//	                skipped or cut short; 130 interrupted, teardown complete)
 //	endpoint        the Monasca API endpoint used
 //	project_id      the caller's project (the tenant_id deliveries must carry)
 //	callback_url    the URL Monasca was told to call, per-run token redacted

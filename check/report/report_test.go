@@ -342,3 +342,35 @@ func TestTableStripsTerminalControl(t *testing.T) {
 		t.Fatalf("escape sequence reached the table:\n%s", b.String())
 	}
 }
+
+// A run that did not pass reads as failed in CI even when no single stage
+// failed (interrupted during teardown, say).
+func TestJUnitNeverReadsGreenForARunThatDidNotPass(t *testing.T) {
+	r := passReport()
+	r.Verdict, r.ExitCode, r.Error = VerdictInterrupted, 130, "interrupted: SIGINT or SIGTERM received"
+	var b bytes.Buffer
+	if err := WriteJUnit(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var suite struct {
+		Failures int `xml:"failures,attr"`
+		Cases    []struct {
+			Name    string    `xml:"name,attr"`
+			Failure *struct{} `xml:"failure"`
+		} `xml:"testcase"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &suite); err != nil {
+		t.Fatal(err)
+	}
+	last := suite.Cases[len(suite.Cases)-1]
+	if suite.Failures != 1 || last.Name != "verdict" || last.Failure == nil {
+		t.Fatalf("failures=%d last case %+v; want a failed verdict case", suite.Failures, last)
+	}
+	b.Reset()
+	if err := WriteJUnit(&b, passReport()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `<testcase name="verdict"`) {
+		t.Error("a passing run got a verdict case")
+	}
+}

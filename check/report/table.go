@@ -56,8 +56,8 @@ func stageTable(w io.Writer, r *Report) error {
 	t := newTable(w, "STAGE", "STATUS", "DURATION", "DETAIL")
 	for _, s := range r.Stages {
 		dur := formatMillis(s.DurationMS)
-		if s.Status == StatusSkipped {
-			dur = "-"
+		if s.Status == StatusSkipped || s.StartedAt == nil {
+			dur = "-" // never started (skipped, or not reached in time)
 		}
 		if err := t.Append(s.Name, s.Status, dur, s.Detail); err != nil {
 			return err

@@ -1,11 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -55,11 +55,18 @@ type checkOptions struct {
 	Speed     float64
 	LabHosts  int
 	LabFaults labFaults
+
+	// Abandon closes on a second, later Ctrl-C: teardown is cut short.
+	Abandon <-chan struct{}
+
+	// progress, when set, is told each stage as it starts (tests).
+	progress func(stage string)
 }
 
 // NewCmdCheck builds `monhook check`.
 func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *cobra.Command {
-	o := &checkOptions{IO: f.IO, Version: f.Version, Output: f.Output, Debug: f.Debug, AuthFlags: f.AuthFlags, Session: f.Session}
+	o := &checkOptions{IO: f.IO, Version: f.Version, Output: f.Output, Debug: f.Debug, AuthFlags: f.AuthFlags, Session: f.Session,
+		Abandon: f.Abandon}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Prove that Monasca delivers an alarm notification to a webhook",
@@ -96,33 +103,59 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
-	fl.Float64Var(&o.Speed, "speed", 0, "how many times faster than real Monasca the target runs; scales the scenario's timings (default 60 with --lab, else 1)")
+	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, else 1)", MinSpeed, MaxSpeed))
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
 }
 
+// validate checks every option before anything runs (no API call, no
+// lab), so a mistake is exit 2 naming the flag, never a finished run that
+// then cannot write its report.
 func (o *checkOptions) validate(cmd *cobra.Command) error {
 	switch {
 	case o.Timeout <= 0:
 		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
 	case (o.TLSCert == "") != (o.TLSKey == ""):
 		return usageErrorf("--tls-cert and --tls-key go together")
-	case cmd.Flags().Changed("speed") && o.Speed < 1:
-		return usageErrorf("--speed must be at least 1, got %g", o.Speed)
 	case o.LabHosts < 1:
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":
 		return usageErrorf("give --scenario or --scenario-file, not both")
+	case o.Keep && o.Lab:
+		return usageErrorf("--keep does not work with --lab: the in-process lab, and everything in it, vanishes when " +
+			"check exits, so nothing could be inspected or removed with `monhook cleanup` later; " +
+			"run `monhook lab` in another terminal, eval its exports and run check --keep against it")
 	}
 	if err := o.LabFaults.validate("lab-", false); err != nil {
 		return err
 	}
-	if o.Listen != "" {
-		if _, _, err := net.SplitHostPort(o.Listen); err != nil {
-			return usageErrorf("--listen %q: want host:port or :port (%v)", o.Listen, err)
+	// 0 is the flag's "not given" (60 with --lab, else 1); given, it is
+	// checked like any other value.
+	if cmd.Flags().Changed("speed") || o.Speed != 0 {
+		if err := validateSpeed(o.Speed); err != nil {
+			return err
 		}
 	}
+	listen, err := normalizeListen(o.Listen)
+	if err != nil {
+		return err
+	}
+	o.Listen = listen
+	if o.JUnit != "" {
+		if err := checkWritableFile("--junit", o.JUnit); err != nil {
+			return err
+		}
+	}
+	if o.Save != "" {
+		if fi, err := os.Stat(o.Save); err == nil && fi.IsDir() {
+			return usageErrorf("--save %s is a directory; --save takes a JSON Lines file, e.g. %s", o.Save, filepath.Join(o.Save, "deliveries.jsonl"))
+		}
+		if err := checkWritableDir("--save", o.Save, filepath.Dir(o.Save)); err != nil {
+			return err
+		}
+	}
+	o.warnIneffective(cmd)
 	if o.CallbackURL != "" {
 		u, err := url.Parse(o.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -158,10 +191,14 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	if o.Hostname != "" && !sc.NeedsAgent() {
+		warnf(o.IO, "--hostname has no effect: scenario %s posts its own metric (%s) and watches no agent host", sc.Name, sc.Metric.Name)
+	}
 	runner := &check.Runner{
 		Scenario: sc,
 		Hostname: o.Hostname,
 		Keep:     o.Keep,
+		Abandon:  o.Abandon,
 		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
 	}
 	runner.RunID = marker.NewRunID()
@@ -240,6 +277,9 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	format := o.Output()
 	sp := newSpinner(o.IO, format == output.Table)
 	runner.Progress = sp.Stage
+	if o.progress != nil {
+		runner.Progress = func(stage string) { sp.Stage(stage); o.progress(stage) }
+	}
 	rctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	rep := runner.Run(rctx)
@@ -250,8 +290,15 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 		rep.Saved = &report.Saved{Path: o.Save, Deliveries: saved.Lines()}
 	}
 
-	if err := writeReport(o.IO.Out, format, rep); err != nil {
+	// The report is written once the run, teardown included, is over, and
+	// in one write: an interrupt cannot leave half a table or half a JSON
+	// document on stdout.
+	var buf bytes.Buffer
+	if err := writeReport(&buf, format, rep); err != nil {
 		return err
+	}
+	if _, err := o.IO.Out.Write(buf.Bytes()); err != nil {
+		return cannotRun(fmt.Errorf("writing the report: %w", err))
 	}
 	if o.JUnit != "" {
 		if err := writeJUnitFile(o.JUnit, rep); err != nil {
@@ -275,16 +322,15 @@ func writeReport(w io.Writer, format string, rep *report.Report) error {
 	}
 }
 
+// writeJUnitFile replaces path with the run's JUnit XML atomically. Its
+// directory was checked before the run; failing now (disk full, the
+// directory removed meanwhile) is exit 3.
 func writeJUnitFile(path string, rep *report.Report) error {
-	f, err := os.Create(path)
+	err := writeFileAtomic(path, func(f *os.File) error { return report.WriteJUnit(f, rep) })
 	if err != nil {
-		return usageErrorf("--junit: %v", err)
+		return cannotRun(fmt.Errorf("--junit %s: %w", path, err))
 	}
-	if err := report.WriteJUnit(f, rep); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return f.Close()
+	return nil
 }
 
 // openSaveFile opens FILE for --save: JSON Lines, appended, as listen

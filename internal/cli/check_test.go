@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ func checkOptionsFor(t *testing.T, args []string) (*checkOptions, error) {
 }
 
 func TestCheckFlags(t *testing.T) {
+	tmp := t.TempDir()
 	tests := []struct {
 		name  string
 		args  []string
@@ -44,8 +46,9 @@ func TestCheckFlags(t *testing.T) {
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
 		}},
-		{"reports", []string{"check", "--junit", "r.xml", "--save", "d.jsonl", "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
-			return o.JUnit == "r.xml" && o.Save == "d.jsonl" && o.Keep && o.Timeout == 90*time.Second
+		{"bare port", []string{"check", "--listen", "3001"}, func(o *checkOptions) bool { return o.Listen == ":3001" }},
+		{"reports", []string{"check", "--junit", filepath.Join(tmp, "r.xml"), "--save", filepath.Join(tmp, "d.jsonl"), "--keep", "--timeout", "90s"}, func(o *checkOptions) bool {
+			return o.JUnit == filepath.Join(tmp, "r.xml") && o.Save == filepath.Join(tmp, "d.jsonl") && o.Keep && o.Timeout == 90*time.Second
 		}},
 	}
 	for _, tt := range tests {
@@ -72,7 +75,8 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--lab-hosts", "0"}, "--lab-hosts"},
 		{[]string{"check", "-s", "synthetic", "--scenario-file", "x.yaml"}, "not both"},
 		{[]string{"check", "--timeout", "soon"}, "--timeout"},
-		{[]string{"check", "--listen", "8080"}, "--listen"},
+		{[]string{"check", "--listen", "host:99999"}, "--listen"},
+		{[]string{"check", "--listen", "localhost"}, "--listen"},
 		{[]string{"check", "--callback-url", "localhost:123"}, "--callback-url"},
 		{[]string{"check", "--lab-definition-delay", "-3s"}, "--lab-definition-delay"},
 		{[]string{"check", "--callback-url", "ftp://localhost/x"}, "--callback-url"},

@@ -60,7 +60,7 @@ ever touched. Exit 4 if something could not be deleted.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&o.DryRun, "dry-run", false, "list what would be deleted, delete nothing")
-	fl.DurationVar(&o.OlderThan, "older-than", 0, "only resources created at least this long ago (e.g. 1h)")
+	fl.DurationVar(&o.OlderThan, "older-than", 0, "only resources created at least this long ago, the boundary included (e.g. 1h)")
 	fl.StringVar(&o.RunID, "run-id", "", "only the resources of this run")
 	fl.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "overall deadline")
 	return cmd
@@ -129,6 +129,11 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		return err
 	}
 	if failures > 0 {
+		if errors.Is(context.Cause(ctx), errInterrupted) {
+			// Stopped on request: the rest was there before cleanup ran
+			// and is still listed above; nothing was left by this command.
+			return &ExitError{Code: exitcode.Of(exitcode.Interrupted), Err: fmt.Errorf("interrupted: %d of %d resources not deleted", failures, len(found))}
+		}
 		return &ExitError{Code: exitcode.Compute(exitcode.CannotRun, true), Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
 	}
 	if len(found) == 0 {

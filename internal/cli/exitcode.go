@@ -44,7 +44,7 @@ func cannotRun(err error) error {
 }
 
 // errInterrupted is the cancellation cause set when SIGINT or SIGTERM arrives.
-var errInterrupted = errors.New("interrupted")
+var errInterrupted = errors.New("SIGINT or SIGTERM received")
 
 // exitCode maps any error returned by a command to its documented code
 // through exitcode.Compute.
@@ -53,11 +53,18 @@ func exitCode(ctx context.Context, err error) int {
 		return exitcode.Of(exitcode.Pass)
 	}
 	var ee *ExitError
-	if errors.As(err, &ee) {
+	isExit := errors.As(err, &ee)
+	switch {
+	case isExit && (ee.Silent || ee.Code == exitcode.Compute(exitcode.Interrupted, true)):
+		// The command computed its code knowing of the interrupt (the
+		// check's report), or resources were left: that stands.
 		return ee.Code
-	}
-	if errors.Is(context.Cause(ctx), errInterrupted) {
+	case errors.Is(context.Cause(ctx), errInterrupted):
+		// Whatever failed after SIGINT/SIGTERM (a call cut off, a login
+		// abandoned) failed because of it.
 		return exitcode.Of(exitcode.Interrupted)
+	case isExit:
+		return ee.Code
 	}
 	return exitcode.Of(exitcode.CannotRun)
 }

@@ -27,6 +27,11 @@ type Factory struct {
 	// into it. nil (a command built alone in a test) reads as the defaults.
 	Global *GlobalOptions
 
+	// Abandon closes when an operator insists on exiting (a second, later
+	// Ctrl-C): the check cuts teardown short and lists what is left. nil
+	// never closes.
+	Abandon <-chan struct{}
+
 	// Connect authenticates; nil means openstack.Connect. Tests replace it.
 	Connect func(ctx context.Context, flags openstack.AuthFlags) (*openstack.Session, error)
 

@@ -68,8 +68,8 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Debug = f.Debug()
-			if opts.Speed <= 0 {
-				return usageErrorf("--speed must be positive, got %v", opts.Speed)
+			if err := validateSpeed(opts.Speed); err != nil {
+				return err
 			}
 			if opts.Hosts < 0 {
 				return usageErrorf("--hosts must not be negative, got %d", opts.Hosts)
@@ -77,6 +77,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 			if err := opts.Faults.validate("", opts.KeystoneURL != ""); err != nil {
 				return err
 			}
+			opts.warnIneffective(cmd)
 			if opts.KeystoneURL != "" {
 				fromEnv(&opts.ServiceUser, "OS_USERNAME")
 				fromEnv(&opts.ServicePassword, "OS_PASSWORD")
@@ -92,7 +93,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port); port 0 picks a free one")
-	fl.Float64Var(&opts.Speed, "speed", 1, "time compression: at 60 a 60 s Monasca period lasts 1 s (the 5 s webhook timeout does not scale)")
+	fl.Float64Var(&opts.Speed, "speed", 1, fmt.Sprintf("time compression, %d to %d: at 60 a 60 s Monasca period lasts 1 s (the 5 s webhook timeout does not scale)", MinSpeed, MaxSpeed))
 	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")
 	fl.BoolVar(&opts.VersionSuffix, "advertise-version-suffix", true, "advertise the monitoring endpoint with /v2.0 (false: the versionless root)")
@@ -227,4 +228,16 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 		_ = tw.Flush()
 	}
 	fmt.Fprintln(w, "  Press Ctrl-C to stop.")
+}
+
+// warnIneffective warns about lab options the chosen mode ignores.
+func (o *labOptions) warnIneffective(cmd *cobra.Command) {
+	service := givenFlags(cmd, "keystone-service-user", "keystone-service-password", "keystone-service-project",
+		"keystone-service-user-domain", "keystone-service-project-domain")
+	if o.KeystoneURL == "" && len(service) > 0 {
+		warnf(o.IO, "%s ignored without --keystone-url: the lab's own Keystone needs no service user", strings.Join(service, ", "))
+	}
+	if o.KeystoneURL != "" && len(givenFlags(cmd, "token-ttl")) > 0 {
+		warnf(o.IO, "--token-ttl has no effect with --keystone-url: the external Keystone issues the tokens")
+	}
 }

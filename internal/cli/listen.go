@@ -136,6 +136,14 @@ file and exits 0.`,
 }
 
 func (o *listenOptions) validate(cmd *cobra.Command) error {
+	listen, err := normalizeListen(o.Listen)
+	if err != nil {
+		return err
+	}
+	o.Listen = listen
+	if o.CallbackURL != "" && o.RouteTo != "" {
+		warnf(o.IO, "--route-to has no effect with --callback-url: the callback host is the one given")
+	}
 	switch {
 	case (o.TLSCert == "") != (o.TLSKey == ""):
 		return usageErrorf("--tls-cert and --tls-key go together")
@@ -192,7 +200,9 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	if o.Save != "" {
 		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
 		if err != nil {
-			return cannotRun(err)
+			// A file that cannot be opened is the operator's setting to
+			// fix, found before anything listens.
+			return usageErrorf("--save %s: %v", o.Save, unwrapPathError(err))
 		}
 		save = w
 		// Written to the file before the answer: an acknowledged delivery

@@ -9,40 +9,43 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/monhook/monhook/exitcode"
+	"github.com/spf13/cobra"
+
 	"github.com/monhook/monhook/output"
 )
 
-// Main is the process entry point: it turns SIGINT/SIGTERM into context
-// cancellation (so teardown still runs) and returns the exit code. A second
-// signal exits at once.
+// Main is the process entry point: SIGINT and SIGTERM become context
+// cancellation (so teardown still runs), signals within SignalWindow of
+// each other count as one, a later second one cuts teardown short (the
+// report lists what was left), a third exits at once. It returns the exit
+// code.
 func Main() int {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 2)
+	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	streams := System()
-	go func() {
-		sig, ok := <-sigs
-		if !ok {
-			return
-		}
-		fmt.Fprintf(streams.ErrOut, "\nmonhook: %s received, cleaning up (press Ctrl-C again to exit at once)\n", sig)
-		cancel(errInterrupted)
-		if _, ok := <-sigs; ok {
-			fmt.Fprintln(streams.ErrOut, "monhook: second signal, exiting without cleanup; run `monhook cleanup` later")
-			os.Exit(exitcode.Of(exitcode.Interrupted))
-		}
-	}()
-	return Run(ctx, streams, os.Args[1:])
+	return RunSignals(context.Background(), streams, os.Args[1:], sigs, defaultSignalPolicy(streams.ErrOut))
+}
+
+// RunSignals is Run with interruptions read from sigs under policy p.
+func RunSignals(ctx context.Context, streams *IOStreams, args []string, sigs <-chan os.Signal, p signalPolicy) int {
+	ctx, abandon, stop := watchSignals(ctx, sigs, p)
+	defer stop()
+	f := NewFactory(streams, Version())
+	f.Abandon = abandon
+	return execute(ctx, f, NewCmdRoot(f), args)
 }
 
 // Run executes one command line with the given streams and returns its exit
 // code. Errors are printed once, here.
 func Run(ctx context.Context, streams *IOStreams, args []string) int {
 	f := NewFactory(streams, Version())
-	root := NewCmdRoot(f)
+	return execute(ctx, f, NewCmdRoot(f), args)
+}
+
+// execute runs root with args and turns the outcome into the exit code.
+func execute(ctx context.Context, f *Factory, root *cobra.Command, args []string) int {
+	streams := f.IO
 	root.SetArgs(args)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)

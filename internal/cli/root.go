@@ -43,6 +43,9 @@ it created.` + "\n" + exitcode.Help,
 			if err != nil {
 				return err
 			}
+			if err := checkConfigKeys(cmd.Root(), v); err != nil {
+				return err
+			}
 			if err := applyConfig(cmd, v); err != nil {
 				return err
 			}

@@ -39,8 +39,10 @@ func NewCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *c
 	o := &serveOptions{IO: f.IO, Version: f.Version, Debug: f.Debug, AuthFlags: f.AuthFlags,
 		ConfigFile: func() string { return f.globals().ConfigFile }}
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Run the check continuously as a Prometheus exporter (a Monasca notification canary)",
+		// serve.targets is read by loadServeTargets, not bound to a flag.
+		Annotations: map[string]string{configKeysAnnotation: "targets"},
+		Use:         "serve",
+		Short:       "Run the check continuously as a Prometheus exporter (a Monasca notification canary)",
 		Long: `Runs the check as a long-lived Prometheus exporter, in blackbox_exporter's
 multi-target shape, so that a broken Monasca notification path (a dead
 notification engine, Kafka lag, a firewall change on the callback port, an
@@ -99,6 +101,12 @@ A bad setting exits 2 naming its key, before anything listens.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.LabHosts < 1 {
 				return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
+			}
+			// The --speed range check and lab share (0: not given).
+			if cmd.Flags().Changed("speed") || o.Config.Speed != 0 {
+				if err := validateSpeed(o.Config.Speed); err != nil {
+					return err
+				}
 			}
 			if err := o.LabFaults.validate("lab-", false); err != nil {
 				return err

@@ -456,8 +456,17 @@ func (a *API) listAlarmHistory(q *request, args []string) {
 	a.writeHistory(q, a.store.History(q.tenant, args[0]))
 }
 
+// listAllHistory is GET /alarms/state-history: like upstream it lists the
+// history of the tenant's alarms that exist now and whose metrics match
+// dimensions (the alarms repository's metric_dimensions filter), so the
+// history of a deleted alarm is only found through its id.
 func (a *API) listAllHistory(q *request, _ []string) {
 	if !q.canRead() {
+		return
+	}
+	start, end, err := q.historyRange()
+	if err != nil {
+		q.fail(err)
 		return
 	}
 	dims, err := q.queryDimensions("dimensions")
@@ -465,39 +474,35 @@ func (a *API) listAllHistory(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	start, end, err := q.timeRange(false)
-	if err != nil {
-		q.fail(err)
-		return
+	alarms := map[string]bool{}
+	for _, r := range a.filteredAlarms(q, &alarmFilter{dims: dims}) {
+		alarms[r.al.ID] = true
 	}
 	var out []store.HistoryEntry
 	for _, h := range a.store.History(q.tenant, "") {
-		if (!start.IsZero() && h.Timestamp.Before(start)) || (!end.IsZero() && !h.Timestamp.Before(end)) {
-			continue
+		if alarms[h.AlarmID] && inHistoryRange(h, start, end) {
+			out = append(out, h)
 		}
-		if len(dims) > 0 && !slices.ContainsFunc(h.Metrics, func(m model.MetricDef) bool { return dimsMatch(m.Dimensions, dims) }) {
-			continue
-		}
-		out = append(out, h)
 	}
 	a.writeHistory(q, out)
 }
 
 // writeHistory pages oldest-first with helpers.paginate (offset = the last
-// element's id, a millisecond timestamp).
+// element's id, a millisecond timestamp, or its ISO timestamp).
 func (a *API) writeHistory(q *request, entries []store.HistoryEntry) {
 	limit, err := q.limit()
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	if off, ok := q.query("offset"); ok {
-		for i, h := range entries {
-			if strconv.FormatInt(h.Timestamp.UnixMilli(), 10) == off {
-				entries = entries[i+1:]
-				break
-			}
-		}
+	s, _ := q.query("offset")
+	after, hasOffset, err := historyOffset(s)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	if hasOffset {
+		entries = slices.DeleteFunc(entries, func(h store.HistoryEntry) bool { return !historyMillis(h).After(after) })
 	}
 	rows, more := window(entries, 0, limit)
 	elems := make([]any, 0, len(rows))

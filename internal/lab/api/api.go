@@ -220,6 +220,12 @@ func match(path string) ([]route, []string, bool) {
 		return []route{{http.MethodGet, (*API).listMeasurements}}, nil, true
 	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "names":
 		return []route{{http.MethodGet, (*API).listMetricNames}}, nil, true
+	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "statistics":
+		return []route{{http.MethodGet, (*API).listStatistics}}, nil, true
+	case len(rest) == 3 && rest[0] == "metrics" && rest[1] == "dimensions" && rest[2] == "names":
+		return []route{{http.MethodGet, (*API).listDimensionNames}}, nil, true
+	case len(rest) == 4 && rest[0] == "metrics" && rest[1] == "dimensions" && rest[2] == "names" && rest[3] == "values":
+		return []route{{http.MethodGet, (*API).listDimensionValues}}, nil, true
 	}
 	return nil, nil, false
 }

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,12 +17,10 @@ type definition struct {
 	subs   []expr.SubExpression
 	groups map[string]*alarm // by match_by group
 	byID   map[string]*alarm
-}
-
-// metricAdder is an optional Store extension: when a further series joins an
-// existing alarm (no match_by, several hosts), the store's alarm lists it.
-type metricAdder interface {
-	AddAlarmMetric(alarmID string, m model.MetricDef) error
+	// waiting are groups whose series do not yet cover every
+	// sub-expression (AlarmCreationBolt's waitingAlarms): no alarm exists
+	// for them in the store, and their measurements feed no window.
+	waiting map[string]*alarm
 }
 
 func indexKey(tenant, name string) string { return tenant + "\x00" + name }
@@ -41,7 +40,7 @@ func (e *Engine) upsertDefinition(def model.AlarmDefinition) {
 	defer e.mu.Unlock()
 	d := e.defs[def.ID]
 	if d == nil {
-		d = &definition{groups: map[string]*alarm{}, byID: map[string]*alarm{}}
+		d = &definition{groups: map[string]*alarm{}, byID: map[string]*alarm{}, waiting: map[string]*alarm{}}
 		e.defs[def.ID] = d
 	} else {
 		e.unindex(d)
@@ -181,8 +180,8 @@ func matches(sub expr.SubExpression, name string, dims map[string]string) bool {
 	return true
 }
 
-// ingest feeds a batch of measurements: alarms are created for new match_by
-// groups (in their initial state, with no transition), values go into the
+// ingest feeds a batch of measurements: a series that fits a definition
+// joins (or completes) an alarm of its match_by group, values go into the
 // windows of the sub-alarms they match, and the fast-path sub-alarms are
 // evaluated at once.
 func (e *Engine) ingest(metrics []model.Metric) {
@@ -199,20 +198,20 @@ func (e *Engine) ingest(metrics []model.Metric) {
 		ts := m.Timestamp.UnixNano()
 		slot := e.t.floor(ts)
 		for _, d := range e.index[indexKey(m.TenantID, m.Name)] {
-			var a *alarm
+			if !d.fits(m.Name, m.Dimensions) {
+				continue
+			}
+			a, joined := e.alarmFor(d, m, now)
+			if a == nil {
+				continue // still waiting for a metric of another sub-expression
+			}
+			if joined {
+				added = append(added, newMetric{a.id, a.metrics[len(a.metrics)-1]})
+			}
 			changed := false
 			for i, sub := range d.subs {
 				if !matches(sub, m.Name, m.Dimensions) {
 					continue
-				}
-				if a == nil {
-					var created bool
-					if a, created = e.alarmFor(d, m, now); a == nil {
-						break
-					}
-					if !created && a.addMetric(m.Name, m.Dimensions) {
-						added = append(added, newMetric{a.id, a.metrics[len(a.metrics)-1]})
-					}
 				}
 				s := a.subs[i]
 				if !s.add(m.Value, slot, ts) {
@@ -224,7 +223,7 @@ func (e *Engine) ingest(metrics []model.Metric) {
 				c, e.buf = s.evaluate(ns, e.t.delay, true, e.buf)
 				changed = changed || c
 			}
-			if a != nil && changed {
+			if changed {
 				if t, ok := e.evaluateAlarm(d, a, now); ok {
 					out = append(out, t)
 				}
@@ -232,29 +231,62 @@ func (e *Engine) ingest(metrics []model.Metric) {
 		}
 	}
 	e.mu.Unlock()
-	if ma, ok := e.store.(metricAdder); ok {
-		for _, n := range added {
-			if err := ma.AddAlarmMetric(n.alarmID, n.m); err != nil {
-				e.log.Warn("adding a metric to an alarm failed", "alarm", n.alarmID, "err", err)
-			}
+	for _, n := range added {
+		if err := e.store.AddAlarmMetric(n.alarmID, n.m); err != nil {
+			e.log.Warn("adding a metric to an alarm failed", "alarm", n.alarmID, "err", err)
 		}
 	}
 	e.publish(out)
 }
 
-// alarmFor returns the alarm of m's match_by group, creating it in the store
-// (UNDETERMINED, or OK when deterministic; no event) when it is new. Call
-// with e.mu held.
+// fits is AlarmCreationBolt.validMetricDefinition: the series matches at
+// least one sub-expression.
+func (d *definition) fits(name string, dims map[string]string) bool {
+	for _, sub := range d.subs {
+		if matches(sub, name, dims) {
+			return true
+		}
+	}
+	return false
+}
+
+// complete is AlarmCreationBolt.alarmIsComplete: every sub-expression has a
+// series of the alarm that matches it.
+func (d *definition) complete(a *alarm) bool {
+	for _, sub := range d.subs {
+		if !slices.ContainsFunc(a.metrics, func(m model.MetricDef) bool { return matches(sub, m.Name, m.Dimensions) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// alarmFor returns the alarm of m's match_by group and whether m just
+// joined that existing alarm. A new group starts as a waiting alarm that
+// only the engine knows; once its series cover every sub-expression it is
+// created in the store (UNDETERMINED, or OK when deterministic; no event)
+// with all of them, as monasca-thresh's AlarmCreationBolt does. nil means
+// the group is still waiting. Call with e.mu held.
 func (e *Engine) alarmFor(d *definition, m model.Metric, now time.Time) (*alarm, bool) {
 	g := groupKey(d.def.MatchBy, m.Dimensions)
 	if a := d.groups[g]; a != nil {
-		return a, false
+		return a, a.addMetric(m.Name, m.Dimensions)
 	}
+	w := d.waiting[g]
+	if w == nil {
+		w = &alarm{group: g, metricKeys: map[string]struct{}{}}
+		d.waiting[g] = w
+	}
+	w.addMetric(m.Name, m.Dimensions)
+	if !d.complete(w) {
+		return nil, false
+	}
+	delete(d.waiting, g)
 	state := defaultState(d.expr.Deterministic())
 	stored, err := e.store.CreateAlarm(model.Alarm{
 		DefinitionID:          d.def.ID,
 		TenantID:              d.def.TenantID,
-		Metrics:               []model.MetricDef{{Name: m.Name, Dimensions: maps.Clone(m.Dimensions)}},
+		Metrics:               cloneMetricDefs(w.metrics),
 		State:                 state,
 		StateUpdatedTimestamp: now,
 		UpdatedTimestamp:      now,
@@ -264,11 +296,18 @@ func (e *Engine) alarmFor(d *definition, m model.Metric, now time.Time) (*alarm,
 		e.log.Warn("creating an alarm failed", "definition", d.def.ID, "err", err)
 		return nil, false
 	}
-	a := &alarm{id: stored.ID, group: g, state: state, metricKeys: map[string]struct{}{},
-		subs: newSubAlarms(d.subs, e.t, now.UnixNano())}
-	a.addMetric(m.Name, m.Dimensions)
-	d.groups[g] = a
-	d.byID[a.id] = a
-	e.log.Info("alarm created", "alarm", a.id, "definition", d.def.ID, "state", state)
-	return a, true
+	w.id, w.state = stored.ID, state
+	w.subs = newSubAlarms(d.subs, e.t, now.UnixNano())
+	d.groups[g] = w
+	d.byID[w.id] = w
+	e.log.Info("alarm created", "alarm", w.id, "definition", d.def.ID, "state", state)
+	return w, false
+}
+
+func cloneMetricDefs(ms []model.MetricDef) []model.MetricDef {
+	out := make([]model.MetricDef, len(ms))
+	for i, m := range ms {
+		out[i] = model.MetricDef{Name: m.Name, Dimensions: maps.Clone(m.Dimensions)}
+	}
+	return out
 }

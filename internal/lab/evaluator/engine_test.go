@@ -289,12 +289,54 @@ func TestCompoundWaitsForAllSubAlarms(t *testing.T) {
 	r := newRig(t)
 	r.define("d1", "max(a) > 1 and max(b) > 1")
 	r.post("a", 5)
+	r.post("b", 5) // completes the alarm; a's first value fed no window
 	r.wantStates()
-	r.post("b", 5)
+	r.post("a", 5)
 	r.wantStates("UNDETERMINED->ALARM")
 	want := "Thresholds were exceeded for the sub-alarms: max(a) > 1.0 with the values: [5.0], max(b) > 1.0 with the values: [5.0]"
 	if r.last().Reason != want {
 		t.Errorf("reason %q, want %q", r.last().Reason, want)
+	}
+}
+
+// TestAlarmCreatedOnlyWhenEverySubExpressionHasAMetric is AlarmCreationBolt's
+// alarm-is-complete rule: a group whose series match only some of the
+// sub-expressions waits, with no alarm in the store; the series that
+// completes it creates one alarm listing every series of the group.
+func TestAlarmCreatedOnlyWhenEverySubExpressionHasAMetric(t *testing.T) {
+	r := newRig(t)
+	r.define("d1", "max(a) > 1 or max(b) > 1", "hostname")
+	r.post("a", 5, "hostname", "h1")
+	r.post("a", 5, "hostname", "h2")
+	if got := r.store.alarmList(); len(got) != 0 {
+		t.Fatalf("alarms %+v before any b, want none", got)
+	}
+	r.post("b", 0, "hostname", "h1")
+	got := r.store.alarmList()
+	if len(got) != 1 {
+		t.Fatalf("alarms %+v, want one for h1", got)
+	}
+	if ms := got[0].Metrics; len(ms) != 2 || ms[0].Name != "a" || ms[1].Name != "b" || ms[0].Dimensions["hostname"] != "h1" {
+		t.Fatalf("metrics %+v, want a and b of h1", ms)
+	}
+	r.post("b", 0, "hostname", "h2")
+	if got := r.store.alarmList(); len(got) != 2 {
+		t.Fatalf("alarms %+v, want h1 and h2", got)
+	}
+	r.wantStates()
+}
+
+// TestSeriesJoiningAnAlarmIsStored: without match_by a further series joins
+// the one alarm, and the store lists it (AlarmDAO.addAlarmedMetric).
+func TestSeriesJoiningAnAlarmIsStored(t *testing.T) {
+	r := newRig(t)
+	r.define("d1", "max(x) > 14")
+	r.post("x", 1, "hostname", "h1")
+	r.post("x", 1, "hostname", "h2")
+	r.post("x", 1, "hostname", "h2")
+	got := r.store.alarmList()
+	if len(got) != 1 || len(got[0].Metrics) != 2 || got[0].Metrics[1].Dimensions["hostname"] != "h2" {
+		t.Fatalf("alarms %+v, want one with h1 and h2", got)
 	}
 }
 
@@ -303,6 +345,7 @@ func TestOrReasonListsOnlyAlarmingSubAlarms(t *testing.T) {
 	r.define("d1", "last(a) > 1 or last(b) > 1")
 	r.post("a", 0)
 	r.post("b", 5)
+	r.post("a", 0)
 	r.wantStates("UNDETERMINED->ALARM")
 	if want := "Thresholds were exceeded for the sub-alarms: last(b) > 1.0 with the values: [5.0]"; r.last().Reason != want {
 		t.Errorf("reason %q, want %q", r.last().Reason, want)

@@ -74,6 +74,18 @@ func (s *memStore) CreateAlarm(a model.Alarm) (model.Alarm, error) {
 	return a, nil
 }
 
+func (s *memStore) AddAlarmMetric(alarmID string, m model.MetricDef) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.alarms[alarmID]
+	if !ok {
+		return fmt.Errorf("alarm %s not found", alarmID)
+	}
+	a.Metrics = append(a.Metrics, m)
+	s.alarms[alarmID] = a
+	return nil
+}
+
 func (s *memStore) TransitionAlarm(t model.Transition) bool {
 	s.mu.Lock()
 	a, ok := s.alarms[t.AlarmID]

@@ -168,6 +168,11 @@ type Store interface {
 	// timestamps; an empty ID gets a fresh UUID) and returns it. It sends no
 	// event: creating an alarm notifies nobody.
 	CreateAlarm(a Alarm) (Alarm, error)
+	// AddAlarmMetric records that a further series joined an existing alarm
+	// (monasca-thresh's AlarmDAO.addAlarmedMetric), so GET /alarms lists
+	// it. Adding a series the alarm already has is a no-op; an unknown
+	// alarm is an error. It sends no event.
+	AddAlarmMetric(alarmID string, m MetricDef) error
 	// TransitionAlarm sets the alarm's state, records state history and
 	// publishes AlarmTransitioned. It returns false when the alarm no longer
 	// exists or is already in that state.

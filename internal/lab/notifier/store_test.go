@@ -41,6 +41,7 @@ func (s *memStore) Alarm(id string) (model.Alarm, bool) {
 func (s *memStore) AlarmsForDefinition(string) []model.Alarm       { return nil }
 func (s *memStore) CreateAlarm(a model.Alarm) (model.Alarm, error) { return a, nil }
 func (s *memStore) TransitionAlarm(model.Transition) bool          { return false }
+func (s *memStore) AddAlarmMetric(string, model.MetricDef) error   { return nil }
 func (s *memStore) setMethod(m model.NotificationMethod) {
 	s.mu.Lock()
 	s.methods[m.ID] = m

@@ -97,6 +97,25 @@ func (s *Store) CreateAlarm(a model.Alarm) (model.Alarm, error) {
 	return cloneAlarm(a), nil
 }
 
+// AddAlarmMetric implements model.Store. Like the alarm_metric insert of
+// monasca-thresh it changes no timestamp of the alarm.
+func (s *Store) AddAlarmMetric(alarmID string, m model.MetricDef) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.alarms[alarmID]
+	if !ok {
+		return ErrNotFound
+	}
+	for _, have := range a.Metrics {
+		if have.Name == m.Name && maps.Equal(have.Dimensions, m.Dimensions) {
+			return nil
+		}
+	}
+	a.Metrics = append(a.Metrics, model.MetricDef{Name: m.Name, Dimensions: maps.Clone(m.Dimensions)})
+	s.alarms[alarmID] = a
+	return nil
+}
+
 // TransitionAlarm implements model.Store. OldState is taken from the stored
 // alarm; empty definition fields of t are filled from the stored definition,
 // so callers need only AlarmID, NewState, Reason and Timestamp.

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// warnf tells the operator, on stderr, about an option that does nothing
+// in this combination: silently ignoring it would let them believe it
+// took effect.
+func warnf(io *IOStreams, format string, args ...any) {
+	fmt.Fprintf(io.ErrOut, "monhook: warning: "+format+"\n", args...)
+}
+
+// givenFlags returns which of names were set on the command line or by
+// config/environment (applyConfig sets values without marking them
+// changed, so a non-default value counts too).
+func givenFlags(cmd *cobra.Command, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		fl := cmd.Flags().Lookup(n)
+		if fl == nil {
+			continue
+		}
+		if fl.Changed || fl.Value.String() != fl.DefValue {
+			out = append(out, "--"+n)
+		}
+	}
+	return out
+}
+
+// warnIneffective warns about check options the chosen mode ignores.
+func (o *checkOptions) warnIneffective(cmd *cobra.Command) {
+	if !o.Lab {
+		if given := givenFlags(cmd, "lab-hosts"); len(given) > 0 {
+			warnf(o.IO, "--lab-hosts has no effect without --lab")
+		}
+		return
+	}
+	// --lab builds its own credentials and endpoint: the cloud flags are
+	// not consulted.
+	if given := givenFlags(cmd, "os-cloud", "os-auth-url", "os-region-name", "os-interface", "os-cacert", "insecure", "monasca-api-url"); len(given) > 0 {
+		warnf(o.IO, "%s ignored with --lab: the check runs against the built-in lab, not a cloud", strings.Join(given, ", "))
+	}
+}

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+)
+
+// Options that do nothing in the chosen combination are named on stderr,
+// so nobody believes they took effect; the run itself goes on.
+func TestIneffectiveOptionsWarn(t *testing.T) {
+	capture := func(args ...string) string {
+		t.Helper()
+		streams, _, errOut := TestStreams()
+		f := NewFactory(streams, "test")
+		root := NewCmdRoot(f)
+		replaceCommand(root, NewCmdCheck(f, func(context.Context, *checkOptions) error { return nil }))
+		replaceCommand(root, NewCmdLab(f, func(context.Context, *labOptions) error { return nil }))
+		replaceCommand(root, NewCmdListen(f, func(context.Context, *listenOptions) error { return nil }))
+		root.SetArgs(args)
+		root.SetOut(io.Discard)
+		if _, err := root.ExecuteC(); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return errOut.String()
+	}
+	tests := []struct {
+		args []string
+		want string // "" means no warning
+	}{
+		{[]string{"check", "--lab-hosts", "5"}, "--lab-hosts has no effect without --lab"},
+		{[]string{"check", "--lab", "--lab-hosts", "5"}, ""},
+		{[]string{"check", "--lab", "--os-cloud", "prod", "--monasca-api-url", "http://m/v2.0"}, "--os-cloud, --monasca-api-url ignored with --lab"},
+		{[]string{"check", "--os-cloud", "prod"}, ""},
+		{[]string{"lab", "--keystone-service-user", "svc"}, "--keystone-service-user ignored without --keystone-url"},
+		{[]string{"lab", "--keystone-url", "http://ks/v3", "--token-ttl", "5m"}, "--token-ttl has no effect with --keystone-url"},
+		{[]string{"lab", "--token-ttl", "5m"}, ""},
+		{[]string{"listen", "--callback-url", "http://h:1", "--route-to", "m:8070"}, "--route-to has no effect with --callback-url"},
+		{[]string{"listen", "--route-to", "m:8070"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			got := capture(tt.args...)
+			switch {
+			case tt.want == "" && got != "":
+				t.Errorf("unexpected warning %q", got)
+			case tt.want != "" && !strings.Contains(got, "warning: "+tt.want):
+				t.Errorf("stderr %q lacks the warning %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// --hostname scopes an agent scenario; a synthetic one watches no host.
+func TestHostnameWithASyntheticScenarioWarnsAndStillPasses(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "--lab", "-s", "synthetic", "--hostname", "compute-1")
+	if code != 0 || !strings.Contains(stdout, "PASS") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "warning: --hostname has no effect: scenario synthetic") {
+		t.Errorf("stderr %q lacks the --hostname warning", stderr)
+	}
+	if _, _, stderr := runCLI(t, "check", "--lab", "-s", "cpu-idle", "--hostname", "lab-compute-1"); strings.Contains(stderr, "warning") {
+		t.Errorf("an agent scenario with --hostname warned: %q", stderr)
+	}
+}
