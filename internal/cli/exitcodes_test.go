@@ -16,6 +16,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/syncbuf"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
@@ -210,6 +211,6 @@ func countMonhook(t *testing.T, c *gophercloud.ServiceClient) int {
 // are one burst whatever the scheduler does meanwhile.
 func burstPolicy(t *testing.T) signalPolicy {
 	at := time.Unix(1_700_000_000, 0)
-	return signalPolicy{Window: SignalWindow, Now: func() time.Time { return at }, ErrOut: &lockedWriter{},
+	return signalPolicy{Window: SignalWindow, Now: func() time.Time { return at }, ErrOut: &syncbuf.Buffer{},
 		Exit: func(code int) { t.Errorf("the watcher exited with %d", code) }}
 }
