@@ -3,10 +3,6 @@ package check_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -244,26 +240,6 @@ func TestInterruptDuringTheWaitStillTearsDown(t *testing.T) {
 	assertNothingLeft(t, l)
 }
 
-// failingDeletes proxies the lab's Monasca but answers every DELETE with 500.
-func failingDeletes(t *testing.T, target string) string {
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"title":"Service unavailable","description":"injected"}`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + u.Path
-}
-
 func TestTeardownThatCannotDeleteExitsFourListingTheIDs(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
@@ -273,7 +249,7 @@ func TestTeardownThatCannotDeleteExitsFourListingTheIDs(t *testing.T) {
 		if err != nil {
 			return tg, err
 		}
-		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, failingDeletes(t, tg.Client.ResourceBaseURL()))
+		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, labtest.FailDeletes(t, tg.Client.ResourceBaseURL(), nil))
 		return tg, nil
 	}
 	rep := run(t, r, time.Minute)

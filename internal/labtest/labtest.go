@@ -1,6 +1,7 @@
 // Package labtest starts the in-process lab (package internal/lab) for a
-// test and logs in to it, as httptest does for an http.Handler: one copy of
-// what every package's tests against the lab need.
+// test, logs in to it and puts faults in front of its API, as httptest does
+// for an http.Handler: one copy of what every package's tests against the
+// lab need.
 package labtest
 
 import (
