@@ -78,11 +78,7 @@ func runCleanup(t *testing.T, l *lab.Lab, args ...string) (int, []leftover) {
 }
 
 func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
 	if err != nil {
 		t.Fatal(err)

@@ -23,11 +23,7 @@ import (
 // The exit-code contract in-process (`make test`); e2e's
 // TestExitCodesThroughTheBinary pins the same codes through the binary.
 func TestExitCodesInProcess(t *testing.T) {
-	l := lab.New(lab.Options{Speed: 60, Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
+	l := labtest.Start(t, lab.Options{Speed: 60, Hosts: -1})
 	u := labEnvWithoutPassword(t, l)
 	t.Setenv("OS_PASSWORD", u.Password)
 	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 )
 
 // envInt reads a benchmark size from the environment.
@@ -77,11 +78,7 @@ func heapOutsideLab() int64 {
 // quietLab is the lab without the call counter (which keeps every line).
 func quietLab(b *testing.B) *testLab {
 	b.Helper()
-	l := lab.New(lab.Options{Speed: labSpeed})
-	if err := l.Start(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = l.Close() })
+	l := labtest.Start(b, lab.Options{Speed: labSpeed})
 	return &testLab{Lab: l, calls: &callCounter{}}
 }
 
