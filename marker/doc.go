@@ -4,7 +4,8 @@
 // again (ParseMarker, ParseMethodMarker), the one listing of leftovers that
 // `monhook cleanup` and `monhook serve`'s start-up sweep use (Find, by run,
 // instance and age), and the one delete-by-kind that the check's teardown,
-// cleanup and the sweep use (Delete, where a 404 counts as deleted).
+// cleanup, the sweep and `listen --register`'s undo use (Delete, where a
+// 404 counts as deleted).
 //
 // The marker keeps parallel runs in one project apart (Monasca refuses a
 // duplicate name per tenant) and lets cleanup find leftovers after a crash
