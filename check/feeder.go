@@ -8,6 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/openstack/monitoring/v2/metrics"
+	"github.com/monhook/monhook/pause"
 )
 
 // feeder posts a synthetic metric the way an agent would: values[i] at
@@ -47,12 +48,8 @@ func (f *feeder) loop(ctx context.Context, c *gophercloud.ServiceClient, name st
 			f.lastErr = err
 			f.mu.Unlock()
 		}
-		t := time.NewTimer(interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if pause.For(ctx, interval) != nil {
 			return
-		case <-t.C:
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/internal/lab"
-	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack/monitoring/v2/measurements"
 	"github.com/monhook/monhook/scenarios"
 )
@@ -61,7 +61,7 @@ func (c countedBody) Read(p []byte) (int, error) {
 func fillBigProject(t testing.TB, l *lab.Lab) {
 	t.Helper()
 	u, _ := l.User("labagent")
-	s, err := openstack.ConnectResolved(context.Background(), labResolved(l, u), nil, "monhook-test")
+	s, err := labtest.Connect(context.Background(), l, u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,17 +88,6 @@ func fillBigProject(t testing.TB, l *lab.Lab) {
 	}
 }
 
-func labResolved(l *lab.Lab, u lab.User) openstack.Resolved {
-	return openstack.Resolved{
-		AuthOptions: gophercloud.AuthOptions{
-			IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
-			Scope:       &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-			AllowReauth: true,
-		},
-		EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-	}
-}
-
 // preflightOnly runs the cpu-idle check up to the end of its preflight and
 // returns the preflight's measurement reads.
 func preflightOnly(t testing.TB, l *lab.Lab) (*measurementReads, string) {
@@ -114,7 +103,7 @@ func preflightOnly(t testing.TB, l *lab.Lab) (*measurementReads, string) {
 	r := &check.Runner{
 		Scenario: sc.Scaled(labSpeed),
 		Connect: func(ctx context.Context) (check.Target, error) {
-			s, err := openstack.ConnectResolved(ctx, labResolved(l, u), nil, "monhook-test")
+			s, err := labtest.Connect(ctx, l, u)
 			if err != nil {
 				return check.Target{}, err
 			}
@@ -143,7 +132,7 @@ func preflightOnly(t testing.TB, l *lab.Lab) (*measurementReads, string) {
 func fullRead(t testing.TB, l *lab.Lab) *measurementReads {
 	t.Helper()
 	u, _ := l.User("labuser")
-	s, err := openstack.ConnectResolved(context.Background(), labResolved(l, u), nil, "monhook-test")
+	s, err := labtest.Connect(context.Background(), l, u)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package check_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/store"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -18,12 +18,7 @@ import (
 func startFaultyLab(t *testing.T, opts lab.Options) *lab.Lab {
 	t.Helper()
 	opts.Speed = labSpeed
-	l := lab.New(opts)
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
-	return l
+	return labtest.Start(t, opts)
 }
 
 // waitForAgents gives the agents time for a first round: the runner reads

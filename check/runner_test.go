@@ -3,20 +3,15 @@ package check_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2"
-
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
@@ -29,15 +24,7 @@ const labSpeed = 60
 
 func startLab(t *testing.T) *lab.Lab { return startLabB(t) }
 
-func startLabB(t testing.TB) *lab.Lab {
-	t.Helper()
-	l := lab.New(lab.Options{Speed: labSpeed})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
-	return l
-}
+func startLabB(t testing.TB) *lab.Lab { return labtest.Start(t, lab.Options{Speed: labSpeed}) }
 
 // connectAs authenticates as a seeded lab user through the lab's Keystone.
 func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (check.Target, error) {
@@ -46,19 +33,9 @@ func connectAs(t *testing.T, l *lab.Lab, user string) func(context.Context) (che
 
 func connectAsB(t testing.TB, l *lab.Lab, user string) func(context.Context) (check.Target, error) {
 	t.Helper()
-	u, ok := l.User(user)
-	if !ok {
-		t.Fatalf("no lab user %q", user)
-	}
+	u := labtest.User(t, l, user)
 	return func(ctx context.Context) (check.Target, error) {
-		s, err := openstack.ConnectResolved(ctx, openstack.Resolved{
-			AuthOptions: gophercloud.AuthOptions{
-				IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
-				Scope:       &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-				AllowReauth: true,
-			},
-			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-		}, nil, "monhook-test")
+		s, err := labtest.Connect(ctx, l, u)
 		if err != nil {
 			return check.Target{}, err
 		}
@@ -263,26 +240,6 @@ func TestInterruptDuringTheWaitStillTearsDown(t *testing.T) {
 	assertNothingLeft(t, l)
 }
 
-// failingDeletes proxies the lab's Monasca but answers every DELETE with 500.
-func failingDeletes(t *testing.T, target string) string {
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"title":"Service unavailable","description":"injected"}`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + u.Path
-}
-
 func TestTeardownThatCannotDeleteExitsFourListingTheIDs(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
@@ -292,7 +249,7 @@ func TestTeardownThatCannotDeleteExitsFourListingTheIDs(t *testing.T) {
 		if err != nil {
 			return tg, err
 		}
-		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, failingDeletes(t, tg.Client.ResourceBaseURL()))
+		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, labtest.FailDeletes(t, tg.Client.ResourceBaseURL(), nil))
 		return tg, nil
 	}
 	rep := run(t, r, time.Minute)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
+	"github.com/monhook/monhook/pause"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -117,12 +118,8 @@ func (x *run) poll(ctx context.Context, check func(context.Context) (bool, error
 		if err != nil || done {
 			return err
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := pause.For(ctx, wait); err != nil {
+			return err
 		}
 		wait = min(wait*2, ceiling)
 	}

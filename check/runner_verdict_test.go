@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/scenarios"
 )
@@ -130,13 +129,8 @@ func proxied(t *testing.T, r *check.Runner, l *lab.Lab, handler func(proxy http.
 		if err != nil {
 			return tg, err
 		}
-		u, err := url.Parse(tg.Client.ResourceBaseURL())
-		if err != nil {
-			return tg, err
-		}
-		srv := httptest.NewServer(handler(httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})))
-		t.Cleanup(srv.Close)
-		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, srv.URL+u.Path)
+		api := labtest.Proxy(t, tg.Client.ResourceBaseURL(), func(proxy http.Handler) http.Handler { return handler(proxy) })
+		tg.Client = openstack.NewMonitoringV2FromURL(tg.Client.ProviderClient, api)
 		return tg, nil
 	}
 }
@@ -150,9 +144,7 @@ func TestTeardownWithOneFailedDeleteExitsFourListingOnlyThatOne(t *testing.T) {
 	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
 		return func(w http.ResponseWriter, req *http.Request) {
 			if req.Method == http.MethodDelete && strings.Contains(req.URL.Path, "/notification-methods/") {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusInternalServerError)
-				_, _ = w.Write([]byte(`{"title":"Internal Server Error","description":"injected"}`))
+				labtest.Fail(w)
 				return
 			}
 			proxy.ServeHTTP(w, req)

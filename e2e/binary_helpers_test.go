@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 // The CLI tier drives the built monhook binary (MONHOOK_BIN, which `make
@@ -57,7 +59,7 @@ func monhookBin(t *testing.T) string {
 type labProcess struct {
 	cmd    *exec.Cmd
 	env    map[string]string // the OS_* exports it printed
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 }
 
 // Env returns the process environment for a monhook command pointed at
@@ -93,7 +95,7 @@ func startLabProcess(t *testing.T, args ...string) *labProcess {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp := &labProcess{cmd: cmd, env: map[string]string{}, stderr: &lockedBuffer{}}
+	lp := &labProcess{cmd: cmd, env: map[string]string{}, stderr: &syncbuf.Buffer{}}
 	cmd.Stderr = lp.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -200,11 +202,11 @@ func runMonhook(t *testing.T, env []string, args ...string) result {
 }
 
 // startMonhook starts the binary without waiting, for signal tests.
-func startMonhook(t *testing.T, env []string, args ...string) (*exec.Cmd, *lockedBuffer, *lockedBuffer) {
+func startMonhook(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncbuf.Buffer, *syncbuf.Buffer) {
 	t.Helper()
 	cmd := exec.Command(monhookBin(t), args...)
 	cmd.Env = env
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -222,22 +224,4 @@ func exitCodeOf(err error) int {
 		return -1
 	}
 	return 0
-}
-
-// lockedBuffer is a bytes.Buffer safe for a writer process and a reader test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

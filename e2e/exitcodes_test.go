@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 // The exit codes are a contract with scripts and CI (exitcode.Help). Each
@@ -181,7 +183,7 @@ func awaitStalled(t *testing.T, api string) {
 }
 
 // awaitOutput waits until b contains want.
-func awaitOutput(t *testing.T, b *lockedBuffer, want string) {
+func awaitOutput(t *testing.T, b *syncbuf.Buffer, want string) {
 	t.Helper()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()

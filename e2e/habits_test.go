@@ -12,14 +12,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 // listenProcess is `monhook listen` running as its own process.
 type listenProcess struct {
 	cmd    *exec.Cmd
 	url    string // from its "ready <url>" line
-	stdout *lockedBuffer
-	stderr *lockedBuffer
+	stdout *syncbuf.Buffer
+	stderr *syncbuf.Buffer
 }
 
 // startListen starts the binary's listen and waits for its ready line on
@@ -28,7 +30,7 @@ func startListen(t *testing.T, env []string, args ...string) *listenProcess {
 	t.Helper()
 	cmd := exec.Command(monhookBin(t), append([]string{"listen", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Env = env
-	lp := &listenProcess{cmd: cmd, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	lp := &listenProcess{cmd: cmd, stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}}
 	cmd.Stdout = lp.stdout
 	pipe, err := cmd.StderrPipe()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 )
 
 // TestMonascaCLIAgainstLab drives the lab with Debian's real monasca CLI,
@@ -20,11 +21,7 @@ import (
 // CLI makes is checked independently through the lab's HTTP API.
 func TestMonascaCLIAgainstLab(t *testing.T) {
 	requireMonascaCLI(t)
-	l := lab.New(lab.Options{Hosts: -1}) // no simulated agents: only our metric
-	if err := l.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
+	l := labtest.Start(t, lab.Options{Hosts: -1}) // no simulated agents: only our metric
 
 	u := l.Credentials()
 	osEnv := []string{

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 // The Prometheus tier runs Debian's real prometheus (2.42 in Debian 12)
@@ -43,7 +45,7 @@ func startPrometheus(t *testing.T, config string) string {
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	cmd := exec.Command(prometheusBin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
 		"--web.listen-address="+addr, "--log.level=warn")
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	must(t, cmd.Start())
 	done := make(chan error, 1)

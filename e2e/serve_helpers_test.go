@@ -12,13 +12,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 // serveProcess is `monhook serve` running against a lab process.
 type serveProcess struct {
 	cmd    *exec.Cmd
 	URL    string
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	done   chan error
 }
 
@@ -36,7 +38,7 @@ func startServeEnv(t *testing.T, env []string, args ...string) *serveProcess {
 	args = append([]string{"serve", "--speed", e2eSpeed, "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"}, args...)
 	cmd := exec.Command(monhookBin(t), args...)
 	cmd.Env = env
-	sp := &serveProcess{cmd: cmd, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	sp := &serveProcess{cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = io.Discard, sp.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

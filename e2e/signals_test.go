@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/internal/syncbuf"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -116,7 +117,7 @@ func TestGNUTimeoutSIGINTLeavesNothing(t *testing.T) {
 	cmd := exec.Command(timeoutBin, "--preserve-status", "-s", "INT", "3", monhookBin(t), "check", "-s", "synthetic", "--speed", "1",
 		"--callback-url", unreachable, "--timeout", "5m", "-o", "json", "--junit", junit)
 	cmd.Env = lp.Env()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, errOut
 	if err := cmd.Run(); exitCodeOf(err) != 130 {
 		t.Fatalf("exit %d (%v), want 130\nstdout %s\nstderr %s", exitCodeOf(err), err, out.String(), errOut.String())

@@ -1,12 +1,13 @@
 package openstack
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/monhook/monhook/pause"
 )
 
 // Retry defaults: a transient Monasca failure (a 5xx while Kafka or the
@@ -59,7 +60,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		}
-		if err := sleep(req.Context(), wait); err != nil {
+		if err := pause.For(req.Context(), wait); err != nil {
 			return nil, err
 		}
 		wait *= 2
@@ -84,15 +85,4 @@ func retryable(resp *http.Response, err error) bool {
 		return true
 	}
 	return false
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -140,18 +140,12 @@ func (d *decoder) object(depth int) (any, error) {
 			return nil, err
 		}
 		obj.Set(k.(string), v) // a repeated key keeps its place, takes the last value
-		d.space()
-		if d.i >= len(d.s) {
-			return nil, d.fail("expecting ',' delimiter")
+		closed, err := d.next('}')
+		if err != nil {
+			return nil, err
 		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
+		if closed {
 			return obj, nil
-		default:
-			return nil, d.fail("expecting ',' delimiter")
 		}
 	}
 }
@@ -171,20 +165,31 @@ func (d *decoder) array(depth int) (any, error) {
 			return nil, err
 		}
 		list = append(list, v)
-		d.space()
-		if d.i >= len(d.s) {
-			return nil, d.fail("expecting ',' delimiter")
+		closed, err := d.next(']')
+		if err != nil {
+			return nil, err
 		}
+		if closed {
+			return list, nil
+		}
+	}
+}
+
+// next reads what follows a member or an element: ',' (another follows) or
+// closer (the container ends), as CPython's scanner does.
+func (d *decoder) next(closer byte) (closed bool, err error) {
+	d.space()
+	if d.i < len(d.s) {
 		switch d.s[d.i] {
 		case ',':
 			d.i++
-		case ']':
+			return false, nil
+		case closer:
 			d.i++
-			return list, nil
-		default:
-			return nil, d.fail("expecting ',' delimiter")
+			return true, nil
 		}
 	}
+	return false, d.fail("expecting ',' delimiter")
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

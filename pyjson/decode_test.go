@@ -103,3 +103,21 @@ func TestDecodeNestingLimit(t *testing.T) {
 		t.Error("20000 levels accepted; CPython refuses them")
 	}
 }
+
+// After a member or an element json.loads wants ',' or the closing bracket;
+// anything else, or the end, is "Expecting ',' delimiter" at that character
+// (json.loads('[1 2]'): char 3).
+func TestDecodeWantsADelimiterAfterEachMemberAndElement(t *testing.T) {
+	for in, offset := range map[string]int{`[1 2]`: 3, `[1`: 2, `[1 }`: 3, `{"a":1 "b":2}`: 7, `{"a":1`: 6, `{"a":1]`: 6, `[[1] , 2 3]`: 9} {
+		_, err := Decode([]byte(in))
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Msg != "expecting ',' delimiter" || se.Offset != offset {
+			t.Errorf("Decode(%q) = %v, want \"expecting ',' delimiter\" at byte %d", in, err, offset)
+		}
+	}
+	for _, in := range []string{`[1, 2]`, `{"a":1 , "b":[2 ,3]}`, `[]`, `{}`, `[{}, []]`} {
+		if _, err := Decode([]byte(in)); err != nil {
+			t.Errorf("Decode(%q) = %v", in, err)
+		}
+	}
+}

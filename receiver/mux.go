@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
@@ -30,10 +29,9 @@ type Mux struct {
 	mu       sync.Mutex
 	routes   map[string]*Receiver
 	started  bool
-	server   *http.Server
+	server   *httpServer
 	listener net.Listener
 	addr     net.Addr
-	serveErr chan error
 	closed   bool
 	tls      *muxTLS // nil: plain HTTP
 }
@@ -97,27 +95,8 @@ func (m *Mux) Start() error {
 		// say why its delivery never came.
 		ln = &tlsListener{Listener: ln, cfg: mt.cfg, record: m.recordTLSError}
 	}
-	errLog := m.opts.ErrorLog
-	if errLog == nil {
-		errLog = log.New(io.Discard, "", 0)
-	}
-	m.server = &http.Server{
-		Handler:           m,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          errLog,
-	}
 	m.listener, m.addr, m.tls, m.started = ln, addr, mt, true
-	m.serveErr = make(chan error, 1)
-	go func(srv *http.Server) {
-		err := srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		m.serveErr <- err
-	}(m.server)
+	m.server = serveHTTP(m, ln, m.opts.ErrorLog)
 	return nil
 }
 
@@ -197,19 +176,11 @@ func (m *Mux) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), m.opts.ShutdownTimeout)
 	defer cancel()
 	m.mu.Lock()
-	srv, errc, already := m.server, m.serveErr, m.closed
+	srv, already := m.server, m.closed
 	m.closed = true
 	m.mu.Unlock()
 	if srv == nil || already {
 		return nil
 	}
-	var closeErr error
-	if err := srv.Shutdown(ctx); err != nil {
-		_ = srv.Close()
-		closeErr = fmt.Errorf("receiver: in-flight requests cut off: %w", err)
-	}
-	if err := <-errc; err != nil && closeErr == nil {
-		closeErr = err
-	}
-	return closeErr
+	return srv.shutdown(ctx)
 }

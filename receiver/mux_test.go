@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/monhook/monhook/internal/testcert"
 )
 
 func startMux(t *testing.T) *Mux {
@@ -95,27 +97,13 @@ func TestMuxReceiverRejectsOwnListenerAndUnstartedMux(t *testing.T) {
 }
 
 func TestTLSMuxGivesEveryRunAnHTTPSCallback(t *testing.T) {
-	certFile, keyFile, pool := selfSigned(t)
+	certFile, keyFile, pool := testcert.SelfSigned(t)
 	m := NewMux(MuxOptions{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
 	}
 	r := startReceiver(t, Options{Mux: m, Token: "tokA"})
-	if !strings.HasPrefix(r.CallbackURL(), "https://127.0.0.1:") {
-		t.Fatalf("CallbackURL = %q, want https", r.CallbackURL())
-	}
-	if w := strings.Join(r.Warnings(), "\n"); !strings.Contains(w, "self-signed") {
-		t.Fatalf("warnings = %q, want the self-signed warning", w)
-	}
-	trusting := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := trusting.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || len(r.Deliveries()) != 1 {
-		t.Fatalf("status %d, deliveries %d", resp.StatusCode, len(r.Deliveries()))
-	}
+	assertTrustedDelivery(t, r, pool)
 	// A sender that does not trust the certificate, as Monasca without our CA.
 	strict := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: x509.NewCertPool()}}}
 	if _, err := strict.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody)); err == nil {

@@ -5,10 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net"
-	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -41,11 +38,10 @@ type Receiver struct {
 	tlsErrors  *ring[TLSError]
 	waiters    map[*waiter]struct{}
 	started    bool
-	server     *http.Server
+	server     *httpServer
 	listener   net.Listener
 	callback   string
 	warnings   []string
-	serveErr   chan error
 	closed     chan struct{}
 	stopping   chan struct{} // closed when shutdown starts: held answers go out now
 	closeOnce  sync.Once
@@ -149,31 +145,12 @@ func (r *Receiver) Start() error {
 		ln.Close()
 		return err
 	}
-	errLog := r.opts.ErrorLog
-	if errLog == nil {
-		errLog = log.New(io.Discard, "", 0)
-	}
-	r.server = &http.Server{
-		Handler:           r,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          errLog,
-	}
 	r.listener = ln
 	if r.tlsCfg != nil {
 		r.listener = &tlsListener{Listener: ln, cfg: r.tlsCfg, record: r.recordTLSError}
 	}
 	r.callback, r.warnings, r.started = callback, warnings, true
-	r.serveErr = make(chan error, 1)
-	go func(srv *http.Server, ln net.Listener) {
-		err := srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		r.serveErr <- err
-	}(r.server, r.listener)
+	r.server = serveHTTP(r, r.listener, r.opts.ErrorLog)
 	return nil
 }
 
@@ -280,16 +257,10 @@ func (r *Receiver) Shutdown(ctx context.Context) error {
 		}
 		close(r.stopping)
 		r.mu.Lock()
-		srv, errc := r.server, r.serveErr
+		srv := r.server
 		r.mu.Unlock()
 		if srv != nil {
-			if err := srv.Shutdown(ctx); err != nil {
-				_ = srv.Close()
-				r.closeErr = fmt.Errorf("receiver: in-flight requests cut off: %w", err)
-			}
-			if err := <-errc; err != nil && r.closeErr == nil {
-				r.closeErr = err
-			}
+			r.closeErr = srv.shutdown(ctx)
 		}
 		if r.forward != nil {
 			r.forward.close()

@@ -1,70 +1,34 @@
 package receiver
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/monhook/monhook/internal/testcert"
 )
 
-// selfSigned writes a self-signed certificate for 127.0.0.1 and its key.
-func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "monhook test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
-	cert, _ := x509.ParseCertificate(der)
-	pool = x509.NewCertPool()
-	pool.AddCert(cert)
-	return certFile, keyFile, pool
+func TestTLSServesTrustedClientsAndWarnsAboutSelfSigned(t *testing.T) {
+	certFile, keyFile, pool := testcert.SelfSigned(t)
+	r := startReceiver(t, Options{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
+	assertTrustedDelivery(t, r, pool)
 }
 
-func TestTLSServesTrustedClientsAndWarnsAboutSelfSigned(t *testing.T) {
-	certFile, keyFile, pool := selfSigned(t)
-	r := startReceiver(t, Options{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
+// assertTrustedDelivery checks a receiver serving a self-signed certificate:
+// an https callback URL, a warning saying so, and a delivery from a sender
+// trusting pool.
+func assertTrustedDelivery(t *testing.T, r *Receiver, pool *x509.CertPool) {
+	t.Helper()
 	if !strings.HasPrefix(r.CallbackURL(), "https://127.0.0.1:") {
-		t.Fatalf("CallbackURL = %q", r.CallbackURL())
+		t.Fatalf("CallbackURL = %q, want https", r.CallbackURL())
 	}
 	if w := strings.Join(r.Warnings(), "\n"); !strings.Contains(w, "self-signed") {
 		t.Fatalf("warnings = %q, want a self-signed warning", w)
 	}
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := client.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody))
+	trusting := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := trusting.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +39,7 @@ func TestTLSServesTrustedClientsAndWarnsAboutSelfSigned(t *testing.T) {
 }
 
 func TestTLSHandshakeFailuresAreRecorded(t *testing.T) {
-	certFile, keyFile, _ := selfSigned(t)
+	certFile, keyFile, _ := testcert.SelfSigned(t)
 	r := startReceiver(t, Options{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile})
 
 	// A sender verifying against its own CA store, like Monasca's.
@@ -118,7 +82,7 @@ func TestTLSHandshakeFailuresAreRecorded(t *testing.T) {
 }
 
 func TestTLSCallbackHostOutsideTheCertificateIsWarned(t *testing.T) {
-	certFile, keyFile, _ := selfSigned(t)
+	certFile, keyFile, _ := testcert.SelfSigned(t)
 	r := startReceiver(t, Options{Listen: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile, CallbackURL: "https://hooks.example.com"})
 	if w := strings.Join(r.Warnings(), "\n"); !strings.Contains(w, "does not cover the callback host hooks.example.com") {
 		t.Fatalf("warnings = %q", w)

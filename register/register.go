@@ -98,7 +98,7 @@ func Register(ctx context.Context, c *gophercloud.ServiceClient, o Options) (*Re
 	r.MethodID = m.ID
 	if def != nil {
 		if err := r.attach(ctx, def); err != nil {
-			_ = notificationmethods.Delete(ctx, c, r.MethodID).ExtractErr()
+			_ = marker.Delete(ctx, c, marker.KindNotificationMethod, r.MethodID)
 			return nil, fmt.Errorf("adding the method to %q's actions: %w", def.Name, err)
 		}
 		r.DefinitionID = def.ID
@@ -165,8 +165,7 @@ func (r *Registration) attach(ctx context.Context, d *alarmdefinitions.AlarmDefi
 // as removed. Both steps are tried; errors are joined.
 func (r *Registration) Undo(ctx context.Context) error {
 	errs := []error{r.Detach(ctx)}
-	err := notificationmethods.Delete(ctx, r.client, r.MethodID).ExtractErr()
-	if err != nil && !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
+	if err := marker.Delete(ctx, r.client, marker.KindNotificationMethod, r.MethodID); err != nil {
 		errs = append(errs, fmt.Errorf("deleting notification method %s (%s): %w", r.MethodID, r.MethodName, err))
 	}
 	return errors.Join(errs...)

@@ -10,8 +10,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/marker"
-	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/register"
@@ -19,17 +19,8 @@ import (
 
 func labClient(t *testing.T) *gophercloud.ServiceClient {
 	t.Helper()
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	u := l.Credentials()
-	s, err := openstack.ConnectResolved(context.Background(), openstack.Resolved{
-		AuthOptions: gophercloud.AuthOptions{IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password,
-			DomainName: u.UserDomain, Scope: &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain}},
-		EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-	}, nil, "test")
+	l := labtest.Start(t, lab.Options{Hosts: -1})
+	s, err := labtest.Connect(context.Background(), l, l.Credentials())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/monhook/monhook/pause"
 )
 
 // Monasca's retry defaults ([retry_engine] interval, max_attempts): a
@@ -33,6 +35,9 @@ type Sender struct {
 
 // Attempt is one POST.
 type Attempt struct {
+	// Send is the 1-based send (Repeat) the attempt belongs to; reports
+	// group attempts by send, so it is not in the JSON.
+	Send    int           `json:"-"`
 	Number  int           `json:"attempt"` // 1-based
 	Start   time.Time     `json:"start"`
 	Status  int           `json:"status,omitempty"` // 0 when no answer came
@@ -47,6 +52,31 @@ func (a Attempt) OK() bool { return a.Error == "" && a.Status >= 200 && a.Status
 // spent, and returns every attempt. It stops early, with ctx's error, when
 // ctx ends.
 func (s *Sender) Send(ctx context.Context, target string, body []byte) ([]Attempt, error) {
+	return s.send(ctx, 1, target, body)
+}
+
+// Repeat is Send done n times, every apart, as monasca-notification re-sends
+// to a method with a period (period 60: every 60 s while the alarm stays in
+// its state). It returns each send's attempts, and stops early, with ctx's
+// error, when ctx ends.
+func (s *Sender) Repeat(ctx context.Context, target string, body []byte, n int, every time.Duration) ([][]Attempt, error) {
+	var sends [][]Attempt
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			if err := pause.For(ctx, every); err != nil {
+				return sends, err
+			}
+		}
+		attempts, err := s.send(ctx, i, target, body)
+		sends = append(sends, attempts)
+		if err != nil {
+			return sends, err
+		}
+	}
+	return sends, nil
+}
+
+func (s *Sender) send(ctx context.Context, send int, target string, body []byte) ([]Attempt, error) {
 	client := s.Client
 	if client == nil {
 		client = NewClient(DefaultTimeout, nil)
@@ -54,6 +84,7 @@ func (s *Sender) Send(ctx context.Context, target string, body []byte) ([]Attemp
 	var attempts []Attempt
 	for n := 1; ; n++ {
 		a := s.attempt(ctx, client, n, target, body)
+		a.Send = send
 		attempts = append(attempts, a)
 		if s.OnAttempt != nil {
 			s.OnAttempt(a)
@@ -61,7 +92,7 @@ func (s *Sender) Send(ctx context.Context, target string, body []byte) ([]Attemp
 		if a.OK() || n > s.Retries {
 			return attempts, nil
 		}
-		if err := wait(ctx, s.RetryInterval); err != nil {
+		if err := pause.For(ctx, s.RetryInterval); err != nil {
 			return attempts, err
 		}
 	}
@@ -96,18 +127,4 @@ func describe(err error) string {
 		err = ue.Err
 	}
 	return err.Error()
-}
-
-func wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -179,3 +179,58 @@ func TestSenderStopsWhenContextEnds(t *testing.T) {
 		t.Errorf("Send = %d attempts, %v; want 1 and the context's error", len(attempts), err)
 	}
 }
+
+// A method with a period gets the same body again every period; each send
+// has its own retries, and each attempt says which send it belongs to.
+func TestSenderRepeatSendsNTimesEachWithItsRetries(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 1 { // every send's first attempt fails
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	var seen []string
+	s := &Sender{Retries: 1, RetryInterval: time.Millisecond, OnAttempt: func(a Attempt) {
+		seen = append(seen, strconv.Itoa(a.Send)+"."+strconv.Itoa(a.Number)+"="+strconv.Itoa(a.Status))
+	}}
+	sends, err := s.Repeat(context.Background(), srv.URL, []byte("{}"), 3, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sends) != 3 || n.Load() != 6 {
+		t.Fatalf("%d sends, server saw %d posts; want 3 and 6", len(sends), n.Load())
+	}
+	for i, attempts := range sends {
+		if len(attempts) != 2 || !attempts[1].OK() || attempts[0].Send != i+1 {
+			t.Errorf("send %d: %+v, want a failure then a success", i+1, attempts)
+		}
+	}
+	if got := strings.Join(seen, " "); got != "1.1=503 1.2=200 2.1=503 2.2=200 3.1=503 3.2=200" {
+		t.Errorf("OnAttempt saw %s", got)
+	}
+}
+
+func TestSenderRepeatStopsWhenContextEndsBetweenSends(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Sender{OnAttempt: func(Attempt) { cancel() }}
+	type result struct {
+		sends [][]Attempt
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		sends, err := s.Repeat(ctx, srv.URL, []byte("{}"), 3, time.Hour)
+		done <- result{sends, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err == nil || len(r.sends) != 1 {
+			t.Errorf("Repeat = %d sends, %v; want 1 and the context's error", len(r.sends), r.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Repeat kept waiting for the next send after the context ended")
+	}
+}

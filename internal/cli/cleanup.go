@@ -14,7 +14,6 @@ import (
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
-	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/output"
 )
@@ -143,38 +142,16 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	return nil
 }
 
-// findLeftovers lists definitions and methods and keeps those carrying
-// monhook's marker that match the filters, definitions first.
+// findLeftovers lists the resources carrying monhook's marker that match
+// the filters, definitions first (marker.Find).
 func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanupOptions, now time.Time) ([]leftover, error) {
-	keep := func(m marker.Marker) bool {
-		return (o.RunID == "" || m.RunID == o.RunID) && (o.OlderThan == 0 || now.Sub(m.Created) >= o.OlderThan)
+	found, err := marker.Find(ctx, c, marker.Filter{RunID: o.RunID, OlderThan: o.OlderThan, Now: now})
+	if err != nil {
+		return nil, err
 	}
 	var out []leftover
-	defPages, err := alarmdefinitions.List(c, alarmdefinitions.ListOpts{}).AllPages(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing alarm definitions: %w", err)
-	}
-	defs, err := alarmdefinitions.ExtractAlarmDefinitions(defPages)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range defs {
-		if m, ok := marker.ParseMarker(d.Name, d.Description); ok && keep(m) {
-			out = append(out, leftover{Kind: marker.KindAlarmDefinition, ID: d.ID, Name: d.Name, RunID: m.RunID, Created: m.Created})
-		}
-	}
-	nmPages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing notification methods: %w", err)
-	}
-	methods, err := notificationmethods.ExtractNotificationMethods(nmPages)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range methods {
-		if mk, ok := marker.ParseMethodMarker(m.Name); ok && m.Type == "WEBHOOK" && keep(mk) {
-			out = append(out, leftover{Kind: marker.KindNotificationMethod, ID: m.ID, Name: m.Name, RunID: mk.RunID, Created: mk.Created})
-		}
+	for _, r := range found {
+		out = append(out, leftover{Kind: r.Kind, ID: r.ID, Name: r.Name, RunID: r.RunID, Created: r.Created})
 	}
 	return out, nil
 }

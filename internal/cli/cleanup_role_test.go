@@ -9,6 +9,7 @@ import (
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack"
 )
 
@@ -17,11 +18,7 @@ import (
 // a 400-column "Successfully re-authenticated, but got error" cell per
 // resource.
 func TestCleanupAsReadOnlyUserGivesCheckRoleHint(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
 	if err != nil {
 		t.Fatal(err)

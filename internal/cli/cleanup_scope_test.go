@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/monhook/monhook/internal/clock/clocktest"
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
@@ -23,11 +21,7 @@ import (
 
 func startCleanupLab(t *testing.T) (*lab.Lab, *gophercloud.ServiceClient) {
 	t.Helper()
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
 	if err != nil {
 		t.Fatal(err)
@@ -110,28 +104,6 @@ func TestCleanupOlderThanIncludesTheBoundary(t *testing.T) {
 	}
 }
 
-// failingDeleteProxy fronts Monasca and answers 500 to the DELETEs that
-// match; everything else passes through.
-func failingDeleteProxy(t *testing.T, target string, match func(*http.Request) bool) string {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete && match(r) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"title":"Internal Server Error","description":"injected"}`))
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + u.Path
-}
-
 // One DELETE failing out of two: the other resource is deleted, the failed
 // one is listed with its error, and the exit is 4.
 func TestCleanupPartialFailureExitsFour(t *testing.T) {
@@ -144,7 +116,7 @@ func TestCleanupPartialFailureExitsFour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := failingDeleteProxy(t, c.ResourceBaseURL(), func(r *http.Request) bool {
+	api := labtest.FailDeletes(t, c.ResourceBaseURL(), func(r *http.Request) bool {
 		return strings.Contains(r.URL.Path, "/notification-methods/")
 	})
 	session := func(ctx context.Context, fl openstack.AuthFlags) (*openstack.Session, error) {

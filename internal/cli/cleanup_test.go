@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
@@ -17,13 +18,8 @@ import (
 
 // labSession connects to an in-process lab as its monasca-user.
 func labSession(t *testing.T, l *lab.Lab) func(context.Context, openstack.AuthFlags) (*openstack.Session, error) {
-	u := l.Credentials()
 	return func(ctx context.Context, _ openstack.AuthFlags) (*openstack.Session, error) {
-		return openstack.ConnectResolved(ctx, openstack.Resolved{
-			AuthOptions: gophercloud.AuthOptions{IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password,
-				DomainName: u.UserDomain, Scope: &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain}},
-			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-		}, nil, "test")
+		return labtest.Connect(ctx, l, l.Credentials())
 	}
 }
 
@@ -82,11 +78,7 @@ func runCleanup(t *testing.T, l *lab.Lab, args ...string) (int, []leftover) {
 }
 
 func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
 	if err != nil {
 		t.Fatal(err)

@@ -3,9 +3,6 @@ package cli
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +13,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
+	"github.com/monhook/monhook/internal/syncbuf"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
@@ -24,11 +23,7 @@ import (
 // The exit-code contract in-process (`make test`); e2e's
 // TestExitCodesThroughTheBinary pins the same codes through the binary.
 func TestExitCodesInProcess(t *testing.T) {
-	l := lab.New(lab.Options{Speed: 60, Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
+	l := labtest.Start(t, lab.Options{Speed: 60, Hosts: -1})
 	u := labEnvWithoutPassword(t, l)
 	t.Setenv("OS_PASSWORD", u.Password)
 	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
@@ -119,29 +114,21 @@ func TestExitCodesInProcess(t *testing.T) {
 }
 
 // proxyAPI fronts Monasca at base, answering 500 to the requests fail
-// matches.
+// matches and holding each request in stall (when set) before passing it.
 func proxyAPI(t *testing.T, base string, fail func(*http.Request) bool, stall func(*http.Request)) string {
 	t.Helper()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case fail != nil && fail(r):
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"title":"Internal Server Error","description":"injected"}`))
-		case stall != nil:
-			stall(r)
-			proxy.ServeHTTP(w, r)
-		default:
-			proxy.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + u.Path
+	return labtest.Proxy(t, base, func(api http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if fail != nil && fail(r) {
+				labtest.Fail(w)
+				return
+			}
+			if stall != nil {
+				stall(r)
+			}
+			api.ServeHTTP(w, r)
+		})
+	})
 }
 
 // stallingAPI fronts Monasca and holds the requests match selects until
@@ -210,6 +197,6 @@ func countMonhook(t *testing.T, c *gophercloud.ServiceClient) int {
 // are one burst whatever the scheduler does meanwhile.
 func burstPolicy(t *testing.T) signalPolicy {
 	at := time.Unix(1_700_000_000, 0)
-	return signalPolicy{Window: SignalWindow, Now: func() time.Time { return at }, ErrOut: &lockedWriter{},
+	return signalPolicy{Window: SignalWindow, Now: func() time.Time { return at }, ErrOut: &syncbuf.Buffer{},
 		Exit: func(code int) { t.Errorf("the watcher exited with %d", code) }}
 }

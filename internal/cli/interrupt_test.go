@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/internal/syncbuf"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -37,24 +37,6 @@ func TestSignalCounterTreatsABurstAsOnePress(t *testing.T) {
 	}
 }
 
-// lockedWriter lets the signal watcher and the test share a buffer.
-type lockedWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
 // signalRun is one `monhook check` run whose signals the test injects at
 // given clock readings, from its stage hook.
 type signalRun struct {
@@ -63,7 +45,7 @@ type signalRun struct {
 	times   []time.Time
 	acted   chan signalAction
 	abandon <-chan struct{}
-	status  lockedWriter
+	status  syncbuf.Buffer
 }
 
 func newSignalRun(t *testing.T, at ...time.Duration) *signalRun {

@@ -13,6 +13,7 @@ import (
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
@@ -26,11 +27,7 @@ import (
 // to the operator's definition, receives the lab's real webhook for that
 // definition, and on exit leaves the project as it found it.
 func TestListenRegisterTheStripeWay(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	connect := labSession(t, l)
 	s, err := connect(context.Background(), openstack.AuthFlags{})
 	if err != nil {
@@ -109,11 +106,7 @@ func TestListenRegisterTheStripeWay(t *testing.T) {
 }
 
 func TestListenRegisterUnknownDefinitionExitsTwoLeavingNothing(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	connect := labSession(t, l)
 	streams, _, _ := TestStreams()
 	o := &listenOptions{IO: streams, Output: "table", Clock: clock.Real{}, Listen: "127.0.0.1:0", RespondStatus: 200, MaxBody: 1 << 20,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack"
 )
 
@@ -55,11 +56,7 @@ func labEnvWithoutPassword(t *testing.T, l *lab.Lab) lab.User {
 }
 
 func TestPasswordIsAskedOnATerminalAndNeverShown(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	u := labEnvWithoutPassword(t, l)
 
 	streams, _, errOut := TestStreams()
@@ -87,11 +84,7 @@ func TestPasswordIsAskedOnATerminalAndNeverShown(t *testing.T) {
 // TestCheckAsksThePasswordOnce: check settles the credentials before it
 // runs and connects later; the user types the password once.
 func TestCheckAsksThePasswordOnce(t *testing.T) {
-	l := lab.New(lab.Options{Hosts: -1})
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labtest.Start(t, lab.Options{Hosts: -1})
 	u := labEnvWithoutPassword(t, l)
 	streams, out, errOut := TestStreams()
 	asked := 0

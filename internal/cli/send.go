@@ -227,29 +227,24 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 	table := o.Output() == output.Table
 	rep := sendReport{OK: true, Host: u.Host, Body: body, BodyBytes: len(body)}
 	fmt.Fprintf(o.IO.ErrOut, "posting %s → %s %q (%d bytes) to %s\n", o.Body.OldState, o.Body.State, o.Body.AlarmName, len(body), u.Host)
-	for i := 1; i <= o.Repeat; i++ {
-		if i > 1 {
-			if err := sleepCtx(ctx, o.Every); err != nil {
-				return cannotRun(err)
+	s := &webhook.Sender{
+		Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval,
+		OnAttempt: func(a webhook.Attempt) {
+			if table {
+				fmt.Fprintln(o.IO.Out, attemptLine(a.Send, o.Repeat, a))
 			}
-		}
-		send := i
-		s := &webhook.Sender{
-			Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval,
-			OnAttempt: func(a webhook.Attempt) {
-				if table {
-					fmt.Fprintln(o.IO.Out, attemptLine(send, o.Repeat, a))
-				}
-			},
-		}
-		attempts, err := s.Send(ctx, o.URL, body)
-		res := sendResult{Send: i, Attempts: attempts, Delivered: len(attempts) > 0 && attempts[len(attempts)-1].OK()}
+		},
+	}
+	sends, err := s.Repeat(ctx, o.URL, body, o.Repeat, o.Every)
+	for i, attempts := range sends {
+		res := sendResult{Send: i + 1, Attempts: attempts, Delivered: len(attempts) > 0 && attempts[len(attempts)-1].OK()}
 		rep.Sends = append(rep.Sends, res)
 		rep.OK = rep.OK && res.Delivered
-		if err != nil {
-			_ = writeSendReport(o, rep)
-			return cannotRun(err)
-		}
+	}
+	if err != nil {
+		// Interrupted: what was sent so far is still the answer.
+		_ = writeSendReport(o, rep)
+		return cannotRun(err)
 	}
 	if err := writeSendReport(o, rep); err != nil {
 		return err
@@ -311,18 +306,4 @@ func attemptLine(send, of int, a webhook.Attempt) string {
 		line += fmt.Sprintf("  send %d/%d attempt %d", send, of, a.Number)
 	}
 	return line
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

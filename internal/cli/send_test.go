@@ -250,3 +250,36 @@ func TestSendTrustsSSLCertFile(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// Interrupted between repeats, send still prints what it sent (-o json),
+// and exits 3: the run did not complete.
+func TestSendInterruptedBetweenRepeatsPrintsWhatWasSent(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		n.Add(1)
+		cancel() // Ctrl-C during the first send: no second one comes
+	}))
+	defer srv.Close()
+	o, err := sendOptionsFor(t, srv.URL, "--repeat", "2", "--every", "1h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams, out, _ := TestStreams()
+	o.IO, o.Output = streams, func() string { return "json" }
+	done := make(chan error, 1)
+	go func() { done <- sendRun(ctx, o) }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("send kept waiting for the next repeat after the interrupt")
+	}
+	var rep sendReport
+	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
+		t.Fatalf("stdout is not the report: %v\n%s", jerr, out)
+	}
+	if code := exitCode(context.Background(), err); code != exitcode.Of(exitcode.CannotRun) || len(rep.Sends) != 1 || n.Load() != 1 {
+		t.Errorf("exit %d (%v), %d sends reported, server saw %d; want exit 3, 1 and 1", code, err, len(rep.Sends), n.Load())
+	}
+}

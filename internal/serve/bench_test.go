@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/labtest"
 )
 
 // envInt reads a benchmark size from the environment.
@@ -39,19 +40,7 @@ func heapAndGoroutines() (heap uint64, goroutines int) {
 // leftovers counts what monhook left in the lab (definitions and methods).
 func (l *testLab) leftovers(b *testing.B) int {
 	b.Helper()
-	ctx := context.Background()
-	conn, err := l.connect(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defs, err := listDefinitions(ctx, conn.Client)
-	if err != nil {
-		b.Fatal(err)
-	}
-	methods, err := listMethods(ctx, conn.Client)
-	if err != nil {
-		b.Fatal(err)
-	}
+	defs, methods := l.resources(b)
 	return len(defs) + len(methods)
 }
 
@@ -89,11 +78,7 @@ func heapOutsideLab() int64 {
 // quietLab is the lab without the call counter (which keeps every line).
 func quietLab(b *testing.B) *testLab {
 	b.Helper()
-	l := lab.New(lab.Options{Speed: labSpeed})
-	if err := l.Start(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = l.Close() })
+	l := labtest.Start(b, lab.Options{Speed: labSpeed})
 	return &testLab{Lab: l, calls: &callCounter{}}
 }
 

@@ -26,9 +26,9 @@ type (
 	// ConnectFunc authenticates (the check's auth stage).
 	ConnectFunc = func(ctx context.Context) (Conn, error)
 	// Report is one check's outcome (schema documented in scenarios/report).
-	Report    = report.Report
-	scenario  = scenarios.Scenario
-	runMarker = marker.Marker
+	Report   = report.Report
+	scenario = scenarios.Scenario
+	leftover = marker.Resource
 )
 
 // Report vocabulary used by the metrics.
@@ -92,20 +92,14 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 	return r.Run(ctx)
 }
 
-// parseDefinitionMarker and parseMethodMarker recognise resources a monhook
-// run created (package marker); nothing else is ever swept.
-func parseDefinitionMarker(name, description string) (runMarker, bool) {
-	return marker.ParseMarker(name, description)
+// findLeftovers lists the resources a run of this instance created (package
+// marker: its run ids start with the instance id) at least olderThan before
+// now, definitions first; nothing else is ever swept.
+func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, instance string, olderThan time.Duration, now time.Time) ([]leftover, error) {
+	return marker.Find(ctx, c, marker.Filter{RunIDPrefix: instance, OlderThan: olderThan, Now: now})
 }
 
-func parseMethodMarker(name string) (runMarker, bool) { return marker.ParseMethodMarker(name) }
-
-// Resource kinds, and their delete (a 404 counts as deleted).
-const (
-	kindAlarmDefinition    = marker.KindAlarmDefinition
-	kindNotificationMethod = marker.KindNotificationMethod
-)
-
+// deleteResource deletes a leftover by kind (a 404 counts as deleted).
 func deleteResource(ctx context.Context, c *gophercloud.ServiceClient, kind, id string) error {
 	return marker.Delete(ctx, c, kind, id)
 }

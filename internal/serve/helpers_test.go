@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
 	"github.com/monhook/monhook/internal/lab"
-	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/internal/labtest"
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
 
 // labSpeed compresses Monasca's timings so every built-in runs in seconds.
@@ -61,25 +62,12 @@ func startLabWith(t testing.TB, opts lab.Options) *testLab {
 	t.Helper()
 	cc := &callCounter{}
 	opts.Speed, opts.Debug = labSpeed, cc
-	l := lab.New(opts)
-	if err := l.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = l.Close() })
-	return &testLab{Lab: l, calls: cc}
+	return &testLab{Lab: labtest.Start(t, opts), calls: cc}
 }
 
 // connect authenticates as the lab's monasca-user through its Keystone.
 func (l *testLab) connect(ctx context.Context) (Conn, error) {
-	u := l.Credentials()
-	s, err := openstack.ConnectResolved(ctx, openstack.Resolved{
-		AuthOptions: gophercloud.AuthOptions{
-			IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
-			Scope:       &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-			AllowReauth: true,
-		},
-		EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-	}, nil, "monhook-test")
+	s, err := labtest.Connect(ctx, l.Lab, l.Credentials())
 	if err != nil {
 		return Conn{}, err
 	}
@@ -97,19 +85,7 @@ func (l *testLab) resolve(cloud string) (ConnectFunc, error) {
 // assertClean fails when anything monhook-made is left in the lab.
 func (l *testLab) assertClean(t *testing.T) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := l.connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defs, err := listDefinitions(ctx, conn.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	methods, err := listMethods(ctx, conn.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defs, methods := l.resources(t)
 	for _, d := range defs {
 		t.Errorf("left behind: alarm definition %s", d.Name)
 	}
@@ -271,4 +247,33 @@ func mustRequest(t *testing.T, timeoutHeader string) *http.Request {
 		req.Header.Set(scrapeTimeoutHeader, timeoutHeader)
 	}
 	return req
+}
+
+// resources lists every alarm definition and notification method in the
+// lab user's project, marked or not, for tests to see what a run or the
+// sweep left.
+func (l *testLab) resources(t testing.TB) ([]alarmdefinitions.AlarmDefinition, []notificationmethods.NotificationMethod) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := l.connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := alarmdefinitions.List(conn.Client, alarmdefinitions.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := alarmdefinitions.ExtractAlarmDefinitions(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err = notificationmethods.List(conn.Client, notificationmethods.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods, err := notificationmethods.ExtractNotificationMethods(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return defs, methods
 }

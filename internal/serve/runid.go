@@ -67,8 +67,3 @@ func (r *runIDs) release(id string) {
 	defer r.mu.Unlock()
 	delete(r.inUse, id)
 }
-
-// ours reports whether a run id belongs to this instance.
-func (r *runIDs) ours(runID string) bool {
-	return len(runID) == runIDLength && strings.HasPrefix(runID, r.instance)
-}

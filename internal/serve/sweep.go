@@ -3,11 +3,6 @@ package serve
 import (
 	"context"
 	"time"
-
-	"github.com/gophercloud/gophercloud/v2"
-
-	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
-	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
 
 // sweepTimeout bounds the start-up sweep of one cloud.
@@ -48,31 +43,15 @@ func (s *Server) sweepCloud(cloud string) {
 		s.log.Warn("sweep: cannot connect", "cloud", cloudLabel(cloud), "error", err)
 		return
 	}
-	now := s.clk.Now()
-	old := func(m runMarker) bool { return s.ids.ours(m.RunID) && now.Sub(m.Created) >= s.cfg.SweepOlderThan }
-	c := conn.Client
-
-	// Definitions first: their alarms go with them, and no action then
-	// points at a method about to be deleted.
-	defs, err := listDefinitions(ctx, c)
+	// Definitions come first: their alarms go with them, and no action
+	// then points at a method about to be deleted.
+	found, err := findLeftovers(ctx, conn.Client, s.ids.instance, s.cfg.SweepOlderThan, s.clk.Now())
 	if err != nil {
-		s.log.Warn("sweep: listing alarm definitions", "cloud", cloudLabel(cloud), "error", err)
+		s.log.Warn("sweep: cannot list leftovers", "cloud", cloudLabel(cloud), "error", err)
 		return
 	}
-	for _, d := range defs {
-		if m, ok := parseDefinitionMarker(d.Name, d.Description); ok && old(m) {
-			s.sweepOne(cloud, kindAlarmDefinition, d.ID, d.Name, deleteResource(ctx, c, kindAlarmDefinition, d.ID))
-		}
-	}
-	methods, err := listMethods(ctx, c)
-	if err != nil {
-		s.log.Warn("sweep: listing notification methods", "cloud", cloudLabel(cloud), "error", err)
-		return
-	}
-	for _, nm := range methods {
-		if m, ok := parseMethodMarker(nm.Name); ok && nm.Type == "WEBHOOK" && old(m) {
-			s.sweepOne(cloud, kindNotificationMethod, nm.ID, nm.Name, deleteResource(ctx, c, kindNotificationMethod, nm.ID))
-		}
+	for _, l := range found {
+		s.sweepOne(cloud, l.Kind, l.ID, l.Name, deleteResource(ctx, conn.Client, l.Kind, l.ID))
 	}
 }
 
@@ -84,20 +63,4 @@ func (s *Server) sweepOne(cloud, kind, id, name string, err error) {
 	}
 	s.metrics.swept.WithLabelValues("deleted").Inc()
 	s.log.Info("sweep: deleted a leftover of this instance", "cloud", cloudLabel(cloud), "kind", kind, "id", id, "name", name)
-}
-
-func listDefinitions(ctx context.Context, c *gophercloud.ServiceClient) ([]alarmdefinitions.AlarmDefinition, error) {
-	pages, err := alarmdefinitions.List(c, alarmdefinitions.ListOpts{}).AllPages(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return alarmdefinitions.ExtractAlarmDefinitions(pages)
-}
-
-func listMethods(ctx context.Context, c *gophercloud.ServiceClient) ([]notificationmethods.NotificationMethod, error) {
-	pages, err := notificationmethods.List(c, notificationmethods.ListOpts{}).AllPages(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return notificationmethods.ExtractNotificationMethods(pages)
 }

@@ -47,14 +47,7 @@ func TestStartupSweepRemovesOnlyThisInstancesOldLeftovers(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the sweep did not finish")
 	}
-	defs, err := listDefinitions(ctx, conn.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	methods, err := listMethods(ctx, conn.Client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defs, methods := l.resources(t)
 	var left []string
 	for _, d := range defs {
 		left = append(left, d.Name)
