@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/clock/clocktest"
+	"github.com/monhook/monhook/internal/lab/labtesting"
 	"github.com/monhook/monhook/internal/lab/model"
 )
 
@@ -34,7 +35,7 @@ func TestPostOnceSendsAgentMetricsPerHost(t *testing.T) {
 	if err := f.PostOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	batch := recv(t, s.batches)
+	batch := labtesting.Recv(t, s.batches)
 	if len(batch) != 15 {
 		t.Fatalf("%d metrics, want 5 per host", len(batch))
 	}
@@ -66,7 +67,7 @@ func TestIdleIsMostlyBetween80And99(t *testing.T) {
 		if err := f.PostOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range recv(t, s.batches) {
+		for _, m := range labtesting.Recv(t, s.batches) {
 			if m.Name != "cpu.idle_perc" {
 				continue
 			}
@@ -91,7 +92,7 @@ func TestSameSeedSameValues(t *testing.T) {
 		var out []float64
 		for range 10 {
 			_ = f.PostOnce(context.Background())
-			for _, m := range recv(t, s.batches) {
+			for _, m := range labtesting.Recv(t, s.batches) {
 				out = append(out, m.Value)
 			}
 		}
@@ -109,7 +110,7 @@ func TestRunPostsEveryIntervalScaledBySpeed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
-	recv(t, s.batches) // the first round goes out at once
+	labtesting.Recv(t, s.batches) // the first round goes out at once
 	for round := 1; round <= 3; round++ {
 		waitForTimer(t, c)
 		// 15–30 s at speed 10 is 1.5–3 s: nothing before 1.5 s, a round by 3 s.
@@ -120,13 +121,13 @@ func TestRunPostsEveryIntervalScaledBySpeed(t *testing.T) {
 		default:
 		}
 		c.Advance(MaxInterval/10 - MinInterval/10 + time.Millisecond)
-		b := recv(t, s.batches)
+		b := labtesting.Recv(t, s.batches)
 		if b[0].Timestamp.After(c.Now()) || b[0].Timestamp.Before(c.Now().Add(-MaxInterval/10)) {
 			t.Errorf("round %d stamped %v at %v", round, b[0].Timestamp, c.Now())
 		}
 	}
 	cancel()
-	if err := recv(t, done); err != nil {
+	if err := labtesting.Recv(t, done); err != nil {
 		t.Errorf("Run: %v", err)
 	}
 }
@@ -138,23 +139,10 @@ func TestClockSkewShiftsEveryTimestampInRealTime(t *testing.T) {
 	if err := f.PostOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range recv(t, s.batches) {
+	for _, m := range labtesting.Recv(t, s.batches) {
 		if want := start.Add(-90 * time.Second); !m.Timestamp.Equal(want) {
 			t.Fatalf("%s at %v, want %v (90 s behind at any speed)", m.Name, m.Timestamp, want)
 		}
-	}
-}
-
-// recv takes the next value from ch, failing the test (rather than hanging
-// it) if none comes within a generous deadline.
-func recv[T any](t *testing.T, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("nothing received within 10s")
-		panic("unreachable")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/internal/lab/labtesting"
 	"github.com/monhook/monhook/internal/lab/model"
 )
 
@@ -107,7 +108,7 @@ func TestManualStateChangeEmitsTransition(t *testing.T) {
 	if r["state"] != "ALARM" || r["state_updated_timestamp"] != "2026-11-26T10:01:00Z" {
 		t.Fatalf("after PATCH %v", r)
 	}
-	ev, ok := recv(t, events).(model.AlarmTransitioned)
+	ev, ok := labtesting.Recv(t, events).(model.AlarmTransitioned)
 	if !ok {
 		t.Fatalf("event %#v", ev)
 	}
@@ -135,7 +136,7 @@ func TestManualStateChangeEmitsTransition(t *testing.T) {
 		t.Fatalf("PUT %v", r)
 	}
 	e.must(200, e.call("labuser", "PATCH", "/v2.0/alarms/"+id, map[string]any{"state": "OK"}))
-	if ev := recv(t, events).(model.AlarmTransitioned); ev.Transition.OldState != "ALARM" || ev.Transition.NewState != "OK" {
+	if ev := labtesting.Recv(t, events).(model.AlarmTransitioned); ev.Transition.OldState != "ALARM" || ev.Transition.NewState != "OK" {
 		t.Fatalf("the same-state PUT must not have sent a transition: %+v", ev)
 	}
 }
@@ -161,7 +162,7 @@ func TestAlarmDelete(t *testing.T) {
 	events, cancel := e.lab.Bus().Subscribe()
 	defer cancel()
 	e.must(204, e.call("labuser", "DELETE", "/v2.0/alarms/"+id, nil))
-	if ev := recv(t, events); ev != (model.AlarmDeleted{AlarmID: id, DefinitionID: def}) {
+	if ev := labtesting.Recv(t, events); ev != (model.AlarmDeleted{AlarmID: id, DefinitionID: def}) {
 		t.Fatalf("event %#v", ev)
 	}
 	wantError(t, e.call("labuser", "DELETE", "/v2.0/alarms/"+id, nil), 404, "404 Not Found", "")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/monhook/monhook/internal/lab/labtesting"
 	"github.com/monhook/monhook/internal/lab/model"
 )
 
@@ -38,7 +39,7 @@ func TestAlarmDefinitionCreateDefaultsAndKeys(t *testing.T) {
 	if r.link("self") != e.srv.URL+"/monitoring/v2.0/alarm-definitions/"+d["id"].(string) {
 		t.Fatalf("self %q", r.link("self"))
 	}
-	if ev, ok := recv(t, events).(model.DefinitionCreated); !ok || ev.Definition.ID != d["id"] {
+	if ev, ok := labtesting.Recv(t, events).(model.DefinitionCreated); !ok || ev.Definition.ID != d["id"] {
 		t.Fatalf("event %#v", ev)
 	}
 	g := e.must(200, e.call("labuser", "GET", "/v2.0/alarm-definitions/"+d["id"].(string), nil))
@@ -178,10 +179,10 @@ func TestAlarmDefinitionDeleteCascadesToAlarms(t *testing.T) {
 	e.must(204, e.call("labuser", "DELETE", "/v2.0/alarm-definitions/"+id, nil))
 	wantError(t, e.call("labuser", "GET", "/v2.0/alarms/"+alarm, nil), 404, "404 Not Found", "")
 	wantError(t, e.call("labuser", "GET", "/v2.0/alarm-definitions/"+id, nil), 404, "404 Not Found", "")
-	if ev := recv(t, events); ev != (model.AlarmDeleted{AlarmID: alarm, DefinitionID: id}) {
+	if ev := labtesting.Recv(t, events); ev != (model.AlarmDeleted{AlarmID: alarm, DefinitionID: id}) {
 		t.Fatalf("first event %#v", ev)
 	}
-	if ev, ok := recv(t, events).(model.DefinitionDeleted); !ok || ev.DefinitionID != id {
+	if ev, ok := labtesting.Recv(t, events).(model.DefinitionDeleted); !ok || ev.DefinitionID != id {
 		t.Fatalf("second event %#v", ev)
 	}
 }

@@ -173,16 +173,3 @@ func wantKeys(t *testing.T, m map[string]any, want ...string) {
 		t.Fatalf("keys %v, want %v", got, want)
 	}
 }
-
-// recv takes the next value from ch, failing the test (rather than hanging
-// it) if none comes within a generous deadline.
-func recv[T any](t *testing.T, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("nothing received within 10s")
-		panic("unreachable")
-	}
-}

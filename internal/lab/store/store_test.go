@@ -9,6 +9,7 @@ import (
 
 	"github.com/monhook/monhook/internal/clock/clocktest"
 	"github.com/monhook/monhook/internal/lab/bus"
+	"github.com/monhook/monhook/internal/lab/labtesting"
 	"github.com/monhook/monhook/internal/lab/model"
 )
 
@@ -68,7 +69,7 @@ func TestDeleteMethodCascadesOutOfDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv(t, events) // DefinitionCreated
+	labtesting.Recv(t, events) // DefinitionCreated
 	if err := s.DeleteMethod("t1", m.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestDeleteMethodCascadesOutOfDefinitions(t *testing.T) {
 	if !slices.Equal(got.AlarmActions, []string{keep.ID}) || len(got.OKActions) != 0 {
 		t.Fatalf("actions after delete: %+v %+v", got.AlarmActions, got.OKActions)
 	}
-	if ev := recv(t, events); ev != (model.MethodDeleted{MethodID: m.ID}) {
+	if ev := labtesting.Recv(t, events); ev != (model.MethodDeleted{MethodID: m.ID}) {
 		t.Fatalf("event %#v", ev)
 	}
 }
@@ -97,7 +98,7 @@ func TestDefinitionActionsMustExistInAnyTenant(t *testing.T) {
 func TestDeleteDefinitionCascadesToAlarmsAndFreesName(t *testing.T) {
 	s, events, _ := newStore(t)
 	d, _ := s.CreateDefinition(model.AlarmDefinition{TenantID: "t1", Name: "d"})
-	recv(t, events)
+	labtesting.Recv(t, events)
 	a, err := s.CreateAlarm(model.Alarm{DefinitionID: d.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -111,10 +112,10 @@ func TestDeleteDefinitionCascadesToAlarmsAndFreesName(t *testing.T) {
 	if _, ok := s.Alarm(a.ID); ok {
 		t.Fatal("alarm survived its definition")
 	}
-	if ev := recv(t, events); ev != (model.AlarmDeleted{AlarmID: a.ID, DefinitionID: d.ID}) {
+	if ev := labtesting.Recv(t, events); ev != (model.AlarmDeleted{AlarmID: a.ID, DefinitionID: d.ID}) {
 		t.Fatalf("event %#v", ev)
 	}
-	if ev := recv(t, events); ev != (model.DefinitionDeleted{DefinitionID: d.ID, TenantID: "t1"}) {
+	if ev := labtesting.Recv(t, events); ev != (model.DefinitionDeleted{DefinitionID: d.ID, TenantID: "t1"}) {
 		t.Fatalf("event %#v", ev)
 	}
 	if _, err := s.CreateDefinition(model.AlarmDefinition{TenantID: "t1", Name: "d"}); err != nil {
@@ -125,7 +126,7 @@ func TestDeleteDefinitionCascadesToAlarmsAndFreesName(t *testing.T) {
 func TestTransitionRecordsHistoryAndPublishes(t *testing.T) {
 	s, events, clk := newStore(t)
 	d, _ := s.CreateDefinition(model.AlarmDefinition{TenantID: "t1", Name: "cpu", Severity: "LOW", ActionsEnabled: true})
-	recv(t, events)
+	labtesting.Recv(t, events)
 	a, _ := s.CreateAlarm(model.Alarm{DefinitionID: d.ID, Metrics: []model.MetricDef{{Name: "m", Dimensions: map[string]string{"h": "1"}}}})
 	clk.Advance(time.Minute)
 	if !s.TransitionAlarm(model.Transition{AlarmID: a.ID, NewState: model.StateAlarm, Reason: "r", Timestamp: clk.Now()}) {
@@ -134,7 +135,7 @@ func TestTransitionRecordsHistoryAndPublishes(t *testing.T) {
 	if s.TransitionAlarm(model.Transition{AlarmID: a.ID, NewState: model.StateAlarm}) {
 		t.Fatal("same-state transition must be refused")
 	}
-	ev := recv(t, events).(model.AlarmTransitioned).Transition
+	ev := labtesting.Recv(t, events).(model.AlarmTransitioned).Transition
 	if ev.OldState != model.StateUndetermined || ev.AlarmName != "cpu" || ev.TenantID != "t1" || !ev.ActionsEnabled || len(ev.Metrics) != 1 {
 		t.Fatalf("transition event not filled in: %+v", ev)
 	}
@@ -154,7 +155,7 @@ func TestTransitionRecordsHistoryAndPublishes(t *testing.T) {
 func TestUpdateAlarmWithSameStateSendsNoTransition(t *testing.T) {
 	s, events, _ := newStore(t)
 	d, _ := s.CreateDefinition(model.AlarmDefinition{TenantID: "t1", Name: "cpu"})
-	recv(t, events)
+	labtesting.Recv(t, events)
 	a, _ := s.CreateAlarm(model.Alarm{DefinitionID: d.ID, State: model.StateOK})
 	link := "http://x"
 	got, err := s.UpdateAlarm("t1", a.ID, model.StateOK, nil, &link, "Alarm state updated via API")
@@ -164,7 +165,7 @@ func TestUpdateAlarmWithSameStateSendsNoTransition(t *testing.T) {
 	if _, err := s.UpdateAlarm("t1", a.ID, model.StateAlarm, nil, nil, "Alarm state updated via API"); err != nil {
 		t.Fatal(err)
 	}
-	if ev := recv(t, events).(model.AlarmTransitioned); ev.Transition.Reason != "Alarm state updated via API" {
+	if ev := labtesting.Recv(t, events).(model.AlarmTransitioned); ev.Transition.Reason != "Alarm state updated via API" {
 		t.Fatalf("first event after a state change must be the transition: %+v", ev)
 	}
 }
@@ -180,7 +181,7 @@ func TestMetricsFilterAndOrder(t *testing.T) {
 	if err := s.PostMetrics("t1", pts); err != nil {
 		t.Fatal(err)
 	}
-	if ev := recv(t, events).(model.MetricsReceived); len(ev.Metrics) != 4 || ev.Metrics[0].TenantID != "t1" {
+	if ev := labtesting.Recv(t, events).(model.MetricsReceived); len(ev.Metrics) != 4 || ev.Metrics[0].TenantID != "t1" {
 		t.Fatalf("MetricsReceived %+v", ev)
 	}
 	got := s.Metrics("t1", MetricFilter{Name: "cpu.idle_perc"}, true)
@@ -209,18 +210,5 @@ func TestSeriesKeepsAtMostMaxPoints(t *testing.T) {
 	got := s.Metrics("t", MetricFilter{}, true)[0].Points
 	if len(got) != 3 || got[0].Value != 2 {
 		t.Fatalf("points %+v", got)
-	}
-}
-
-// recv takes the next value from ch, failing the test (rather than hanging
-// it) if none comes within a generous deadline.
-func recv[T any](t *testing.T, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("nothing received within 10s")
-		panic("unreachable")
 	}
 }
