@@ -46,18 +46,12 @@ func (a *API) dimensionSeries(q *request, d dimensionQuery) []store.Series {
 // listDimensionNames is GET /v2.0/metrics/dimensions/names: the sorted
 // dimension keys of the tenant's series, {"dimension_name": k}.
 func (a *API) listDimensionNames(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	p := q.falconParams()
-	d, err := q.readDimensionQuery(p)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+	var d dimensionQuery
+	p, limit, ok := q.startRead(func(p falconParams) (err error) {
+		d, err = q.readDimensionQuery(p)
+		return err
+	})
+	if !ok {
 		return
 	}
 	names := map[string]bool{}
@@ -75,23 +69,18 @@ func (a *API) listDimensionNames(q *request, _ []string) {
 // influxdb repository lists a value once per metric name that has it, so a
 // value shared by two metrics appears twice; the lab does the same.
 func (a *API) listDimensionValues(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	p := q.falconParams()
-	key, err := p.requiredParam("dimension_name")
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	d, err := q.readDimensionQuery(p)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+	var (
+		key string
+		d   dimensionQuery
+	)
+	p, limit, ok := q.startRead(func(p falconParams) (err error) {
+		if key, err = p.requiredParam("dimension_name"); err != nil {
+			return err
+		}
+		d, err = q.readDimensionQuery(p)
+		return err
+	})
+	if !ok {
 		return
 	}
 	pairs := map[[2]string]bool{} // metric name, value

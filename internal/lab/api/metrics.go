@@ -134,18 +134,16 @@ func metricFilter(p falconParams, required bool) (name string, dims map[string][
 // without a measurement in the range is dropped after the LIMIT and does
 // not take a number, so such a page can come up short.
 func (a *API) listMetrics(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	p := q.falconParams()
-	name, dims, start, end, err := metricFilter(p, false)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+	var (
+		name       string
+		dims       map[string][]string
+		start, end time.Time
+	)
+	p, limit, ok := q.startRead(func(p falconParams) (err error) {
+		name, dims, start, end, err = metricFilter(p, false)
+		return err
+	})
+	if !ok {
 		return
 	}
 	first := 0
@@ -192,18 +190,12 @@ func (a *API) listMetrics(q *request, _ []string) {
 // tenant's series, paged by helpers.paginate_with_no_id (whose offset is
 // lower-cased) as the dimension lists are.
 func (a *API) listMetricNames(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	p := q.falconParams()
-	dims, err := p.dimensions("dimensions")
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+	var dims map[string][]string
+	p, limit, ok := q.startRead(func(p falconParams) (err error) {
+		dims, err = p.dimensions("dimensions")
+		return err
+	})
+	if !ok {
 		return
 	}
 	var names []string
@@ -253,18 +245,16 @@ const measurementTime = "2006-01-02T15:04:05.000Z"
 // are required; several matching series are a 409 unless merge_metrics or
 // group_by is given.
 func (a *API) listMeasurements(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	p := q.falconParams()
-	name, dims, start, end, err := metricFilter(p, true)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+	var (
+		name       string
+		dims       map[string][]string
+		start, end time.Time
+	)
+	p, limit, ok := q.startRead(func(p falconParams) (err error) {
+		name, dims, start, end, err = metricFilter(p, true)
+		return err
+	})
+	if !ok {
 		return
 	}
 	offset, hasOffset := p.param("offset")

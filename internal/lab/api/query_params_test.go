@@ -98,6 +98,26 @@ func TestBlankLimitIsInvalid(t *testing.T) {
 	wantError(t, e.call("labuser", "GET", "/v2.0/metrics/names?limit=", nil), 422, "Invalid limit", "Limit parameter must be a positive integer")
 }
 
+// Every metrics read checks its own parameters before limit, as the
+// handlers call helpers.get_limit last: a request wrong in both is answered
+// about its own parameter.
+func TestMetricsReadsCheckTheirParametersBeforeLimit(t *testing.T) {
+	e, start := queryEnv(t)
+	for _, c := range []struct{ path, descPart string }{
+		{"/v2.0/metrics?start_time=x", "x"},
+		{"/v2.0/metrics/names?dimensions=:v", "dimension key"},
+		{"/v2.0/metrics/measurements?start_time=" + start, "name"},
+		{"/v2.0/metrics/statistics?name=cpu.idle_perc&start_time=" + start, "statistics"},
+		{"/v2.0/metrics/dimensions/names?start_time=x", "x"},
+		{"/v2.0/metrics/dimensions/names/values?metric_name=cpu.idle_perc", "dimension_name"},
+	} {
+		r := e.call("labuser", "GET", c.path+"&limit=x", nil)
+		if r.status != 422 || !strings.Contains(string(r.raw), c.descPart) || strings.Contains(string(r.raw), "Invalid limit") {
+			t.Errorf("%s with a bad limit: %d %s, want 422 about %q", c.path, r.status, r.raw, c.descPart)
+		}
+	}
+}
+
 // helpers.str_2_bool is `s.lower() in ("true")`: ("true") is a string, so
 // the test is for a substring of "true", not equality.
 func TestMergeMetricsIsASubstringOfTrue(t *testing.T) {

@@ -153,18 +153,12 @@ type statisticsGroup struct {
 // series with merge_metrics, else 409 when the name and dimensions match
 // several series.
 func (a *API) listStatistics(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	p := q.falconParams()
-	sq, err := q.readStatisticsQuery(p)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+	var sq statisticsQuery
+	_, limit, ok := q.startRead(func(p falconParams) (err error) {
+		sq, err = q.readStatisticsQuery(p)
+		return err
+	})
+	if !ok {
 		return
 	}
 	after, firstID, err := statisticsOffset(sq.offset, sq.period)
