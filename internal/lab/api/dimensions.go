@@ -2,9 +2,7 @@ package api
 
 import (
 	"maps"
-	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/monhook/monhook/internal/lab/store"
@@ -60,8 +58,7 @@ func (a *API) listDimensionNames(q *request, _ []string) {
 			names[k] = true
 		}
 	}
-	offset, _ := p.param("offset")
-	writeJSON(q.w, http.StatusOK, q.pageWithNoID("dimension_name", slices.Sorted(maps.Keys(names)), offset, limit))
+	q.writePageWithNoID(p, "dimension_name", slices.Sorted(maps.Keys(names)), limit)
 }
 
 // listDimensionValues is GET /v2.0/metrics/dimensions/names/values: the
@@ -94,31 +91,5 @@ func (a *API) listDimensionValues(q *request, _ []string) {
 		values = append(values, pv[1])
 	}
 	slices.Sort(values)
-	offset, _ := p.param("offset")
-	writeJSON(q.w, http.StatusOK, q.pageWithNoID("dimension_value", values, offset, limit))
-}
-
-// pageWithNoID is helpers.paginate_with_no_id over sorted values, each the
-// single field key of its element. The offset is lower-cased before it is
-// compared; the page starts after an equal value, else at the first greater
-// one.
-func (q *request) pageWithNoID(key string, values []string, offset string, limit int) map[string]any {
-	if offset != "" {
-		offset = strings.ToLower(offset)
-		i, found := slices.BinarySearch(values, offset)
-		if found {
-			i++
-		}
-		values = values[i:]
-	}
-	rows, _ := window(values, 0, limit)
-	elems := make([]any, 0, len(rows))
-	for _, v := range rows {
-		elems = append(elems, map[string]string{key: v})
-	}
-	next := ""
-	if len(values) > limit && limit > 0 {
-		next = q.nextLinkUnquoted(rows[limit-1])
-	}
-	return page(q.selfLink(), next, elems)
+	q.writePageWithNoID(p, "dimension_value", values, limit)
 }

@@ -205,8 +205,7 @@ func (a *API) listMetricNames(q *request, _ []string) {
 		}
 	}
 	slices.Sort(names)
-	offset, _ := p.param("offset")
-	writeJSON(q.w, http.StatusOK, q.pageWithNoID("name", names, offset, limit))
+	q.writePageWithNoID(p, "name", names, limit)
 }
 
 // measurementOffset reads the offset of an ungrouped measurement page as

@@ -250,3 +250,29 @@ func sortItems[T any](items []T, keys []sortKey, field func(T, string) string, i
 func links(href string) []map[string]string {
 	return []map[string]string{{"rel": "self", "href": href}}
 }
+
+// writePageWithNoID answers with helpers.paginate_with_no_id over sorted
+// values, each the single field key of its element: the name and dimension
+// lists. The offset is lower-cased before it is compared; the page starts
+// after an equal value, else at the first greater one.
+func (q *request) writePageWithNoID(p falconParams, key string, values []string, limit int) {
+	offset, _ := p.param("offset")
+	if offset != "" {
+		offset = strings.ToLower(offset)
+		i, found := slices.BinarySearch(values, offset)
+		if found {
+			i++
+		}
+		values = values[i:]
+	}
+	rows, _ := window(values, 0, limit)
+	elems := make([]any, 0, len(rows))
+	for _, v := range rows {
+		elems = append(elems, map[string]string{key: v})
+	}
+	next := ""
+	if len(values) > limit && limit > 0 {
+		next = q.nextLinkUnquoted(rows[limit-1])
+	}
+	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
+}
