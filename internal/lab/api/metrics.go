@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/lab/store"
 	"github.com/monhook/monhook/pyjson"
 )
 
@@ -105,25 +106,43 @@ func parseISOTime(s string) (time.Time, error) {
 	return time.Time{}, wireErr("Unable to parse date string '%s'", s)
 }
 
-// metricFilter reads what GET /metrics and /metrics/measurements share,
-// in their handlers' order: name (get_query_name, validate_query_name),
-// dimensions (get_query_dimensions, validate_query_dimensions), start_time
-// and end_time (validate_start_end_timestamps).
-func metricFilter(p falconParams, required bool) (name string, dims map[string][]string, start, end time.Time, err error) {
-	if name, err = p.metricName(required); err != nil {
-		return
+// metricQuery is the series filter GET /metrics, /metrics/measurements
+// and /metrics/statistics read alike.
+type metricQuery struct {
+	name       string
+	dims       map[string][]string
+	start, end time.Time
+}
+
+// readMetricQuery reads a metricQuery in its handlers' order: name
+// (get_query_name, validate_query_name), dimensions (get_query_dimensions,
+// validate_query_dimensions), start_time and end_time
+// (validate_start_end_timestamps).
+func readMetricQuery(p falconParams, required bool) (m metricQuery, err error) {
+	if m.name, err = p.metricName(required); err != nil {
+		return m, err
 	}
-	if dims, err = p.dimensions("dimensions"); err != nil {
-		return
+	if m.dims, err = p.dimensions("dimensions"); err != nil {
+		return m, err
 	}
-	if start, err = p.startTime(required); err != nil {
-		return
+	if m.start, err = p.startTime(required); err != nil {
+		return m, err
 	}
-	if end, err = p.endTime(); err != nil {
-		return
+	if m.end, err = p.endTime(); err != nil {
+		return m, err
 	}
-	err = validateStartEnd(start, end)
-	return
+	return m, validateStartEnd(m.start, m.end)
+}
+
+// inRange is the store filter for the query's series with a point in its
+// time range.
+func (m metricQuery) inRange() store.MetricFilter {
+	return store.MetricFilter{Name: m.name, Dimensions: m.dims, Start: m.start, End: m.end}
+}
+
+// anyTime is the store filter for the query's series whatever their times.
+func (m metricQuery) anyTime() store.MetricFilter {
+	return store.MetricFilter{Name: m.name, Dimensions: m.dims}
 }
 
 // listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions},
@@ -134,13 +153,9 @@ func metricFilter(p falconParams, required bool) (name string, dims map[string][
 // without a measurement in the range is dropped after the LIMIT and does
 // not take a number, so such a page can come up short.
 func (a *API) listMetrics(q *request, _ []string) {
-	var (
-		name       string
-		dims       map[string][]string
-		start, end time.Time
-	)
+	var mq metricQuery
 	p, limit, ok := q.startRead(func(p falconParams) (err error) {
-		name, dims, start, end, err = metricFilter(p, false)
+		mq, err = readMetricQuery(p, false)
 		return err
 	})
 	if !ok {
@@ -157,13 +172,13 @@ func (a *API) listMetrics(q *request, _ []string) {
 		first = n + 1
 	}
 	tenant := a.tenantFor(q)
-	series := a.store.Metrics(tenant, storeFilter(name, dims, time.Time{}, time.Time{}), false)
+	series := a.store.Metrics(tenant, mq.anyTime(), false)
 	series = series[min(first, len(series)):]
 	series = series[:min(limit+1, len(series))]
 	var inRange map[string]bool
-	if !start.IsZero() {
+	if !mq.start.IsZero() {
 		inRange = map[string]bool{}
-		for _, s := range a.store.Metrics(tenant, storeFilter(name, dims, start, end), false) {
+		for _, s := range a.store.Metrics(tenant, mq.inRange(), false) {
 			inRange[s.ID] = true
 		}
 	}
@@ -199,7 +214,7 @@ func (a *API) listMetricNames(q *request, _ []string) {
 		return
 	}
 	var names []string
-	for _, s := range a.store.Metrics(a.tenantFor(q), storeFilter("", dims, time.Time{}, time.Time{}), false) {
+	for _, s := range a.store.Metrics(a.tenantFor(q), store.MetricFilter{Dimensions: dims}, false) {
 		if !slices.Contains(names, s.Name) {
 			names = append(names, s.Name)
 		}
@@ -244,13 +259,9 @@ const measurementTime = "2006-01-02T15:04:05.000Z"
 // are required; several matching series are a 409 unless merge_metrics or
 // group_by is given.
 func (a *API) listMeasurements(q *request, _ []string) {
-	var (
-		name       string
-		dims       map[string][]string
-		start, end time.Time
-	)
+	var mq metricQuery
 	p, limit, ok := q.startRead(func(p falconParams) (err error) {
-		name, dims, start, end, err = metricFilter(p, true)
+		mq, err = readMetricQuery(p, true)
 		return err
 	})
 	if !ok {
@@ -261,7 +272,7 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	groupKeys := p.groupBy()
 	grouped := groupKeys != nil
 	tenant := a.tenantFor(q)
-	series := a.store.Metrics(tenant, storeFilter(name, dims, start, end), true)
+	series := a.store.Metrics(tenant, mq.inRange(), true)
 	offsetID, after, err := measurementOffset(offset, hasOffset && !grouped)
 	if err != nil {
 		q.fail(err)
@@ -305,8 +316,8 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	case merge:
 		// One InfluxDB series of every point; its dimensions are the
 		// query's dimensions dict as given ("k": "a|b", "k": "").
-		e := element{id: id, name: name, dims: map[string]string{}}
-		for k, v := range dims {
+		e := element{id: id, name: mq.name, dims: map[string]string{}}
+		for k, v := range mq.dims {
 			e.dims[k] = strings.Join(v, "|")
 		}
 		for _, s := range series {
@@ -317,7 +328,7 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		// _get_dimensions lists the series by name and dimensions with no
 		// time range: two of them are a 409 even when only one has points
 		// in the range.
-		if len(a.store.Metrics(tenant, storeFilter(name, dims, time.Time{}, time.Time{}), false)) > 1 {
+		if len(a.store.Metrics(tenant, mq.anyTime(), false)) > 1 {
 			writeError(q.w, http.StatusConflict, "MultipleMetrics", multipleMetricsMessage)
 			return
 		}

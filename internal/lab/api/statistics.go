@@ -29,9 +29,7 @@ const multipleMetricsMessage = "Found multiple metrics matching metric name and 
 
 // statisticsQuery is a validated GET /v2.0/metrics/statistics.
 type statisticsQuery struct {
-	name       string
-	dims       map[string][]string
-	start, end time.Time
+	metricQuery
 	statistics []string // lower-cased, in the order asked, repeats kept
 	period     int64    // seconds, > 0
 	offset     string
@@ -46,7 +44,7 @@ func (q *request) readStatisticsQuery(p falconParams) (statisticsQuery, error) {
 		sq  statisticsQuery
 		err error
 	)
-	if sq.name, sq.dims, sq.start, sq.end, err = metricFilter(p, true); err != nil {
+	if sq.metricQuery, err = readMetricQuery(p, true); err != nil {
 		return sq, err
 	}
 	if sq.statistics, err = statisticsParam(p); err != nil {
@@ -219,7 +217,7 @@ func (a *API) statisticsGroups(q *request, sq statisticsQuery) ([]statisticsGrou
 	one := statisticsGroup{name: sq.name, dims: map[string]string{}}
 	if !grouped && !sq.merge {
 		// _get_dimensions: list_metrics over all time, at most one series.
-		all := a.store.Metrics(tenant, store.MetricFilter{Name: sq.name, Dimensions: sq.dims}, false)
+		all := a.store.Metrics(tenant, sq.anyTime(), false)
 		if len(all) > 1 {
 			return nil, &apiError{http.StatusConflict, "MultipleMetrics", multipleMetricsMessage}
 		}
@@ -232,7 +230,7 @@ func (a *API) statisticsGroups(q *request, sq statisticsQuery) ([]statisticsGrou
 			one.dims[k] = strings.Join(vals, "|")
 		}
 	}
-	series := a.store.Metrics(tenant, store.MetricFilter{Name: sq.name, Dimensions: sq.dims, Start: sq.start, End: sq.end}, true)
+	series := a.store.Metrics(tenant, sq.inRange(), true)
 	if !grouped {
 		for _, s := range series {
 			one.points = append(one.points, s.Points...)
