@@ -1,8 +1,6 @@
 package lab_test
 
 import (
-	"encoding/json"
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,37 +19,14 @@ func TestSeriesJoiningAnAlarmAppearsInGetAlarms(t *testing.T) {
 	l := startLab(t, lab.Options{Clock: clk, Hosts: -1})
 	events, cancel := l.Bus().Subscribe()
 	defer cancel()
-	tok, err := l.Token("labuser")
-	if err != nil {
-		t.Fatal(err)
-	}
-	call := func(method, path, body string) map[string]any {
-		t.Helper()
-		req, _ := http.NewRequest(method, l.MonitoringURL()+path, strings.NewReader(body))
-		req.Header.Set("X-Auth-Token", tok)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d", method, path, resp.StatusCode)
-		}
-		var doc map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&doc)
-		return doc
-	}
-	def := call("POST", "/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc) > 50"}`)["id"].(string)
+	def := apiCall(t, l, "labuser", "POST", "/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc) > 50"}`)["id"].(string)
 	ms := strconv.FormatInt(clk.Now().UnixMilli(), 10)
-	call("POST", "/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":10,"timestamp":`+ms+`}`)
+	apiCall(t, l, "labuser", "POST", "/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":10,"timestamp":`+ms+`}`)
 	// h2 joins the alarm and, being over the threshold, makes it ALARM: the
 	// engine stores the joined series before it publishes the transition.
-	call("POST", "/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h2"},"value":90,"timestamp":`+ms+`}`)
+	apiCall(t, l, "labuser", "POST", "/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h2"},"value":90,"timestamp":`+ms+`}`)
 	waitForTransition(t, events)
-	elems := call("GET", "/alarms?alarm_definition_id="+def, "")["elements"].([]any)
+	elems := apiCall(t, l, "labuser", "GET", "/alarms?alarm_definition_id="+def, "")["elements"].([]any)
 	if len(elems) != 1 {
 		t.Fatalf("%d alarms, want 1", len(elems))
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,27 +24,9 @@ func TestPostedMetricDrivesTheThresholdEngine(t *testing.T) {
 	l := startLab(t, lab.Options{Clock: clk, Hosts: -1})
 	events, cancel := l.Bus().Subscribe()
 	defer cancel()
-	tok, err := l.Token("labuser")
-	if err != nil {
-		t.Fatal(err)
-	}
-	post := func(path, body string) {
-		t.Helper()
-		req, _ := http.NewRequest("POST", l.MonitoringURL()+path, strings.NewReader(body))
-		req.Header.Set("X-Auth-Token", tok)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode >= 300 {
-			t.Fatalf("POST %s: %d", path, resp.StatusCode)
-		}
-	}
-	post("/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc{hostname=h1}) > 14","match_by":["hostname"]}`)
+	apiCall(t, l, "labuser", "POST", "/alarm-definitions", `{"name":"hot","expression":"max(cpu.idle_perc{hostname=h1}) > 14","match_by":["hostname"]}`)
 	ms := clk.Now().UnixMilli()
-	post("/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":20,"timestamp":`+strconv.FormatInt(ms, 10)+`}`)
+	apiCall(t, l, "labuser", "POST", "/metrics", `{"name":"cpu.idle_perc","dimensions":{"hostname":"h1"},"value":20,"timestamp":`+strconv.FormatInt(ms, 10)+`}`)
 	for ev := range eventsWithin(t, events, 10*time.Second) {
 		tr, ok := ev.(model.AlarmTransitioned)
 		if !ok {
@@ -76,31 +57,13 @@ func TestManualStateChangeIsDeliveredAsAWebhook(t *testing.T) {
 	defer hook.Close()
 
 	l := startLab(t, lab.Options{Hosts: -1})
-	tok, _ := l.Token("labuser")
-	call := func(method, path, body string) map[string]any {
-		t.Helper()
-		req, _ := http.NewRequest(method, l.MonitoringURL()+path, strings.NewReader(body))
-		req.Header.Set("X-Auth-Token", tok)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d", method, path, resp.StatusCode)
-		}
-		var doc map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&doc)
-		return doc
-	}
-	nm := call("POST", "/notification-methods", `{"name":"h","type":"WEBHOOK","address":"`+hook.URL+`"}`)["id"].(string)
-	def := call("POST", "/alarm-definitions", `{"name":"api","expression":"m > 1","alarm_actions":["`+nm+`"]}`)["id"].(string)
+	nm := apiCall(t, l, "labuser", "POST", "/notification-methods", `{"name":"h","type":"WEBHOOK","address":"`+hook.URL+`"}`)["id"].(string)
+	def := apiCall(t, l, "labuser", "POST", "/alarm-definitions", `{"name":"api","expression":"m > 1","alarm_actions":["`+nm+`"]}`)["id"].(string)
 	a, err := l.Store().CreateAlarm(model.Alarm{DefinitionID: def, Metrics: []model.MetricDef{{Name: "m", Dimensions: map[string]string{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	call("PATCH", "/alarms/"+a.ID, `{"state":"ALARM"}`)
+	apiCall(t, l, "labuser", "PATCH", "/alarms/"+a.ID, `{"state":"ALARM"}`)
 	var body map[string]any
 	select {
 	case body = <-got:
@@ -132,23 +95,10 @@ func TestAgentsPostIntoTheLabProject(t *testing.T) {
 	if got := l.Hostnames(); len(got) != 2 {
 		t.Fatalf("hostnames %v", got)
 	}
-	list := func(user string) []any {
-		tok, _ := l.Token(user)
-		req, _ := http.NewRequest("GET", l.MonitoringURL()+"/metrics?name=cpu.idle_perc", nil)
-		req.Header.Set("X-Auth-Token", tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var doc map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&doc)
-		return doc["elements"].([]any)
-	}
-	if els := list("labreader"); len(els) != 2 {
+	if els := metricElements(t, l, "labreader"); len(els) != 2 {
 		t.Fatalf("lab project sees %v", els)
 	}
-	if els := list("otheruser"); len(els) != 0 {
+	if els := metricElements(t, l, "otheruser"); len(els) != 0 {
 		t.Fatalf("other project sees %v", els)
 	}
 }
@@ -200,22 +150,7 @@ func TestAgentsProjectTakesTheAgentMetricsAway(t *testing.T) {
 	if m.Metrics[0].TenantID != agent.ProjectID {
 		t.Fatalf("agents posted into %s, want the service project %s", m.Metrics[0].TenantID, agent.ProjectID)
 	}
-	list := func(user string) []any {
-		t.Helper()
-		tok, _ := l.Token(user)
-		req, _ := http.NewRequest("GET", l.MonitoringURL()+"/metrics?name=cpu.idle_perc", nil)
-		req.Header.Set("X-Auth-Token", tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var doc map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&doc)
-		els, _ := doc["elements"].([]any)
-		return els
-	}
-	if els := list("labuser"); len(els) != 0 {
+	if els := metricElements(t, l, "labuser"); len(els) != 0 {
 		t.Errorf("the lab project sees %v", els)
 	}
 	// monasca-agent may only post; the store shows what the project holds.
