@@ -1,9 +1,7 @@
 package webhook
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,55 +10,25 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/wirecapture"
 )
 
 // TestRequestOnTheWire reads the raw request bytes: the headers python-
 // requests sends, the lower-case content-type, HTTP/1.1, and the body as is.
 func TestRequestOnTheWire(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	head := make(chan []string, 1)
-	gotBody := make(chan string, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-		r := bufio.NewReader(c)
-		var lines []string
-		for {
-			l, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			l = strings.TrimRight(l, "\r\n")
-			if l == "" {
-				break
-			}
-			lines = append(lines, l)
-		}
-		head <- lines
-		body := make([]byte, len(sampleBody(FromThresh).Encode()))
-		_, _ = io.ReadFull(r, body)
-		gotBody <- string(body)
-		_, _ = io.WriteString(c, "HTTP/1.1 204 No Content\r\n\r\n")
-	}()
+	addr, request := wirecapture.Serve(t, "HTTP/1.1 204 No Content\r\n\r\n")
 	body := sampleBody(FromThresh).Encode()
 	s := &Sender{Client: NewClient(5*time.Second, nil)}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	attempts, err := s.Send(ctx, "http://"+ln.Addr().String()+"/openstack/alerts", body)
+	attempts, err := s.Send(ctx, "http://"+addr+"/openstack/alerts", body)
 	if err != nil || len(attempts) != 1 || !attempts[0].OK() || attempts[0].Status != 204 {
 		t.Fatalf("Send = %+v, %v; want one 204", attempts, err)
 	}
-	lines := <-head
-	if lines[0] != "POST /openstack/alerts HTTP/1.1" {
-		t.Errorf("request line %q", lines[0])
+	r := request()
+	if r.Line != "POST /openstack/alerts HTTP/1.1" {
+		t.Errorf("request line %q", r.Line)
 	}
 	for _, want := range []string{
 		"User-Agent: python-requests/2.28.1",
@@ -71,15 +39,15 @@ func TestRequestOnTheWire(t *testing.T) {
 		"Content-Length: " + strconv.Itoa(len(body)),
 	} {
 		found := false
-		for _, l := range lines[1:] {
+		for _, l := range r.Head {
 			found = found || l == want
 		}
 		if !found {
-			t.Errorf("header %q not sent; got %q", want, lines[1:])
+			t.Errorf("header %q not sent; got %q", want, r.Head)
 		}
 	}
-	if got := <-gotBody; got != string(body) {
-		t.Errorf("body on the wire %q, want %q", got, body)
+	if r.Body != string(body) {
+		t.Errorf("body on the wire %q, want %q", r.Body, body)
 	}
 }
 

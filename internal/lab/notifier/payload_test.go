@@ -1,18 +1,15 @@
 package notifier
 
 import (
-	"bufio"
 	"context"
-	"io"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/monhook/monhook/internal/clock/clocktest"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/wirecapture"
 	monhookreceiver "github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/webhook"
 )
@@ -81,50 +78,19 @@ func TestReceiverAcceptsTheBodyWithoutFindings(t *testing.T) {
 // TestRequestHeadersAreThoseOfPythonRequests reads the request off a raw
 // socket, so the header names are checked as written on the wire.
 func TestRequestHeadersAreThoseOfPythonRequests(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	type raw struct {
-		head []string
-		body string
-	}
-	got := make(chan raw, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-		br := bufio.NewReader(c)
-		var r raw
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil || line == "\r\n" {
-				break
-			}
-			r.head = append(r.head, strings.TrimRight(line, "\r\n"))
-		}
-		b := make([]byte, len(wideBody))
-		_, _ = io.ReadFull(br, b)
-		r.body = string(b)
-		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-		got <- r
-	}()
+	addr, request := wirecapture.Serve(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 	e := New(Options{Clock: clocktest.New(start), HTTPClient: &http.Client{}})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if !e.post(ctx, job{address: "http://" + ln.Addr().String() + "/hook", body: mustBody(t, wideTransition())}) {
+	if !e.post(ctx, job{address: "http://" + addr + "/hook", body: mustBody(t, wideTransition())}) {
 		t.Fatal("post failed")
 	}
-	r := <-got
-	if r.head[0] != "POST /hook HTTP/1.1" || r.body != wideBody {
-		t.Errorf("request line %q, body %q", r.head[0], r.body)
+	r := request()
+	if r.Line != "POST /hook HTTP/1.1" || r.Body != wideBody {
+		t.Errorf("request line %q, body %q", r.Line, r.Body)
 	}
 	want := map[string]bool{
-		"Host: " + ln.Addr().String():                    true,
+		"Host: " + addr:                                  true,
 		"User-Agent: python-requests/2.28.1":             true,
 		"Accept-Encoding: gzip, deflate":                 true,
 		"Accept: */*":                                    true,
@@ -132,7 +98,7 @@ func TestRequestHeadersAreThoseOfPythonRequests(t *testing.T) {
 		"content-type: application/json":                 true,
 		"Content-Length: " + strconv.Itoa(len(wideBody)): true,
 	}
-	for _, h := range r.head[1:] {
+	for _, h := range r.Head {
 		if !want[h] {
 			t.Errorf("unexpected header line %q", h)
 		}
