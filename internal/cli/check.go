@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/monhook/monhook/check"
@@ -370,24 +369,11 @@ func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, er
 // Keystone, exactly as against a cloud.
 func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(context.Context) (check.Target, error) {
 	return func(ctx context.Context) (check.Target, error) {
-		u := l.Credentials()
-		r := openstack.Resolved{
-			AuthOptions: gophercloud.AuthOptions{
-				IdentityEndpoint: l.AuthURL(),
-				Username:         u.Name,
-				Password:         u.Password,
-				DomainName:       u.UserDomain,
-				Scope:            &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-				AllowReauth:      true,
-			},
-			EndpointOpts: gophercloud.EndpointOpts{Region: l.Region(), Availability: gophercloud.AvailabilityPublic},
-			Source:       "the built-in lab",
-		}
 		var dw io.Writer
 		if debugOn {
 			dw = debug
 		}
-		s, err := openstack.ConnectResolved(ctx, r, dw, "monhook/"+version)
+		s, err := openstack.ConnectResolved(ctx, l.Resolved(l.Credentials()), dw, "monhook/"+version)
 		if err != nil {
 			return check.Target{}, openstack.Explain(err)
 		}

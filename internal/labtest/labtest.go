@@ -8,8 +8,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/gophercloud/gophercloud/v2"
-
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/openstack"
 )
@@ -25,24 +23,10 @@ func Start(t testing.TB, opts lab.Options) *lab.Lab {
 	return l
 }
 
-// Resolved is what monhook resolves for user u of lab l: password login
-// through the lab's Keystone, scoped to the user's project, in the lab's
-// region, as against any cloud.
-func Resolved(l *lab.Lab, u lab.User) openstack.Resolved {
-	return openstack.Resolved{
-		AuthOptions: gophercloud.AuthOptions{
-			IdentityEndpoint: l.AuthURL(), Username: u.Name, Password: u.Password, DomainName: u.UserDomain,
-			Scope:       &gophercloud.AuthScope{ProjectName: u.Project, DomainName: u.ProjectDomain},
-			AllowReauth: true,
-		},
-		EndpointOpts: gophercloud.EndpointOpts{Region: l.Region()},
-	}
-}
-
 // Connect logs in to lab l as user u (l.Credentials() is the seeded
 // monasca-user).
 func Connect(ctx context.Context, l *lab.Lab, u lab.User) (*openstack.Session, error) {
-	return openstack.ConnectResolved(ctx, Resolved(l, u), nil, "monhook-test")
+	return openstack.ConnectResolved(ctx, l.Resolved(u), nil, "monhook-test")
 }
 
 // User returns lab l's seeded user by name, failing the test when there is
