@@ -21,27 +21,17 @@ func FuzzAlarmDefinitionExpression(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	l := lab.New(lab.Options{})
-	h := l.Handler()
-	tok, err := l.Token("labuser")
-	if err != nil {
-		f.Fatal(err)
-	}
+	fl := newFuzzLab(f, "labuser")
 	f.Fuzz(func(t *testing.T, expression string) {
 		body, _ := json.Marshal(map[string]any{"name": "fuzz", "expression": expression})
-		req := httptest.NewRequest("POST", "/monitoring/v2.0/alarm-definitions", bytes.NewReader(body))
-		req.Header.Set("X-Auth-Token", tok)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		rec := fl.do("POST", "/monitoring/v2.0/alarm-definitions", body)
 		var doc map[string]any
 		_ = json.Unmarshal(rec.Body.Bytes(), &doc)
 		switch rec.Code {
 		case http.StatusCreated:
 			// Delete first: a definition left behind would make every
 			// later input (and the minimizer's) a 409.
-			del := httptest.NewRequest("DELETE", "/monitoring/v2.0/alarm-definitions/"+doc["id"].(string), nil)
-			del.Header.Set("X-Auth-Token", tok)
-			h.ServeHTTP(httptest.NewRecorder(), del)
+			fl.do("DELETE", "/monitoring/v2.0/alarm-definitions/"+doc["id"].(string), nil)
 			// What was sent: json.Marshal turns invalid UTF-8 into U+FFFD,
 			// an identifier character like any other non-space BMP one.
 			var sent map[string]any
@@ -67,18 +57,9 @@ func FuzzPostMetrics(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	l := lab.New(lab.Options{})
-	h := l.Handler()
-	tok, err := l.Token("labagent")
-	if err != nil {
-		f.Fatal(err)
-	}
+	fl := newFuzzLab(f, "labagent")
 	f.Fuzz(func(t *testing.T, body string) {
-		req := httptest.NewRequest("POST", "/monitoring/v2.0/metrics", bytes.NewReader([]byte(body)))
-		req.Header.Set("X-Auth-Token", tok)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		rec := fl.do("POST", "/monitoring/v2.0/metrics", []byte(body))
 		switch rec.Code {
 		case http.StatusNoContent, http.StatusBadRequest, http.StatusUnprocessableEntity:
 		default:
@@ -93,18 +74,9 @@ func fuzzBody(f *testing.F, method, path string, seeds []string, allowed ...int)
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	l := lab.New(lab.Options{})
-	h := l.Handler()
-	tok, err := l.Token("labuser")
-	if err != nil {
-		f.Fatal(err)
-	}
+	fl := newFuzzLab(f, "labuser")
 	f.Fuzz(func(t *testing.T, body string) {
-		req := httptest.NewRequest(method, path, bytes.NewReader([]byte(body)))
-		req.Header.Set("X-Auth-Token", tok)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		rec := fl.do(method, path, []byte(body))
 		if !slices.Contains(allowed, rec.Code) {
 			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
 		}
@@ -113,9 +85,7 @@ func fuzzBody(f *testing.F, method, path string, seeds []string, allowed ...int)
 			t.Fatalf("answer to %q is not JSON: %s", body, rec.Body)
 		}
 		if rec.Code == http.StatusCreated {
-			del := httptest.NewRequest("DELETE", path+"/"+doc["id"].(string), nil)
-			del.Header.Set("X-Auth-Token", tok)
-			h.ServeHTTP(httptest.NewRecorder(), del)
+			fl.do("DELETE", path+"/"+doc["id"].(string), nil)
 		}
 	})
 }
@@ -136,4 +106,32 @@ func FuzzAlarmDefinitionBody(f *testing.F) {
 		`{"name":"d","expression":"avg(m) > 1","match_by":["h"],"severity":"high","actions_enabled":false}`,
 		`{"name":"d","expression":"m > 1","alarm_actions":["a","a"]}`, `{"name":1}`, `"x"`, `{"name":"d","expression":"m\ufffd > 1"}`,
 	}, http.StatusCreated, http.StatusBadRequest, http.StatusUnprocessableEntity)
+}
+
+// fuzzLab is a lab's API handler, called in-process (no sockets, so the
+// fuzzer runs fast), and a token of one of its users.
+type fuzzLab struct {
+	h   http.Handler
+	tok string
+}
+
+func newFuzzLab(f *testing.F, user string) fuzzLab {
+	l := lab.New(lab.Options{})
+	tok, err := l.Token(user)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return fuzzLab{h: l.Handler(), tok: tok}
+}
+
+// do serves method path as the user, with body as JSON when there is one.
+func (fl fuzzLab) do(method, path string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	req.Header.Set("X-Auth-Token", fl.tok)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	fl.h.ServeHTTP(rec, req)
+	return rec
 }
