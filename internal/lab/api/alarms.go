@@ -289,40 +289,22 @@ func (a *API) deleteAlarm(q *request, args []string) {
 
 // countAlarms is GET /alarms/count with optional group_by.
 func (a *API) countAlarms(q *request, _ []string) {
-	if !q.canRead() {
-		return
-	}
-	f, err := q.alarmFilter()
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	var groupBy []string
-	p := q.falconParams()
-	if s, ok := p.param("group_by"); ok {
-		// _validate_group_by: the items as split, not trimmed. Upstream
-		// prints the allowed values as a Python set, whose order changes
-		// from process to process; the lab prints them in a fixed order.
-		groupBy = strings.Split(s, ",")
-		for _, g := range groupBy {
-			if !slices.Contains(countGroupBy, g) {
-				q.fail(unprocessable(fmt.Sprintf("One or more group-by values from %s are not in {%s}",
-					pyStrListRepr(groupBy), strings.Trim(pyStrListRepr(countGroupBy), "[]"))))
-				return
-			}
+	var (
+		f       *alarmFilter
+		groupBy []string
+		offset  int
+	)
+	_, limit, ok := q.startRead(func(p falconParams) (err error) {
+		if f, err = q.alarmFilter(); err != nil {
+			return err
 		}
-	}
-	offset := 0
-	if s, ok := p.param("offset"); ok {
-		var valid bool
-		if offset, valid = pyOffset(s); !valid {
-			q.fail(unprocessable(fmt.Sprintf("Offset must be a valid integer, was %s", s)))
-			return
+		if groupBy, err = countGroupByParam(p); err != nil {
+			return err
 		}
-	}
-	limit, err := q.limit()
-	if err != nil {
-		q.fail(err)
+		offset, err = countOffset(p)
+		return err
+	})
+	if !ok {
 		return
 	}
 	rows := a.filteredAlarms(q, f)
@@ -511,4 +493,36 @@ func (a *API) writeHistory(q *request, entries []store.HistoryEntry) {
 		next = q.nextLink(strconv.FormatInt(rows[len(rows)-1].Timestamp.UnixMilli(), 10))
 	}
 	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
+}
+
+// countGroupByParam is _validate_group_by: the items as split, not
+// trimmed. Upstream prints the allowed values as a Python set, whose order
+// changes from process to process; the lab prints them in a fixed order.
+func countGroupByParam(p falconParams) ([]string, error) {
+	s, ok := p.param("group_by")
+	if !ok {
+		return nil, nil
+	}
+	groupBy := strings.Split(s, ",")
+	for _, g := range groupBy {
+		if !slices.Contains(countGroupBy, g) {
+			return nil, unprocessable(fmt.Sprintf("One or more group-by values from %s are not in {%s}",
+				pyStrListRepr(groupBy), strings.Trim(pyStrListRepr(countGroupBy), "[]")))
+		}
+	}
+	return groupBy, nil
+}
+
+// countOffset is GET /alarms/count's offset: Python's int(), 422 when it
+// fails.
+func countOffset(p falconParams) (int, error) {
+	s, ok := p.param("offset")
+	if !ok {
+		return 0, nil
+	}
+	offset, valid := pyOffset(s)
+	if !valid {
+		return 0, unprocessable(fmt.Sprintf("Offset must be a valid integer, was %s", s))
+	}
+	return offset, nil
 }

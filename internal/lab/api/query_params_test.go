@@ -98,10 +98,10 @@ func TestBlankLimitIsInvalid(t *testing.T) {
 	wantError(t, e.call("labuser", "GET", "/v2.0/metrics/names?limit=", nil), 422, "Invalid limit", "Limit parameter must be a positive integer")
 }
 
-// Every metrics read checks its own parameters before limit, as the
-// handlers call helpers.get_limit last: a request wrong in both is answered
-// about its own parameter.
-func TestMetricsReadsCheckTheirParametersBeforeLimit(t *testing.T) {
+// The metrics reads and GET /alarms/count check their own parameters
+// before limit, as their handlers call helpers.get_limit last: a request
+// wrong in both is answered about its own parameter.
+func TestPagedReadsCheckTheirParametersBeforeLimit(t *testing.T) {
 	e, start := queryEnv(t)
 	for _, c := range []struct{ path, descPart string }{
 		{"/v2.0/metrics?start_time=x", "x"},
@@ -110,6 +110,9 @@ func TestMetricsReadsCheckTheirParametersBeforeLimit(t *testing.T) {
 		{"/v2.0/metrics/statistics?name=cpu.idle_perc&start_time=" + start, "statistics"},
 		{"/v2.0/metrics/dimensions/names?start_time=x", "x"},
 		{"/v2.0/metrics/dimensions/names/values?metric_name=cpu.idle_perc", "dimension_name"},
+		{"/v2.0/alarms/count?group_by=x", "group-by"},
+		{"/v2.0/alarms/count?offset=x", "Offset must be a valid integer"},
+		{"/v2.0/alarms/count?state=x", "State"},
 	} {
 		r := e.call("labuser", "GET", c.path+"&limit=x", nil)
 		if r.status != 422 || !strings.Contains(string(r.raw), c.descPart) || strings.Contains(string(r.raw), "Invalid limit") {
