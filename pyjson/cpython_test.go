@@ -1,33 +1,22 @@
 package pyjson
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"testing"
+
+	"github.com/monhook/monhook/internal/jsonlcases"
 )
 
 // TestMatchesCPython replays testdata/cpython.jsonl: generated texts with
 // what CPython 3.11 made of them: repr(json.loads(s)) and json.dumps of
 // that value ("r" and "d"), or null where json.loads raised.
 func TestMatchesCPython(t *testing.T) {
-	f, err := os.Open("testdata/cpython.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	type cpythonCase struct {
+		S string
+		R *string
+		D string
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		var c struct {
-			S string
-			R *string
-			D string
-		}
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatal(err)
-		}
-		n++
+	cases := jsonlcases.Load[cpythonCase](t, "testdata/cpython.jsonl")
+	for _, c := range cases {
 		v, err := Decode([]byte(c.S))
 		if c.R == nil {
 			if err == nil {
@@ -46,7 +35,7 @@ func TestMatchesCPython(t *testing.T) {
 			t.Errorf("Marshal(Decode(%q)) = %s %v, json.dumps %s", c.S, got, err, c.D)
 		}
 	}
-	if n < 1000 {
-		t.Fatalf("only %d cases", n)
+	if len(cases) < 1000 {
+		t.Fatalf("only %d cases", len(cases))
 	}
 }

@@ -1,10 +1,9 @@
 package api_test
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"testing"
+
+	"github.com/monhook/monhook/internal/jsonlcases"
 )
 
 // upstreamCase is one request body and what upstream answered to it.
@@ -34,25 +33,7 @@ type upstreamCase struct {
 
 func loadUpstreamCases(t *testing.T) []upstreamCase {
 	t.Helper()
-	f, err := os.Open("testdata/upstream_bodies.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []upstreamCase
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var c upstreamCase
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return jsonlcases.Load[upstreamCase](t, "testdata/upstream_bodies.jsonl")
 }
 
 // TestUpstreamBodies sends each recorded body to the lab and expects

@@ -1,10 +1,9 @@
 package api
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"testing"
+
+	"github.com/monhook/monhook/internal/jsonlcases"
 )
 
 // TestURLSplitMatchesCPython replays testdata/urlsplit.jsonl: generated
@@ -12,22 +11,12 @@ import (
 // characters NFKC maps onto / ? # @ :) and what CPython's
 // urllib.parse.urlsplit, with its current security checks, made of them.
 func TestURLSplitMatchesCPython(t *testing.T) {
-	f, err := os.Open("testdata/urlsplit.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	type urlsplitCase struct {
+		URL, Scheme, Netloc string
+		OK                  bool
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		var c struct {
-			URL, Scheme, Netloc string
-			OK                  bool
-		}
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatal(err)
-		}
-		n++
+	cases := jsonlcases.Load[urlsplitCase](t, "testdata/urlsplit.jsonl")
+	for _, c := range cases {
 		u, err := pyURLSplit(c.URL)
 		switch {
 		case (err == nil) != c.OK:
@@ -36,7 +25,7 @@ func TestURLSplitMatchesCPython(t *testing.T) {
 			t.Errorf("%q: scheme %q netloc %q, CPython %q %q", c.URL, u.scheme, u.netloc, c.Scheme, c.Netloc)
 		}
 	}
-	if n < 1000 {
-		t.Fatalf("only %d cases", n)
+	if len(cases) < 1000 {
+		t.Fatalf("only %d cases", len(cases))
 	}
 }

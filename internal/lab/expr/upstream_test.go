@@ -1,12 +1,12 @@
 package expr
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/monhook/monhook/internal/jsonlcases"
 )
 
 // upstreamExpr is one expression and what monasca-api's AlarmExprParser
@@ -33,20 +33,8 @@ func upstreamExprFile() string {
 // TestUpstreamExpressions: the lab accepts what the upstream parser
 // accepts, finds the same sub-expressions, and refuses at the same column.
 func TestUpstreamExpressions(t *testing.T) {
-	f, err := os.Open(upstreamExprFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	n := 0
-	for sc.Scan() {
-		var c upstreamExpr
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatal(err)
-		}
-		n++
+	cases := jsonlcases.Load[upstreamExpr](t, upstreamExprFile())
+	for _, c := range cases {
 		e, err := Parse(c.Expr)
 		if !c.OK {
 			pe, isParse := err.(*ParseError)
@@ -82,11 +70,8 @@ func TestUpstreamExpressions(t *testing.T) {
 			t.Errorf("%q: sub-expressions %v, upstream %v", c.Expr, got, c.Subs)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n < 100 {
-		t.Fatalf("only %d expressions", n)
+	if len(cases) < 100 {
+		t.Fatalf("only %d expressions", len(cases))
 	}
 }
 
