@@ -43,15 +43,10 @@ func TestSeriesJoiningAnAlarmAppearsInGetAlarms(t *testing.T) {
 // waitForTransition returns at the next AlarmTransitioned on the bus.
 func waitForTransition(t *testing.T, events <-chan any) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		select {
-		case ev := <-events:
-			if _, ok := ev.(model.AlarmTransitioned); ok {
-				return
-			}
-		case <-deadline:
-			t.Fatal("no alarm transition within 30s")
+	for ev := range eventsWithin(t, events, 30*time.Second) {
+		if _, ok := ev.(model.AlarmTransitioned); ok {
+			return
 		}
 	}
+	t.Fatal("bus closed before an alarm transition")
 }
