@@ -14,6 +14,7 @@ import (
 
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/keystone"
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 func startLab(t *testing.T, opts lab.Options) *lab.Lab {
@@ -157,7 +158,7 @@ func TestCatalogWithoutVersionSuffix(t *testing.T) {
 }
 
 func TestDebugLogNamesRequestsWithoutTokens(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	l := startLab(t, lab.Options{Debug: &buf})
 	tok, _ := passwordToken(t, l.AuthURL(), l.Credentials())
 	get(t, l.MonitoringURL()+"/alarms?state=OK", tok)
