@@ -301,7 +301,7 @@ func (a *API) countAlarms(q *request, _ []string) {
 		if groupBy, err = countGroupByParam(p); err != nil {
 			return err
 		}
-		offset, err = countOffset(p)
+		offset, _, err = p.intOffset("Offset must be a valid integer, was %s")
 		return err
 	})
 	if !ok {
@@ -511,18 +511,4 @@ func countGroupByParam(p falconParams) ([]string, error) {
 		}
 	}
 	return groupBy, nil
-}
-
-// countOffset is GET /alarms/count's offset: Python's int(), 422 when it
-// fails.
-func countOffset(p falconParams) (int, error) {
-	s, ok := p.param("offset")
-	if !ok {
-		return 0, nil
-	}
-	offset, valid := pyOffset(s)
-	if !valid {
-		return 0, unprocessable(fmt.Sprintf("Offset must be a valid integer, was %s", s))
-	}
-	return offset, nil
 }

@@ -161,14 +161,14 @@ func (a *API) listMetrics(q *request, _ []string) {
 	if !ok {
 		return
 	}
+	// Upstream: int(offset) raises in the repository (500); the lab 422.
+	n, given, err := p.intOffset("Offset value %s must be an integer")
+	if err != nil {
+		q.fail(err)
+		return
+	}
 	first := 0
-	if off, ok := p.param("offset"); ok {
-		n, valid := pyOffset(off)
-		if !valid {
-			// Upstream: int(offset) raises in the repository (500).
-			q.fail(unprocessable(fmt.Sprintf("Offset value %s must be an integer", off)))
-			return
-		}
+	if given {
 		first = n + 1
 	}
 	tenant := a.tenantFor(q)

@@ -129,19 +129,20 @@ func (q *request) limit() (int, error) {
 	return n, nil
 }
 
-// intOffset is the integer offset of notification methods, alarm
-// definitions and alarms (an SQL OFFSET): helpers.get_query_param, then
-// Python's int(), so "", blanks and "offset=" alike mean no offset.
-func (q *request) intOffset() (int, error) {
-	s, ok := q.falconParams().param("offset")
+// intOffset is an integer offset (notification methods, alarm
+// definitions, alarms and their count, metrics): helpers.get_query_param,
+// then Python's int(), so "", blanks and "offset=" alike are not given.
+// invalid words the 422 for a value int() refuses, with %s for the value,
+// as each endpoint words it.
+func (p falconParams) intOffset(invalid string) (n int, given bool, err error) {
+	s, ok := p.param("offset")
 	if !ok {
-		return 0, nil
+		return 0, false, nil
 	}
-	n, ok := pyOffset(s)
-	if !ok {
-		return 0, unprocessable(fmt.Sprintf("Offset value %s must be an integer", s))
+	if n, ok = pyOffset(s); !ok {
+		return 0, true, unprocessable(fmt.Sprintf(invalid, s))
 	}
-	return n, nil
+	return n, true, nil
 }
 
 // pyOffset is int(s) as an SQL offset: a negative offset counts as 0 and
@@ -188,7 +189,7 @@ func (q *request) listParams(allowed []string) (listParams, error) {
 	if p.keys, err = q.sortBy(allowed); err != nil {
 		return p, err
 	}
-	if p.offset, err = q.intOffset(); err != nil {
+	if p.offset, _, err = q.falconParams().intOffset("Offset value %s must be an integer"); err != nil {
 		return p, err
 	}
 	p.limit, err = q.limit()
