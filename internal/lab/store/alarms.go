@@ -32,15 +32,7 @@ func (s *Store) Alarm(id string) (model.Alarm, bool) {
 
 // AlarmsForDefinition implements model.Store.
 func (s *Store) AlarmsForDefinition(definitionID string) []model.Alarm {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []model.Alarm
-	for _, a := range s.alarms {
-		if a.DefinitionID == definitionID {
-			out = append(out, cloneAlarm(a))
-		}
-	}
-	return out
+	return s.alarmsWhere(func(a model.Alarm) bool { return a.DefinitionID == definitionID })
 }
 
 // TenantAlarm returns the tenant's alarm, or ErrNotFound.
@@ -56,11 +48,17 @@ func (s *Store) TenantAlarm(tenantID, id string) (model.Alarm, error) {
 
 // TenantAlarms returns the tenant's alarms in no particular order.
 func (s *Store) TenantAlarms(tenantID string) []model.Alarm {
+	return s.alarmsWhere(func(a model.Alarm) bool { return a.TenantID == tenantID })
+}
+
+// alarmsWhere returns copies of the alarms match keeps, in no particular
+// order.
+func (s *Store) alarmsWhere(match func(model.Alarm) bool) []model.Alarm {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []model.Alarm
 	for _, a := range s.alarms {
-		if a.TenantID == tenantID {
+		if match(a) {
 			out = append(out, cloneAlarm(a))
 		}
 	}
