@@ -278,22 +278,10 @@ func (s *Server) catalogDoc(r *http.Request) []any {
 // X-Subject-Token is then rendered, or 404 when unknown or expired.
 func (s *Server) validateToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	caller, ok := s.liveTokenLocked(r.Header.Get("X-Auth-Token"))
-	if !ok {
+	subjectID, subject, refused := s.subjectTokenLocked(r, "identity:validate_token", "admin", "service")
+	if refused != nil {
 		s.mu.Unlock()
-		writeError(w, http.StatusUnauthorized, msgAuthRequired)
-		return
-	}
-	subjectID := r.Header.Get("X-Subject-Token")
-	subject, ok := s.liveTokenLocked(subjectID)
-	if !ok {
-		s.mu.Unlock()
-		writeError(w, http.StatusNotFound, "Could not find token.")
-		return
-	}
-	if caller.userID != subject.userID && !slices.Contains(caller.roles, "admin") && !slices.Contains(caller.roles, "service") {
-		s.mu.Unlock()
-		writeError(w, http.StatusForbidden, "You are not authorized to perform the requested action: identity:validate_token.")
+		writeError(w, refused.code, refused.message)
 		return
 	}
 	body := s.tokenBodyLocked(r, subject, r.URL.Query().Get("nocatalog") == "")
@@ -310,21 +298,37 @@ func (s *Server) validateToken(w http.ResponseWriter, r *http.Request) {
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller, ok := s.liveTokenLocked(r.Header.Get("X-Auth-Token"))
-	if !ok {
-		writeError(w, http.StatusUnauthorized, msgAuthRequired)
-		return
-	}
-	subjectID := r.Header.Get("X-Subject-Token")
-	subject, ok := s.liveTokenLocked(subjectID)
-	if !ok {
-		writeError(w, http.StatusNotFound, "Could not find token.")
-		return
-	}
-	if caller.userID != subject.userID && !slices.Contains(caller.roles, "admin") {
-		writeError(w, http.StatusForbidden, "You are not authorized to perform the requested action: identity:revoke_token.")
+	subjectID, _, refused := s.subjectTokenLocked(r, "identity:revoke_token", "admin")
+	if refused != nil {
+		writeError(w, refused.code, refused.message)
 		return
 	}
 	delete(s.tokens, subjectID)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// refusal is an error answer decided under the lock and written after it.
+type refusal struct {
+	code    int
+	message string
+}
+
+// subjectTokenLocked is what validating and revoking a token check: the
+// caller's X-Auth-Token is live (else 401), the X-Subject-Token is live
+// (else 404), and the caller is the subject's user or holds one of roles
+// (else 403 naming policy).
+func (s *Server) subjectTokenLocked(r *http.Request, policy string, roles ...string) (string, *token, *refusal) {
+	caller, ok := s.liveTokenLocked(r.Header.Get("X-Auth-Token"))
+	if !ok {
+		return "", nil, &refusal{http.StatusUnauthorized, msgAuthRequired}
+	}
+	subjectID := r.Header.Get("X-Subject-Token")
+	subject, ok := s.liveTokenLocked(subjectID)
+	if !ok {
+		return "", nil, &refusal{http.StatusNotFound, "Could not find token."}
+	}
+	if caller.userID != subject.userID && !slices.ContainsFunc(roles, func(role string) bool { return slices.Contains(caller.roles, role) }) {
+		return "", nil, &refusal{http.StatusForbidden, "You are not authorized to perform the requested action: " + policy + "."}
+	}
+	return subjectID, subject, nil
 }
