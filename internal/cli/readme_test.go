@@ -19,7 +19,7 @@ func TestReadmeShowsEachHabitAndStaysInTheRepo(t *testing.T) {
 	for _, habit := range []string{
 		"monhook send http", "--path /openstack/alerts", "listen --register --attach", "--full",
 		"--forward-best-effort", "--os-username", "monhook help environment", "SSL_CERT_FILE=",
-		"make install", "go install ./cmd/monhook", "MONHOOK_SPEED", "--os-cloud` from clouds.yaml",
+		"make install", "go install ./cmd/monhook", "make build && bin/monhook check --lab", "MONHOOK_SPEED", "--os-cloud` from clouds.yaml",
 	} {
 		if !strings.Contains(readme, habit) {
 			t.Errorf("README does not show %q", habit)
