@@ -91,7 +91,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see `monhook scenarios`)")
+	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see monhook scenarios)")
 	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
 	fl.StringVar(&o.Hostname, "hostname", "", "host whose agent metric the alarm watches (default: the most recently reporting)")
 	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")

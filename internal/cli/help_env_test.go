@@ -61,3 +61,24 @@ func TestEnvironmentTopicIsListedInHelp(t *testing.T) {
 		t.Errorf("root help does not list the environment topic:\n%s", out)
 	}
 }
+
+// TestFlagHelpShowsTheValueType: pflag reads a `quoted` word in a flag's usage
+// as the value's name, so "see `monhook scenarios`" made --help show
+// "-s, --scenario monhook scenarios".
+func TestFlagHelpShowsTheValueType(t *testing.T) {
+	streams, _, _ := TestStreams()
+	root := NewCmdRoot(NewFactory(streams, "test"))
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
+			if strings.Contains(fl.Usage, "`") {
+				name, _ := pflag.UnquoteUsage(fl)
+				t.Errorf("%s --%s: usage has a backquoted word, shown as the value name %q", c.Name(), fl.Name, name)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
