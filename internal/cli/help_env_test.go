@@ -82,3 +82,32 @@ func TestFlagHelpShowsTheValueType(t *testing.T) {
 	}
 	walk(root)
 }
+
+// TestHelpEnvironmentGivesEachCommandsMeaning: MONHOOK_TIMEOUT is check's
+// overall deadline but send's per-attempt timeout; MONHOOK_LISTEN has a
+// different default in lab and serve than in check.
+func TestHelpEnvironmentGivesEachCommandsMeaning(t *testing.T) {
+	_, out, _ := runCLI(t, "help", "environment")
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"MONHOOK_TIMEOUT --timeout (check, cleanup, send): check, cleanup: overall deadline; send: per attempt",
+		"lab: listen address (host:port)",
+		"serve: HTTP address of /probe",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("help environment lacks %q", want)
+		}
+	}
+}
+
+func TestFirstClauseKeepsParenthesesWhole(t *testing.T) {
+	for in, want := range map[string]string{
+		`address (default all interfaces; e.g. ":8080")`: `address (default all interfaces; e.g. ":8080")`,
+		"overall deadline; teardown still runs":          "overall deadline",
+		"a (b) c; d (e; f)":                              "a (b) c",
+	} {
+		if got := firstClause(in); got != want {
+			t.Errorf("firstClause(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
