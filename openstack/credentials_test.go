@@ -215,6 +215,9 @@ func TestResolve(t *testing.T) {
 		{name: "bad OS_INSECURE", env: with(openrc, "OS_INSECURE", "maybe"), wantErr: "OS_INSECURE"},
 		{name: "unknown cloud", clouds: true, flags: openstack.AuthFlags{Cloud: "nope"}, wantErr: `"nope"`},
 		{name: "missing CA bundle", env: with(openrc, "OS_CACERT", "/does/not/exist.pem"), wantErr: "OS_CACERT"},
+		{name: "auth URL without a scheme", env: with(openrc, "OS_AUTH_URL", "keystone:5000/v3"), wantErr: `OS_AUTH_URL / --os-auth-url "keystone:5000/v3": want an http:// or https:// URL`},
+		{name: "auth URL flag not a URL", env: openrc, flags: openstack.AuthFlags{AuthURL: "notaurl"}, wantErr: `--os-auth-url "notaurl"`},
+		{name: "Monasca URL not http", env: openrc, flags: openstack.AuthFlags{MonascaAPIURL: "ftp://m/v2.0"}, wantErr: `--monasca-api-url "ftp://m/v2.0"`},
 		{name: "insecure flag parses", env: openrc, flags: openstack.AuthFlags{Insecure: &yes}, want: &want{
 			ao: gophercloud.AuthOptions{IdentityEndpoint: "https://keystone.example:5000/v3", Username: "alice", Password: "pw",
 				DomainName: "Default", AllowReauth: true, Scope: &gophercloud.AuthScope{ProjectName: "demo", DomainName: "Default"}},
