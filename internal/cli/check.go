@@ -113,11 +113,12 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 // lab), so a mistake is exit 2 naming the flag, never a finished run that
 // then cannot write its report.
 func (o *checkOptions) validate(cmd *cobra.Command) error {
+	if err := checkTLSPair(o.TLSCert, o.TLSKey); err != nil {
+		return err
+	}
 	switch {
 	case o.Timeout <= 0:
 		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
-	case (o.TLSCert == "") != (o.TLSKey == ""):
-		return usageErrorf("--tls-cert and --tls-key go together")
 	case o.LabHosts < 1:
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":

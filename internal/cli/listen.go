@@ -144,9 +144,10 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	if o.CallbackURL != "" && o.RouteTo != "" {
 		warnf(o.IO, "--route-to has no effect with --callback-url: the callback host is the one given")
 	}
+	if err := checkTLSPair(o.TLSCert, o.TLSKey); err != nil {
+		return err
+	}
 	switch {
-	case (o.TLSCert == "") != (o.TLSKey == ""):
-		return usageErrorf("--tls-cert and --tls-key go together")
 	case o.RespondStatus < 100 || o.RespondStatus > 599:
 		return usageErrorf("--respond-status %d is not an HTTP status", o.RespondStatus)
 	case o.FailFirst < 0:

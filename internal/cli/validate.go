@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -129,6 +130,22 @@ func writeFileAtomic(path string, write func(f *os.File) error) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replacing %s: %w", path, err)
+	}
+	return nil
+}
+
+// checkTLSPair loads --tls-cert and --tls-key before anything runs: a
+// missing or mismatched file is a usage error naming both flags, not a
+// receiver stage that fails after Monasca was already called.
+func checkTLSPair(cert, key string) error {
+	if cert == "" && key == "" {
+		return nil
+	}
+	if (cert == "") != (key == "") {
+		return usageErrorf("--tls-cert and --tls-key go together")
+	}
+	if _, err := tls.LoadX509KeyPair(cert, key); err != nil {
+		return usageErrorf("--tls-cert %s / --tls-key %s: %v", cert, key, err)
 	}
 	return nil
 }

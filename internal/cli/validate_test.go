@@ -184,3 +184,32 @@ func TestListenSaveThatCannotBeOpenedIsAUsageError(t *testing.T) {
 		t.Fatalf("exit %d stdout %q stderr %q; want 2 naming --save before listening", code, stdout, stderr)
 	}
 }
+
+// TestUnloadableTLSPairIsAUsageErrorBeforeTheRun: check used to call
+// Keystone and Monasca first and then fail its receiver stage with exit 3;
+// serve failed with exit 3 too. A TLS file that cannot be loaded is a bad
+// flag: exit 2 naming it, before anything runs or listens.
+func TestUnloadableTLSPairIsAUsageErrorBeforeTheRun(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "missing-cert.pem"), filepath.Join(dir, "missing-key.pem")
+	notPEM := filepath.Join(dir, "not.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"check", "--lab", "-s", "synthetic", "--tls-cert", cert, "--tls-key", key},
+		{"check", "--lab", "-s", "synthetic", "--tls-cert", notPEM, "--tls-key", notPEM},
+		{"listen", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key},
+		{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key},
+	} {
+		t.Run(strings.Join(args[:2], " ")+" "+filepath.Base(args[len(args)-1]), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, args...)
+			if code != 2 || !strings.Contains(stderr, "tls-cert") || !strings.Contains(stderr, filepath.Base(args[len(args)-3])) {
+				t.Fatalf("exit %d stderr %q; want 2 naming --tls-cert and the file", code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("ran before refusing: stdout %q", stdout)
+			}
+		})
+	}
+}

@@ -69,6 +69,7 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{Config{CallbackURL: "ftp://x"}, "serve.callback-url"},
 		{Config{InstanceID: "AB!"}, "serve.instance-id"},
 		{Config{TLSCert: "cert.pem"}, "serve.tls-cert"},
+		{Config{TLSCert: "/nonexistent/cert.pem", TLSKey: "/nonexistent/key.pem"}, "serve.tls-cert"},
 		{Config{MaxConcurrent: -1}, "serve.max-concurrent"},
 		{Config{SweepOlderThan: time.Minute}, "serve.sweep-older-than"},
 	}
