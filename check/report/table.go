@@ -37,7 +37,7 @@ func WriteTable(w io.Writer, r *Report) error {
 		fmt.Fprintln(ew, output.WrapText(ew, "error: "+r.Error, 2))
 	}
 	if r.Saved != nil {
-		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %d deliveries appended to %s", r.Saved.Deliveries, r.Saved.Path), 2))
+		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %s appended to %s", output.Count(r.Saved.Deliveries, "delivery", "deliveries"), r.Saved.Path), 2))
 	}
 	target := ""
 	if r.Target.Lab {

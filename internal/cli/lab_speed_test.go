@@ -156,7 +156,7 @@ func TestCheckSaveIsAFileLikeListen(t *testing.T) {
 		t.Errorf("--save DIR: exit %d, stderr %q", code, errOut)
 	}
 	code, out, _ := runCLI(t, "check", "--lab", "-s", "synthetic", "--save", dir+"/table.jsonl")
-	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "saved: 1 deliveries appended to "+dir+"/table.jsonl") {
+	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "saved: 1 delivery appended to "+dir+"/table.jsonl") {
 		t.Errorf("table report: exit %d\n%s", code, out)
 	}
 }

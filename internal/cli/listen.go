@@ -10,6 +10,7 @@ import (
 
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/receiver/jsonl"
 	"github.com/monhook/monhook/register"
@@ -273,9 +274,9 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	errs = append(errs, r.Close(), closeSave())
 	s := r.Stats()
-	summary := fmt.Sprintf("stopped: %d deliveries, %d strays", s.Deliveries, s.Strays)
+	summary := "stopped: " + output.Count(s.Deliveries, "delivery", "deliveries") + ", " + output.Count(s.Strays, "stray", "strays")
 	if s.TLSErrors > 0 {
-		summary += fmt.Sprintf(", %d failed TLS handshakes", s.TLSErrors)
+		summary += ", " + output.Count(s.TLSErrors, "failed TLS handshake", "failed TLS handshakes")
 	}
 	if save != nil {
 		summary += fmt.Sprintf(", %d saved to %s", save.Lines(), o.Save)

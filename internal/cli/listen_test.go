@@ -218,7 +218,7 @@ func TestListenRun(t *testing.T) {
 			if !strings.HasPrefix(errLines[0], "ready http://127.0.0.1:") || !strings.HasSuffix(errLines[0], "/tok") {
 				t.Errorf("first stderr line = %q, want ready <callback-url>", errLines[0])
 			}
-			if !strings.Contains(stderr.String(), "stray: POST /other") || !strings.Contains(stderr.String(), "stopped: 2 deliveries, 1 strays") {
+			if !strings.Contains(stderr.String(), "stray: POST /other") || !strings.Contains(stderr.String(), "stopped: 2 deliveries, 1 stray") {
 				t.Errorf("stderr = %q", stderr)
 			}
 		})
@@ -345,7 +345,7 @@ func TestListenPathServesTheClassicRecipe(t *testing.T) {
 	if !strings.Contains(out, `"cpu high"  alarm 20a54a65`) || !strings.Contains(out, "\n  {\n    \"alarm_id\": \"20a54a65\",") {
 		t.Errorf("--full stdout = %q, want the line then the indented body", out)
 	}
-	if !strings.Contains(stderr.String(), "stopped: 1 deliveries, 1 strays") {
+	if !strings.Contains(stderr.String(), "stopped: 1 delivery, 1 stray") {
 		t.Errorf("stderr %q", stderr)
 	}
 }
