@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -126,7 +127,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 	case o.Keep && o.Lab:
 		return usageErrorf("--keep does not work with --lab: the in-process lab, and everything in it, vanishes when " +
 			"check exits, so nothing could be inspected or removed with `monhook cleanup` later; " +
-			"run `monhook lab` in another terminal, eval its exports and run check --keep against it")
+			"run `monhook lab > lab.env` in another terminal, source lab.env and run check --keep against it")
 	}
 	if err := o.LabFaults.validate("lab-", false); err != nil {
 		return err
@@ -177,6 +178,11 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 	)
 	if o.ScenarioFile != "" {
 		sc, err = scenarios.LoadFile(o.ScenarioFile)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// A file that cannot be read: name the flag, not only the path.
+			return nil, usageErrorf("--scenario-file %s: %v", o.ScenarioFile, pe.Err)
+		}
 	} else {
 		sc, err = scenarios.Builtin(o.Scenario)
 		err = scenarioSuggestion(err, o.Scenario)

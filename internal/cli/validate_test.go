@@ -213,3 +213,11 @@ func TestUnloadableTLSPairIsAUsageErrorBeforeTheRun(t *testing.T) {
 		})
 	}
 }
+
+func TestUnreadableScenarioFileNamesTheFlag(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.yaml")
+	code, stdout, stderr := runCLI(t, "check", "--lab", "--scenario-file", missing)
+	if code != 2 || !strings.Contains(stderr, "--scenario-file "+missing) || stdout != "" {
+		t.Fatalf("exit %d stdout %q stderr %q; want 2 naming --scenario-file and the path", code, stdout, stderr)
+	}
+}
