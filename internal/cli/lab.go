@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -73,6 +74,21 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 			}
 			if opts.Hosts < 0 {
 				return usageErrorf("--hosts must not be negative, got %d", opts.Hosts)
+			}
+			if opts.TokenTTL <= 0 {
+				return usageErrorf("--token-ttl must be positive, got %s", opts.TokenTTL)
+			}
+			listen, err := normalizeListen(opts.Listen)
+			if err != nil {
+				return err
+			}
+			opts.Listen = listen
+			if opts.KeystoneURL != "" {
+				// The lab exports it as OS_AUTH_URL: a value that is not a
+				// URL would start a lab no client can use.
+				if u, err := url.Parse(opts.KeystoneURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return usageErrorf("--keystone-url %q: want an http:// or https:// URL with a host, e.g. http://keystone:5000/v3", opts.KeystoneURL)
+				}
 			}
 			if err := opts.Faults.validate("", opts.KeystoneURL != ""); err != nil {
 				return err

@@ -221,3 +221,27 @@ func TestUnreadableScenarioFileNamesTheFlag(t *testing.T) {
 		t.Fatalf("exit %d stdout %q stderr %q; want 2 naming --scenario-file and the path", code, stdout, stderr)
 	}
 }
+
+// TestLabRefusesBadAddressesAndDurations: a lab that starts on a value no
+// client can use (OS_AUTH_URL=notaurl/v3 exported, tokens that expire at
+// once) or fails later with exit 3 is a usage error, exit 2 naming the flag.
+func TestLabRefusesBadAddressesAndDurations(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lab", "--listen", "nope"}, "--listen"},
+		{[]string{"lab", "--listen", "127.0.0.1:99999"}, "--listen"},
+		{[]string{"lab", "--keystone-url", "notaurl"}, "--keystone-url"},
+		{[]string{"lab", "--keystone-url", "keystone:5000/v3"}, "--keystone-url"},
+		{[]string{"lab", "--token-ttl", "0"}, "--token-ttl"},
+	} {
+		got, _, err := labOptionsFor(t, tt.args)
+		if exitCode(context.Background(), err) != 2 || !strings.Contains(err.Error(), tt.want) || got != nil {
+			t.Errorf("%v: err %v (ran: %v); want exit 2 naming %s before the lab starts", tt.args, err, got != nil, tt.want)
+		}
+	}
+	if got, _, err := labOptionsFor(t, []string{"lab", "--listen", "8070"}); err != nil || got.Listen != ":8070" {
+		t.Errorf("lab --listen 8070: %v, listen %q; want :8070", err, got.Listen)
+	}
+}
