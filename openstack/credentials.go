@@ -354,6 +354,10 @@ func authOptions(s settings, cloud, monascaURL string) (gophercloud.AuthOptions,
 		}
 	case s.token != "":
 		ao.TokenID = s.token
+	case s.username != "" || s.userID != "":
+		// A user was named: what is missing is its password (on a
+		// terminal it was asked for; here there is none).
+		return ao, fmt.Errorf("no password for user %s: set OS_PASSWORD or --os-password (asked for on a terminal), or use an application credential or OS_TOKEN", first(s.username, s.userID))
 	default:
 		return ao, fmt.Errorf("no credentials: set OS_USERNAME and OS_PASSWORD, OS_APPLICATION_CREDENTIAL_ID and _SECRET, or OS_TOKEN")
 	}
