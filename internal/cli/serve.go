@@ -16,6 +16,7 @@ import (
 	"github.com/monhook/monhook/internal/lab"
 	canary "github.com/monhook/monhook/internal/serve"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 )
 
 type serveOptions struct {
@@ -214,8 +215,8 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Start(); err != nil {
 		return cannotRun(err)
 	}
-	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %d scheduled targets)\n",
-		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, len(srv.Config().Targets))
+	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %s)\n",
+		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
 	if o.started != nil {
 		o.started(srv)
 	}
