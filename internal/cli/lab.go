@@ -49,7 +49,8 @@ simulated agents posting cpu.idle_perc, a threshold engine and a notification en
 that really sends webhooks.
 
 Stdout carries only "export ...=..." lines: the OS_* variables of the lab's
-monasca-user, and MONHOOK_SPEED so that monhook check runs at the lab's speed.
+monasca-user (with --keystone-url: OS_AUTH_URL and MONASCA_API_URL), and
+MONHOOK_SPEED so that monhook check runs at the lab's speed.
 Write them to a file and source it from another shell; that points the monasca
 CLI, the openstack CLI and monhook at the lab. Stderr shows every seeded user
 (fixed, lab-only passwords) and the endpoints.
@@ -108,7 +109,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port); port 0 picks a free one")
+	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port, :port or a bare port); port 0 picks a free one")
 	fl.Float64Var(&opts.Speed, "speed", 1, fmt.Sprintf("time compression, %d to %d: at 60 a 60 s Monasca period lasts 1 s (the 5 s webhook timeout does not scale)", MinSpeed, MaxSpeed))
 	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")
