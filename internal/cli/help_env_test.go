@@ -91,7 +91,7 @@ func TestHelpEnvironmentGivesEachCommandsMeaning(t *testing.T) {
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
 		"MONHOOK_TIMEOUT --timeout (check, cleanup, send): check, cleanup: overall deadline; send: per attempt",
-		"lab: listen address (host:port)",
+		"lab: listen address (host:port, :port or a bare port)",
 		"serve: HTTP address of /probe",
 	} {
 		if !strings.Contains(flat, want) {
