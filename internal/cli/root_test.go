@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,16 @@ func TestVersionPrintsToStdout(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(stdout, "monhook ") || stderr != "" {
 		t.Errorf("code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestVersionHonoursOutput: -o json printed the text line, which no JSON
+// reader parses.
+func TestVersionHonoursOutput(t *testing.T) {
+	code, stdout, _ := runCLI(t, "version", "-o", "json")
+	var v struct{ Version, Go, Platform string }
+	if err := json.Unmarshal([]byte(stdout), &v); code != 0 || err != nil || v.Version == "" || v.Go == "" || v.Platform == "" {
+		t.Errorf("version -o json: exit %d, %v: %q", code, err, stdout)
 	}
 }
 
