@@ -89,6 +89,7 @@ retries), 2 for bad flags or URL.`,
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
 			}
+			o.warnIneffective(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

@@ -31,6 +31,20 @@ func givenFlags(cmd *cobra.Command, names ...string) []string {
 	return out
 }
 
+// warnIneffective warns about send options that do nothing with the
+// others, and about a body Monasca never sends.
+func (o *sendOptions) warnIneffective(cmd *cobra.Command) {
+	if o.Repeat == 1 && len(givenFlags(cmd, "every")) > 0 {
+		warnf(o.IO, "--every has no effect without --repeat")
+	}
+	if o.Retries == 0 && len(givenFlags(cmd, "retry-interval")) > 0 {
+		warnf(o.IO, "--retry-interval has no effect without --retries")
+	}
+	if o.Body.State == o.Body.OldState {
+		warnf(o.IO, "--state and --old-state are both %s: Monasca notifies only when an alarm changes state", o.Body.State)
+	}
+}
+
 // warnIneffective warns about check options the chosen mode ignores.
 func (o *checkOptions) warnIneffective(cmd *cobra.Command) {
 	if !o.Lab {

@@ -18,6 +18,7 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 		replaceCommand(root, NewCmdCheck(f, func(context.Context, *checkOptions) error { return nil }))
 		replaceCommand(root, NewCmdLab(f, func(context.Context, *labOptions) error { return nil }))
 		replaceCommand(root, NewCmdListen(f, func(context.Context, *listenOptions) error { return nil }))
+		replaceCommand(root, NewCmdSend(f, func(context.Context, *sendOptions) error { return nil }))
 		root.SetArgs(args)
 		root.SetOut(io.Discard)
 		if _, err := root.ExecuteC(); err != nil {
@@ -38,6 +39,12 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 		{[]string{"lab", "--token-ttl", "5m"}, ""},
 		{[]string{"listen", "--callback-url", "http://h:1", "--route-to", "m:8070"}, "--route-to has no effect with --callback-url"},
 		{[]string{"listen", "--route-to", "m:8070"}, ""},
+		{[]string{"send", "http://h/x", "--every", "60s"}, "--every has no effect without --repeat"},
+		{[]string{"send", "http://h/x", "--every", "60s", "--repeat", "3"}, ""},
+		{[]string{"send", "http://h/x", "--retry-interval", "1s"}, "--retry-interval has no effect without --retries"},
+		{[]string{"send", "http://h/x", "--retry-interval", "1s", "--retries", "2"}, ""},
+		{[]string{"send", "http://h/x", "--old-state", "ALARM"}, "--state and --old-state are both ALARM"},
+		{[]string{"send", "http://h/x", "--state", "OK", "--old-state", "ALARM"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
