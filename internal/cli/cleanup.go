@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -137,9 +138,25 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		return &ExitError{Code: exitcode.Compute(exitcode.CannotRun, true), Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
 	}
 	if len(found) == 0 {
-		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found")
+		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found"+o.filterText())
 	}
 	return nil
+}
+
+// filterText names the filters that narrowed the search, so "none found"
+// is not read as "the project is clean" when only newer ones were skipped.
+func (o *cleanupOptions) filterText() string {
+	var parts []string
+	if o.RunID != "" {
+		parts = append(parts, "of run "+o.RunID)
+	}
+	if o.OlderThan > 0 {
+		parts = append(parts, "older than "+o.OlderThan.String())
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, " ")
 }
 
 // findLeftovers lists the resources carrying monhook's marker that match

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,6 +114,28 @@ func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
 	}
 	if code, found = runCleanup(t, l); code != 0 || len(found) != 0 {
 		t.Errorf("after cleanup: exit %d, still found %+v", code, found)
+	}
+}
+
+// TestCleanupNoneFoundNamesTheFilters: "no monhook leftovers found" after
+// --older-than 1h read as a clean project while newer leftovers remained.
+func TestCleanupNoneFoundNamesTheFilters(t *testing.T) {
+	l := labtest.Start(t, lab.Options{Hosts: -1})
+	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedLeftovers(t, s.Monitoring, time.Now().Add(time.Hour)) // both runs newer than 1h
+	streams, _, errOut := TestStreams()
+	f := NewFactory(streams, "test")
+	f.Connect = labSession(t, l)
+	root := NewCmdRoot(f)
+	root.SetArgs([]string{"cleanup", "--dry-run", "--older-than", "2h", "--run-id", "cccccccc"})
+	if _, err := root.ExecuteC(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "no monhook leftovers found of run cccccccc older than 2h0m0s"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
 	}
 }
 
