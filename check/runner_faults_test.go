@@ -124,3 +124,21 @@ func TestAgentClockFarBehindIsNamed(t *testing.T) {
 	}
 	wantHint(t, s, "clock skew", "runs behind")
 }
+
+// TestUnknownHostnameNamesTheHostsThatReport: with --hostname of a host
+// that never reported, the hint blamed the agents' project although three
+// hosts report in this one.
+func TestUnknownHostnameNamesTheHostsThatReport(t *testing.T) {
+	l := startFaultyLab(t, lab.Options{})
+	waitForAgents(t, l)
+	r := newRunner(t, l, "cpu-idle")
+	r.Hostname = "no-such-host"
+	s := failedStage(t, run(t, r, time.Minute), 3)
+	if s.Name != scenarios.StagePreflight {
+		t.Fatalf("failed stage %s, want preflight", s.Name)
+	}
+	wantHint(t, s, "hosts reporting cpu.idle_perc in this project: lab-compute-1", "check --hostname")
+	if strings.Contains(strings.Join(s.Hints, "\n"), "another project") {
+		t.Errorf("hints blame another project: %q", s.Hints)
+	}
+}

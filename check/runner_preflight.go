@@ -198,7 +198,35 @@ func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.List
 	if series, err := firstSeriesPage(ctx, x.target.Client, older); err == nil && len(series) > 0 {
 		return cannotRun(nil, msg+fmt.Sprintf(", but some in the last %s", staleWindow), hintClockBehind)
 	}
+	if x.vars.Hostname != "" {
+		// Other hosts may report here: then the host name is what is
+		// wrong, not the project, and the operator needs the names.
+		others := recent
+		others.Dimensions = nil
+		if hosts := hostsIn(ctx, x.target.Client, others); len(hosts) > 0 {
+			return cannotRun(nil, msg, fmt.Sprintf("hosts reporting %s in this project: %s; check --hostname", recent.Name, strings.Join(hosts, ", ")))
+		}
+	}
 	return cannotRun(nil, msg, hintOtherProject)
+}
+
+// hostsIn names the hosts in a first page of measurements grouped by
+// hostname (a sample, sorted), or none when the query fails.
+func hostsIn(ctx context.Context, c *gophercloud.ServiceClient, opts measurements.ListOpts) []string {
+	series, err := firstSeriesPage(ctx, c, opts)
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var hosts []string
+	for _, s := range series {
+		if h := s.Dimensions["hostname"]; h != "" && !seen[h] && len(s.Measurements) > 0 {
+			seen[h] = true
+			hosts = append(hosts, h)
+		}
+	}
+	sort.Strings(hosts)
+	return hosts
 }
 
 // apiError turns a Monasca error into a stage error naming what was being
