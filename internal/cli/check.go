@@ -248,7 +248,7 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 			case o.Speed == 0:
 				target.Speed = labSpeed
 			case o.Speed != labSpeed:
-				fmt.Fprintf(o.IO.ErrOut, "warning: the target is a monhook lab at speed %g, but --speed is %g: timings will not match\n", labSpeed, o.Speed)
+				warnf(o.IO, "the target is a monhook lab at speed %g, but --speed is %g: timings will not match", labSpeed, o.Speed)
 			}
 		}
 	}

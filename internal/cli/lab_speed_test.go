@@ -88,7 +88,7 @@ func TestCheckDiscoversTheLabWithoutItsExports(t *testing.T) {
 	}
 	// An explicit --speed wins, with a warning that timings will not match.
 	code, _, errOut = runCLI(t, "check", "-s", "synthetic", "--speed", "30", "-o", "json", "--timeout", "20s")
-	if code != 0 || !strings.Contains(errOut, "lab at speed 60, but --speed is 30") {
+	if code != 0 || !strings.Contains(errOut, "monhook: warning: the target is a monhook lab at speed 60, but --speed is 30") {
 		t.Errorf("--speed 30 against a lab at 60: exit %d, stderr %q", code, errOut)
 	}
 }
