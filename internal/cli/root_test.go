@@ -145,3 +145,13 @@ func TestACommandSectionDoesNotSetAFlagOfTheSameName(t *testing.T) {
 		t.Errorf("check --listen = %q, want the check section's value", o.Listen)
 	}
 }
+
+// TestBadOutputFromTheEnvironmentNamesIt: MONHOOK_OUTPUT=xml was refused
+// as "-o/--output" with no hint that the value came from the environment.
+func TestBadOutputFromTheEnvironmentNamesIt(t *testing.T) {
+	t.Setenv("MONHOOK_OUTPUT", "xml")
+	code, _, stderr := runCLI(t, "scenarios")
+	if code != 2 || !strings.Contains(stderr, `"xml"`) || !strings.Contains(stderr, "MONHOOK_OUTPUT") {
+		t.Errorf("exit %d, stderr %q; want 2 naming MONHOOK_OUTPUT", code, stderr)
+	}
+}
