@@ -3,8 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +43,8 @@ const (
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
 	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
 		"run the check as a user of that project, or use --scenario synthetic, which needs no agent"
+	hintNotMonasca = "this URL does not serve Monasca's v2.0 API: give --monasca-api-url (MONASCA_API_URL) " +
+		"as the API's root, e.g. https://monasca.example:8070/v2.0, or check the catalog's monitoring endpoint"
 	hintClockBehind = "the agent stopped reporting, or its clock runs behind: monasca-thresh silently drops " +
 		"measurements older than its window (clock skew); check NTP on the agent host"
 )
@@ -60,6 +64,15 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	c := x.target.Client
 	pages, err := notificationmethods.ListTypes(c).AllPages(ctx)
 	if err != nil {
+		if monitoring.StatusCode(err) == http.StatusNotFound {
+			// The first call to the endpoint: a 404 means the URL does
+			// not lead to Monasca's v2.0 API, not a missing resource.
+			msg, _, _ := DescribeAPIError(err, "listing notification method types at "+c.ResourceBaseURL())
+			if msg == "" {
+				msg = "listing notification method types at " + c.ResourceBaseURL() + ": 404"
+			}
+			return "", cannotRun(nil, msg, hintNotMonasca)
+		}
 		return "", apiError(err, "listing notification method types")
 	}
 	types, err := notificationmethods.ExtractTypes(pages)
@@ -250,7 +263,10 @@ func DescribeAPIError(err error, doing string) (msg string, hints []string, ok b
 	if !ok {
 		return "", nil, false
 	}
-	msg = fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
+	code := monitoring.StatusCode(err)
+	// Falcon's default titles carry the status already ("404 Not Found").
+	title = strings.TrimPrefix(title, strconv.Itoa(code)+" ")
+	msg = fmt.Sprintf("%s: Monasca answered %d %s", doing, code, title)
 	if desc != "" {
 		msg += ": " + desc
 	}
