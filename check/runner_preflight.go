@@ -217,7 +217,7 @@ func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.List
 		others := recent
 		others.Dimensions = nil
 		if hosts := hostsIn(ctx, x.target.Client, others); len(hosts) > 0 {
-			return cannotRun(nil, msg, fmt.Sprintf("hosts reporting %s in this project: %s; check --hostname", recent.Name, strings.Join(hosts, ", ")))
+			return cannotRun(nil, msg, fmt.Sprintf("hosts reporting %s in this project: %s; check --hostname, or use --scenario synthetic, which needs no agent", recent.Name, strings.Join(hosts, ", ")))
 		}
 	}
 	return cannotRun(nil, msg, hintOtherProject)
