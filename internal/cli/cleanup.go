@@ -50,6 +50,9 @@ ever touched. Exit 4 if something could not be deleted.`,
 			if o.OlderThan < 0 {
 				return usageErrorf("--older-than must not be negative")
 			}
+			if o.Timeout <= 0 {
+				return usageErrorf("--timeout must be positive, got %s", o.Timeout)
+			}
 			if o.RunID != "" && len(o.RunID) != marker.RunIDLength {
 				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, marker.RunIDLength)
 			}
@@ -83,11 +86,11 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	defer cancel()
 	s, err := o.Session(ctx)
 	if err != nil {
-		return err
+		return o.timedOut(ctx, "logging in", err)
 	}
 	found, err := findLeftovers(ctx, s.Monitoring, o, o.Now())
 	if err != nil {
-		return cannotRun(err)
+		return cannotRun(o.timedOut(ctx, "listing leftovers", err))
 	}
 	if !o.DryRun && len(found) > 0 {
 		// Without the write role every delete would fail alike: ask once,
@@ -141,6 +144,15 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found"+o.filterText())
 	}
 	return nil
+}
+
+// timedOut says that --timeout ran out, and while doing what, instead of
+// the HTTP client's bare "context deadline exceeded".
+func (o *cleanupOptions) timedOut(ctx context.Context, doing string, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return cannotRun(fmt.Errorf("--timeout %s ran out while %s: %w", o.Timeout, doing, err))
+	}
+	return err
 }
 
 // filterText names the filters that narrowed the search, so "none found"

@@ -145,3 +145,21 @@ func TestCleanupRejectsAMalformedRunID(t *testing.T) {
 		t.Errorf("exit %d (%s), want 2", code, stderr)
 	}
 }
+
+// TestCleanupTimeoutIsNamed: --timeout 0 started and failed with the HTTP
+// client's "context deadline exceeded"; a deadline that runs out is named.
+func TestCleanupTimeoutIsNamed(t *testing.T) {
+	if code, _, stderr := runCLI(t, "cleanup", "--timeout", "0"); code != 2 || !strings.Contains(stderr, "--timeout must be positive") {
+		t.Errorf("--timeout 0: exit %d, %q; want 2 naming --timeout", code, stderr)
+	}
+	streams, _, _ := TestStreams()
+	o := &cleanupOptions{IO: streams, Now: time.Now, Output: func() string { return "table" }, Timeout: 10 * time.Millisecond,
+		Session: func(ctx context.Context) (*openstack.Session, error) {
+			<-ctx.Done() // Keystone that never answers
+			return nil, ctx.Err()
+		}}
+	err := cleanupRun(context.Background(), o)
+	if code := exitCode(context.Background(), err); code != 3 || !strings.Contains(err.Error(), "--timeout 10ms ran out while logging in") {
+		t.Errorf("err %v (exit %d); want exit 3 naming --timeout", err, code)
+	}
+}
