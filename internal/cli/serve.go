@@ -112,6 +112,9 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if err := o.LabFaults.validate("lab-", false); err != nil {
 				return err
 			}
+			if !o.Lab {
+				warnLabFlagsWithoutLab(o.IO, cmd)
+			}
 			// The flags have defaults, so a zero here was asked for (the
 			// serve package would read it as "default").
 			if o.Config.MaxConcurrent < 1 {

@@ -45,12 +45,24 @@ func (o *sendOptions) warnIneffective(cmd *cobra.Command) {
 	}
 }
 
+// warnLabFlagsWithoutLab names the --lab-* flags given to check or serve
+// without --lab: a fault asked for (--lab-no-notifier) must not seem to
+// have been produced.
+func warnLabFlagsWithoutLab(io *IOStreams, cmd *cobra.Command) {
+	given := givenFlags(cmd, "lab-hosts", "lab-agents-project", "lab-definition-delay", "lab-agent-clock-skew", "lab-no-notifier")
+	switch len(given) {
+	case 0:
+	case 1:
+		warnf(io, "%s has no effect without --lab", given[0])
+	default:
+		warnf(io, "%s have no effect without --lab", strings.Join(given, ", "))
+	}
+}
+
 // warnIneffective warns about check options the chosen mode ignores.
 func (o *checkOptions) warnIneffective(cmd *cobra.Command) {
 	if !o.Lab {
-		if given := givenFlags(cmd, "lab-hosts"); len(given) > 0 {
-			warnf(o.IO, "--lab-hosts has no effect without --lab")
-		}
+		warnLabFlagsWithoutLab(o.IO, cmd)
 		return
 	}
 	// --lab builds its own credentials and endpoint: the cloud flags are

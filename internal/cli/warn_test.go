@@ -19,6 +19,7 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 		replaceCommand(root, NewCmdLab(f, func(context.Context, *labOptions) error { return nil }))
 		replaceCommand(root, NewCmdListen(f, func(context.Context, *listenOptions) error { return nil }))
 		replaceCommand(root, NewCmdSend(f, func(context.Context, *sendOptions) error { return nil }))
+		replaceCommand(root, NewCmdServe(f, func(context.Context, *serveOptions) error { return nil }))
 		root.SetArgs(args)
 		root.SetOut(io.Discard)
 		if _, err := root.ExecuteC(); err != nil {
@@ -32,6 +33,10 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 	}{
 		{[]string{"check", "--lab-hosts", "5"}, "--lab-hosts has no effect without --lab"},
 		{[]string{"check", "--lab", "--lab-hosts", "5"}, ""},
+		{[]string{"check", "--lab-no-notifier", "--lab-definition-delay", "3s"}, "--lab-definition-delay, --lab-no-notifier have no effect without --lab"},
+		{[]string{"check", "--lab", "--lab-no-notifier"}, ""},
+		{[]string{"serve", "--lab-agents-project", "service"}, "--lab-agents-project has no effect without --lab"},
+		{[]string{"serve", "--lab", "--lab-agents-project", "service"}, ""},
 		{[]string{"check", "--lab", "--os-cloud", "prod", "--monasca-api-url", "http://m/v2.0"}, "--os-cloud, --monasca-api-url ignored with --lab"},
 		{[]string{"check", "--os-cloud", "prod"}, ""},
 		{[]string{"lab", "--keystone-service-user", "svc"}, "--keystone-service-user ignored without --keystone-url"},
