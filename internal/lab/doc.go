@@ -62,6 +62,11 @@
 //     offset that is neither a millisecond id nor a time: 422 naming the
 //     offset. Upstream passes it to InfluxDB (500); silently starting again
 //     at the first page would make a client loop.
+//   - GET /v2.0/metrics with an offset that is not an integer, and
+//     GET /v2.0/metrics/measurements (ungrouped) with an offset whose id
+//     is not an integer or whose time is neither milliseconds nor a
+//     timestamp: 422 naming the offset (upstream: int() raises in the
+//     repository, or InfluxDB refuses the query, 500).
 //   - GET /v2.0/metrics/statistics with an offset that is not
 //     YYYY-MM-DDTHH:MM:SSZ or <id>_YYYY-MM-DDTHH:MM:SSZ: 422 (upstream:
 //     strptime raises, 500). With period=0: 422 "Period must be a positive
@@ -70,13 +75,39 @@
 //   - GET /v2.0/metrics/dimensions/names/values for a dimension no series
 //     has: an empty list (upstream: KeyError on the empty InfluxDB result,
 //     500).
-//   - limit=0 on the dimension name and value lists: an empty page with no
-//     next link (upstream: IndexError building the link, 500).
+//   - limit=0 on the metric name list and the dimension name and value
+//     lists: an empty page with no next link (upstream: IndexError building
+//     the link, 500).
+//   - A query parameter given twice, which falcon's parse_query_string
+//     turns into a list, where upstream's handler then calls a string
+//     method on it (state, severity and group_by of /alarms and
+//     /alarms/count: AttributeError, 500) or hands the list on as the
+//     project (tenant_id of a delegate): the lab reads the first value, as
+//     helpers.get_query_param does.
 //   - A query piece without "=" (GET /alarms?foo): kept with an empty value
 //     in self and next links (upstream: split('=', 1) raises, 500).
+//   - A method that monasca-api's resource class has but not for that
+//     route (PUT, PATCH or DELETE on /alarms and /notification-methods,
+//     POST on /alarm-definitions/{id} and /notification-methods/{id}):
+//     falcon calls the responder with a missing or an extra URI field, a
+//     TypeError that upstream answers with 500 "Service unavailable"; the
+//     lab answers 405 with the Allow header falcon gives that route.
 //
 // Other differences, each for a reason:
 //
+//   - Response bodies are compact JSON with object keys in sorted order
+//     and a final newline; upstream writes json.dumps text (", " and ": "
+//     separators, keys in the order the handler built them, no newline).
+//     A client that parses JSON sees the same values. Numbers are written
+//     as upstream writes them: a whole measurement or statistic as 1
+//     (InfluxDB's Go encoder drops the ".0" before monasca-api reads it), a
+//     state-history threshold or current value as 1.0.
+//   - Query strings are read as falcon 4's parse_query_string reads them
+//     (csv=False: a comma is part of the value, a blank value is dropped).
+//     Under falcon 3 an unencoded comma made a list, which changes only
+//     error texts ("name=a,b" is refused by type rather than for its
+//     comma); dimensions, statistics and group_by are split at commas by
+//     monasca-api either way.
 //   - A dimension repeated in an alarm expression ("{k=a,k=b}") keeps its
 //     last value, as the alarm-definition-created event upstream sends to
 //     the threshold engine (a dict) does; the API's own list keeps both.

@@ -111,7 +111,7 @@ func TestRunPostsEveryIntervalScaledBySpeed(t *testing.T) {
 	go func() { done <- f.Run(ctx) }()
 	recv(t, s.batches) // the first round goes out at once
 	for round := 1; round <= 3; round++ {
-		c.BlockUntilWaiters(1)
+		waitForTimer(t, c)
 		// 15–30 s at speed 10 is 1.5–3 s: nothing before 1.5 s, a round by 3 s.
 		c.Advance(MinInterval/10 - time.Millisecond)
 		select {
@@ -155,5 +155,18 @@ func recv[T any](t *testing.T, ch <-chan T) T {
 	case <-time.After(10 * time.Second):
 		t.Fatal("nothing received within 10s")
 		panic("unreachable")
+	}
+}
+
+// waitForTimer is c.BlockUntilWaiters(1) with a deadline: a fleet that never
+// arms its next round fails the test instead of hanging it.
+func waitForTimer(t *testing.T, c *clocktest.Fake) {
+	t.Helper()
+	armed := make(chan struct{})
+	go func() { c.BlockUntilWaiters(1); close(armed) }()
+	select {
+	case <-armed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the fleet armed no timer within 10s")
 	}
 }

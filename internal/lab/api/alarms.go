@@ -79,41 +79,36 @@ type alarmFilter struct {
 
 func (q *request) alarmFilter() (*alarmFilter, error) {
 	f := &alarmFilter{}
+	p := q.falconParams()
 	opt := func(name string) *string {
-		if v, ok := q.query(name); ok {
+		if v, ok := p.param(name); ok {
 			return &v
 		}
 		return nil
 	}
 	f.definitionID, f.metricName, f.lifecycle, f.link = opt("alarm_definition_id"), opt("metric_name"), opt("lifecycle_state"), opt("link")
-	if f.metricName != nil {
-		if err := validateMetricName(*f.metricName); err != nil {
-			return nil, unprocessable(err.Error())
+	// metric_name, lifecycle_state and link go to the SQL filter as they
+	// are: the handler validates none of them.
+	// validate_alarm_state takes one state (the repository compares it
+	// with "="), validate_severity_query a "|" list; then the dimensions.
+	if s, ok := p.param("state"); ok {
+		up := pyUpper(s)
+		if !slices.Contains(alarmStates, up) {
+			return nil, &apiError{http.StatusUnprocessableEntity, "Invalid State",
+				fmt.Sprintf("State %s must be one of ['ALARM', 'OK', 'UNDETERMINED']", pyBytesRepr(s))}
 		}
+		f.states = []string{up}
 	}
 	var err error
-	if f.dims, err = q.queryDimensions("metric_dimensions"); err != nil {
+	if s, ok := p.param("severity"); ok {
+		if f.severities, err = severityQuery(s); err != nil {
+			return nil, err
+		}
+	}
+	if f.dims, err = p.dimensions("metric_dimensions"); err != nil {
 		return nil, err
 	}
-	if s, ok := q.query("state"); ok {
-		for _, x := range strings.Split(s, "|") {
-			up := strings.ToUpper(x)
-			if !slices.Contains(alarmStates, up) {
-				return nil, unprocessable("Invalid State")
-			}
-			f.states = append(f.states, up)
-		}
-	}
-	if s, ok := q.query("severity"); ok {
-		for _, x := range strings.Split(s, "|") {
-			up := strings.ToUpper(x)
-			if !slices.Contains(severities, up) {
-				return nil, unprocessable(fmt.Sprintf("Invalid severity %s", x))
-			}
-			f.severities = append(f.severities, up)
-		}
-	}
-	if s, ok := q.query("state_updated_start_time"); ok {
+	if s, ok := p.param("state_updated_start_time"); ok {
 		t, err := parseISOTime(s)
 		if err != nil {
 			return nil, unprocessable(err.Error())
@@ -303,19 +298,24 @@ func (a *API) countAlarms(q *request, _ []string) {
 		return
 	}
 	var groupBy []string
-	if s, ok := q.query("group_by"); ok {
-		for _, g := range strings.Split(s, ",") {
-			g = strings.TrimSpace(g)
+	p := q.falconParams()
+	if s, ok := p.param("group_by"); ok {
+		// _validate_group_by: the items as split, not trimmed. Upstream
+		// prints the allowed values as a Python set, whose order changes
+		// from process to process; the lab prints them in a fixed order.
+		groupBy = strings.Split(s, ",")
+		for _, g := range groupBy {
 			if !slices.Contains(countGroupBy, g) {
-				q.fail(unprocessable(fmt.Sprintf("Invalid group_by %s", g)))
+				q.fail(unprocessable(fmt.Sprintf("One or more group-by values from %s are not in {%s}",
+					pyStrListRepr(groupBy), strings.Trim(pyStrListRepr(countGroupBy), "[]"))))
 				return
 			}
-			groupBy = append(groupBy, g)
 		}
 	}
 	offset := 0
-	if s, ok := q.query("offset"); ok {
-		if offset, err = strconv.Atoi(s); err != nil {
+	if s, ok := p.param("offset"); ok {
+		var valid bool
+		if offset, valid = pyOffset(s); !valid {
 			q.fail(unprocessable(fmt.Sprintf("Offset must be a valid integer, was %s", s)))
 			return
 		}
@@ -430,14 +430,11 @@ func historyDoc(h store.HistoryEntry) map[string]any {
 		if dims == nil {
 			dims = map[string]string{}
 		}
-		cv := s.CurrentValues
-		if cv == nil {
-			cv = []float64{}
-		}
+		cv := floatsJSON(s.CurrentValues) // [] when there are none
 		subs = append(subs, map[string]any{
 			"sub_alarm_expression": map[string]any{
 				"function": s.Function, "metric_name": s.MetricName, "dimensions": dims, "operator": s.Operator,
-				"threshold": s.Threshold, "period": s.Period, "periods": s.Periods, "deterministic": s.Deterministic,
+				"threshold": floatJSON(s.Threshold), "period": s.Period, "periods": s.Periods, "deterministic": s.Deterministic,
 			},
 			"sub_alarm_state": s.State, "current_values": cv,
 		})
@@ -469,7 +466,7 @@ func (a *API) listAllHistory(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	dims, err := q.queryDimensions("dimensions")
+	dims, err := q.falconParams().dimensions("dimensions")
 	if err != nil {
 		q.fail(err)
 		return
@@ -495,7 +492,7 @@ func (a *API) writeHistory(q *request, entries []store.HistoryEntry) {
 		q.fail(err)
 		return
 	}
-	s, _ := q.query("offset")
+	s, _ := q.falconParams().param("offset")
 	after, hasOffset, err := historyOffset(s)
 	if err != nil {
 		q.fail(err)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/monhook/monhook/internal/clock"
@@ -103,22 +104,31 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	routes, args, ok := match(path)
+	res, args, ok := match(path)
 	if !ok {
+		// falcon's HTTPRouteNotFound.
 		writeError(w, http.StatusNotFound, "404 Not Found", "")
 		return
 	}
-	for _, rt := range routes {
-		if rt.method == r.Method || (rt.method == http.MethodGet && r.Method == http.MethodHead) {
+	for _, rt := range res.routes {
+		if rt.method == r.Method {
 			rt.fn(a, q, args)
 			return
 		}
 	}
-	allowed := make([]string, 0, len(routes))
-	for _, rt := range routes {
-		allowed = append(allowed, rt.method)
+	if r.Method == http.MethodOptions {
+		// falcon's default OPTIONS responder: 200, no body, Allow without
+		// OPTIONS itself.
+		w.Header().Set("Allow", strings.Join(res.methods, ", "))
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+		return
 	}
-	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	// falcon's HTTPMethodNotAllowed: the resource's methods, then OPTIONS.
+	// Where the resource has the method but not for this route (upstream
+	// calls it with a missing or an extra URI field and answers 500), the
+	// lab answers 405 as well: see the package doc.
+	w.Header().Set("Allow", strings.Join(append(slices.Clone(res.methods), http.MethodOptions), ", "))
 	writeError(w, http.StatusMethodNotAllowed, "405 Method Not Allowed", "")
 }
 
@@ -165,67 +175,101 @@ func (q *request) authorize(roles ...string) bool {
 func (q *request) canRead() bool  { return q.authorize(RoleUser, RoleReadOnly) }
 func (q *request) canWrite() bool { return q.authorize(RoleUser) }
 
-// match finds the routes for a handler-relative path.
-func match(path string) ([]route, []string, bool) {
+// resource is what falcon knows of a route: the handlers the lab serves
+// and the methods of the upstream resource class (its on_* responders,
+// sorted), which falcon's Allow headers list. monasca-api mounts one
+// resource on a collection and its items (/alarms and /alarms/{alarm_id}),
+// so both routes list the same methods.
+type resource struct {
+	routes  []route
+	methods []string
+}
+
+// Upstream resources' on_* methods, sorted as falcon sorts them.
+var (
+	getOnly          = []string{http.MethodGet}
+	getHead          = []string{http.MethodGet, http.MethodHead}
+	getPost          = []string{http.MethodGet, http.MethodPost}
+	allButHead       = []string{http.MethodDelete, http.MethodGet, http.MethodPatch, http.MethodPost, http.MethodPut}
+	alarmMethods     = []string{http.MethodDelete, http.MethodGet, http.MethodPatch, http.MethodPut}
+	notImplementedOn = []string{http.MethodDelete, http.MethodPatch, http.MethodPost, http.MethodPut}
+)
+
+// notImplemented is the stub responder NotificationsTypeV2API keeps for
+// every method but GET: 501 with no body and no authorization check.
+func notImplemented(_ *API, q *request, _ []string) {
+	q.w.WriteHeader(http.StatusNotImplemented)
+}
+
+func getRes(fn func(a *API, q *request, args []string)) resource {
+	return resource{[]route{{http.MethodGet, fn}}, getOnly}
+}
+
+// match finds the resource for a handler-relative path.
+func match(path string) (resource, []string, bool) {
 	if path == "/" {
-		return []route{{http.MethodGet, (*API).listVersions}}, nil, true
+		return getRes((*API).listVersions), nil, true
 	}
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	if len(segs) == 1 {
 		switch segs[0] {
 		case "v2.0":
-			return []route{{http.MethodGet, (*API).getVersion}}, nil, true
+			return getRes((*API).getVersion), nil, true
 		case "healthcheck":
-			return []route{{http.MethodGet, (*API).healthcheck}}, nil, true
+			return resource{[]route{{http.MethodGet, (*API).healthcheck}, {http.MethodHead, (*API).healthcheck}}, getHead}, nil, true
 		}
-		return []route{{http.MethodGet, func(a *API, q *request, _ []string) { a.unknownVersion(q, segs[0]) }}}, nil, true
+		return getRes(func(a *API, q *request, _ []string) { a.unknownVersion(q, segs[0]) }), nil, true
 	}
 	if segs[0] != "v2.0" {
-		return nil, nil, false
+		return resource{}, nil, false
 	}
 	rest := segs[1:]
 	switch {
 	case len(rest) == 1 && rest[0] == "notification-methods":
-		return []route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, nil, true
+		return resource{[]route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, allButHead}, nil, true
 	case len(rest) == 2 && rest[0] == "notification-methods" && rest[1] == "types":
-		return []route{{http.MethodGet, (*API).listMethodTypes}}, nil, true
+		routes := []route{{http.MethodGet, (*API).listMethodTypes}}
+		for _, m := range notImplementedOn {
+			routes = append(routes, route{m, notImplemented})
+		}
+		return resource{routes, allButHead}, nil, true
 	case len(rest) == 2 && rest[0] == "notification-methods":
-		return []route{{http.MethodGet, (*API).getMethod}, {http.MethodPut, (*API).putMethod},
-			{http.MethodPatch, (*API).patchMethod}, {http.MethodDelete, (*API).deleteMethod}}, rest[1:], true
+		return resource{[]route{{http.MethodGet, (*API).getMethod}, {http.MethodPut, (*API).putMethod},
+			{http.MethodPatch, (*API).patchMethod}, {http.MethodDelete, (*API).deleteMethod}}, allButHead}, rest[1:], true
 	case len(rest) == 1 && rest[0] == "alarm-definitions":
 		noID := func(_ *API, q *request, _ []string) {
 			if q.canWrite() {
 				writeError(q.w, http.StatusBadRequest, "Bad Request", "Alarm definition ID not provided")
 			}
 		}
-		return []route{{http.MethodGet, (*API).listDefinitions}, {http.MethodPost, (*API).createDefinition},
-			{http.MethodPut, noID}, {http.MethodPatch, noID}, {http.MethodDelete, noID}}, nil, true
+		return resource{[]route{{http.MethodGet, (*API).listDefinitions}, {http.MethodPost, (*API).createDefinition},
+			{http.MethodPut, noID}, {http.MethodPatch, noID}, {http.MethodDelete, noID}}, allButHead}, nil, true
 	case len(rest) == 2 && rest[0] == "alarm-definitions":
-		return []route{{http.MethodGet, (*API).getDefinition}, {http.MethodPut, (*API).putDefinition},
-			{http.MethodPatch, (*API).patchDefinition}, {http.MethodDelete, (*API).deleteDefinition}}, rest[1:], true
+		return resource{[]route{{http.MethodGet, (*API).getDefinition}, {http.MethodPut, (*API).putDefinition},
+			{http.MethodPatch, (*API).patchDefinition}, {http.MethodDelete, (*API).deleteDefinition}}, allButHead}, rest[1:], true
 	case len(rest) == 1 && rest[0] == "alarms":
-		return []route{{http.MethodGet, (*API).listAlarms}}, nil, true
+		return resource{[]route{{http.MethodGet, (*API).listAlarms}}, alarmMethods}, nil, true
 	case len(rest) == 2 && rest[0] == "alarms" && rest[1] == "count":
-		return []route{{http.MethodGet, (*API).countAlarms}}, nil, true
+		return getRes((*API).countAlarms), nil, true
 	case len(rest) == 2 && rest[0] == "alarms" && rest[1] == "state-history":
-		return []route{{http.MethodGet, (*API).listAllHistory}}, nil, true
+		return getRes((*API).listAllHistory), nil, true
 	case len(rest) == 2 && rest[0] == "alarms":
-		return []route{{http.MethodGet, (*API).getAlarm}, {http.MethodPut, (*API).putAlarm},
-			{http.MethodPatch, (*API).patchAlarm}, {http.MethodDelete, (*API).deleteAlarm}}, rest[1:], true
+		return resource{[]route{{http.MethodGet, (*API).getAlarm}, {http.MethodPut, (*API).putAlarm},
+			{http.MethodPatch, (*API).patchAlarm}, {http.MethodDelete, (*API).deleteAlarm}}, alarmMethods}, rest[1:], true
 	case len(rest) == 3 && rest[0] == "alarms" && rest[2] == "state-history":
-		return []route{{http.MethodGet, (*API).listAlarmHistory}}, rest[1:2], true
+		return getRes((*API).listAlarmHistory), rest[1:2], true
 	case len(rest) == 1 && rest[0] == "metrics":
-		return []route{{http.MethodGet, (*API).listMetrics}, {http.MethodPost, (*API).postMetrics}}, nil, true
+		return resource{[]route{{http.MethodGet, (*API).listMetrics}, {http.MethodPost, (*API).postMetrics}}, getPost}, nil, true
 	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "measurements":
-		return []route{{http.MethodGet, (*API).listMeasurements}}, nil, true
+		return getRes((*API).listMeasurements), nil, true
 	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "names":
-		return []route{{http.MethodGet, (*API).listMetricNames}}, nil, true
+		return getRes((*API).listMetricNames), nil, true
 	case len(rest) == 2 && rest[0] == "metrics" && rest[1] == "statistics":
-		return []route{{http.MethodGet, (*API).listStatistics}}, nil, true
+		return getRes((*API).listStatistics), nil, true
 	case len(rest) == 3 && rest[0] == "metrics" && rest[1] == "dimensions" && rest[2] == "names":
-		return []route{{http.MethodGet, (*API).listDimensionNames}}, nil, true
+		return getRes((*API).listDimensionNames), nil, true
 	case len(rest) == 4 && rest[0] == "metrics" && rest[1] == "dimensions" && rest[2] == "names" && rest[3] == "values":
-		return []route{{http.MethodGet, (*API).listDimensionValues}}, nil, true
+		return getRes((*API).listDimensionValues), nil, true
 	}
-	return nil, nil, false
+	return resource{}, nil, false
 }

@@ -490,27 +490,36 @@ func (a *API) deleteDefinition(q *request, args []string) {
 	q.w.WriteHeader(http.StatusNoContent)
 }
 
+// severityQuery is validation.validate_severity_query: "|" separates
+// severities, each checked by validate_alarm_definition_severity, which
+// prints the UTF-8 bytes of the value. The severities come back
+// upper-cased.
+func severityQuery(s string) ([]string, error) {
+	var out []string
+	for _, x := range strings.Split(s, "|") {
+		if !slices.Contains(severities, pyUpper(x)) {
+			return nil, &apiError{http.StatusUnprocessableEntity, "Invalid Severity",
+				fmt.Sprintf("Severity %s must be one of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']", pyBytesRepr(x))}
+		}
+		out = append(out, pyUpper(x))
+	}
+	return out, nil
+}
+
 func (a *API) listDefinitions(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	name, hasName := q.query("name")
-	dims, err := q.queryDimensions("dimensions")
-	if err != nil {
-		q.fail(err)
-		return
-	}
+	// get_query_name and get_query_dimensions, neither validated here.
+	p := q.falconParams()
+	name, hasName := p.param("name")
+	dims := p.unvalidatedDimensions("dimensions")
 	var sevs []string
-	if s, ok := q.query("severity"); ok {
-		for _, x := range strings.Split(s, "|") {
-			// validate_alarm_definition_severity, which prints the
-			// UTF-8 bytes of the value.
-			if !slices.Contains(severities, pyUpper(x)) {
-				q.fail(&apiError{http.StatusUnprocessableEntity, "Invalid Severity",
-					fmt.Sprintf("Severity %s must be one of ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']", pyBytesRepr(x))})
-				return
-			}
-			sevs = append(sevs, pyUpper(x))
+	if s, ok := p.param("severity"); ok {
+		var err error
+		if sevs, err = severityQuery(s); err != nil {
+			q.fail(err)
+			return
 		}
 	}
 	lp, err := q.listParams(definitionSortKeys)

@@ -23,18 +23,12 @@ type dimensionQuery struct {
 func (q *request) readDimensionQuery(p falconParams) (dimensionQuery, error) {
 	var d dimensionQuery
 	d.metricName, _ = p.param("metric_name")
-	for _, t := range []struct {
-		name string
-		at   *time.Time
-	}{{"start_time", &d.start}, {"end_time", &d.end}} {
-		s, ok := p.param(t.name)
-		if !ok {
-			continue
-		}
-		var err error
-		if *t.at, err = parseISOTime(s); err != nil {
-			return d, unprocessable(err.Error())
-		}
+	var err error
+	if d.start, err = p.startTime(false); err != nil {
+		return d, err
+	}
+	if d.end, err = p.endTime(); err != nil {
+		return d, err
 	}
 	if d.start.IsZero() {
 		d.end = time.Time{}
@@ -85,9 +79,9 @@ func (a *API) listDimensionValues(q *request, _ []string) {
 		return
 	}
 	p := q.falconParams()
-	key, ok := p.param("dimension_name")
-	if !ok {
-		q.fail(unprocessable("Missing dimension_name"))
+	key, err := p.requiredParam("dimension_name")
+	if err != nil {
+		q.fail(err)
 		return
 	}
 	d, err := q.readDimensionQuery(p)

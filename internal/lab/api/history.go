@@ -21,19 +21,12 @@ func historyMillis(h store.HistoryEntry) time.Time {
 // and time <= end). The handler does not call validate_start_end_timestamps,
 // so a start after the end is an empty page, not a 400.
 func (q *request) historyRange() (start, end time.Time, err error) {
-	for _, p := range []struct {
-		name string
-		t    *time.Time
-	}{{"start_time", &start}, {"end_time", &end}} {
-		s, ok := q.query(p.name)
-		if !ok {
-			continue
-		}
-		if *p.t, err = parseISOTime(s); err != nil {
-			return start, end, unprocessable(err.Error())
-		}
+	p := q.falconParams()
+	if start, err = p.startTime(false); err != nil {
+		return start, end, err
 	}
-	return start, end, nil
+	end, err = p.endTime()
+	return start, end, err
 }
 
 // inHistoryRange applies historyRange's bounds; a zero bound is open.

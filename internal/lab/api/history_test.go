@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,25 @@ func TestStateHistoryListsTheAlarmsThatExist(t *testing.T) {
 	}
 	if got := e.must(200, e.call("labuser", "GET", "/v2.0/alarms/"+h1+"/state-history", nil)).elements(); len(got) != 1 {
 		t.Fatalf("history of the deleted alarm by id: %v", got)
+	}
+}
+
+// The sub_alarms of a history element are decoded upstream from the JSON
+// text monasca-thresh (Jackson) wrote, so the threshold and current values
+// are Python floats and come out as json.dumps writes them: 10.0, not 10.
+func TestStateHistorySubAlarmNumbersAreFloats(t *testing.T) {
+	e := newEnv(t)
+	def := newDefinition(t, e, "cpu", "LOW")
+	id := createAlarm(t, e, def, "UNDETERMINED")
+	sub := model.SubAlarmState{Function: "max", MetricName: "cpu", Operator: "GT", Threshold: 10, Period: 60, Periods: 1,
+		State: "ALARM", CurrentValues: []float64{12, 10.5}}
+	if !e.lab.Store().TransitionAlarm(model.Transition{AlarmID: id, NewState: "ALARM", Timestamp: t0, SubAlarms: []model.SubAlarmState{sub}}) {
+		t.Fatal("transition not applied")
+	}
+	r := e.must(200, e.call("labuser", "GET", "/v2.0/alarms/"+id+"/state-history", nil))
+	for _, want := range []string{`"threshold":10.0`, `"current_values":[12.0,10.5]`, `"period":60,`} {
+		if !strings.Contains(string(r.raw), want) {
+			t.Errorf("history %s lacks %s", r.raw, want)
+		}
 	}
 }

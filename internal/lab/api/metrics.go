@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // tenantFor is helpers.get_x_tenant_or_tenant_id: ?tenant_id= is honoured
 // only for a delegate role and silently ignored otherwise (reference §6).
 func (a *API) tenantFor(q *request) string {
-	if t, ok := q.query("tenant_id"); ok && q.id.HasRole(a.delegateRoles...) {
+	if t, ok := q.falconParams().param("tenant_id"); ok && q.id.HasRole(a.delegateRoles...) {
 		return t
 	}
 	return q.tenant
@@ -104,58 +105,40 @@ func parseISOTime(s string) (time.Time, error) {
 	return time.Time{}, wireErr("Unable to parse date string '%s'", s)
 }
 
-// timeRange reads start_time (required when asked) and end_time.
-func (q *request) timeRange(startRequired bool) (time.Time, time.Time, error) {
-	var start, end time.Time
-	s, ok := q.query("start_time")
-	switch {
-	case ok:
-		t, err := parseISOTime(s)
-		if err != nil {
-			return start, end, unprocessable(err.Error())
-		}
-		start = t
-	case startRequired:
-		return start, end, unprocessable("Missing start time")
+// metricFilter reads what GET /metrics and /metrics/measurements share,
+// in their handlers' order: name (get_query_name, validate_query_name),
+// dimensions (get_query_dimensions, validate_query_dimensions), start_time
+// and end_time (validate_start_end_timestamps).
+func metricFilter(p falconParams, required bool) (name string, dims map[string][]string, start, end time.Time, err error) {
+	if name, err = p.metricName(required); err != nil {
+		return
 	}
-	if s, ok := q.query("end_time"); ok {
-		t, err := parseISOTime(s)
-		if err != nil {
-			return start, end, unprocessable(err.Error())
-		}
-		end = t
+	if dims, err = p.dimensions("dimensions"); err != nil {
+		return
 	}
-	if !start.IsZero() && !end.IsZero() && !start.Before(end) {
-		return start, end, &apiError{http.StatusBadRequest, titleBadRequestLower, "start_time must be before end_time"}
+	if start, err = p.startTime(required); err != nil {
+		return
 	}
-	return start, end, nil
+	if end, err = p.endTime(); err != nil {
+		return
+	}
+	err = validateStartEnd(start, end)
+	return
 }
 
-func (q *request) metricQuery(nameRequired bool) (string, map[string][]string, error) {
-	name, ok := q.query("name")
-	if !ok && nameRequired {
-		return "", nil, unprocessable("Missing name")
-	}
-	if name != "" {
-		if err := validateMetricName(name); err != nil {
-			return "", nil, unprocessable(err.Error())
-		}
-	}
-	dims, err := q.queryDimensions("dimensions")
-	return name, dims, err
-}
-
-// listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions}.
+// listMetrics is GET /v2.0/metrics: the series, {id, name, dimensions},
+// as the influxdb repository's list_metrics builds them. The id is an
+// index: SHOW SERIES ... LIMIT limit+1 OFFSET offset+1 numbers its rows
+// from offset+1 (from 0 without an offset), and helpers.paginate makes
+// the last id of a full page the next offset. With start_time, a series
+// without a measurement in the range is dropped after the LIMIT and does
+// not take a number, so such a page can come up short.
 func (a *API) listMetrics(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	name, dims, err := q.metricQuery(false)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	start, end, err := q.timeRange(false)
+	p := q.falconParams()
+	name, dims, start, end, err := metricFilter(p, false)
 	if err != nil {
 		q.fail(err)
 		return
@@ -165,30 +148,55 @@ func (a *API) listMetrics(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), false)
-	if off, ok := q.query("offset"); ok {
-		if i := slices.IndexFunc(series, func(s seriesT) bool { return s.ID == off }); i >= 0 {
-			series = series[i+1:]
+	first := 0
+	if off, ok := p.param("offset"); ok {
+		n, valid := pyOffset(off)
+		if !valid {
+			// Upstream: int(offset) raises in the repository (500).
+			q.fail(unprocessable(fmt.Sprintf("Offset value %s must be an integer", off)))
+			return
+		}
+		first = n + 1
+	}
+	tenant := a.tenantFor(q)
+	series := a.store.Metrics(tenant, storeFilter(name, dims, time.Time{}, time.Time{}), false)
+	series = series[min(first, len(series)):]
+	series = series[:min(limit+1, len(series))]
+	var inRange map[string]bool
+	if !start.IsZero() {
+		inRange = map[string]bool{}
+		for _, s := range a.store.Metrics(tenant, storeFilter(name, dims, start, end), false) {
+			inRange[s.ID] = true
 		}
 	}
-	rows, more := window(series, 0, limit)
-	elems := make([]any, 0, len(rows))
-	for _, s := range rows {
-		elems = append(elems, map[string]any{"id": s.ID, "name": s.Name, "dimensions": s.Dimensions})
+	elems := make([]map[string]any, 0, len(series))
+	for _, s := range series {
+		if inRange != nil && !inRange[s.ID] {
+			continue
+		}
+		elems = append(elems, map[string]any{"id": strconv.Itoa(first + len(elems)), "name": s.Name, "dimensions": s.Dimensions})
 	}
 	next := ""
-	if more && len(rows) > 0 {
-		next = q.nextLink(rows[len(rows)-1].ID)
+	if len(elems) > limit {
+		last := elems[len(elems)-1] // Python's resource[limit-1] for limit 0
+		if limit > 0 {
+			last = elems[limit-1]
+		}
+		next = q.nextLink(last["id"].(string))
+		elems = elems[:limit]
 	}
 	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
 }
 
-// listMetricNames is GET /v2.0/metrics/names (paginate_with_no_id).
+// listMetricNames is GET /v2.0/metrics/names: the sorted names of the
+// tenant's series, paged by helpers.paginate_with_no_id (whose offset is
+// lower-cased) as the dimension lists are.
 func (a *API) listMetricNames(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	dims, err := q.queryDimensions("dimensions")
+	p := q.falconParams()
+	dims, err := p.dimensions("dimensions")
 	if err != nil {
 		q.fail(err)
 		return
@@ -205,23 +213,37 @@ func (a *API) listMetricNames(q *request, _ []string) {
 		}
 	}
 	slices.Sort(names)
-	if off, ok := q.query("offset"); ok {
-		i, _ := slices.BinarySearch(names, off)
-		if i < len(names) && names[i] == off {
-			i++
+	offset, _ := p.param("offset")
+	writeJSON(q.w, http.StatusOK, q.pageWithNoID("name", names, offset, limit))
+}
+
+// measurementOffset reads the offset of an ungrouped measurement page as
+// the influxdb repository's measurement_list does: "<id>_<time>" or a bare
+// time; the id (0 without one) numbers the element, and points strictly
+// after the time follow (_build_offset_clause: digits are milliseconds,
+// anything else a timestamp). Upstream answers 500 when int(id) fails or
+// InfluxDB cannot read the time; the lab 422.
+func measurementOffset(offset string, use bool) (int, time.Time, error) {
+	if !use {
+		return 0, time.Time{}, nil
+	}
+	ts, id := offset, int64(0)
+	if idStr, rest, found := strings.Cut(offset, "_"); found {
+		n, ok := pyInt64(idStr)
+		if !ok {
+			return 0, time.Time{}, badMeasurementOffset(offset)
 		}
-		names = names[i:]
+		ts, id = rest, n
 	}
-	rows, more := window(names, 0, limit)
-	elems := make([]any, 0, len(rows))
-	for _, n := range rows {
-		elems = append(elems, map[string]string{"name": n})
+	after, set, err := historyOffset(ts)
+	if err != nil || !set || id < 0 || id > math.MaxInt32 {
+		return 0, time.Time{}, badMeasurementOffset(offset)
 	}
-	next := ""
-	if more && len(rows) > 0 {
-		next = q.nextLinkUnquoted(rows[len(rows)-1])
-	}
-	writeJSON(q.w, http.StatusOK, page(q.selfLink(), next, elems))
+	return int(id), after, nil
+}
+
+func badMeasurementOffset(offset string) error {
+	return unprocessable(fmt.Sprintf("Offset value %s must be a time or milliseconds, optionally after an id and '_'", offset))
 }
 
 // measurementTime is the metrics database's timestamp format (ms, Z).
@@ -234,12 +256,8 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	name, dims, err := q.metricQuery(true)
-	if err != nil {
-		q.fail(err)
-		return
-	}
-	start, end, err := q.timeRange(true)
+	p := q.falconParams()
+	name, dims, start, end, err := metricFilter(p, true)
 	if err != nil {
 		q.fail(err)
 		return
@@ -249,12 +267,18 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	merge := false
-	if s, ok := q.query("merge_metrics"); ok {
-		merge = strings.EqualFold(s, "true")
+	offset, hasOffset := p.param("offset")
+	merge := p.mergeMetrics()
+	groupKeys := p.groupBy()
+	grouped := groupKeys != nil
+	tenant := a.tenantFor(q)
+	series := a.store.Metrics(tenant, storeFilter(name, dims, start, end), true)
+	offsetID, after, err := measurementOffset(offset, hasOffset && !grouped)
+	if err != nil {
+		q.fail(err)
+		return
 	}
-	groupBy, grouped := q.query("group_by")
-	series := a.store.Metrics(a.tenantFor(q), storeFilter(name, dims, start, end), true)
+	id := strconv.Itoa(offsetID)
 
 	type element struct {
 		id     string
@@ -264,17 +288,17 @@ func (a *API) listMeasurements(q *request, _ []string) {
 	}
 	var elems []element
 	switch {
-	case len(series) == 0:
+	case len(series) == 0 && (grouped || merge):
 	case grouped:
-		keys := strings.Split(groupBy, ",")
+		all := slices.Equal(groupKeys, []string{"*"})
 		index := map[string]int{}
 		for _, s := range series {
 			gd := s.Dimensions
-			if groupBy != "*" {
+			if !all {
 				// InfluxDB's GROUP BY: a series without the tag falls in
 				// the group of its empty value, which monasca-api reports.
 				gd = map[string]string{}
-				for _, k := range keys {
+				for _, k := range groupKeys {
 					gd[k] = s.Dimensions[k]
 				}
 			}
@@ -289,30 +313,43 @@ func (a *API) listMeasurements(q *request, _ []string) {
 		}
 		// InfluxDB returns the groups in the order of their tag values.
 		slices.SortStableFunc(elems, func(a, b element) int { return strings.Compare(fmt.Sprint(a.dims), fmt.Sprint(b.dims)) })
-	case len(series) > 1 && !merge:
-		writeError(q.w, http.StatusConflict, "MultipleMetrics",
-			"Found multiple metrics matching metric name and dimensions. Please refine your search criteria using a unique metric name or additional dimensions. Alternatively, you may specify 'merge_metrics=True' as a query param to combine all metrics matching search criteria into a single series.")
-		return
-	case merge && len(series) > 1:
-		e := element{id: series[0].ID, name: name, dims: map[string]string{}}
+	case merge:
+		// One InfluxDB series of every point; its dimensions are the
+		// query's dimensions dict as given ("k": "a|b", "k": "").
+		e := element{id: id, name: name, dims: map[string]string{}}
 		for k, v := range dims {
-			if len(v) == 1 {
-				e.dims[k] = v[0]
-			}
+			e.dims[k] = strings.Join(v, "|")
 		}
 		for _, s := range series {
 			e.points = append(e.points, s.Points...)
 		}
 		elems = append(elems, e)
 	default:
-		elems = append(elems, element{id: series[0].ID, name: series[0].Name, dims: series[0].Dimensions, points: series[0].Points})
+		// _get_dimensions lists the series by name and dimensions with no
+		// time range: two of them are a 409 even when only one has points
+		// in the range.
+		if len(a.store.Metrics(tenant, storeFilter(name, dims, time.Time{}, time.Time{}), false)) > 1 {
+			writeError(q.w, http.StatusConflict, "MultipleMetrics", multipleMetricsMessage)
+			return
+		}
+		if len(series) == 1 {
+			elems = append(elems, element{id: id, name: series[0].Name, dims: series[0].Dimensions, points: series[0].Points})
+		}
 	}
 	for i := range elems {
 		slices.SortStableFunc(elems[i].points, func(a, b pointT) int { return a.Timestamp.Compare(b.Timestamp) })
 	}
-	// offset "<id>_<timestamp>" resumes after that point (paginate_measurements).
-	if off, ok := q.query("offset"); ok {
-		if id, ts, found := strings.Cut(off, "_"); found {
+	if hasOffset && !grouped {
+		for i := range elems {
+			elems[i].points = slices.DeleteFunc(elems[i].points, func(p pointT) bool { return !p.Timestamp.After(after) })
+		}
+		// No point after the offset: InfluxDB returns no series.
+		elems = slices.DeleteFunc(elems, func(e element) bool { return len(e.points) == 0 })
+	}
+	// A grouped offset "<series id>_<timestamp>" resumes after that point
+	// of that group (a deliberate deviation: see the package doc).
+	if hasOffset && grouped {
+		if id, ts, found := strings.Cut(offset, "_"); found {
 			for i, e := range elems {
 				if e.id != id {
 					continue

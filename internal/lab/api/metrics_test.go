@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +155,109 @@ func TestMeasurements(t *testing.T) {
 	grouped := e.must(200, e.call("labuser", "GET", "/v2.0/metrics/measurements?name=cpu.idle_perc&group_by=*&start_time="+start, nil)).elements()
 	if len(grouped) != 2 {
 		t.Fatalf("grouped %v", grouped)
+	}
+}
+
+// GET /metrics numbers its series as the influxdb repository does: ids are
+// indexes from offset+1 (0 without an offset), a full page's last id is
+// the next offset, and with start_time a series without measurements in
+// the range is skipped without taking a number.
+func TestListMetricsIDsAreIndexes(t *testing.T) {
+	e := newEnv(t)
+	for _, h := range []string{"h1", "h2", "h3", "h4"} {
+		m := metric("m", 1, "hostname", h)
+		if h == "h2" {
+			m["timestamp"] = t0.Add(-time.Hour).UnixMilli()
+		}
+		e.must(204, e.call("labagent", "POST", "/v2.0/metrics", m))
+	}
+	list := func(q string) (string, response) {
+		r := e.must(200, e.call("labuser", "GET", "/v2.0/metrics?name=m"+q, nil))
+		var got []string
+		for _, el := range r.elements() {
+			got = append(got, el["id"].(string)+":"+el["dimensions"].(map[string]any)["hostname"].(string))
+		}
+		return strings.Join(got, " "), r
+	}
+	for q, want := range map[string]string{
+		"":                  "0:h1 1:h2 2:h3 3:h4",
+		"&offset=0":         "1:h2 2:h3 3:h4",
+		"&offset=1&limit=1": "2:h3",
+		"&start_time=" + url.QueryEscape(t0.Add(-time.Minute).Format(time.RFC3339)): "0:h1 1:h3 2:h4",
+	} {
+		if got, _ := list(q); got != want {
+			t.Errorf("%q: %s, want %s", q, got, want)
+		}
+	}
+	got, r := list("&limit=2")
+	if got != "0:h1 1:h2" || r.link("next") != e.srv.URL+"/monitoring/v2.0/metrics?offset=1&name=m&limit=2" {
+		t.Fatalf("limit=2: %s next %q", got, r.link("next"))
+	}
+	if got, _ := list("&limit=2&offset=1"); got != "2:h3 3:h4" {
+		t.Fatalf("second page: %s", got)
+	}
+	wantError(t, e.call("labuser", "GET", "/v2.0/metrics?offset=x", nil), 422, "Unprocessable Entity", "Offset value x must be an integer")
+}
+
+// Ungrouped measurements as the influxdb repository's measurement_list
+// answers: the element id is the offset's id (0 without one), the offset
+// is "<id>_<time>" or a bare time or millisecond count, several series
+// matching name and dimensions are a 409 whatever their times, and a
+// merged element carries the query's dimensions as given.
+func TestMeasurementsAsMeasurementList(t *testing.T) {
+	e := newEnv(t)
+	post := func(h string, at time.Time) {
+		m := metric("m", 1, "hostname", h)
+		m["timestamp"] = at.UnixMilli()
+		e.must(204, e.call("labagent", "POST", "/v2.0/metrics", m))
+	}
+	for i := range 3 {
+		post("h1", t0.Add(time.Duration(i)*time.Second))
+	}
+	post("h2", t0.Add(-time.Hour))
+	start := url.QueryEscape(t0.Add(-time.Minute).Format(time.RFC3339))
+	base := "/v2.0/metrics/measurements?name=m&start_time=" + start
+	one := func(q string) (string, int, response) {
+		r := e.must(200, e.call("labuser", "GET", base+q, nil))
+		els := r.elements()
+		if len(els) != 1 {
+			t.Fatalf("%s: %d elements: %s", q, len(els), r.raw)
+		}
+		return els[0]["id"].(string), len(els[0]["measurements"].([]any)), r
+	}
+	if id, n, _ := one("&dimensions=hostname:h1"); id != "0" || n != 3 {
+		t.Errorf("h1: id %s, %d points", id, n)
+	}
+	if r := e.call("labuser", "GET", base, nil); r.status != 409 {
+		t.Errorf("two series, one outside the range: %d, want 409", r.status)
+	}
+	id, n, r := one("&dimensions=hostname:h1&limit=2")
+	want := e.srv.URL + "/monitoring/v2.0/metrics/measurements?offset=0_2026-11-26T10%3A00%3A01.000Z&name=m&start_time=2026-11-26T09%253A59%253A00Z&dimensions=hostname%3Ah1&limit=2"
+	if id != "0" || n != 2 || r.link("next") != want {
+		t.Errorf("limit 2: id %s, %d points, next %s", id, n, r.link("next"))
+	}
+	for offset, wantID := range map[string]string{
+		"0_2026-11-26T10:00:01.000Z":                           "0",
+		"5_2026-11-26T10:00:01.000Z":                           "5",
+		"2026-11-26T10:00:01Z":                                 "0",
+		strconv.FormatInt(t0.Add(time.Second).UnixMilli(), 10): "0",
+	} {
+		if id, n, _ := one("&dimensions=hostname:h1&offset=" + url.QueryEscape(offset)); id != wantID || n != 1 {
+			t.Errorf("offset %s: id %s, %d points; want id %s, 1 point", offset, id, n, wantID)
+		}
+	}
+	if r := e.must(200, e.call("labuser", "GET", base+"&dimensions=hostname:h1&offset=0_2026-11-26T10%3A00%3A02.000Z", nil)); len(r.elements()) != 0 {
+		t.Errorf("no point after the offset: %s", r.raw)
+	}
+	wantErrorContains(t, e.call("labuser", "GET", base+"&dimensions=hostname:h1&offset=x_2026-11-26T10%3A00%3A01.000Z", nil), 422, "Unprocessable Entity", "x_2026")
+	for q, wantDims := range map[string]string{
+		"&merge_metrics=true&dimensions=hostname:h1%7Ch2": "map[hostname:h1|h2]",
+		"&merge_metrics=true&dimensions=hostname":         "map[hostname:]",
+		"&merge_metrics=true":                             "map[]",
+	} {
+		_, n, r := one(q)
+		if got := fmt.Sprint(r.elements()[0]["dimensions"]); got != wantDims || n != 3 {
+			t.Errorf("%s: dimensions %s, %d points; want %s, 3 points", q, got, n, wantDims)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -109,21 +110,15 @@ func page(self, next string, elements any) map[string]any {
 	return map[string]any{"links": links, "elements": elements}
 }
 
-// query returns the first value of a query parameter and whether it is set.
-func (q *request) query(name string) (string, bool) {
-	vals, ok := q.r.URL.Query()[name]
-	if !ok || len(vals) == 0 {
-		return "", false
-	}
-	return vals[0], true
-}
-
-// limit is request.limit: digits only, capped at PAGE_LIMIT.
+// limit is request.limit: digits only, capped at PAGE_LIMIT. It reads
+// falcon's req.get_param, which (unlike parse_query_string) keeps a blank
+// value, so "limit=" is 422 where "offset=" is no offset.
 func (q *request) limit() (int, error) {
-	s, ok := q.query("limit")
+	vals, ok := q.r.URL.Query()["limit"]
 	if !ok {
 		return pageLimit, nil
 	}
+	s := vals[0]
 	if s == "" || strings.Trim(s, "0123456789") != "" {
 		return 0, &apiError{http.StatusUnprocessableEntity, "Invalid limit", "Limit parameter must be a positive integer"}
 	}
@@ -135,20 +130,33 @@ func (q *request) limit() (int, error) {
 }
 
 // intOffset is the integer offset of notification methods, alarm
-// definitions and alarms (an SQL OFFSET).
+// definitions and alarms (an SQL OFFSET): helpers.get_query_param, then
+// Python's int(), so "", blanks and "offset=" alike mean no offset.
 func (q *request) intOffset() (int, error) {
-	s, ok := q.query("offset")
+	s, ok := q.falconParams().param("offset")
 	if !ok {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
+	n, ok := pyOffset(s)
+	if !ok {
 		return 0, unprocessable(fmt.Sprintf("Offset value %s must be an integer", s))
 	}
-	if n < 0 {
-		n = 0
-	}
 	return n, nil
+}
+
+// pyOffset is int(s) as an SQL offset: a negative offset counts as 0 and
+// one past any table size as the end.
+func pyOffset(s string) (int, bool) {
+	n, ok := pyInt(s)
+	switch {
+	case !ok:
+		return 0, false
+	case n.Sign() < 0:
+		return 0, true
+	case !n.IsInt64() || n.Int64() > math.MaxInt32:
+		return math.MaxInt32, true
+	}
+	return int(n.Int64()), true
 }
 
 // window applies offset and limit to a sorted slice and says whether more
@@ -195,7 +203,7 @@ type sortKey struct {
 
 // sortBy is validation.validate_sort_by over the comma-separated list.
 func (q *request) sortBy(allowed []string) ([]sortKey, error) {
-	s, ok := q.query("sort_by")
+	s, ok := q.falconParams().param("sort_by")
 	if !ok {
 		return nil, nil
 	}

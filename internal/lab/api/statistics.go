@@ -42,38 +42,12 @@ type statisticsQuery struct {
 // readStatisticsQuery validates in the order MetricsStatistics.on_get
 // does: name, dimensions, start and end time, statistics, period.
 func (q *request) readStatisticsQuery(p falconParams) (statisticsQuery, error) {
-	var sq statisticsQuery
-	name, ok := p["name"]
-	if !ok {
-		return sq, unprocessable("Missing name")
-	}
-	sq.name = strings.Join(name.items, ",")
-	if sq.name != "" {
-		if err := validateMetricName(sq.name); err != nil {
-			return sq, unprocessable(err.Error())
-		}
-	}
-	if _, ok := p["dimensions"]; ok {
-		var err error
-		if sq.dims, err = q.queryDimensions("dimensions"); err != nil {
-			return sq, err
-		}
-	}
-	s, ok := p.param("start_time")
-	if !ok {
-		return sq, unprocessable("Missing start time")
-	}
-	var err error
-	if sq.start, err = parseISOTime(s); err != nil {
-		return sq, unprocessable(err.Error())
-	}
-	if s, ok := p.param("end_time"); ok {
-		if sq.end, err = parseISOTime(s); err != nil {
-			return sq, unprocessable(err.Error())
-		}
-		if !sq.start.Before(sq.end) {
-			return sq, &apiError{http.StatusBadRequest, titleBadRequestLower, "start_time must be before end_time"}
-		}
+	var (
+		sq  statisticsQuery
+		err error
+	)
+	if sq.name, sq.dims, sq.start, sq.end, err = metricFilter(p, true); err != nil {
+		return sq, err
 	}
 	if sq.statistics, err = statisticsParam(p); err != nil {
 		return sq, err
@@ -82,23 +56,8 @@ func (q *request) readStatisticsQuery(p falconParams) (statisticsQuery, error) {
 		return sq, err
 	}
 	sq.offset, _ = p.param("offset")
-	if s, ok := p.param("merge_metrics"); ok {
-		// helpers.str_2_bool is `s.lower() in ("true")`: a substring test.
-		sq.merge = strings.Contains("true", strings.ToLower(s))
-	}
-	if g, ok := p["group_by"]; ok {
-		// _build_group_by_clause joins the items with "," for InfluxDB.
-		for _, item := range g.items {
-			for _, k := range strings.Split(item, ",") {
-				if k != "" {
-					sq.groupBy = append(sq.groupBy, k)
-				}
-			}
-		}
-		if sq.groupBy == nil {
-			sq.groupBy = []string{}
-		}
-	}
+	sq.merge = p.mergeMetrics()
+	sq.groupBy = p.groupBy()
 	return sq, nil
 }
 

@@ -6,10 +6,7 @@ import (
 	"github.com/monhook/monhook/internal/lab/store"
 )
 
-type (
-	seriesT = store.Series
-	pointT  = store.Point
-)
+type pointT = store.Point
 
 func storeFilter(name string, dims map[string][]string, start, end time.Time) store.MetricFilter {
 	return store.MetricFilter{Name: name, Dimensions: dims, Start: start, End: end}

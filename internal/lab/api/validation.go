@@ -52,37 +52,6 @@ func validateDimensionValue(k, v string) error {
 	return nil
 }
 
-// queryDimensions is helpers.get_query_dimensions plus
-// validate_query_dimensions: "k:v,k2:v2|v3,k3" (a bare key matches any
-// value; "|" separates alternatives). Bad input is 422.
-func (q *request) queryDimensions(param string) (map[string][]string, error) {
-	s, ok := q.query(param)
-	if !ok {
-		return nil, nil
-	}
-	dims := map[string][]string{}
-	for _, item := range strings.Split(s, ",") {
-		k, v, _ := strings.Cut(item, ":")
-		if strings.HasPrefix(k, "_") {
-			return nil, unprocessable(fmt.Sprintf("Dimension key %s may not start with '_'", k))
-		}
-		if err := validateDimensionKey(k); err != nil {
-			return nil, unprocessable(err.Error())
-		}
-		var vals []string
-		if v != "" {
-			vals = strings.Split(v, "|")
-			for _, x := range vals {
-				if err := validateDimensionValue(k, x); err != nil {
-					return nil, unprocessable(err.Error())
-				}
-			}
-		}
-		dims[k] = vals
-	}
-	return dims, nil
-}
-
 // pyTypeError is how Python words an operation on the wrong type; the
 // metric checks surface these texts unchanged.
 func notSubscriptable(v any) error {
