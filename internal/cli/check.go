@@ -104,7 +104,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
-	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, else 1)", MinSpeed, MaxSpeed))
+	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, a monhook lab's own speed against one, else 1)", MinSpeed, MaxSpeed))
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
