@@ -139,7 +139,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	listen, err := normalizeListen(o.Listen)
+	listen, err := normalizeListen("--listen", o.Listen)
 	if err != nil {
 		return err
 	}

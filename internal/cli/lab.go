@@ -79,7 +79,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 			if opts.TokenTTL <= 0 {
 				return usageErrorf("--token-ttl must be positive, got %s", opts.TokenTTL)
 			}
-			listen, err := normalizeListen(opts.Listen)
+			listen, err := normalizeListen("--listen", opts.Listen)
 			if err != nil {
 				return err
 			}

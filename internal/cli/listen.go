@@ -137,7 +137,7 @@ file and exits 0.`,
 }
 
 func (o *listenOptions) validate(cmd *cobra.Command) error {
-	listen, err := normalizeListen(o.Listen)
+	listen, err := normalizeListen("--listen", o.Listen)
 	if err != nil {
 		return err
 	}
