@@ -70,6 +70,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Debug = f.Debug()
+			warnOutputIgnored(f.IO, cmd, f.Global.Output, "stdout is shell export lines, the rest goes to stderr")
 			if err := validateSpeed(opts.Speed); err != nil {
 				return err
 			}

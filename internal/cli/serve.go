@@ -115,6 +115,7 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if !o.Lab {
 				warnLabFlagsWithoutLab(o.IO, cmd)
 			}
+			warnOutputIgnored(o.IO, cmd, f.Global.Output, "its results are served over HTTP (/probe, /metrics)")
 			// A bare port is ":PORT", as for check, listen and lab.
 			for _, a := range []struct {
 				flag string

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/output"
 )
 
 // warnf tells the operator, on stderr, about an option that does nothing
@@ -69,5 +71,15 @@ func (o *checkOptions) warnIneffective(cmd *cobra.Command) {
 	// not consulted.
 	if given := givenFlags(cmd, "os-cloud", "os-auth-url", "os-region-name", "os-interface", "os-cacert", "insecure", "monasca-api-url"); len(given) > 0 {
 		warnf(o.IO, "%s ignored with --lab: the check runs against the built-in lab, not a cloud", strings.Join(given, ", "))
+	}
+}
+
+// warnOutputIgnored warns when -o was typed for a command whose stdout
+// has no json/yaml form (why says what it prints instead). Only the
+// command line counts: an output key in the config file or environment is
+// a default for every command, not a request to this one.
+func warnOutputIgnored(io *IOStreams, cmd *cobra.Command, format, why string) {
+	if fl := cmd.Flags().Lookup("output"); fl != nil && fl.Changed && format != output.Table {
+		warnf(io, "-o %s has no effect on %s: %s", format, cmd.Name(), why)
 	}
 }

@@ -50,6 +50,10 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 		{[]string{"send", "http://h/x", "--retry-interval", "1s", "--retries", "2"}, ""},
 		{[]string{"send", "http://h/x", "--old-state", "ALARM"}, "--state and --old-state are both ALARM"},
 		{[]string{"send", "http://h/x", "--state", "OK", "--old-state", "ALARM"}, ""},
+		{[]string{"lab", "-o", "json"}, "-o json has no effect on lab"},
+		{[]string{"-o", "yaml", "serve"}, "-o yaml has no effect on serve"},
+		{[]string{"lab", "-o", "table"}, ""},
+		{[]string{"serve"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
