@@ -1,10 +1,12 @@
 package check_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/store"
@@ -123,4 +125,42 @@ func TestAgentClockFarBehindIsNamed(t *testing.T) {
 		t.Fatalf("failed stage %s, want preflight", s.Name)
 	}
 	wantHint(t, s, "clock skew", "runs behind")
+}
+
+// TestUnknownHostnameNamesTheHostsThatReport: with --hostname of a host
+// that never reported, the hint blamed the agents' project although three
+// hosts report in this one.
+func TestUnknownHostnameNamesTheHostsThatReport(t *testing.T) {
+	l := startFaultyLab(t, lab.Options{})
+	waitForAgents(t, l)
+	r := newRunner(t, l, "cpu-idle")
+	r.Hostname = "no-such-host"
+	s := failedStage(t, run(t, r, time.Minute), 3)
+	if s.Name != scenarios.StagePreflight {
+		t.Fatalf("failed stage %s, want preflight", s.Name)
+	}
+	wantHint(t, s, "hosts reporting cpu.idle_perc in this project: lab-compute-1", "check --hostname")
+	if strings.Contains(strings.Join(s.Hints, "\n"), "another project") {
+		t.Errorf("hints blame another project: %q", s.Hints)
+	}
+}
+
+// TestMonascaURLWithoutTheAPIIsNamed: --monasca-api-url pointing at the
+// server's root answered "Monasca answered 404 404 Not Found" and no more.
+func TestMonascaURLWithoutTheAPIIsNamed(t *testing.T) {
+	l := startFaultyLab(t, lab.Options{Hosts: -1})
+	r := newRunner(t, l, "synthetic")
+	connect := r.Connect
+	r.Connect = func(ctx context.Context) (check.Target, error) {
+		target, err := connect(ctx)
+		if err == nil {
+			target.Client.Endpoint, target.Client.ResourceBase = l.URL()+"/", ""
+		}
+		return target, err
+	}
+	s := failedStage(t, run(t, r, time.Minute), 3)
+	if s.Name != scenarios.StagePreflight || strings.Contains(s.Detail, "404 404") {
+		t.Fatalf("stage %s: %q; want preflight with one 404", s.Name, s.Detail)
+	}
+	wantHint(t, s, "does not serve Monasca's v2.0 API", "--monasca-api-url")
 }

@@ -3,8 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +43,8 @@ const (
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
 	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
 		"run the check as a user of that project, or use --scenario synthetic, which needs no agent"
+	hintNotMonasca = "this URL does not serve Monasca's v2.0 API: give --monasca-api-url (MONASCA_API_URL) " +
+		"as the API's root, e.g. https://monasca.example:8070/v2.0, or check the catalog's monitoring endpoint"
 	hintClockBehind = "the agent stopped reporting, or its clock runs behind: monasca-thresh silently drops " +
 		"measurements older than its window (clock skew); check NTP on the agent host"
 )
@@ -60,6 +64,15 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	c := x.target.Client
 	pages, err := notificationmethods.ListTypes(c).AllPages(ctx)
 	if err != nil {
+		if monitoring.StatusCode(err) == http.StatusNotFound {
+			// The first call to the endpoint: a 404 means the URL does
+			// not lead to Monasca's v2.0 API, not a missing resource.
+			msg, _, _ := DescribeAPIError(err, "listing notification method types at "+c.ResourceBaseURL())
+			if msg == "" {
+				msg = "listing notification method types at " + c.ResourceBaseURL() + ": 404"
+			}
+			return "", cannotRun(nil, msg, hintNotMonasca)
+		}
 		return "", apiError(err, "listing notification method types")
 	}
 	types, err := notificationmethods.ExtractTypes(pages)
@@ -198,7 +211,35 @@ func (x *run) noRecentMeasurements(ctx context.Context, recent measurements.List
 	if series, err := firstSeriesPage(ctx, x.target.Client, older); err == nil && len(series) > 0 {
 		return cannotRun(nil, msg+fmt.Sprintf(", but some in the last %s", staleWindow), hintClockBehind)
 	}
+	if x.vars.Hostname != "" {
+		// Other hosts may report here: then the host name is what is
+		// wrong, not the project, and the operator needs the names.
+		others := recent
+		others.Dimensions = nil
+		if hosts := hostsIn(ctx, x.target.Client, others); len(hosts) > 0 {
+			return cannotRun(nil, msg, fmt.Sprintf("hosts reporting %s in this project: %s; check --hostname, or use --scenario synthetic, which needs no agent", recent.Name, strings.Join(hosts, ", ")))
+		}
+	}
 	return cannotRun(nil, msg, hintOtherProject)
+}
+
+// hostsIn names the hosts in a first page of measurements grouped by
+// hostname (a sample, sorted), or none when the query fails.
+func hostsIn(ctx context.Context, c *gophercloud.ServiceClient, opts measurements.ListOpts) []string {
+	series, err := firstSeriesPage(ctx, c, opts)
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var hosts []string
+	for _, s := range series {
+		if h := s.Dimensions["hostname"]; h != "" && !seen[h] && len(s.Measurements) > 0 {
+			seen[h] = true
+			hosts = append(hosts, h)
+		}
+	}
+	sort.Strings(hosts)
+	return hosts
 }
 
 // apiError turns a Monasca error into a stage error naming what was being
@@ -222,7 +263,10 @@ func DescribeAPIError(err error, doing string) (msg string, hints []string, ok b
 	if !ok {
 		return "", nil, false
 	}
-	msg = fmt.Sprintf("%s: Monasca answered %d %s", doing, monitoring.StatusCode(err), title)
+	code := monitoring.StatusCode(err)
+	// Falcon's default titles carry the status already ("404 Not Found").
+	title = strings.TrimPrefix(title, strconv.Itoa(code)+" ")
+	msg = fmt.Sprintf("%s: Monasca answered %d %s", doing, code, title)
 	if desc != "" {
 		msg += ": " + desc
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -52,7 +53,7 @@ func (x *run) unproven() string {
 		counted++
 	}
 	if counted < want {
-		return fmt.Sprintf("%d deliveries counted, %d expected", counted, want)
+		return fmt.Sprintf("%s counted, %d expected", output.Count(counted, "delivery", "deliveries"), want)
 	}
 	return ""
 }

@@ -50,10 +50,12 @@ func Of(result Result) int { return Compute(result, false) }
 const Help = `
 Exit status:
   0    every expected delivery arrived and matched, teardown clean
-  1    the check ran and failed: a delivery missing, late or wrong
-  2    usage or configuration error
+  1    the check ran and failed: a delivery missing, late or wrong, or
+       --timeout ran out first (send: a send was not delivered)
+  2    usage or configuration error, found before anything is created
   3    could not run: auth, preflight or API error
   4    resources were left behind: teardown (or cleanup) could not delete them,
        or was skipped or cut short by a second interrupt; they are listed
   130  interrupted, and teardown ran and removed everything
+listen, lab and serve exit 0 when stopped by SIGINT or SIGTERM.
 `

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -208,6 +209,14 @@ func Resolve(f AuthFlags) (Resolved, error) {
 	}
 
 	r := Resolved{TLS: tlsCfg, MonascaAPIURL: first(f.MonascaAPIURL, os.Getenv("MONASCA_API_URL")), Source: source}
+	// A URL without http(s) and a host would fail later as "unsupported
+	// protocol scheme" from inside the auth stage: say which setting is wrong.
+	if err := checkServiceURL("OS_AUTH_URL / --os-auth-url", s.authURL, "https://keystone.example:5000/v3"); err != nil {
+		return Resolved{}, err
+	}
+	if err := checkServiceURL("MONASCA_API_URL / --monasca-api-url", r.MonascaAPIURL, "https://monasca.example:8070/v2.0"); err != nil {
+		return Resolved{}, err
+	}
 	if r.EndpointOpts, err = endpointOpts(s); err != nil {
 		return Resolved{}, err
 	}
@@ -345,6 +354,10 @@ func authOptions(s settings, cloud, monascaURL string) (gophercloud.AuthOptions,
 		}
 	case s.token != "":
 		ao.TokenID = s.token
+	case s.username != "" || s.userID != "":
+		// A user was named: what is missing is its password (on a
+		// terminal it was asked for; here there is none).
+		return ao, fmt.Errorf("no password for user %s: set OS_PASSWORD or --os-password (asked for on a terminal), or use an application credential or OS_TOKEN", first(s.username, s.userID))
 	default:
 		return ao, fmt.Errorf("no credentials: set OS_USERNAME and OS_PASSWORD, OS_APPLICATION_CREDENTIAL_ID and _SECRET, or OS_TOKEN")
 	}
@@ -394,4 +407,17 @@ func first(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// checkServiceURL accepts an empty value (not set) or an absolute http(s)
+// URL with a host.
+func checkServiceURL(setting, v, example string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s %q: want an http:// or https:// URL with a host, e.g. %s", setting, v, example)
+	}
+	return nil
 }

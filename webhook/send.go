@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -43,6 +44,9 @@ type Attempt struct {
 	Status  int           `json:"status,omitempty"` // 0 when no answer came
 	Latency time.Duration `json:"latency_ns"`
 	Error   string        `json:"error,omitempty"`
+	// TimedOut says no answer came within the client's timeout (Error then
+	// has the transport's wording), so a caller can name its own setting.
+	TimedOut bool `json:"timed_out,omitempty"`
 }
 
 // OK reports whether Monasca would count the attempt as delivered.
@@ -109,6 +113,8 @@ func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target
 	if err != nil {
 		a.Latency = time.Since(a.Start)
 		a.Error = describe(err)
+		var ne net.Error
+		a.TimedOut = errors.As(err, &ne) && ne.Timeout()
 		return a
 	}
 	// Read the answer as requests does before the connection is reused.

@@ -118,8 +118,8 @@ func TestSenderTimesOutWaitingForTheAnswer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	attempts, _ := s.Send(ctx, srv.URL, []byte("{}"))
-	if a := attempts[0]; a.OK() || !strings.Contains(a.Error, "timeout") {
-		t.Errorf("attempt %+v, want a timeout failure", a)
+	if a := attempts[0]; a.OK() || !a.TimedOut || !strings.Contains(a.Error, "timeout") {
+		t.Errorf("attempt %+v, want a timeout failure marked TimedOut", a)
 	}
 }
 
@@ -129,8 +129,8 @@ func TestSenderConnectionErrorHidesTheURL(t *testing.T) {
 	ln.Close() // nothing listens there now
 	attempts, _ := (&Sender{}).Send(context.Background(), "http://"+addr+"/secret-token", []byte("{}"))
 	a := attempts[0]
-	if a.OK() || a.Error == "" {
-		t.Fatalf("attempt %+v, want a connection error", a)
+	if a.OK() || a.Error == "" || a.TimedOut {
+		t.Fatalf("attempt %+v, want a connection error, not a timeout", a)
 	}
 	if strings.Contains(a.Error, "secret-token") {
 		t.Errorf("error %q shows the URL's path", a.Error)

@@ -37,7 +37,7 @@ func WriteTable(w io.Writer, r *Report) error {
 		fmt.Fprintln(ew, output.WrapText(ew, "error: "+r.Error, 2))
 	}
 	if r.Saved != nil {
-		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %d deliveries appended to %s", r.Saved.Deliveries, r.Saved.Path), 2))
+		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %s appended to %s", output.Count(r.Saved.Deliveries, "delivery", "deliveries"), r.Saved.Path), 2))
 	}
 	target := ""
 	if r.Target.Lab {
@@ -116,23 +116,34 @@ func strayTable(w io.Writer, r *Report) error {
 }
 
 func resourceTables(w io.Writer, r *Report) error {
-	list := func(title string, rs []Resource) error {
+	// withErrors: a leaked resource has the reason it could not be
+	// deleted; a kept one has none, and an always-empty column only takes
+	// width from the names.
+	list := func(title string, rs []Resource, withErrors bool) error {
 		if len(rs) == 0 {
 			return nil
 		}
 		fmt.Fprintln(w, title)
-		t := newTable(w, "KIND", "ID", "NAME", "ERROR")
+		header := []any{"KIND", "ID", "NAME"}
+		if withErrors {
+			header = append(header, "ERROR")
+		}
+		t := newTable(w, header...)
 		for _, res := range rs {
-			if err := t.Append(res.Kind, res.ID, res.Name, res.Error); err != nil {
+			row := []any{res.Kind, res.ID, res.Name}
+			if withErrors {
+				row = append(row, res.Error)
+			}
+			if err := t.Append(row...); err != nil {
 				return err
 			}
 		}
 		return t.Render()
 	}
 	if r.Kept {
-		return list("kept (--keep; remove with monhook cleanup --run-id "+r.RunID+"):", r.Resources)
+		return list("kept (--keep; remove with monhook cleanup --run-id "+r.RunID+"):", r.Resources, false)
 	}
-	return list("leaked (could not be deleted):", r.Leaked)
+	return list("leaked (could not be deleted):", r.Leaked, true)
 }
 
 func transition(old, state string) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -90,7 +91,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see `monhook scenarios`)")
+	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see monhook scenarios)")
 	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
 	fl.StringVar(&o.Hostname, "hostname", "", "host whose agent metric the alarm watches (default: the most recently reporting)")
 	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")
@@ -102,7 +103,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
-	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, else 1)", MinSpeed, MaxSpeed))
+	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, a monhook lab's own speed against one, else 1)", MinSpeed, MaxSpeed))
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	return cmd
@@ -112,11 +113,12 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 // lab), so a mistake is exit 2 naming the flag, never a finished run that
 // then cannot write its report.
 func (o *checkOptions) validate(cmd *cobra.Command) error {
+	if err := checkTLSPair(o.TLSCert, o.TLSKey); err != nil {
+		return err
+	}
 	switch {
 	case o.Timeout <= 0:
 		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
-	case (o.TLSCert == "") != (o.TLSKey == ""):
-		return usageErrorf("--tls-cert and --tls-key go together")
 	case o.LabHosts < 1:
 		return usageErrorf("--lab-hosts must be at least 1, got %d", o.LabHosts)
 	case cmd.Flags().Changed("scenario") && o.ScenarioFile != "":
@@ -124,7 +126,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 	case o.Keep && o.Lab:
 		return usageErrorf("--keep does not work with --lab: the in-process lab, and everything in it, vanishes when " +
 			"check exits, so nothing could be inspected or removed with `monhook cleanup` later; " +
-			"run `monhook lab` in another terminal, eval its exports and run check --keep against it")
+			"run `monhook lab > lab.env` in another terminal, source lab.env and run check --keep against it")
 	}
 	if err := o.LabFaults.validate("lab-", false); err != nil {
 		return err
@@ -136,7 +138,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	listen, err := normalizeListen(o.Listen)
+	listen, err := normalizeListen("--listen", o.Listen)
 	if err != nil {
 		return err
 	}
@@ -175,6 +177,11 @@ func (o *checkOptions) loadScenario() (*scenarios.Scenario, error) {
 	)
 	if o.ScenarioFile != "" {
 		sc, err = scenarios.LoadFile(o.ScenarioFile)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// A file that cannot be read: name the flag, not only the path.
+			return nil, usageErrorf("--scenario-file %s: %v", o.ScenarioFile, pe.Err)
+		}
 	} else {
 		sc, err = scenarios.Builtin(o.Scenario)
 		err = scenarioSuggestion(err, o.Scenario)
@@ -240,7 +247,7 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 			case o.Speed == 0:
 				target.Speed = labSpeed
 			case o.Speed != labSpeed:
-				fmt.Fprintf(o.IO.ErrOut, "warning: the target is a monhook lab at speed %g, but --speed is %g: timings will not match\n", labSpeed, o.Speed)
+				warnf(o.IO, "the target is a monhook lab at speed %g, but --speed is %g: timings will not match", labSpeed, o.Speed)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -49,6 +50,9 @@ ever touched. Exit 4 if something could not be deleted.`,
 			if o.OlderThan < 0 {
 				return usageErrorf("--older-than must not be negative")
 			}
+			if o.Timeout <= 0 {
+				return usageErrorf("--timeout must be positive, got %s", o.Timeout)
+			}
 			if o.RunID != "" && len(o.RunID) != marker.RunIDLength {
 				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, marker.RunIDLength)
 			}
@@ -82,11 +86,11 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	defer cancel()
 	s, err := o.Session(ctx)
 	if err != nil {
-		return err
+		return o.timedOut(ctx, "logging in", err)
 	}
 	found, err := findLeftovers(ctx, s.Monitoring, o, o.Now())
 	if err != nil {
-		return cannotRun(err)
+		return cannotRun(o.timedOut(ctx, "listing leftovers", err))
 	}
 	if !o.DryRun && len(found) > 0 {
 		// Without the write role every delete would fail alike: ask once,
@@ -137,9 +141,34 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 		return &ExitError{Code: exitcode.Compute(exitcode.CannotRun, true), Err: fmt.Errorf("%d of %d resources could not be deleted", failures, len(found))}
 	}
 	if len(found) == 0 {
-		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found")
+		fmt.Fprintln(o.IO.ErrOut, "no monhook leftovers found"+o.filterText())
 	}
 	return nil
+}
+
+// timedOut says that --timeout ran out, and while doing what, instead of
+// the HTTP client's bare "context deadline exceeded".
+func (o *cleanupOptions) timedOut(ctx context.Context, doing string, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return cannotRun(fmt.Errorf("--timeout %s ran out while %s: %w", o.Timeout, doing, err))
+	}
+	return err
+}
+
+// filterText names the filters that narrowed the search, so "none found"
+// is not read as "the project is clean" when only newer ones were skipped.
+func (o *cleanupOptions) filterText() string {
+	var parts []string
+	if o.RunID != "" {
+		parts = append(parts, "of run "+o.RunID)
+	}
+	if o.OlderThan > 0 {
+		parts = append(parts, "older than "+o.OlderThan.String())
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, " ")
 }
 
 // findLeftovers lists the resources carrying monhook's marker that match

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,9 +117,49 @@ func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {
 	}
 }
 
+// TestCleanupNoneFoundNamesTheFilters: "no monhook leftovers found" after
+// --older-than 1h read as a clean project while newer leftovers remained.
+func TestCleanupNoneFoundNamesTheFilters(t *testing.T) {
+	l := labtest.Start(t, lab.Options{Hosts: -1})
+	s, err := labSession(t, l)(context.Background(), openstack.AuthFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedLeftovers(t, s.Monitoring, time.Now().Add(time.Hour)) // both runs newer than 1h
+	streams, _, errOut := TestStreams()
+	f := NewFactory(streams, "test")
+	f.Connect = labSession(t, l)
+	root := NewCmdRoot(f)
+	root.SetArgs([]string{"cleanup", "--dry-run", "--older-than", "2h", "--run-id", "cccccccc"})
+	if _, err := root.ExecuteC(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "no monhook leftovers found of run cccccccc older than 2h0m0s"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
+	}
+}
+
 func TestCleanupRejectsAMalformedRunID(t *testing.T) {
 	code, _, stderr := runCLI(t, "cleanup", "--run-id", "x")
 	if code != 2 {
 		t.Errorf("exit %d (%s), want 2", code, stderr)
+	}
+}
+
+// TestCleanupTimeoutIsNamed: --timeout 0 started and failed with the HTTP
+// client's "context deadline exceeded"; a deadline that runs out is named.
+func TestCleanupTimeoutIsNamed(t *testing.T) {
+	if code, _, stderr := runCLI(t, "cleanup", "--timeout", "0"); code != 2 || !strings.Contains(stderr, "--timeout must be positive") {
+		t.Errorf("--timeout 0: exit %d, %q; want 2 naming --timeout", code, stderr)
+	}
+	streams, _, _ := TestStreams()
+	o := &cleanupOptions{IO: streams, Now: time.Now, Output: func() string { return "table" }, Timeout: 10 * time.Millisecond,
+		Session: func(ctx context.Context) (*openstack.Session, error) {
+			<-ctx.Done() // Keystone that never answers
+			return nil, ctx.Err()
+		}}
+	err := cleanupRun(context.Background(), o)
+	if code := exitCode(context.Background(), err); code != 3 || !strings.Contains(err.Error(), "--timeout 10ms ran out while logging in") {
+		t.Errorf("err %v (exit %d); want exit 3 naming --timeout", err, code)
 	}
 }

@@ -83,7 +83,10 @@ commands sets each of them. The OpenStack flags above take the OS_* names.
 // with the commands that have it.
 func monhookEnvironment(root *cobra.Command) [][3]string {
 	users := map[string][]string{}
-	usage := map[string]string{}
+	// usages keeps each distinct meaning of a name with the commands that
+	// give it that meaning: MONHOOK_TIMEOUT is check's overall deadline but
+	// send's per-attempt timeout, and the help must not claim one for both.
+	usages := map[string][]envUsage{}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		add := func(fl *pflag.Flag) {
@@ -98,9 +101,7 @@ func monhookEnvironment(root *cobra.Command) [][3]string {
 			if !containsString(users[name], where) {
 				users[name] = append(users[name], where)
 			}
-			if usage[name] == "" {
-				usage[name] = firstClause(fl.Usage)
-			}
+			usages[name] = addUsage(usages[name], firstClause(fl.Usage), where)
 		}
 		c.LocalNonPersistentFlags().VisitAll(add)
 		c.PersistentFlags().VisitAll(add)
@@ -119,9 +120,40 @@ func monhookEnvironment(root *cobra.Command) [][3]string {
 	rows := make([][3]string, 0, len(names))
 	for _, n := range names {
 		flag := "--" + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(n, envPrefix+"_"), "_", "-"))
-		rows = append(rows, [3]string{n, flag + " (" + strings.Join(users[n], ", ") + ")", usage[n]})
+		rows = append(rows, [3]string{n, flag + " (" + strings.Join(users[n], ", ") + ")", describeUsages(usages[n])})
 	}
 	return rows
+}
+
+// envUsage is one meaning of a MONHOOK_* name and the commands that have it.
+type envUsage struct {
+	text string
+	cmds []string
+}
+
+func addUsage(list []envUsage, text, cmd string) []envUsage {
+	for i := range list {
+		if list[i].text == text {
+			if !containsString(list[i].cmds, cmd) {
+				list[i].cmds = append(list[i].cmds, cmd)
+			}
+			return list
+		}
+	}
+	return append(list, envUsage{text: text, cmds: []string{cmd}})
+}
+
+// describeUsages is the one usage when every command agrees, else each
+// meaning prefixed with its commands.
+func describeUsages(list []envUsage) string {
+	if len(list) == 1 {
+		return list[0].text
+	}
+	parts := make([]string, len(list))
+	for i, u := range list {
+		parts[i] = strings.Join(u.cmds, ", ") + ": " + u.text
+	}
+	return strings.Join(parts, "; ")
 }
 
 // isOpenStackFlag: these flags take their environment from the OS_* names
@@ -135,9 +167,20 @@ func envName(flag string) string {
 	return envPrefix + "_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }
 
+// firstClause is the usage up to its first "; " outside parentheses, so a
+// parenthesised default ("(default all interfaces, ephemeral port; e.g.
+// ":8080")") is kept whole or not at all.
 func firstClause(s string) string {
-	if i := strings.Index(s, "; "); i > 0 {
-		return s[:i]
+	depth := 0
+	for i, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case r == ';' && depth == 0 && strings.HasPrefix(s[i:], "; ") && i > 0:
+			return s[:i]
+		}
 	}
 	return s
 }

@@ -61,3 +61,53 @@ func TestEnvironmentTopicIsListedInHelp(t *testing.T) {
 		t.Errorf("root help does not list the environment topic:\n%s", out)
 	}
 }
+
+// TestFlagHelpShowsTheValueType: pflag reads a `quoted` word in a flag's usage
+// as the value's name, so "see `monhook scenarios`" made --help show
+// "-s, --scenario monhook scenarios".
+func TestFlagHelpShowsTheValueType(t *testing.T) {
+	streams, _, _ := TestStreams()
+	root := NewCmdRoot(NewFactory(streams, "test"))
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
+			if strings.Contains(fl.Usage, "`") {
+				name, _ := pflag.UnquoteUsage(fl)
+				t.Errorf("%s --%s: usage has a backquoted word, shown as the value name %q", c.Name(), fl.Name, name)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// TestHelpEnvironmentGivesEachCommandsMeaning: MONHOOK_TIMEOUT is check's
+// overall deadline but send's per-attempt timeout; MONHOOK_LISTEN has a
+// different default in lab and serve than in check.
+func TestHelpEnvironmentGivesEachCommandsMeaning(t *testing.T) {
+	_, out, _ := runCLI(t, "help", "environment")
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		"MONHOOK_TIMEOUT --timeout (check, cleanup, send): check, cleanup: overall deadline; send: per attempt",
+		"lab: listen address (host:port, :port or a bare port)",
+		"serve: HTTP address of /probe",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("help environment lacks %q", want)
+		}
+	}
+}
+
+func TestFirstClauseKeepsParenthesesWhole(t *testing.T) {
+	for in, want := range map[string]string{
+		`address (default all interfaces; e.g. ":8080")`: `address (default all interfaces; e.g. ":8080")`,
+		"overall deadline; teardown still runs":          "overall deadline",
+		"a (b) c; d (e; f)":                              "a (b) c",
+	} {
+		if got := firstClause(in); got != want {
+			t.Errorf("firstClause(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/monhook/monhook/exitcode"
@@ -94,10 +95,10 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal, p signalPolicy)
 			act := c.next(p.Now())
 			switch act {
 			case actStop:
-				fmt.Fprintf(p.ErrOut, "\nmonhook: %s received, cleaning up (press Ctrl-C again to exit without cleanup)\n", sig)
+				fmt.Fprintf(p.ErrOut, "\nmonhook: %s received, cleaning up (press Ctrl-C again to exit without cleanup)\n", signalName(sig))
 				cancel(errInterrupted)
 			case actAbandon:
-				fmt.Fprintf(p.ErrOut, "monhook: %s received again: stopping cleanup; what is left will be listed (once more exits at once)\n", sig)
+				fmt.Fprintf(p.ErrOut, "monhook: %s received again: stopping cleanup; what is left will be listed (once more exits at once)\n", signalName(sig))
 				close(ab)
 			case actExit:
 				fmt.Fprintln(p.ErrOut, "monhook: exiting at once; resources may be left: run `monhook cleanup`")
@@ -114,4 +115,16 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal, p signalPolicy)
 		<-finished
 		cancel(nil)
 	}
+}
+
+// signalName is the name operators know ("SIGTERM"), not Go's description
+// ("terminated received" read as nonsense).
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
 }

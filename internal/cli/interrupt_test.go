@@ -246,3 +246,28 @@ func TestAThirdSignalExitsAtOnceWithFour(t *testing.T) {
 		t.Error("the second signal did not abandon teardown")
 	}
 }
+
+// TestTheStatusLineNamesTheSignal: Go's description of SIGTERM made the
+// line read "monhook: terminated received".
+func TestTheStatusLineNamesTheSignal(t *testing.T) {
+	for sig, want := range map[os.Signal]string{os.Interrupt: "monhook: SIGINT received", syscall.SIGTERM: "monhook: SIGTERM received"} {
+		sigs := make(chan os.Signal, 1)
+		acted := make(chan signalAction, 1)
+		var status syncbuf.Buffer
+		_, _, stop := watchSignals(context.Background(), sigs, signalPolicy{
+			Window: SignalWindow, Now: time.Now, ErrOut: &status,
+			Exit:  func(code int) { t.Errorf("exited with %d", code) },
+			acted: func(a signalAction) { acted <- a },
+		})
+		sigs <- sig
+		select {
+		case <-acted:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the signal was not acted on")
+		}
+		stop()
+		if !strings.Contains(status.String(), want) {
+			t.Errorf("status %q, want %q", status.String(), want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -48,7 +49,8 @@ simulated agents posting cpu.idle_perc, a threshold engine and a notification en
 that really sends webhooks.
 
 Stdout carries only "export ...=..." lines: the OS_* variables of the lab's
-monasca-user, and MONHOOK_SPEED so that monhook check runs at the lab's speed.
+monasca-user (with --keystone-url: OS_AUTH_URL and MONASCA_API_URL), and
+MONHOOK_SPEED so that monhook check runs at the lab's speed.
 Write them to a file and source it from another shell; that points the monasca
 CLI, the openstack CLI and monhook at the lab. Stderr shows every seeded user
 (fixed, lab-only passwords) and the endpoints.
@@ -68,11 +70,27 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Debug = f.Debug()
+			warnOutputIgnored(f.IO, cmd, f.Global.Output, "stdout is shell export lines, the rest goes to stderr")
 			if err := validateSpeed(opts.Speed); err != nil {
 				return err
 			}
 			if opts.Hosts < 0 {
 				return usageErrorf("--hosts must not be negative, got %d", opts.Hosts)
+			}
+			if opts.TokenTTL <= 0 {
+				return usageErrorf("--token-ttl must be positive, got %s", opts.TokenTTL)
+			}
+			listen, err := normalizeListen("--listen", opts.Listen)
+			if err != nil {
+				return err
+			}
+			opts.Listen = listen
+			if opts.KeystoneURL != "" {
+				// The lab exports it as OS_AUTH_URL: a value that is not a
+				// URL would start a lab no client can use.
+				if u, err := url.Parse(opts.KeystoneURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return usageErrorf("--keystone-url %q: want an http:// or https:// URL with a host, e.g. http://keystone:5000/v3", opts.KeystoneURL)
+				}
 			}
 			if err := opts.Faults.validate("", opts.KeystoneURL != ""); err != nil {
 				return err
@@ -92,7 +110,7 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port); port 0 picks a free one")
+	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:0", "listen address (host:port, :port or a bare port); port 0 picks a free one")
 	fl.Float64Var(&opts.Speed, "speed", 1, fmt.Sprintf("time compression, %d to %d: at 60 a 60 s Monasca period lasts 1 s (the 5 s webhook timeout does not scale)", MinSpeed, MaxSpeed))
 	fl.IntVar(&opts.Hosts, "hosts", 3, "simulated agents posting cpu.idle_perc (0: none)")
 	fl.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of the lab Keystone's tokens")

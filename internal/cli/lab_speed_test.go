@@ -88,7 +88,7 @@ func TestCheckDiscoversTheLabWithoutItsExports(t *testing.T) {
 	}
 	// An explicit --speed wins, with a warning that timings will not match.
 	code, _, errOut = runCLI(t, "check", "-s", "synthetic", "--speed", "30", "-o", "json", "--timeout", "20s")
-	if code != 0 || !strings.Contains(errOut, "lab at speed 60, but --speed is 30") {
+	if code != 0 || !strings.Contains(errOut, "monhook: warning: the target is a monhook lab at speed 60, but --speed is 30") {
 		t.Errorf("--speed 30 against a lab at 60: exit %d, stderr %q", code, errOut)
 	}
 }
@@ -156,7 +156,7 @@ func TestCheckSaveIsAFileLikeListen(t *testing.T) {
 		t.Errorf("--save DIR: exit %d, stderr %q", code, errOut)
 	}
 	code, out, _ := runCLI(t, "check", "--lab", "-s", "synthetic", "--save", dir+"/table.jsonl")
-	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "saved: 1 deliveries appended to "+dir+"/table.jsonl") {
+	if flat := strings.Join(strings.Fields(out), " "); code != 0 || !strings.Contains(flat, "saved: 1 delivery appended to "+dir+"/table.jsonl") {
 		t.Errorf("table report: exit %d\n%s", code, out)
 	}
 }

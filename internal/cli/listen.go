@@ -10,6 +10,7 @@ import (
 
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/receiver/jsonl"
 	"github.com/monhook/monhook/register"
@@ -136,7 +137,7 @@ file and exits 0.`,
 }
 
 func (o *listenOptions) validate(cmd *cobra.Command) error {
-	listen, err := normalizeListen(o.Listen)
+	listen, err := normalizeListen("--listen", o.Listen)
 	if err != nil {
 		return err
 	}
@@ -144,9 +145,10 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	if o.CallbackURL != "" && o.RouteTo != "" {
 		warnf(o.IO, "--route-to has no effect with --callback-url: the callback host is the one given")
 	}
+	if err := checkTLSPair(o.TLSCert, o.TLSKey); err != nil {
+		return err
+	}
 	switch {
-	case (o.TLSCert == "") != (o.TLSKey == ""):
-		return usageErrorf("--tls-cert and --tls-key go together")
 	case o.RespondStatus < 100 || o.RespondStatus > 599:
 		return usageErrorf("--respond-status %d is not an HTTP status", o.RespondStatus)
 	case o.FailFirst < 0:
@@ -272,9 +274,9 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	errs = append(errs, r.Close(), closeSave())
 	s := r.Stats()
-	summary := fmt.Sprintf("stopped: %d deliveries, %d strays", s.Deliveries, s.Strays)
+	summary := "stopped: " + output.Count(s.Deliveries, "delivery", "deliveries") + ", " + output.Count(s.Strays, "stray", "strays")
 	if s.TLSErrors > 0 {
-		summary += fmt.Sprintf(", %d failed TLS handshakes", s.TLSErrors)
+		summary += ", " + output.Count(s.TLSErrors, "failed TLS handshake", "failed TLS handshakes")
 	}
 	if save != nil {
 		summary += fmt.Sprintf(", %d saved to %s", save.Lines(), o.Save)

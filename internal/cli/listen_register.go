@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"github.com/monhook/monhook/exitcode"
+	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/register"
 )
@@ -23,11 +25,14 @@ func registerListener(ctx context.Context, o *listenOptions, s *openstack.Sessio
 		return nil, usageErrorf("--attach: %v", err)
 	}
 	if err != nil {
-		return nil, cannotRun(err)
+		// Explain turns a read-only user's 401 "Forbidden" into the
+		// monasca-user role hint check and cleanup give, instead of
+		// gophercloud's "Unable to re-authenticate: Expected HTTP response…".
+		return nil, cannotRun(fmt.Errorf("--register: %w", s.Explain(err)))
 	}
 	p.status("registered notification method %s (%s), WEBHOOK to the URL below", reg.MethodID, reg.MethodName)
 	if reg.DefinitionID != "" {
-		p.status("attached to alarm definition %q (%s) for %v", reg.DefinitionName, reg.DefinitionID, o.AttachOn)
+		p.status("attached to alarm definition %q (%s) for %s", reg.DefinitionName, reg.DefinitionID, strings.Join(o.AttachOn, ", "))
 	}
 	return reg, nil
 }

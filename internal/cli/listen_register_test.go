@@ -139,3 +139,23 @@ func methodsByName(t *testing.T, c *gophercloud.ServiceClient) map[string]notifi
 func sessionOf(connect func(context.Context, openstack.AuthFlags) (*openstack.Session, error)) func(context.Context) (*openstack.Session, error) {
 	return func(ctx context.Context) (*openstack.Session, error) { return connect(ctx, openstack.AuthFlags{}) }
 }
+
+// TestListenRegisterAsReadOnlyUserGivesTheRoleHint: a user without
+// monasca-user got gophercloud's "Unable to re-authenticate: Expected HTTP
+// response code [201]…" text; check and cleanup name the missing role.
+func TestListenRegisterAsReadOnlyUserGivesTheRoleHint(t *testing.T) {
+	l := labtest.Start(t, lab.Options{Hosts: -1})
+	reader := labtest.User(t, l, "labreader")
+	streams, _, _ := TestStreams()
+	o := &listenOptions{IO: streams, Output: "table", Clock: clock.Real{}, Listen: "127.0.0.1:0", RespondStatus: 200, MaxBody: 1 << 20,
+		Register: true, AttachOn: []string{"alarm"},
+		Session: func(ctx context.Context) (*openstack.Session, error) { return labtest.Connect(ctx, l, reader) },
+		ready:   func(*receiver.Receiver) { t.Error("listener became ready though the method could not be created") }}
+	err := listenRun(context.Background(), o)
+	if code := exitCode(context.Background(), err); code != exitcode.Of(exitcode.CannotRun) || !strings.Contains(err.Error(), "monasca-user") {
+		t.Fatalf("err = %v (exit %d), want exit 3 naming the monasca-user role", err, code)
+	}
+	if strings.Contains(err.Error(), "Unable to re-authenticate") {
+		t.Errorf("err = %v: gophercloud's text, not the explanation", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/clock"
+	"github.com/monhook/monhook/internal/testcert"
 	"github.com/monhook/monhook/receiver"
 )
 
@@ -33,11 +34,11 @@ func TestNewCmdListen(t *testing.T) {
 		},
 		{
 			name: "every flag",
-			args: "--listen :8080 --callback-url https://h.example:8443 --route-to monasca:8070 --token abc --tls-cert c.pem --tls-key k.pem " +
+			args: "--listen :8080 --callback-url https://h.example:8443 --route-to monasca:8070 --token abc --tls-cert CERT --tls-key KEY " +
 				"--respond-status 202 --fail-first 2 --delay 1500ms --max-body 64KiB --save d.jsonl --save-max-size 10MiB --save-keep 3 --fsync --forward-to http://c/",
 			want: func(o *listenOptions) bool {
 				return o.Listen == ":8080" && o.CallbackURL == "https://h.example:8443" && o.RouteTo == "monasca:8070" && o.Token == "abc" &&
-					o.TLSCert == "c.pem" && o.TLSKey == "k.pem" && o.RespondStatus == 202 && o.FailFirst == 2 &&
+					strings.HasSuffix(o.TLSCert, ".pem") && strings.HasSuffix(o.TLSKey, ".pem") && o.TLSCert != o.TLSKey && o.RespondStatus == 202 && o.FailFirst == 2 &&
 					o.Delay == 1500*time.Millisecond && o.MaxBody == 64<<10 && o.Save == "d.jsonl" &&
 					o.SaveMaxSize == 10<<20 && o.SaveKeep == 3 && o.Fsync && o.ForwardTo == "http://c/"
 			},
@@ -68,7 +69,9 @@ func TestNewCmdListen(t *testing.T) {
 			f := &Factory{IO: streams, Global: &GlobalOptions{Output: "table"}}
 			var got *listenOptions
 			cmd := NewCmdListen(f, func(_ context.Context, o *listenOptions) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.args))
+			// The pair is loaded while validating: real files stand in.
+			certFile, keyFile, _ := testcert.SelfSigned(t)
+			cmd.SetArgs(strings.Fields(strings.NewReplacer("CERT", certFile, "KEY", keyFile).Replace(tt.args)))
 			cmd.SetOut(io.Discard)
 			cmd.SetErr(io.Discard)
 			err := cmd.Execute()
@@ -215,7 +218,7 @@ func TestListenRun(t *testing.T) {
 			if !strings.HasPrefix(errLines[0], "ready http://127.0.0.1:") || !strings.HasSuffix(errLines[0], "/tok") {
 				t.Errorf("first stderr line = %q, want ready <callback-url>", errLines[0])
 			}
-			if !strings.Contains(stderr.String(), "stray: POST /other") || !strings.Contains(stderr.String(), "stopped: 2 deliveries, 1 strays") {
+			if !strings.Contains(stderr.String(), "stray: POST /other") || !strings.Contains(stderr.String(), "stopped: 2 deliveries, 1 stray") {
 				t.Errorf("stderr = %q", stderr)
 			}
 		})
@@ -342,7 +345,7 @@ func TestListenPathServesTheClassicRecipe(t *testing.T) {
 	if !strings.Contains(out, `"cpu high"  alarm 20a54a65`) || !strings.Contains(out, "\n  {\n    \"alarm_id\": \"20a54a65\",") {
 		t.Errorf("--full stdout = %q, want the line then the indented body", out)
 	}
-	if !strings.Contains(stderr.String(), "stopped: 1 deliveries, 1 strays") {
+	if !strings.Contains(stderr.String(), "stopped: 1 delivery, 1 stray") {
 		t.Errorf("stderr %q", stderr)
 	}
 }

@@ -50,6 +50,10 @@ it created.` + "\n" + exitcode.Help,
 				return err
 			}
 			if err := output.CheckFormat(g.Output); err != nil {
+				if fl := cmd.Flags().Lookup("output"); fl != nil && !fl.Changed {
+					// Not on the command line: say where it came from.
+					return usageErrorf("%v (set by %s or the config file's output key)", err, envName("output"))
+				}
 				return usageErrorf("%v", err)
 			}
 			return nil

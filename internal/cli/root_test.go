@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,16 @@ func TestVersionPrintsToStdout(t *testing.T) {
 	}
 }
 
+// TestVersionHonoursOutput: -o json printed the text line, which no JSON
+// reader parses.
+func TestVersionHonoursOutput(t *testing.T) {
+	code, stdout, _ := runCLI(t, "version", "-o", "json")
+	var v struct{ Version, Go, Platform string }
+	if err := json.Unmarshal([]byte(stdout), &v); code != 0 || err != nil || v.Version == "" || v.Go == "" || v.Platform == "" {
+		t.Errorf("version -o json: exit %d, %v: %q", code, err, stdout)
+	}
+}
+
 func TestShippedExampleConfigIsAccepted(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "--config", "../../configs/monhook.example.yaml", "check", "--lab", "-s", "synthetic")
 	if code != 0 {
@@ -132,5 +143,15 @@ func TestACommandSectionDoesNotSetAFlagOfTheSameName(t *testing.T) {
 	}
 	if o.Listen != "127.0.0.1:0" {
 		t.Errorf("check --listen = %q, want the check section's value", o.Listen)
+	}
+}
+
+// TestBadOutputFromTheEnvironmentNamesIt: MONHOOK_OUTPUT=xml was refused
+// as "-o/--output" with no hint that the value came from the environment.
+func TestBadOutputFromTheEnvironmentNamesIt(t *testing.T) {
+	t.Setenv("MONHOOK_OUTPUT", "xml")
+	code, _, stderr := runCLI(t, "scenarios")
+	if code != 2 || !strings.Contains(stderr, `"xml"`) || !strings.Contains(stderr, "MONHOOK_OUTPUT") {
+		t.Errorf("exit %d, stderr %q; want 2 naming MONHOOK_OUTPUT", code, stderr)
 	}
 }

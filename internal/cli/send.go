@@ -89,6 +89,7 @@ retries), 2 for bad flags or URL.`,
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
 			}
+			o.warnIneffective(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -231,12 +232,15 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 		Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval,
 		OnAttempt: func(a webhook.Attempt) {
 			if table {
-				fmt.Fprintln(o.IO.Out, attemptLine(a.Send, o.Repeat, a))
+				fmt.Fprintln(o.IO.Out, attemptLine(a.Send, o.Repeat, o.nameTimeout(a)))
 			}
 		},
 	}
 	sends, err := s.Repeat(ctx, o.URL, body, o.Repeat, o.Every)
 	for i, attempts := range sends {
+		for j := range attempts {
+			attempts[j] = o.nameTimeout(attempts[j])
+		}
 		res := sendResult{Send: i + 1, Attempts: attempts, Delivered: len(attempts) > 0 && attempts[len(attempts)-1].OK()}
 		rep.Sends = append(rep.Sends, res)
 		rep.OK = rep.OK && res.Delivered
@@ -253,9 +257,40 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 		if hint := certificateHint(rep); hint != "" {
 			fmt.Fprintln(o.IO.ErrOut, output.WrapText(o.IO.ErrOut, "hint: "+hint, 2))
 		}
-		return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered: the consumer did not answer 2xx")}
+		return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: notDelivered(rep, o.Repeat)}
 	}
 	return nil
+}
+
+// nameTimeout words an attempt that got no answer in time after the
+// option that set the limit, instead of the transport's "timeout awaiting
+// response headers".
+func (o *sendOptions) nameTimeout(a webhook.Attempt) webhook.Attempt {
+	if a.TimedOut {
+		a.Error = fmt.Sprintf("no answer within %s (--timeout)", o.Timeout)
+	}
+	return a
+}
+
+// notDelivered says what happened to the first send that failed, from its
+// last attempt: the answer's status, or why none came (no answer in time,
+// connection refused, ...).
+func notDelivered(rep sendReport, of int) error {
+	for _, s := range rep.Sends {
+		if s.Delivered || len(s.Attempts) == 0 {
+			continue
+		}
+		a := s.Attempts[len(s.Attempts)-1]
+		what := a.Error
+		if a.Status != 0 {
+			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status))
+		}
+		if of > 1 {
+			return fmt.Errorf("not delivered (send %d of %d): %s", s.Send, of, what)
+		}
+		return fmt.Errorf("not delivered: %s", what)
+	}
+	return fmt.Errorf("not delivered")
 }
 
 // certificateHint explains a failed TLS verification: Monasca's plugin

@@ -176,7 +176,7 @@ func TestSendExitsOneOnNon2xxAndRetriesLikeMonasca(t *testing.T) {
 
 	atomic.StoreInt64(&failFirst, 1)
 	code, out, errOut := runCLI(t, "send", srv.URL)
-	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed    503 Service Unavailable") || !strings.Contains(errOut, "not delivered") {
+	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed    503 Service Unavailable") || !strings.Contains(errOut, "not delivered: the consumer answered 503 Service Unavailable") {
 		t.Errorf("one 503, no retries: exit %d, stdout %q, stderr %q; want exit 1", code, out, errOut)
 	}
 
@@ -207,11 +207,45 @@ func TestSendConnectionRefusedExitsOne(t *testing.T) {
 	url := srv.URL + "/secret-token"
 	srv.Close()
 	code, out, errOut := runCLI(t, "send", url)
-	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed") {
-		t.Errorf("exit %d stdout %q, want 1 and a failed attempt", code, out)
+	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed") || !strings.Contains(errOut, "not delivered: ") || !strings.Contains(errOut, "connection refused") {
+		t.Errorf("exit %d stdout %q stderr %q, want 1, a failed attempt and 'not delivered: ... connection refused'", code, out, errOut)
 	}
 	if strings.Contains(out+errOut, "secret-token") {
 		t.Errorf("output shows the URL's path (a receiver's secret): %s %s", out, errOut)
+	}
+}
+
+// A consumer that never answers is reported as no answer within --timeout,
+// in the attempt line, the -o json attempt and the error, not as a non-2xx.
+func TestSendNamesTheTimeoutWhenNoAnswerComes(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	const want = "no answer within 100ms (--timeout)"
+
+	code, out, errOut := runCLI(t, "send", srv.URL, "--timeout", "100ms")
+	if code != exitcode.Of(exitcode.Fail) || !strings.HasPrefix(out, "failed    "+want) || !strings.Contains(errOut, "not delivered: "+want) {
+		t.Errorf("table: exit %d stdout %q stderr %q; want 1 and %q", code, out, errOut, want)
+	}
+
+	code, out, errOut = runCLI(t, "send", srv.URL, "--timeout", "100ms", "-o", "json")
+	var rep sendReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("-o json: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	var doc struct{ Error string }
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &doc); err != nil {
+		t.Fatalf("-o json error document: %v\n%s", err, errOut)
+	}
+	if code != exitcode.Of(exitcode.Fail) || len(rep.Sends) != 1 || rep.Sends[0].Attempts[0].Error != want || !rep.Sends[0].Attempts[0].TimedOut || doc.Error != "not delivered: "+want {
+		t.Errorf("-o json: exit %d, report %+v, error %q; want %q", code, rep, doc.Error, want)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/monhook/monhook/internal/lab"
 	canary "github.com/monhook/monhook/internal/serve"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/output"
 )
 
 type serveOptions struct {
@@ -111,6 +112,21 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if err := o.LabFaults.validate("lab-", false); err != nil {
 				return err
 			}
+			if !o.Lab {
+				warnLabFlagsWithoutLab(o.IO, cmd)
+			}
+			warnOutputIgnored(o.IO, cmd, f.Global.Output, "its results are served over HTTP (/probe, /metrics)")
+			// A bare port is ":PORT", as for check, listen and lab.
+			for _, a := range []struct {
+				flag string
+				addr *string
+			}{{"--listen", &o.Config.Listen}, {"--receiver-listen", &o.Config.ReceiverListen}} {
+				addr, err := normalizeListen(a.flag, *a.addr)
+				if err != nil {
+					return err
+				}
+				*a.addr = addr
+			}
 			// The flags have defaults, so a zero here was asked for (the
 			// serve package would read it as "default").
 			if o.Config.MaxConcurrent < 1 {
@@ -132,8 +148,8 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	}
 	c := &o.Config
 	fl := cmd.Flags()
-	fl.StringVar(&c.Listen, "listen", canary.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page")
-	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address (the port to open toward monasca-notification)")
+	fl.StringVar(&c.Listen, "listen", canary.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page (host:port, :port or a bare port)")
+	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address, host:port, :port or a bare port (the port to open toward monasca-notification)")
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
@@ -214,8 +230,8 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Start(); err != nil {
 		return cannotRun(err)
 	}
-	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %d scheduled targets)\n",
-		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, len(srv.Config().Targets))
+	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %s)\n",
+		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
 	if o.started != nil {
 		o.started(srv)
 	}

@@ -98,3 +98,27 @@ func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(ctx, err))
 	}
 }
+
+// A bare port is ":PORT" for serve's two addresses, as for check, listen
+// and lab; a bad port is still refused naming its flag.
+func TestServeAcceptsABarePort(t *testing.T) {
+	streams, _, _ := TestStreams()
+	f := &Factory{IO: streams, Global: &GlobalOptions{Output: "table"}}
+	var got *serveOptions
+	cmd := NewCmdServe(f, func(_ context.Context, o *serveOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--listen", "10070", "--receiver-listen", "10071"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("--listen 10070 --receiver-listen 10071: %v", err)
+	}
+	if got.Config.Listen != ":10070" || got.Config.ReceiverListen != ":10071" {
+		t.Fatalf("listen %q, receiver-listen %q; want :10070 and :10071", got.Config.Listen, got.Config.ReceiverListen)
+	}
+	for _, flag := range []string{"--listen", "--receiver-listen"} {
+		code, _, stderr := runCLI(t, "serve", "--config", writeConfig(t, "{}\n"), flag, "70000")
+		if code != 2 || !strings.Contains(stderr, flag+` "70000"`) {
+			t.Errorf("%s 70000: exit %d, stderr %q; want 2 naming %s", flag, code, stderr, flag)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,8 +32,9 @@ func validateSpeed(v float64) error {
 }
 
 // normalizeListen accepts a bare port ("3001") as ":3001", as people used
-// to hand-written receivers type it, and checks the port.
-func normalizeListen(s string) (string, error) {
+// to hand-written receivers type it, and checks the port. flag names the
+// option in the error (--listen, --receiver-listen).
+func normalizeListen(flag, s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
@@ -41,10 +43,10 @@ func normalizeListen(s string) (string, error) {
 	}
 	i := strings.LastIndex(s, ":")
 	if i < 0 {
-		return "", usageErrorf("--listen %q: want host:port, :port or a port number", s)
+		return "", usageErrorf("%s %q: want host:port, :port or a port number", flag, s)
 	}
 	if _, err := strconv.ParseUint(s[i+1:], 10, 16); err != nil {
-		return "", usageErrorf("--listen %q: %q is not a port (0-65535)", s, s[i+1:])
+		return "", usageErrorf("%s %q: %q is not a port (0-65535)", flag, s, s[i+1:])
 	}
 	return s, nil
 }
@@ -129,6 +131,22 @@ func writeFileAtomic(path string, write func(f *os.File) error) error {
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replacing %s: %w", path, err)
+	}
+	return nil
+}
+
+// checkTLSPair loads --tls-cert and --tls-key before anything runs: a
+// missing or mismatched file is a usage error naming both flags, not a
+// receiver stage that fails after Monasca was already called.
+func checkTLSPair(cert, key string) error {
+	if cert == "" && key == "" {
+		return nil
+	}
+	if (cert == "") != (key == "") {
+		return usageErrorf("--tls-cert and --tls-key go together")
+	}
+	if _, err := tls.LoadX509KeyPair(cert, key); err != nil {
+		return usageErrorf("--tls-cert %s / --tls-key %s: %v", cert, key, err)
 	}
 	return nil
 }

@@ -184,3 +184,64 @@ func TestListenSaveThatCannotBeOpenedIsAUsageError(t *testing.T) {
 		t.Fatalf("exit %d stdout %q stderr %q; want 2 naming --save before listening", code, stdout, stderr)
 	}
 }
+
+// TestUnloadableTLSPairIsAUsageErrorBeforeTheRun: check used to call
+// Keystone and Monasca first and then fail its receiver stage with exit 3;
+// serve failed with exit 3 too. A TLS file that cannot be loaded is a bad
+// flag: exit 2 naming it, before anything runs or listens.
+func TestUnloadableTLSPairIsAUsageErrorBeforeTheRun(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "missing-cert.pem"), filepath.Join(dir, "missing-key.pem")
+	notPEM := filepath.Join(dir, "not.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"check", "--lab", "-s", "synthetic", "--tls-cert", cert, "--tls-key", key},
+		{"check", "--lab", "-s", "synthetic", "--tls-cert", notPEM, "--tls-key", notPEM},
+		{"listen", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key},
+		{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key},
+	} {
+		t.Run(strings.Join(args[:2], " ")+" "+filepath.Base(args[len(args)-1]), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, args...)
+			if code != 2 || !strings.Contains(stderr, "tls-cert") || !strings.Contains(stderr, filepath.Base(args[len(args)-3])) {
+				t.Fatalf("exit %d stderr %q; want 2 naming --tls-cert and the file", code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("ran before refusing: stdout %q", stdout)
+			}
+		})
+	}
+}
+
+func TestUnreadableScenarioFileNamesTheFlag(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.yaml")
+	code, stdout, stderr := runCLI(t, "check", "--lab", "--scenario-file", missing)
+	if code != 2 || !strings.Contains(stderr, "--scenario-file "+missing) || stdout != "" {
+		t.Fatalf("exit %d stdout %q stderr %q; want 2 naming --scenario-file and the path", code, stdout, stderr)
+	}
+}
+
+// TestLabRefusesBadAddressesAndDurations: a lab that starts on a value no
+// client can use (OS_AUTH_URL=notaurl/v3 exported, tokens that expire at
+// once) or fails later with exit 3 is a usage error, exit 2 naming the flag.
+func TestLabRefusesBadAddressesAndDurations(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lab", "--listen", "nope"}, "--listen"},
+		{[]string{"lab", "--listen", "127.0.0.1:99999"}, "--listen"},
+		{[]string{"lab", "--keystone-url", "notaurl"}, "--keystone-url"},
+		{[]string{"lab", "--keystone-url", "keystone:5000/v3"}, "--keystone-url"},
+		{[]string{"lab", "--token-ttl", "0"}, "--token-ttl"},
+	} {
+		got, _, err := labOptionsFor(t, tt.args)
+		if exitCode(context.Background(), err) != 2 || !strings.Contains(err.Error(), tt.want) || got != nil {
+			t.Errorf("%v: err %v (ran: %v); want exit 2 naming %s before the lab starts", tt.args, err, got != nil, tt.want)
+		}
+	}
+	if got, _, err := labOptionsFor(t, []string{"lab", "--listen", "8070"}); err != nil || got.Listen != ":8070" {
+		t.Errorf("lab --listen 8070: %v, listen %q; want :8070", err, got.Listen)
+	}
+}

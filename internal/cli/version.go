@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/output"
 )
 
 // Set by the linker: -X github.com/monhook/monhook/internal/cli.version=...
@@ -26,6 +29,7 @@ func Version() string {
 type versionOptions struct {
 	IO      *IOStreams
 	Version string
+	Output  string
 }
 
 // NewCmdVersion builds `monhook version`.
@@ -37,6 +41,7 @@ func NewCmdVersion(f *Factory, runF func(context.Context, *versionOptions) error
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Version = f.Version
+			opts.Output = f.Output()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -45,7 +50,17 @@ func NewCmdVersion(f *Factory, runF func(context.Context, *versionOptions) error
 	}
 }
 
+// versionInfo is `monhook version -o json|yaml`'s document.
+type versionInfo struct {
+	Version  string `json:"version"`
+	Go       string `json:"go"`
+	Platform string `json:"platform"`
+}
+
 func versionRun(_ context.Context, o *versionOptions) error {
-	_, err := fmt.Fprintf(o.IO.Out, "monhook %s (%s, %s/%s)\n", o.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	return err
+	v := versionInfo{Version: o.Version, Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	return output.Print(o.IO.Out, o.Output, v, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "monhook %s (%s, %s)\n", v.Version, v.Go, v.Platform)
+		return err
+	})
 }

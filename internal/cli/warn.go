@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/monhook/monhook/output"
 )
 
 // warnf tells the operator, on stderr, about an option that does nothing
@@ -31,17 +33,53 @@ func givenFlags(cmd *cobra.Command, names ...string) []string {
 	return out
 }
 
+// warnIneffective warns about send options that do nothing with the
+// others, and about a body Monasca never sends.
+func (o *sendOptions) warnIneffective(cmd *cobra.Command) {
+	if o.Repeat == 1 && len(givenFlags(cmd, "every")) > 0 {
+		warnf(o.IO, "--every has no effect without --repeat")
+	}
+	if o.Retries == 0 && len(givenFlags(cmd, "retry-interval")) > 0 {
+		warnf(o.IO, "--retry-interval has no effect without --retries")
+	}
+	if o.Body.State == o.Body.OldState {
+		warnf(o.IO, "--state and --old-state are both %s: Monasca notifies only when an alarm changes state", o.Body.State)
+	}
+}
+
+// warnLabFlagsWithoutLab names the --lab-* flags given to check or serve
+// without --lab: a fault asked for (--lab-no-notifier) must not seem to
+// have been produced.
+func warnLabFlagsWithoutLab(io *IOStreams, cmd *cobra.Command) {
+	given := givenFlags(cmd, "lab-hosts", "lab-agents-project", "lab-definition-delay", "lab-agent-clock-skew", "lab-no-notifier")
+	switch len(given) {
+	case 0:
+	case 1:
+		warnf(io, "%s has no effect without --lab", given[0])
+	default:
+		warnf(io, "%s have no effect without --lab", strings.Join(given, ", "))
+	}
+}
+
 // warnIneffective warns about check options the chosen mode ignores.
 func (o *checkOptions) warnIneffective(cmd *cobra.Command) {
 	if !o.Lab {
-		if given := givenFlags(cmd, "lab-hosts"); len(given) > 0 {
-			warnf(o.IO, "--lab-hosts has no effect without --lab")
-		}
+		warnLabFlagsWithoutLab(o.IO, cmd)
 		return
 	}
 	// --lab builds its own credentials and endpoint: the cloud flags are
 	// not consulted.
 	if given := givenFlags(cmd, "os-cloud", "os-auth-url", "os-region-name", "os-interface", "os-cacert", "insecure", "monasca-api-url"); len(given) > 0 {
 		warnf(o.IO, "%s ignored with --lab: the check runs against the built-in lab, not a cloud", strings.Join(given, ", "))
+	}
+}
+
+// warnOutputIgnored warns when -o was typed for a command whose stdout
+// has no json/yaml form (why says what it prints instead). Only the
+// command line counts: an output key in the config file or environment is
+// a default for every command, not a request to this one.
+func warnOutputIgnored(io *IOStreams, cmd *cobra.Command, format, why string) {
+	if fl := cmd.Flags().Lookup("output"); fl != nil && fl.Changed && format != output.Table {
+		warnf(io, "-o %s has no effect on %s: %s", format, cmd.Name(), why)
 	}
 }

@@ -18,6 +18,8 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 		replaceCommand(root, NewCmdCheck(f, func(context.Context, *checkOptions) error { return nil }))
 		replaceCommand(root, NewCmdLab(f, func(context.Context, *labOptions) error { return nil }))
 		replaceCommand(root, NewCmdListen(f, func(context.Context, *listenOptions) error { return nil }))
+		replaceCommand(root, NewCmdSend(f, func(context.Context, *sendOptions) error { return nil }))
+		replaceCommand(root, NewCmdServe(f, func(context.Context, *serveOptions) error { return nil }))
 		root.SetArgs(args)
 		root.SetOut(io.Discard)
 		if _, err := root.ExecuteC(); err != nil {
@@ -31,6 +33,10 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 	}{
 		{[]string{"check", "--lab-hosts", "5"}, "--lab-hosts has no effect without --lab"},
 		{[]string{"check", "--lab", "--lab-hosts", "5"}, ""},
+		{[]string{"check", "--lab-no-notifier", "--lab-definition-delay", "3s"}, "--lab-definition-delay, --lab-no-notifier have no effect without --lab"},
+		{[]string{"check", "--lab", "--lab-no-notifier"}, ""},
+		{[]string{"serve", "--lab-agents-project", "service"}, "--lab-agents-project has no effect without --lab"},
+		{[]string{"serve", "--lab", "--lab-agents-project", "service"}, ""},
 		{[]string{"check", "--lab", "--os-cloud", "prod", "--monasca-api-url", "http://m/v2.0"}, "--os-cloud, --monasca-api-url ignored with --lab"},
 		{[]string{"check", "--os-cloud", "prod"}, ""},
 		{[]string{"lab", "--keystone-service-user", "svc"}, "--keystone-service-user ignored without --keystone-url"},
@@ -38,6 +44,16 @@ func TestIneffectiveOptionsWarn(t *testing.T) {
 		{[]string{"lab", "--token-ttl", "5m"}, ""},
 		{[]string{"listen", "--callback-url", "http://h:1", "--route-to", "m:8070"}, "--route-to has no effect with --callback-url"},
 		{[]string{"listen", "--route-to", "m:8070"}, ""},
+		{[]string{"send", "http://h/x", "--every", "60s"}, "--every has no effect without --repeat"},
+		{[]string{"send", "http://h/x", "--every", "60s", "--repeat", "3"}, ""},
+		{[]string{"send", "http://h/x", "--retry-interval", "1s"}, "--retry-interval has no effect without --retries"},
+		{[]string{"send", "http://h/x", "--retry-interval", "1s", "--retries", "2"}, ""},
+		{[]string{"send", "http://h/x", "--old-state", "ALARM"}, "--state and --old-state are both ALARM"},
+		{[]string{"send", "http://h/x", "--state", "OK", "--old-state", "ALARM"}, ""},
+		{[]string{"lab", "-o", "json"}, "-o json has no effect on lab"},
+		{[]string{"-o", "yaml", "serve"}, "-o yaml has no effect on serve"},
+		{[]string{"lab", "-o", "table"}, ""},
+		{[]string{"serve"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/url"
@@ -164,6 +165,14 @@ func (c Config) Validate() error {
 	switch {
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return configErrorf("serve.tls-cert", "tls-cert and tls-key go together")
+	case c.TLSCert != "":
+		// Load the pair now: a missing or mismatched file is a bad setting
+		// (exit 2), found before anything listens.
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			return configErrorf("serve.tls-cert", "%s with tls-key %s: %v", c.TLSCert, c.TLSKey, err)
+		}
+	}
+	switch {
 	case !ValidInstanceID(c.InstanceID):
 		return configErrorf("serve.instance-id", "%q: want %d characters from a-z and 2-7", c.InstanceID, InstanceIDLength)
 	case c.MaxConcurrent < 1:
@@ -184,10 +193,10 @@ func (c Config) Validate() error {
 	for i, t := range c.Targets {
 		key := fmt.Sprintf("serve.targets[%d]", i)
 		if t.Scenario == "" {
-			return configErrorf(key+".scenario", "missing (one of %v)", scenarioNames())
+			return configErrorf(key+".scenario", "missing (one of %s)", strings.Join(scenarioNames(), ", "))
 		}
 		if _, err := lookupScenario(t.Scenario); err != nil {
-			return configErrorf(key+".scenario", "unknown scenario %q (one of %v)", t.Scenario, scenarioNames())
+			return configErrorf(key+".scenario", "unknown scenario %q (one of %s)", t.Scenario, strings.Join(scenarioNames(), ", "))
 		}
 		if t.Interval < time.Second {
 			return configErrorf(key+".interval", "must be at least 1s, got %s", t.Interval)

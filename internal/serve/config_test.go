@@ -64,11 +64,14 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{Config{Targets: []Target{{Scenario: "synthetic", Interval: time.Minute, Timeout: 2 * time.Minute}}}, "serve.targets[0].timeout"},
 		{Config{Targets: []Target{{Scenario: "synthetic", Interval: time.Millisecond}}}, "serve.targets[0].interval"},
 		{Config{Targets: []Target{{Scenario: "synthetic"}, {Scenario: "synthetic"}}}, "serve.targets[1].name"},
-		{Config{Listen: "10070"}, "serve.listen"},
+		// A bare port is the CLI's to turn into ":PORT" (normalizeListen);
+		// the package takes addresses only.
+		{Config{Listen: "localhost"}, "serve.listen"},
 		{Config{ReceiverListen: "nohost"}, "serve.receiver-listen"},
 		{Config{CallbackURL: "ftp://x"}, "serve.callback-url"},
 		{Config{InstanceID: "AB!"}, "serve.instance-id"},
 		{Config{TLSCert: "cert.pem"}, "serve.tls-cert"},
+		{Config{TLSCert: "/nonexistent/cert.pem", TLSKey: "/nonexistent/key.pem"}, "serve.tls-cert"},
 		{Config{MaxConcurrent: -1}, "serve.max-concurrent"},
 		{Config{SweepOlderThan: time.Minute}, "serve.sweep-older-than"},
 	}
