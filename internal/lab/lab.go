@@ -159,7 +159,8 @@ func New(opts Options) *Lab {
 		l.seed()
 		validator = l.ks
 	}
-	l.api = api.New(api.Options{Store: l.store, Auth: validator, Clock: opts.Clock, Logger: opts.Logger})
+	l.api = api.New(api.Options{Store: l.store, Auth: validator, Clock: opts.Clock, Logger: opts.Logger,
+		AuthenticateURI: l.keystoneURI})
 
 	mux := http.NewServeMux()
 	if l.ks != nil {
@@ -363,6 +364,16 @@ func (l *Lab) AuthURL() string {
 		return l.remote.AuthURL()
 	}
 	return l.URL() + "/identity/v3"
+}
+
+// keystoneURI is the Keystone a 401 points clients at (keystonemiddleware's
+// www_authenticate_uri): AuthURL without its version, or "" before the lab
+// listens.
+func (l *Lab) keystoneURI() string {
+	if l.remote == nil && l.URL() == "" {
+		return ""
+	}
+	return strings.TrimSuffix(l.AuthURL(), "/v3")
 }
 
 // MonitoringURL is the Monasca endpoint as the catalog advertises it.

@@ -38,7 +38,12 @@ type Options struct {
 	// ValidPeriods are the allowed non-zero notification periods
 	// (valid_notification_periods); nil = [0, 60].
 	ValidPeriods []int
-	Logger       *slog.Logger // nil = discard
+	// AuthenticateURI is keystonemiddleware's www_authenticate_uri: where a
+	// 401 tells the client to authenticate (WWW-Authenticate: Keystone
+	// uri="…"). A func because the lab's own Keystone has its address only
+	// once it listens. nil or "" = "unknown".
+	AuthenticateURI func() string
+	Logger          *slog.Logger // nil = discard
 }
 
 // API serves the Monasca API relative to its root ("/", "/v2.0/...").
@@ -48,6 +53,7 @@ type API struct {
 	clock         clock.Clock
 	delegateRoles []string
 	validPeriods  []int
+	authURI       func() string
 	log           *slog.Logger
 }
 
@@ -66,7 +72,7 @@ func New(opts Options) *API {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &API{store: opts.Store, auth: opts.Auth, clock: opts.Clock, delegateRoles: opts.DelegateRoles,
-		validPeriods: opts.ValidPeriods, log: opts.Logger}
+		validPeriods: opts.ValidPeriods, authURI: opts.AuthenticateURI, log: opts.Logger}
 }
 
 // request is one authenticated call.
@@ -138,13 +144,13 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *API) authenticate(q *request) bool {
 	tok := q.r.Header.Get("X-Auth-Token")
 	if tok == "" {
-		writeAuthRequired(q.w)
+		a.writeAuthRequired(q.w)
 		return false
 	}
 	id, err := a.auth.Validate(q.r.Context(), tok)
 	switch {
 	case errors.Is(err, keystone.ErrInvalidToken):
-		writeAuthRequired(q.w)
+		a.writeAuthRequired(q.w)
 		return false
 	case errors.Is(err, context.Canceled):
 		return false

@@ -47,9 +47,18 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // writeAuthRequired is keystonemiddleware's answer to a missing or invalid
-// token. The WWW-Authenticate text is UNVERIFIED (reference §1).
-func writeAuthRequired(w http.ResponseWriter) {
-	w.Header().Set("WWW-Authenticate", `Keystone uri="unknown"`)
+// token: 401 with WWW-Authenticate: Keystone uri="<www_authenticate_uri>"
+// (auth_token's _reject_auth_headers; the URI is the deployment's Keystone,
+// as DevStack configures it, without a version).
+func (a *API) writeAuthRequired(w http.ResponseWriter) {
+	uri := ""
+	if a.authURI != nil {
+		uri = a.authURI()
+	}
+	if uri == "" {
+		uri = "unknown"
+	}
+	w.Header().Set("WWW-Authenticate", `Keystone uri="`+uri+`"`)
 	writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 		"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication.",
 	}})
