@@ -200,6 +200,9 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		if cfg.Speed == 0 {
 			cfg.Speed = defaultLabSpeed
 		}
+		// The lab is the only cloud: label it as what it is, not as the
+		// OS_* environment ("env").
+		cfg.DefaultCloud = "lab"
 		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
 		o.LabFaults.apply(&opts)
 		l := lab.New(opts)

@@ -63,6 +63,9 @@ type Config struct {
 	Speed float64
 	// History is how many recent /probe results the index page keeps.
 	History int
+	// DefaultCloud is the cloud meant when a target or a /probe names none;
+	// "" is the OS_* environment, labelled "env" (serve --lab: "lab").
+	DefaultCloud string
 	// Targets are probed in the background on their interval.
 	Targets []Target
 }
@@ -137,12 +140,11 @@ func (c Config) withDefaults() Config {
 		if t.Timeout == 0 {
 			t.Timeout = min(t.Interval, maxTargetTimeout)
 		}
+		if t.Cloud == "" {
+			t.Cloud = c.DefaultCloud
+		}
 		if t.Name == "" {
-			cloud := t.Cloud
-			if cloud == "" {
-				cloud = "env"
-			}
-			t.Name = cloud + "/" + t.Scenario
+			t.Name = cloudLabel(t.Cloud) + "/" + t.Scenario
 		}
 	}
 	return c

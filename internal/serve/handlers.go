@@ -19,8 +19,12 @@ const scrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
 // handleProbe runs one check and answers its metrics. A failed probe is data
 // (200 with monhook_probe_success 0); only bad parameters are 400.
 func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
-	q := req.URL.Query()
-	name := q.Get("scenario")
+	q, err := probeParams(req.URL.Query())
+	if err != nil {
+		s.badRequest(w, "bad-parameter", "%v", err)
+		return
+	}
+	name := q.scenario
 	if name == "" {
 		s.badRequest(w, "missing-scenario", "missing parameter scenario (one of %s)", strings.Join(scenarioNames(), ", "))
 		return
@@ -30,7 +34,10 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 		s.badRequest(w, "unknown-scenario", "unknown scenario %q (one of %s)", name, strings.Join(scenarioNames(), ", "))
 		return
 	}
-	cloud := q.Get("cloud")
+	cloud := q.cloud
+	if cloud == "" {
+		cloud = s.cfg.DefaultCloud
+	}
 	connect, err := s.conns.get(cloud)
 	if err != nil {
 		s.badRequest(w, "unknown-cloud", "cloud %q: %v", cloud, err)
@@ -43,7 +50,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
-	r, err := s.probe(ctx, probeSpec{key: "probe\x00" + cloud + "\x00" + name, cloud: cloud, scenario: sc, connect: connect})
+	r, err := s.probe(ctx, probeSpec{key: probeKey(cloud, name), cloud: cloud, scenario: sc, connect: connect})
 	switch {
 	case errors.Is(err, errDraining):
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
@@ -55,7 +62,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	s.recent.add(r)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(probeCollector{descs: s.probeDescs, r: r})
-	if q.Get("debug") == "true" {
+	if q.debug {
 		s.writeDebug(w, r, reg)
 		return
 	}

@@ -13,11 +13,15 @@ type resultDescs struct {
 	stageDuration, stageSuccess        *prometheus.Desc
 	latency, deliveries, leaked        *prometheus.Desc
 	lastTimestamp, interval, timeoutOf *prometheus.Desc
+	// bbSuccess and bbDuration are blackbox_exporter's names for success
+	// and duration, answered by /probe only, for alerting that already
+	// watches probe_success.
+	bbSuccess, bbDuration *prometheus.Desc
 }
 
 func newResultDescs(labels []string) *resultDescs {
 	with := func(extra ...string) []string { return append(append([]string(nil), labels...), extra...) }
-	return &resultDescs{
+	d := &resultDescs{
 		success: prometheus.NewDesc("monhook_probe_success",
 			"1 when every expected notification arrived and matched Monasca's payload and teardown left nothing, else 0.", labels, nil),
 		duration: prometheus.NewDesc("monhook_probe_duration_seconds",
@@ -41,12 +45,25 @@ func newResultDescs(labels []string) *resultDescs {
 		timeoutOf: prometheus.NewDesc("monhook_target_timeout_seconds",
 			"The target's probe timeout.", labels, nil),
 	}
+	return d
+}
+
+// newProbeDescs are /probe's: the result plus blackbox_exporter's names.
+func newProbeDescs() *resultDescs {
+	d := newResultDescs(nil)
+	d.bbSuccess = prometheus.NewDesc("probe_success",
+		"blackbox_exporter's name for monhook_probe_success (same value).", nil, nil)
+	d.bbDuration = prometheus.NewDesc("probe_duration_seconds",
+		"blackbox_exporter's name for monhook_probe_duration_seconds (same value).", nil, nil)
+	return d
 }
 
 func (d *resultDescs) describe(ch chan<- *prometheus.Desc) {
 	for _, x := range []*prometheus.Desc{d.success, d.duration, d.exitCode, d.stageDuration, d.stageSuccess,
-		d.latency, d.deliveries, d.leaked, d.lastTimestamp, d.interval, d.timeoutOf} {
-		ch <- x
+		d.latency, d.deliveries, d.leaked, d.lastTimestamp, d.interval, d.timeoutOf, d.bbSuccess, d.bbDuration} {
+		if x != nil {
+			ch <- x
+		}
 	}
 }
 
@@ -63,6 +80,10 @@ func (d *resultDescs) collect(ch chan<- prometheus.Metric, r *result, stamped bo
 	}
 	emit(d.success, boolFloat(r.Success))
 	emit(d.duration, r.Duration.Seconds())
+	if d.bbSuccess != nil {
+		emit(d.bbSuccess, boolFloat(r.Success))
+		emit(d.bbDuration, r.Duration.Seconds())
+	}
 	emit(d.exitCode, float64(r.Report.ExitCode))
 	for _, st := range r.Report.Stages {
 		if st.Status == statusSkipped {
