@@ -3,9 +3,9 @@ package serve
 import (
 	"context"
 	"errors"
-	"sort"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
