@@ -36,7 +36,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	}
 	cloud := q.cloud
 	if cloud == "" {
-		cloud = s.cfg.DefaultCloud
+		cloud = s.Config().DefaultCloud
 	}
 	connect, err := s.conns.get(cloud)
 	if err != nil {
@@ -72,19 +72,20 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 // probeTimeout is Prometheus' scrape timeout minus the offset, capped by
 // the configured probe timeout; the configured timeout without the header.
 func (s *Server) probeTimeout(req *http.Request) (time.Duration, error) {
+	cfg := s.Config()
 	h := req.Header.Get(scrapeTimeoutHeader)
 	if h == "" {
-		return s.cfg.ProbeTimeout, nil
+		return cfg.ProbeTimeout, nil
 	}
 	secs, err := strconv.ParseFloat(h, 64)
 	if err != nil || secs <= 0 {
 		return 0, fmt.Errorf("header %s: %q is not a positive number of seconds", scrapeTimeoutHeader, h)
 	}
-	d := time.Duration(secs*float64(time.Second)) - s.cfg.TimeoutOffset
+	d := time.Duration(secs*float64(time.Second)) - cfg.TimeoutOffset
 	if d <= 0 {
-		return 0, fmt.Errorf("header %s: %gs leaves no time after the %s offset", scrapeTimeoutHeader, secs, s.cfg.TimeoutOffset)
+		return 0, fmt.Errorf("header %s: %gs leaves no time after the %s offset", scrapeTimeoutHeader, secs, cfg.TimeoutOffset)
 	}
-	return min(d, s.cfg.ProbeTimeout), nil
+	return min(d, cfg.ProbeTimeout), nil
 }
 
 func (s *Server) badRequest(w http.ResponseWriter, reason, format string, args ...any) {
@@ -134,7 +135,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, req *http.Request) {
 func (s *Server) handleReport(w http.ResponseWriter, req *http.Request) {
 	var r *result
 	if name := req.URL.Query().Get("target"); name != "" {
-		for _, t := range s.targets {
+		for _, t := range s.currentTargets() {
 			if t.Name == name {
 				r = t.lastResult()
 			}

@@ -123,6 +123,9 @@ type exporterMetrics struct {
 	inFlight    prometheus.Gauge
 	badRequests *prometheus.CounterVec
 	swept       *prometheus.CounterVec
+	sweeps      *prometheus.CounterVec
+	leftovers   *prometheus.GaugeVec
+	reloads     *prometheus.CounterVec
 	unrouted    prometheus.CounterFunc
 	tlsErrors   prometheus.CounterFunc
 }
@@ -130,19 +133,25 @@ type exporterMetrics struct {
 func newExporterMetrics(reg prometheus.Registerer, unrouted, tlsErrors func() float64) *exporterMetrics {
 	m := &exporterMetrics{
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probes_total",
-			Help: "Probes run, by scenario and result (success; fail, error, interrupted as the check's verdict; leaked; unproven)."}, []string{"scenario", "result"}),
+			Help: "Probes run, by target (\"\" for /probe), cloud, scenario and result (success; fail, error, interrupted as the check's verdict; leaked; unproven). A counter, so that no result is missed between scrapes."}, []string{"target", "cloud", "scenario", "result"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "monhook_probes_in_flight",
 			Help: "Probes running now."}),
 		badRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probe_bad_requests_total",
 			Help: "/probe requests answered 400, by reason."}, []string{"reason"}),
 		swept: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_swept_resources_total",
-			Help: "This instance's earlier leftovers found at start-up, by outcome (deleted, failed)."}, []string{"outcome"}),
+			Help: "Leftovers of this instance's runs the sweep handled, by cloud and outcome (found, deleted, failed)."}, []string{"cloud", "outcome"}),
+		sweeps: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_sweeps_total",
+			Help: "Sweeps of a cloud, by result (ok; error: could not connect or list)."}, []string{"cloud", "result"}),
+		leftovers: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "monhook_leftover_resources",
+			Help: "Leftovers of this instance's runs the last sweep of the cloud could not delete; 0 once they are gone."}, []string{"cloud"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_config_reloads_total",
+			Help: "Configuration reloads (SIGHUP, POST /-/reload), by result (ok; error: refused, the running configuration stays)."}, []string{"result"}),
 		unrouted: prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "monhook_receiver_unrouted_total",
 			Help: "Requests to the receiver for no run in flight (late re-sends, scanners, wrong URLs)."}, unrouted),
 		tlsErrors: prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "monhook_receiver_tls_errors_total",
 			Help: "Failed TLS handshakes on the receiver (a sender that does not trust its certificate, plain HTTP to HTTPS)."}, tlsErrors),
 	}
-	reg.MustRegister(m.probes, m.inFlight, m.badRequests, m.swept, m.unrouted, m.tlsErrors)
+	reg.MustRegister(m.probes, m.inFlight, m.badRequests, m.swept, m.sweeps, m.leftovers, m.reloads, m.unrouted, m.tlsErrors)
 	return m
 }
 
