@@ -11,6 +11,7 @@ import (
 type resultDescs struct {
 	success, duration, exitCode        *prometheus.Desc
 	stageDuration, stageSuccess        *prometheus.Desc
+	failedStage                        *prometheus.Desc
 	latency, deliveries, leaked        *prometheus.Desc
 	lastTimestamp, interval, timeoutOf *prometheus.Desc
 	// bbSuccess and bbDuration are blackbox_exporter's names for success
@@ -32,6 +33,8 @@ func newResultDescs(labels []string) *resultDescs {
 			"How long each stage of the check took (stages that did not run are absent).", with("stage"), nil),
 		stageSuccess: prometheus.NewDesc("monhook_stage_success",
 			"1 when the stage succeeded, 0 when it failed (stages that did not run are absent).", with("stage"), nil),
+		failedStage: prometheus.NewDesc("monhook_probe_failed_stage",
+			"Present only when the probe failed: the stage that failed (not-run: the probe never started; proof: every stage passed but the proof is missing), valued when the probe finished (Unix time), so that the latest of several is the largest. The alert names the stage from it.", with("stage"), nil),
 		latency: prometheus.NewDesc("monhook_delivery_latency_seconds",
 			"From the alarm's state transition (the payload's alarm_timestamp, 1 s resolution) to the notification's arrival; the slowest counted delivery. Absent when none arrived.", labels, nil),
 		deliveries: prometheus.NewDesc("monhook_deliveries",
@@ -59,7 +62,7 @@ func newProbeDescs() *resultDescs {
 }
 
 func (d *resultDescs) describe(ch chan<- *prometheus.Desc) {
-	for _, x := range []*prometheus.Desc{d.success, d.duration, d.exitCode, d.stageDuration, d.stageSuccess,
+	for _, x := range []*prometheus.Desc{d.success, d.duration, d.exitCode, d.stageDuration, d.stageSuccess, d.failedStage,
 		d.latency, d.deliveries, d.leaked, d.lastTimestamp, d.interval, d.timeoutOf, d.bbSuccess, d.bbDuration} {
 		if x != nil {
 			ch <- x
@@ -91,6 +94,9 @@ func (d *resultDescs) collect(ch chan<- prometheus.Metric, r *result, stamped bo
 		}
 		emit(d.stageDuration, seconds(st.DurationMS), st.Name)
 		emit(d.stageSuccess, boolFloat(st.Status == statusOK), st.Name)
+	}
+	if !r.Success {
+		emit(d.failedStage, float64(r.Finished.UnixNano())/1e9, r.stageLabel())
 	}
 	if r.HasLatency {
 		emit(d.latency, r.Latency.Seconds())

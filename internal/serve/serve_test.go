@@ -49,6 +49,9 @@ func TestProbePassesWithProofAndLeavesNothing(t *testing.T) {
 	if mustValue(t, mfs, "monhook_probe_duration_seconds") <= 0 {
 		t.Error("probe duration not positive")
 	}
+	if _, ok := sample(mfs, "monhook_probe_failed_stage"); ok {
+		t.Error("a passing probe names a failed stage")
+	}
 	// blackbox_exporter's names, for alerting that already watches them.
 	if v := mustValue(t, mfs, "probe_success"); v != 1 {
 		t.Errorf("probe_success = %v, want 1 as monhook_probe_success", v)
@@ -97,6 +100,10 @@ func TestBlockedCallbackPortFailsAtTheDeliveryStage(t *testing.T) {
 	}
 	if v := mustValue(t, mfs, "monhook_stage_success", "stage", "delivery"); v != 0 {
 		t.Errorf("delivery stage success = %v, want 0 (the right reason)", v)
+	}
+	// The failed stage as a label, for the alert's summary.
+	if mf := mfs["monhook_probe_failed_stage"]; mf == nil || len(mf.GetMetric()) != 1 || !hasLabels(mf.GetMetric()[0], "stage", "delivery") {
+		t.Errorf("monhook_probe_failed_stage = %v, want one sample with stage=delivery", mf)
 	}
 	if v := mustValue(t, mfs, "monhook_stage_success", "stage", "alarm"); v != 1 {
 		t.Errorf("alarm stage success = %v: the alarm did fire, only the delivery failed", v)

@@ -47,11 +47,11 @@ type Server struct {
 	cfgMu   sync.Mutex // guards cfg, targets and running; Reload replaces them
 	cfg     Config
 	running bool // schedules started, not draining
-	clk   clock.Clock
-	log   *slog.Logger
-	load  func() (Config, error)
-	conns *connCache
-	ids   *runIDs
+	clk     clock.Clock
+	log     *slog.Logger
+	load    func() (Config, error)
+	conns   *connCache
+	ids     *runIDs
 
 	reg         *prometheus.Registry
 	metrics     *exporterMetrics
