@@ -53,6 +53,18 @@ type Runner struct {
 	PollInterval time.Duration
 	// Progress, if set, is told when each stage starts (for a spinner).
 	Progress func(stage string)
+	// TimeoutName is how messages and hints name the overall deadline;
+	// default "--timeout", check's flag. A caller without that flag
+	// (serve) names its own, so no hint points at a flag that is not there.
+	TimeoutName string
+}
+
+// timeoutName is TimeoutName or check's flag.
+func (r *Runner) timeoutName() string {
+	if r.TimeoutName != "" {
+		return r.TimeoutName
+	}
+	return "--timeout"
 }
 
 // run is the state of one execution.
@@ -119,7 +131,7 @@ func (x *run) execute(ctx context.Context) {
 			// Not run for want of time: unproven, so failed (JUnit
 			// consumers count skips as harmless).
 			x.rep.Stages = append(x.rep.Stages, report.Stage{Name: s.name, Status: report.StatusFailed,
-				Detail: "not run: the overall timeout (--timeout) was reached in " + x.failure.stage})
+				Detail: "not run: the overall timeout (" + x.timeoutName() + ") was reached in " + x.failure.stage})
 		case x.failure != nil:
 			x.skip(s.name, "skipped: "+x.failure.stage+" failed")
 		case ctx.Err() != nil:
@@ -133,10 +145,10 @@ func (x *run) execute(ctx context.Context) {
 // notStarted records the stage the run's end hit before it began: the
 // overall timeout (a failure naming the stage) or an interrupt.
 func (x *run) notStarted(ctx context.Context, name string) {
-	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + ctxReason(ctx)}
+	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + x.ctxReason(ctx)}
 	if isDeadline(ctx) {
 		se = &stageError{stage: name, class: classFailure, timedOut: true, overall: true,
-			msg: "the overall timeout (--timeout) was reached before this stage started"}
+			msg: "the overall timeout (" + x.timeoutName() + ") was reached before this stage started"}
 	}
 	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error()})
 	x.failure = se
@@ -166,11 +178,11 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 			// The overall --timeout ran out inside an API call: Monasca or
 			// Keystone did not answer.
 			se.timedOut, se.overall = true, true
-			se.msg = "no answer before the overall timeout (--timeout)"
+			se.msg = "no answer before the overall timeout (" + x.timeoutName() + ")"
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			// The overall --timeout: whatever was awaited came too late.
 			se.class, se.timedOut, se.overall = classFailure, true, true
-			se.msg = "overall timeout (--timeout) reached during this stage"
+			se.msg = "overall timeout (" + x.timeoutName() + ") reached during this stage"
 		case ctx.Err() != nil:
 			se.class = classInterrupted
 		case errors.Is(err, context.DeadlineExceeded):
@@ -203,7 +215,7 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 	switch {
 	case ctx.Err() != nil && !isDeadline(ctx):
 		x.rep.Verdict, result = report.VerdictInterrupted, exitcode.Interrupted
-		x.rep.Error = "interrupted: " + ctxReason(ctx)
+		x.rep.Error = "interrupted: " + x.ctxReason(ctx)
 	case x.failure == nil:
 		// No stage failed; a pass still needs its proof.
 		if why := x.unproven(); why != "" {
@@ -236,9 +248,9 @@ func (x *run) failStage(name, detail string) {
 	}
 }
 
-func ctxReason(ctx context.Context) string {
+func (x *run) ctxReason(ctx context.Context) string {
 	if isDeadline(ctx) {
-		return "overall timeout (--timeout) reached"
+		return "overall timeout (" + x.timeoutName() + ") reached"
 	}
 	if c := context.Cause(ctx); c != nil {
 		return c.Error()

@@ -142,7 +142,7 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 			"or monasca-notification is not running", state, x.rep.CallbackURL))
 	case state != e.State:
 		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, not %s: the threshold engine has not moved it "+
-			"yet (avg-style expressions take 1–2.5 min; raise --timeout)", state, e.State))
+			"yet (avg-style expressions take 1–2.5 min; raise %s)", state, e.State, x.timeoutName()))
 		hints = append(hints, x.clockSkewHints()...)
 	}
 	if exp.Got > 0 && exp.Got < exp.Want {

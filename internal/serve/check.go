@@ -84,6 +84,9 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 		Scenario: c.Scenario,
 		Connect:  c.Connect,
 		RunID:    c.RunID,
+		// serve has no --timeout: its deadline is the scrape timeout
+		// (/probe) or the target's timeout.
+		TimeoutName: "the probe's deadline: scrape timeout or serve.targets[].timeout",
 		Receiver: receiver.Options{
 			Mux:         c.Mux,
 			CallbackURL: c.CallbackURL,

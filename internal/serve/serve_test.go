@@ -114,9 +114,19 @@ func TestBlockedCallbackPortFailsAtTheDeliveryStage(t *testing.T) {
 	if _, ok := sample(mfs, "monhook_delivery_latency_seconds"); ok {
 		t.Error("a latency without a delivery")
 	}
+	// serve has no --timeout flag: its messages name its own deadline.
+	get(t, probeURL(s, "synthetic"), scrapeTimeoutHeader, "1.5")
+	var js strings.Builder
+	r := s.recent.newestFirst()[0]
+	if err := writeReportJSON(&js, r.Report); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js.String(), "--timeout") || !strings.Contains(r.Report.Error, "the probe's deadline") {
+		t.Errorf("the report names a flag serve lacks, or not its deadline: %q\n%s", r.Report.Error, js.String())
+	}
 	l.assertClean(t)
 	exp := parseMetrics(t, get(t, s.URL()+"/metrics").body)
-	if v := mustValue(t, exp, "monhook_probes_total", "scenario", "synthetic", "result", "fail"); v != 1 {
+	if v := mustValue(t, exp, "monhook_probes_total", "scenario", "synthetic", "result", "fail"); v != 2 {
 		t.Errorf("monhook_probes_total{fail} = %v", v)
 	}
 }
