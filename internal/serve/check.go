@@ -40,6 +40,7 @@ const (
 	statusOK      = report.StatusOK
 	statusSkipped = report.StatusSkipped
 	stageDelivery = scenarios.StageDelivery
+	stageTrigger  = scenarios.StageTrigger
 	runIDLength   = marker.RunIDLength
 )
 
@@ -70,7 +71,6 @@ type checkSpec struct {
 	RunID       string
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
-	OnDelivery  func(receiver.Delivery)
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -91,7 +91,6 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 			Mux:         c.Mux,
 			CallbackURL: c.CallbackURL,
 			History:     probeHistory,
-			OnDelivery:  c.OnDelivery,
 		},
 	}
 	return r.Run(ctx)

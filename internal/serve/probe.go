@@ -65,18 +65,16 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	defer s.ids.release(runID)
 	cfg := s.Config()
 	target := s.targetOf(cfg, p.cloud)
-	ts := newAlarmTimestamps()
 	rep := runCheck(ctx, checkSpec{
 		Scenario:    scaleScenario(p.scenario, target.Speed),
 		Connect:     p.connect,
 		RunID:       runID,
 		Mux:         s.receiverMux(),
 		CallbackURL: cfg.CallbackURL,
-		OnDelivery:  ts.record,
 	})
 	rep.Target = target
 	s.leaks.add(p.cloud, leakedResources(rep, runID))
-	r := newResult(rep, ts.collect(), s.clk.Now())
+	r := newResult(rep, s.clk.Now())
 	r.Target, r.Cloud = p.target, p.cloud
 	if !r.Success {
 		// The next probe authenticates afresh: a failure may come from a
