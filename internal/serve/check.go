@@ -50,6 +50,9 @@ var exitCannotRun = exitcode.Of(exitcode.CannotRun)
 // lookupScenario returns a fresh copy of a built-in scenario.
 func lookupScenario(name string) (*scenario, error) { return scenarios.Builtin(name) }
 
+// loadScenarioFile reads a scenario file (check's --scenario-file).
+func loadScenarioFile(path string) (*scenario, error) { return scenarios.LoadFile(path) }
+
 // scenarioNames lists the built-ins, sorted, for error messages.
 func scenarioNames() []string {
 	var names []string
@@ -71,6 +74,7 @@ type checkSpec struct {
 	RunID       string
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
+	Hostname    string        // agent host to watch; "" = preflight picks
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -84,6 +88,7 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 		Scenario: c.Scenario,
 		Connect:  c.Connect,
 		RunID:    c.RunID,
+		Hostname: c.Hostname,
 		// serve has no --timeout: its deadline is the scrape timeout
 		// (/probe) or the target's timeout.
 		TimeoutName: "the probe's deadline: scrape timeout or serve.targets[].timeout",

@@ -82,8 +82,13 @@ type Target struct {
 	Name string
 	// Cloud is a clouds.yaml entry; "" = the OS_* environment.
 	Cloud string
-	// Scenario is a built-in scenario name.
-	Scenario string
+	// Scenario is a built-in scenario name; ScenarioFile a scenario file
+	// (as check's --scenario-file). Exactly one of them.
+	Scenario     string
+	ScenarioFile string
+	// Hostname is the agent host an agent scenario watches (as check's
+	// --hostname); "" lets preflight pick the most recently reporting.
+	Hostname string
 	// Interval between probe starts; default 5m.
 	Interval time.Duration
 	// Timeout bounds one probe; default half the interval, at most 10m,
@@ -154,7 +159,13 @@ func (c Config) withDefaults() Config {
 			t.Cloud = c.DefaultCloud
 		}
 		if t.Name == "" {
-			t.Name = cloudLabel(t.Cloud) + "/" + t.Scenario
+			name := t.Scenario
+			if t.ScenarioFile != "" {
+				if sc, err := loadScenarioFile(t.ScenarioFile); err == nil {
+					name = sc.Name
+				}
+			}
+			t.Name = cloudLabel(t.Cloud) + "/" + name
 		}
 	}
 	return c
@@ -203,11 +214,12 @@ func (c Config) Validate() error {
 	names := map[string]int{}
 	for i, t := range c.Targets {
 		key := fmt.Sprintf("serve.targets[%d]", i)
-		if t.Scenario == "" {
-			return configErrorf(key+".scenario", "missing (one of %s)", strings.Join(scenarioNames(), ", "))
+		sc, err := t.loadScenario(key)
+		if err != nil {
+			return err
 		}
-		if _, err := lookupScenario(t.Scenario); err != nil {
-			return configErrorf(key+".scenario", "unknown scenario %q (one of %s)", t.Scenario, strings.Join(scenarioNames(), ", "))
+		if t.Hostname != "" && !sc.NeedsAgent() {
+			return configErrorf(key+".hostname", "%q: scenario %s posts its own metric and watches no agent host", t.Hostname, sc.Name)
 		}
 		if t.Interval < time.Second {
 			return configErrorf(key+".interval", "must be at least 1s, got %s", t.Interval)
@@ -227,6 +239,28 @@ func (c Config) Validate() error {
 			c.SweepOlderThan, c.MaxRun(), c.MaxRun()-teardownAllowance, teardownAllowance)
 	}
 	return nil
+}
+
+// loadScenario is the target's scenario, built-in or from its file; key
+// prefixes the config key an error names.
+func (t Target) loadScenario(key string) (*scenario, error) {
+	switch {
+	case t.Scenario != "" && t.ScenarioFile != "":
+		return nil, configErrorf(key+".scenario-file", "give scenario or scenario-file, not both")
+	case t.ScenarioFile != "":
+		sc, err := loadScenarioFile(t.ScenarioFile)
+		if err != nil {
+			return nil, configErrorf(key+".scenario-file", "%v", err)
+		}
+		return sc, nil
+	case t.Scenario == "":
+		return nil, configErrorf(key+".scenario", "missing (one of %s, or scenario-file)", strings.Join(scenarioNames(), ", "))
+	}
+	sc, err := lookupScenario(t.Scenario)
+	if err != nil {
+		return nil, configErrorf(key+".scenario", "unknown scenario %q (one of %s)", t.Scenario, strings.Join(scenarioNames(), ", "))
+	}
+	return sc, nil
 }
 
 // MaxRun is the longest a run of this configuration can last: the longest

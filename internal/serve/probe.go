@@ -16,6 +16,7 @@ type probeSpec struct {
 	target   string // scheduled target name; "" for /probe
 	cloud    string
 	scenario *scenario
+	hostname string
 	connect  ConnectFunc
 }
 
@@ -71,6 +72,7 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		RunID:       runID,
 		Mux:         s.receiverMux(),
 		CallbackURL: cfg.CallbackURL,
+		Hostname:    p.hostname,
 	})
 	rep.Target = target
 	s.leaks.add(p.cloud, leakedResources(rep, runID))

@@ -12,7 +12,7 @@ import (
 // is unchanged (its last result and its timing stay), and replaces one
 // whose settings changed.
 func (t Target) key() string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s", t.Name, t.Cloud, t.Scenario, t.Interval, t.Timeout)
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", t.Name, t.Cloud, t.Scenario, t.ScenarioFile, t.Hostname, t.Interval, t.Timeout)
 }
 
 // newTargetStates resolves every target's cloud and builds its state,
@@ -32,8 +32,14 @@ func (s *Server) newTargetStates(targets []Target, old []*targetState) ([]*targe
 		if err != nil {
 			return nil, configErrorf(fmt.Sprintf("serve.targets[%d].cloud", i), "%q: %v", t.Cloud, err)
 		}
+		// Loaded once: a scenario file edited later changes nothing until
+		// a reload, which validates it first.
+		sc, err := t.loadScenario(fmt.Sprintf("serve.targets[%d]", i))
+		if err != nil {
+			return nil, err
+		}
 		ctx, stop := context.WithCancel(s.schedCtx)
-		out = append(out, &targetState{Target: t, connect: connect, ctx: ctx, stop: stop})
+		out = append(out, &targetState{Target: t, sc: sc, connect: connect, ctx: ctx, stop: stop})
 	}
 	return out, nil
 }
