@@ -105,8 +105,8 @@ func deliveryLine(d receiver.Delivery, tty bool) string {
 		fmt.Fprintf(&b, "  answered %d", d.Status)
 	}
 	if f := d.Forward; f != nil {
-		if f.Error != "" {
-			fmt.Fprintf(&b, "  forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Error)
+		if !f.OK() {
+			fmt.Fprintf(&b, "  forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Problem())
 		} else {
 			fmt.Fprintf(&b, "  forward %d in %v", f.Status, f.Latency.Round(time.Microsecond))
 		}
