@@ -166,19 +166,23 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	return detail, nil
 }
 
-// clockSkewHints name clock skew when the watched host's newest measurement
-// was in the future or older than agents report, as preflight read it.
+// clockSkewHints name clock skew when the watched host's newest
+// measurement, as preflight read it, was stamped outside what the
+// expression's window accepts (in the future, or older than the window
+// reaches back, and older than agents report).
 func (x *run) clockSkewHints() []string {
-	const drop = "monasca-thresh silently drops measurements outside its window (more than periods×period " +
-		"before the view's end, or 2 periods or more after it), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	if !x.sc.NeedsAgent() || x.vars.Hostname == "" {
+		return nil
+	}
+	behind, ahead, drop := x.skewWindow()
+	const then = ", so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
 	switch {
-	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
-	case x.hostLag < -clockSkewTolerance:
-		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s",
-			x.vars.Hostname, -x.hostLag.Round(time.Second), drop)}
-	case x.hostLag > agentLagTolerance:
-		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s",
-			x.vars.Hostname, x.hostLag.Round(time.Second), drop)}
+	case -x.hostLag > max(ahead, clockSkewTolerance):
+		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s%s",
+			x.vars.Hostname, -x.hostLag.Round(time.Second), drop, then)}
+	case x.hostLag > max(behind, agentLagTolerance):
+		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s%s",
+			x.vars.Hostname, x.hostLag.Round(time.Second), drop, then)}
 	}
 	return nil
 }

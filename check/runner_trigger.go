@@ -24,6 +24,7 @@ const (
 )
 
 func (x *run) trigger(ctx context.Context) (string, error) {
+	x.since = time.Now()
 	var parts []string
 	if x.sc.Metric.Source == scenarios.SourceSynthetic {
 		interval := x.sc.Metric.Interval.Duration()
@@ -80,12 +81,12 @@ func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
 			return false, err
 		}
 		found = list[0]
-		x.alarmID = found.ID
+		x.alarmID.setIfEmpty(found.ID)
 		return true, nil
 	})
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		if errors.Is(err, context.Canceled) {
-			return found, &stageError{class: classInterrupted, err: err}
+			return found, &stageError{class: classInterrupted, msg: "interrupted"}
 		}
 		return found, &stageError{class: classFailure, msg: "the threshold engine created no alarm for the definition in time", hints: x.noAlarmHints()}
 	}
