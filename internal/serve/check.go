@@ -69,6 +69,7 @@ type checkSpec struct {
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
 	OnDelivery  func(receiver.Delivery)
+	ForwardTo   string // the target's forward-to: its consumer joins the verdict
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -87,7 +88,11 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 			CallbackURL: c.CallbackURL,
 			History:     probeHistory,
 			OnDelivery:  c.OnDelivery,
+			ForwardTo:   c.ForwardTo,
 		},
+		// The shared receiver's callback URL is checked once for the
+		// process, not per probe: a probe's verdict stays Monasca's.
+		SkipCallbackTest: true,
 	}
 	return r.Run(ctx)
 }

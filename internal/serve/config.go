@@ -80,6 +80,10 @@ type Target struct {
 	Interval time.Duration
 	// Timeout bounds one probe; default the interval, at most 10m.
 	Timeout time.Duration
+	// ForwardTo relays each of the target's deliveries to this consumer
+	// (an http(s) URL), whose 2xx the probe then also needs, as check
+	// --forward-to; "" relays nothing.
+	ForwardTo string
 }
 
 // ConfigError is a bad setting, named by its config key: `monhook serve`

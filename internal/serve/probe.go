@@ -17,6 +17,7 @@ type probeSpec struct {
 	cloud    string
 	scenario *scenario
 	connect  ConnectFunc
+	forward  string // the target's forward-to consumer; "" none
 }
 
 // probe runs spec, or joins the run already in flight for the same key (a
@@ -71,6 +72,7 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		Mux:         s.receiverMux(),
 		CallbackURL: s.cfg.CallbackURL,
 		OnDelivery:  ts.record,
+		ForwardTo:   p.forward,
 	})
 	r := newResult(rep, ts.collect(), s.clk.Now())
 	r.Target, r.Cloud = p.target, p.cloud

@@ -63,7 +63,7 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 		started := s.clk.Now()
 		t.setRunning(true)
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.Name, target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.Name, target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect, forward: t.ForwardTo})
 		cancel()
 		t.setRunning(false)
 		switch {
