@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/monhook/monhook/pause"
@@ -47,7 +48,13 @@ type Attempt struct {
 	// TimedOut says no answer came within the client's timeout (Error then
 	// has the transport's wording), so a caller can name its own setting.
 	TimedOut bool `json:"timed_out,omitempty"`
+	// Body is the start of an answer outside 200–299 (ErrorBodyLimit
+	// bytes): the consumer's own words for what went wrong.
+	Body string `json:"body,omitempty"`
 }
+
+// ErrorBodyLimit bounds the part of a failed answer kept in Attempt.Body.
+const ErrorBodyLimit = 200
 
 // OK reports whether Monasca would count the attempt as delivered.
 func (a Attempt) OK() bool { return a.Error == "" && a.Status >= 200 && a.Status <= 299 }
@@ -118,10 +125,15 @@ func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target
 		return a
 	}
 	// Read the answer as requests does before the connection is reused.
+	head := make([]byte, ErrorBodyLimit)
+	got, _ := io.ReadFull(resp.Body, head)
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	a.Latency = time.Since(a.Start)
 	a.Status = resp.StatusCode
+	if !a.OK() {
+		a.Body = strings.ToValidUTF8(string(head[:got]), "\uFFFD")
+	}
 	return a
 }
 

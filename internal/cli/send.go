@@ -283,7 +283,7 @@ func notDelivered(rep sendReport, of int) error {
 		a := s.Attempts[len(s.Attempts)-1]
 		what := a.Error
 		if a.Status != 0 {
-			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status))
+			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
 		}
 		if of > 1 {
 			return fmt.Errorf("not delivered (send %d of %d): %s", s.Send, of, what)
@@ -291,6 +291,14 @@ func notDelivered(rep sendReport, of int) error {
 		return fmt.Errorf("not delivered: %s", what)
 	}
 	return fmt.Errorf("not delivered")
+}
+
+// bodyText is a failed answer's body on one line, for messages.
+func bodyText(body string) string {
+	if b := strings.Join(strings.Fields(body), " "); b != "" {
+		return ": " + b
+	}
+	return ""
 }
 
 // certificateHint explains a failed TLS verification: Monasca's plugin
@@ -340,5 +348,8 @@ func attemptLine(send, of int, a webhook.Attempt) string {
 	if of > 1 || a.Number > 1 {
 		line += fmt.Sprintf("  send %d/%d attempt %d", send, of, a.Number)
 	}
-	return line
+	if a.Status != 0 && !a.OK() {
+		line += "  " + strings.TrimPrefix(bodyText(a.Body), ": ")
+	}
+	return strings.TrimRight(line, " ")
 }
