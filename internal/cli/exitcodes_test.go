@@ -48,7 +48,9 @@ func TestExitCodesInProcess(t *testing.T) {
 		run  func(t *testing.T) int
 	}{
 		{"check passes", 0, func(*testing.T) int { return run(check...) }},
-		{"check without a delivery", 1, func(*testing.T) int { return run(append(check, "--callback-url", unreachable, "--skip-callback-test")...) }},
+		{"check without a delivery", 1, func(*testing.T) int {
+			return run(append(check, "--callback-url", unreachable, "--skip-callback-test")...)
+		}},
 		{"check --timeout 1ns", 1, func(*testing.T) int { return run(append(check, "--timeout", "1ns")...) }},
 		{"check --speed NaN", 2, func(*testing.T) int { return run("check", "--speed", "NaN") }},
 		{"check with a wrong password", 3, func(t *testing.T) int {
