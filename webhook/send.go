@@ -87,14 +87,25 @@ func (s *Sender) Repeat(ctx context.Context, target string, body []byte, n int, 
 	return sends, nil
 }
 
+// Resend is Send for a saved delivery: body and header as they were
+// received (header replaces the plugin's headers; Go sets Host and
+// Content-Length itself), counted as send number send.
+func (s *Sender) Resend(ctx context.Context, send int, target string, body []byte, header http.Header) ([]Attempt, error) {
+	return s.sendWith(ctx, send, target, body, header)
+}
+
 func (s *Sender) send(ctx context.Context, send int, target string, body []byte) ([]Attempt, error) {
+	return s.sendWith(ctx, send, target, body, nil)
+}
+
+func (s *Sender) sendWith(ctx context.Context, send int, target string, body []byte, header http.Header) ([]Attempt, error) {
 	client := s.Client
 	if client == nil {
 		client = NewClient(DefaultTimeout, nil)
 	}
 	var attempts []Attempt
 	for n := 1; ; n++ {
-		a := s.attempt(ctx, client, n, target, body)
+		a := s.attempt(ctx, client, n, target, body, header)
 		a.Send = send
 		attempts = append(attempts, a)
 		if s.OnAttempt != nil {
@@ -109,12 +120,15 @@ func (s *Sender) send(ctx context.Context, send int, target string, body []byte)
 	}
 }
 
-func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target string, body []byte) Attempt {
+func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target string, body []byte, header http.Header) Attempt {
 	a := Attempt{Number: n, Start: time.Now()}
 	req, err := NewRequest(ctx, target, body)
 	if err != nil {
 		a.Error = err.Error()
 		return a
+	}
+	if header != nil {
+		req.Header = header.Clone()
 	}
 	resp, err := client.Do(req)
 	if err != nil {

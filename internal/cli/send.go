@@ -32,6 +32,8 @@ type sendOptions struct {
 	Retries       int
 	RetryInterval time.Duration
 	Timeout       time.Duration
+	// Replay re-sends the deliveries of a --save file instead of a built body.
+	Replay string
 
 	// client replaces the webhook client (tests).
 	client *http.Client
@@ -71,13 +73,14 @@ The body's severity, link and lifecycle state are not flags: the plugin does not
 send them.
 
 Exit status: 0 when every send was delivered, 1 when one was not (after its
-retries), 2 for bad flags or URL.`,
+retries), 2 for bad flags or URL.` + "\n" + replayHelp,
 		Example: `  monhook send http://127.0.0.1:8080/openstack/alerts
   monhook send https://hooks.example.com/monasca --state OK --old-state ALARM \
       --alarm-name "cpu high" --dimension hostname=web1 --dimension service=nova
   monhook send "$URL" --origin api --repeat 3 --every 60s      # a period-60 method
   monhook send "$URL" --retries 5 --retry-interval 30s        # Monasca's retries
-  monhook send "$URL" -o json | jq '.sends[0].attempts[0].status'`,
+  monhook send "$URL" -o json | jq '.sends[0].attempts[0].status'
+  monhook send "$URL" --replay deliveries.jsonl --every 1s   # what listen --save kept`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("%s takes one argument, the webhook URL", cmd.CommandPath())
@@ -88,6 +91,15 @@ retries), 2 for bad flags or URL.`,
 			o.URL = args[0]
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
+			}
+			if o.Replay != "" {
+				if err := o.checkReplayFlags(cmd); err != nil {
+					return err
+				}
+				if runF != nil {
+					return runF(cmd.Context(), o)
+				}
+				return sendReplayRun(cmd.Context(), o)
 			}
 			o.warnIneffective(cmd)
 			if runF != nil {
@@ -118,6 +130,7 @@ retries), 2 for bad flags or URL.`,
 	fl.IntVar(&o.Retries, "retries", 0, fmt.Sprintf("retry a failed send this many times (Monasca: %d)", webhook.MonascaRetries))
 	fl.DurationVar(&o.RetryInterval, "retry-interval", webhook.MonascaRetryInterval, "wait between retries (Monasca: 30s)")
 	fl.DurationVar(&o.Timeout, "timeout", webhook.DefaultTimeout, "per attempt, for the connection and for the answer (Monasca: 5s)")
+	fl.StringVar(&o.Replay, "replay", "", "re-send the deliveries a listen --save FILE holds, with their bytes and headers (redacted secrets stay redacted)")
 	return cmd
 }
 
