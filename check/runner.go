@@ -165,9 +165,9 @@ func (x *run) notStarted(ctx context.Context, name string) {
 	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + ctxReason(ctx)}
 	if isDeadline(ctx) {
 		se = &stageError{stage: name, class: classFailure, timedOut: true, overall: true,
-			msg: "the overall timeout (--timeout) was reached before this stage started"}
+			msg: "the overall timeout (--timeout) was reached before this stage started", hints: x.timeoutHints()}
 	}
-	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error()})
+	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error(), Hints: se.hints})
 	x.failure = se
 }
 

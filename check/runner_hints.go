@@ -16,8 +16,8 @@ func (x *run) timeoutHints() []string {
 	if x.UserTimeout <= 0 || min <= 0 || x.UserTimeout >= min {
 		return nil
 	}
-	return []string{fmt.Sprintf("--timeout %s is shorter than scenario %s's documented minimum of %s on this target "+
-		"(see monhook scenarios): no healthy deployment delivers in less; raise --timeout", x.UserTimeout, x.sc.Name, roundDuration(min))}
+	return []string{fmt.Sprintf("--timeout %s is shorter than scenario %s's documented minimum of %s at this target's speed "+
+		"(see monhook scenarios): Monasca's own timings need about that long; raise --timeout", x.UserTimeout, x.sc.Name, roundDuration(min))}
 }
 
 // immediate reports whether Monasca evaluates the sub-expression the

@@ -178,3 +178,68 @@ func TestForwardToPutsTheConsumerInTheVerdict(t *testing.T) {
 		})
 	}
 }
+
+// A --timeout the operator set below the scenario's documented minimum is
+// the cause named first, wherever the deadline struck.
+func TestATimeoutBelowTheScenariosMinimumIsNamedFirst(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	min := r.Scenario.Minimum.Duration()
+	if min <= 0 {
+		t.Fatal("synthetic documents no minimum")
+	}
+	r.UserTimeout = time.Microsecond // the deadline strikes in the first stages
+	rep := run(t, r, r.UserTimeout)
+	if rep.ExitCode == 0 {
+		t.Fatal("passed within a microsecond")
+	}
+	st := rep.FirstFailed()
+	if st == nil || len(st.Hints) == 0 || !strings.HasPrefix(st.Hints[0], "--timeout "+r.UserTimeout.String()+" is shorter than scenario synthetic's documented minimum") {
+		t.Fatalf("first failed stage %+v: want the short --timeout named first", st)
+	}
+
+	// A timeout at or above the minimum is no such cause.
+	r2 := newRunner(t, l, "synthetic")
+	r2.UserTimeout = min
+	r2.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
+	r2.SkipCallbackTest = true
+	rep = run(t, r2, min)
+	for _, s := range rep.Stages {
+		for _, h := range s.Hints {
+			if strings.Contains(h, "documented minimum") {
+				t.Errorf("stage %s hints %q at a timeout of the minimum", s.Name, h)
+			}
+		}
+	}
+}
+
+// The hint for an alarm the threshold engine has not moved matches the
+// expression's function: an avg over a long period waits for its window,
+// which is not the seconds a max(...) > t takes.
+func TestTheNotMovedHintMatchesTheExpressionsFunction(t *testing.T) {
+	sc, err := scenarios.Load(strings.NewReader(`
+name: slow-avg
+proves: nothing
+metric: {source: synthetic, name: monhook.synthetic, dimensions: {monhook_run: "{{.RunID}}"}, values: [90], interval: 5s}
+expression: "avg({{.Metric}}{{.Dimensions}}, 600) > 50"
+actions: {alarm: true}
+period: 0
+trigger: {kind: metrics}
+expect:
+  - {state: ALARM, old_state: UNDETERMINED, within: 1m}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	r.Scenario = sc.Scaled(labSpeed)
+	rep := run(t, r, time.Minute)
+	if rep.ExitCode != 1 {
+		t.Fatalf("exit %d, want 1: %s", rep.ExitCode, rep.Error)
+	}
+	h := strings.Join(stage(rep, scenarios.StageDelivery).Hints, " | ")
+	if !strings.Contains(h, "avg(...) > is evaluated once its 10m0s window has ended") || strings.Contains(h, "within seconds") {
+		t.Errorf("delivery hints %q, want the avg window named", h)
+	}
+}
