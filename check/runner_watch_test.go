@@ -12,6 +12,7 @@ import (
 
 	"github.com/monhook/monhook/check"
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/internal/testcert"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -241,5 +242,22 @@ expect:
 	h := strings.Join(stage(rep, scenarios.StageDelivery).Hints, " | ")
 	if !strings.Contains(h, "avg(...) > is evaluated once its 10m0s window has ended") || strings.Contains(h, "within seconds") {
 		t.Errorf("delivery hints %q, want the avg window named", h)
+	}
+}
+
+// A notifier that rejects the receiver's certificate is named as such; the
+// network is not blamed after it.
+func TestATLSRejectionIsNotFollowedByFirewall(t *testing.T) {
+	cert, key, _ := testcert.SelfSigned(t)
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	r.Receiver.TLSCert, r.Receiver.TLSKey = cert, key
+	rep := run(t, r, time.Minute)
+	if rep.ExitCode != 1 {
+		t.Fatalf("exit %d, want 1: %s", rep.ExitCode, rep.Error)
+	}
+	h := strings.Join(stage(rep, scenarios.StageDelivery).Hints, " | ")
+	if !strings.Contains(h, "rejected our certificate") || strings.Contains(h, "firewall") {
+		t.Errorf("delivery hints %q: want the certificate named and no firewall", h)
 	}
 }
