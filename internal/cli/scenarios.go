@@ -21,6 +21,10 @@ func NewCmdScenarios(f *Factory, runF func(context.Context, *scenariosOptions) e
 	return &cobra.Command{
 		Use:   "scenarios",
 		Short: "List the built-in scenarios and what each proves",
+		Long: `List the built-in scenarios: the metric and expression each uses, what a pass
+proves, and its minimum: the least time a run takes on a healthy real deployment
+(Monasca's own timings; divided by --speed on the lab). A --timeout below it
+cannot pass, and a run it cuts short says so first.`,
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -34,9 +38,11 @@ func NewCmdScenarios(f *Factory, runF func(context.Context, *scenariosOptions) e
 func scenariosRun(_ context.Context, o *scenariosOptions) error {
 	all := scenarios.Builtins()
 	return output.Print(o.IO.Out, o.Output(), all, func(w io.Writer) error {
-		t := output.NewTable(w, "SCENARIO", "METRIC", "EXPRESSION", "PROVES")
+		// MINIMUM is the least a run takes on a healthy real deployment: a
+		// shorter --timeout cannot pass (divided by --speed on the lab).
+		t := output.NewTable(w, "SCENARIO", "METRIC", "EXPRESSION", "MINIMUM", "PROVES")
 		for _, s := range all {
-			if err := t.Append(s.Name, s.Metric.Source+": "+s.Metric.Name, s.Expression, s.Proves); err != nil {
+			if err := t.Append(s.Name, s.Metric.Source+": "+s.Metric.Name, s.Expression, s.Minimum.Duration().String(), s.Proves); err != nil {
 				return err
 			}
 		}
