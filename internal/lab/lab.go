@@ -70,6 +70,11 @@ type Options struct {
 	// Profile is the Monasca release and API flavor the lab answers as
 	// (internal/lab/profile); the zero value is the latest Python API.
 	Profile profile.Profile
+	// NotifierAuthToken makes the notifier send X-Auth-Token with each
+	// webhook, as monasca-notification does from Rocky on with [keystone]
+	// auth_required = True (the token of NotifierUser). Own Keystone only;
+	// the CLI refuses it for releases before Rocky.
+	NotifierAuthToken bool
 
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)

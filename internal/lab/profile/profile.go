@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/monhook/monhook/webhook"
 )
 
 // Releases the lab plays, oldest first. "latest" is the last upstream code
@@ -150,25 +152,17 @@ func (p Profile) DeterministicAlarms() bool { return p.atLeast("newton") }
 // LastFunction reports whether alarm expressions may use last(): Newton on.
 func (p Profile) LastFunction() bool { return p.atLeast("newton") }
 
-// Encoding is how the notifier's webhook plugin serialises the body.
-type Encoding string
-
-// The three encoders monasca-notification used.
-const (
-	JSON       Encoding = "json"       // Python 2 json.dumps (Mitaka–Ocata)
-	UJSON      Encoding = "ujson"      // ujson.dumps (Pike–Train)
-	SimpleJSON Encoding = "simplejson" // simplejson.dumps (Ussuri on)
-)
-
-// WebhookEncoding is the encoder of p's monasca-notification.
-func (p Profile) WebhookEncoding() Encoding {
+// WebhookEncoding is the encoder of p's monasca-notification webhook
+// plugin: json (Python 2) to Ocata, ujson Pike to Train, simplejson from
+// Ussuri.
+func (p Profile) WebhookEncoding() webhook.Encoding {
 	switch {
 	case p.atLeast("ussuri"):
-		return SimpleJSON
+		return webhook.SimpleJSON
 	case p.atLeast("pike"):
-		return UJSON
+		return webhook.UJSON
 	}
-	return JSON
+	return webhook.JSON
 }
 
 // WebhookAuthToken reports whether the notifier can be configured to send

@@ -3,6 +3,8 @@ package profile
 import (
 	"strings"
 	"testing"
+
+	"github.com/monhook/monhook/webhook"
 )
 
 func TestParseNamesTheValidValues(t *testing.T) {
@@ -26,18 +28,18 @@ func TestFeaturesByRelease(t *testing.T) {
 	cases := []struct {
 		release                 string
 		periods, fixedTypes     bool
-		encoding                Encoding
+		encoding                webhook.Encoding
 		authToken, determinstic bool
 	}{
-		{"mitaka", false, true, JSON, false, false},
-		{"newton", true, false, JSON, false, true},
-		{"ocata", true, false, JSON, false, true},
-		{"pike", true, false, UJSON, false, true},
-		{"queens", true, false, UJSON, false, true},
-		{"rocky", true, false, UJSON, true, true},
-		{"train", true, false, UJSON, true, true},
-		{"ussuri", true, false, SimpleJSON, true, true},
-		{"latest", true, false, SimpleJSON, true, true},
+		{"mitaka", false, true, webhook.JSON, false, false},
+		{"newton", true, false, webhook.JSON, false, true},
+		{"ocata", true, false, webhook.JSON, false, true},
+		{"pike", true, false, webhook.UJSON, false, true},
+		{"queens", true, false, webhook.UJSON, false, true},
+		{"rocky", true, false, webhook.UJSON, true, true},
+		{"train", true, false, webhook.UJSON, true, true},
+		{"ussuri", true, false, webhook.SimpleJSON, true, true},
+		{"latest", true, false, webhook.SimpleJSON, true, true},
 	}
 	for _, c := range cases {
 		p := MustParse(c.release, "")
