@@ -49,6 +49,9 @@ func (f *labFaults) validate(prefix string, externalKeystone bool) error {
 	case f.AgentsProject != "" && externalKeystone:
 		return usageErrorf("--%sagents-project needs the lab's own Keystone (not --keystone-url)", prefix)
 	}
+	if err := f.labRelease.validateKeystone(prefix, externalKeystone); err != nil {
+		return err
+	}
 	return f.labRelease.validate(prefix)
 }
 

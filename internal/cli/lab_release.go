@@ -16,6 +16,8 @@ import (
 type labRelease struct {
 	Release string
 	API     string
+	// NotifierAuthToken: the notifier sends X-Auth-Token (Rocky on).
+	NotifierAuthToken bool
 
 	profile profile.Profile // set by validate
 }
@@ -25,6 +27,7 @@ func (r *labRelease) addFlags(fl *pflag.FlagSet, prefix, with string) {
 	// what no flag gives.
 	fl.StringVar(&r.Release, prefix+"release", "", with+"Monasca release to answer as (default latest): "+strings.Join(profile.Releases(), ", "))
 	fl.StringVar(&r.API, prefix+"api", "", with+"monasca-api flavor to answer as: python (default) or java")
+	fl.BoolVar(&r.NotifierAuthToken, prefix+"notifier-auth-token", false, with+"webhooks carry X-Auth-Token, a lab Keystone token ([keystone] auth_required, Rocky on)")
 }
 
 // validate parses the names; an unknown one is a usage error naming the
@@ -39,7 +42,22 @@ func (r *labRelease) validate(prefix string) error {
 		return usageErrorf("%s: %v", flag, err)
 	}
 	r.profile = p
+	if r.NotifierAuthToken && !p.WebhookAuthToken() {
+		return usageErrorf("--%snotifier-auth-token: monasca-notification sends X-Auth-Token from Rocky on, not in %s", prefix, p.Release())
+	}
 	return nil
 }
 
-func (r *labRelease) apply(o *lab.Options) { o.Profile = r.profile }
+// validateKeystone refuses the token option with an external Keystone,
+// where the lab has no user to issue it for.
+func (r *labRelease) validateKeystone(prefix string, external bool) error {
+	if r.NotifierAuthToken && external {
+		return usageErrorf("--%snotifier-auth-token needs the lab's own Keystone (not --keystone-url)", prefix)
+	}
+	return nil
+}
+
+func (r *labRelease) apply(o *lab.Options) {
+	o.Profile = r.profile
+	o.NotifierAuthToken = r.NotifierAuthToken
+}
