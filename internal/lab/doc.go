@@ -215,6 +215,24 @@
 //     repositories). A body that is not application/json: Jersey's bare
 //     415; no route: a bare 404.
 //
+// The notifier (N monasca_notification/types/webhook_notifier.py@mitaka-eol,
+// plugins/webhook_notifier.py later):
+//
+//   - Mitaka to Ocata: json.dumps(body) under Python 2, so the ten keys
+//     (and the metric and dimension dicts json.loads built) come in Python
+//     2.7's dict order (pyjson.Py2DictOrder); Pike to Train: ujson.dumps
+//     (compact, "/" as "\/"; N plugins/webhook_notifier.py@pike-eol);
+//     Ussuri on: simplejson.dumps (N ...@ussuri-eol). Pike to Train are
+//     written with Python 2's order too, which those releases ran on.
+//   - alarm_timestamp: Mitaka's alarm['timestamp'] / 1000 under Python 2
+//     and later int(timestamp / 1000.0) give the same integer.
+//   - Rocky on, [keystone] auth_required = True adds X-Auth-Token (lab
+//     option NotifierAuthToken: a token of NotifierUser).
+//   - The timeout is 5 s in every release (the plugin's config dict with
+//     timeout 5 until Pike, [webhook_notifier] timeout from Queens).
+//   - Alarm expressions: "deterministic" and last() came in Newton; the
+//     mitaka profile does not refuse them yet (not modelled).
+//
 // Deviations of the profiles: Mitaka ran Python 2 and an older voluptuous,
 // whose messages the lab takes from the current one; EMAIL addresses are
 // checked with the latest API's regular expression (Mitaka used
