@@ -37,8 +37,8 @@ const (
 // Hints for the pitfalls of reference/monasca-api.md §9.
 const (
 	// HintRole explains a 401 "Forbidden" from Monasca.
-	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
-		"(not 403) when the token lacks it, and the admin role alone is not enough"
+	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 (not 403) when the token " +
+		"lacks it, \"Forbidden\" (the Java API: \"Tenant is missing a required role\"), and the admin role alone is not enough"
 	hintWebhookType = "monasca-notification registers the notification types when it starts, from its enabled " +
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
 	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
@@ -257,7 +257,7 @@ func apiError(err error, doing string) error {
 // uses it too, so both commands say the same.
 func DescribeAPIError(err error, doing string) (msg string, hints []string, ok bool) {
 	if monitoring.IsForbiddenRole(err) {
-		return doing + ": Monasca answered 401 Forbidden", []string{HintRole}, true
+		return doing + ": Monasca answered " + monitoring.RoleRefusal(err), []string{HintRole}, true
 	}
 	title, desc, ok := monitoring.ErrorBody(err)
 	if !ok {
