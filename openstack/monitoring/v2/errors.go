@@ -3,6 +3,7 @@ package monitoring
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -178,4 +179,23 @@ func RoleRefusal(err error) string {
 		return `401 "` + a.Message + `"`
 	}
 	return "401 Forbidden"
+}
+
+// StatusText is the status and message of the error answer in err's chain,
+// for messages: `422 Unprocessable Entity: extra keys not allowed …`.
+func StatusText(err error) string {
+	code := StatusCode(err)
+	if code == 0 {
+		return err.Error()
+	}
+	s := fmt.Sprint(code)
+	if a, ok := AnswerOf(err); ok {
+		if t := strings.TrimPrefix(a.Title, s+" "); t != "" {
+			s += " " + t
+		}
+		if a.Message != "" {
+			s += ": " + a.Message
+		}
+	}
+	return s
 }
