@@ -18,8 +18,8 @@ import (
 	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack"
-	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/register"
 )

@@ -40,7 +40,9 @@ func TestDetect(t *testing.T) {
 		wantErrStatus int
 	}{
 		{name: "Newton on: the types endpoint answers",
-			types:   func(w http.ResponseWriter) { writeJSON(w, 200, `{"links":[],"elements":[{"type":"EMAIL"},{"type":"WEBHOOK"}]}`) },
+			types: func(w http.ResponseWriter) {
+				writeJSON(w, 200, `{"links":[],"elements":[{"type":"EMAIL"},{"type":"WEBHOOK"}]}`)
+			},
 			wantHas: true, wantFlavor: features.FlavorUnknown, wantTypes: []string{"EMAIL", "WEBHOOK"}},
 		{name: "pre-Newton Python",
 			types:   func(w http.ResponseWriter) { writeJSON(w, 404, falcon404) },
