@@ -29,7 +29,7 @@ PROMTOOL    ?= promtool
 # The upstream monasca-tempest-plugin runner; relative paths are from the checkout.
 TEMPEST_RUN ?= ../shared/tempest/run.sh
 
-.PHONY: help build install man dist image image-test test lint bench e2e tempest demo fuzz tidy-check clean promtool
+.PHONY: help build install man dist image image-test unit-check test lint bench e2e tempest demo fuzz tidy-check clean promtool
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ image: ## OCI image (linux amd64+arm64, nonroot) as a tarball in dist/; prints i
 
 image-test: ## (root) unpack make image's tarball into an empty root, run version and check --lab there
 	MONHOOK_IMAGE=$(CURDIR)/$(IMAGE_TAR) $(GO) test -tags e2e -count=1 -timeout 10m -v ./e2e/image/
+
+unit-check: build ## systemd-analyze verify + security of configs/systemd/monhook-serve.service
+	configs/systemd/verify.sh $(BIN)
 
 test: ## unit and in-process tests (no network, no cloud)
 	$(GO) test -race -count=1 ./...
