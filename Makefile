@@ -29,10 +29,10 @@ PROMTOOL    ?= promtool
 # The upstream monasca-tempest-plugin runner; relative paths are from the checkout.
 TEMPEST_RUN ?= ../shared/tempest/run.sh
 
-.PHONY: help build install man dist image image-test unit-check test lint bench e2e tempest demo fuzz tidy-check clean promtool
+.PHONY: help build install man dist image image-test unit-check manifests-check test lint bench e2e tempest demo fuzz tidy-check clean promtool
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 build: ## build bin/monhook: static, -trimpath, version/commit/date stamped
 	$(GOBUILD) -o $(BIN) ./cmd/monhook
@@ -78,6 +78,9 @@ image-test: ## (root) unpack make image's tarball into an empty root, run versio
 
 unit-check: build ## systemd-analyze verify + security of configs/systemd/monhook-serve.service
 	configs/systemd/verify.sh $(BIN)
+
+manifests-check: ## strict decode of configs/kubernetes into k8s.io/api types (nested module configs/)
+	cd configs && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 test: ## unit and in-process tests (no network, no cloud)
 	$(GO) test -race -count=1 ./...
