@@ -73,8 +73,8 @@ image: ## OCI image (linux amd64+arm64, nonroot) as a tarball in dist/; prints i
 	  $(foreach a,$(IMAGE_ARCHS),-bin linux/$(a)=$(DIST)/build/linux-$(a)/monhook) \
 	  -ca-bundle $(CA_BUNDLE) -version $(VERSION) -revision $(COMMIT) -created $(DATE) -o $(IMAGE_TAR)
 
-image-test: ## (root) unpack make image's tarball into an empty root, run version and check --lab there
-	MONHOOK_IMAGE=$(CURDIR)/$(IMAGE_TAR) $(GO) test -tags e2e -count=1 -timeout 10m -v ./e2e/image/
+image-test: build image ## (root) make image's tarball unpacked into an empty root: version, check --lab
+	MONHOOK_IMAGE=$(CURDIR)/$(IMAGE_TAR) MONHOOK_BIN=$(CURDIR)/$(BIN) $(GO) test -tags e2e -count=1 -timeout 10m -v ./e2e/image/
 
 unit-check: build ## systemd-analyze verify + security of configs/systemd/monhook-serve.service
 	configs/systemd/verify.sh $(BIN)

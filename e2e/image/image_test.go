@@ -63,6 +63,7 @@ func TestImageRunsChrootedAsItsUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkCABundle(t, root)
+	checkSameBinary(t, root, c.Entrypoint[0])
 
 	run := func(args ...string) (string, string) {
 		t.Helper()
@@ -111,6 +112,28 @@ func parseUser(t *testing.T, user string) (uint32, uint32) {
 		t.Fatalf("user %q: want numeric UID:GID", user)
 	}
 	return uint32(uid), uint32(gid)
+}
+
+// checkSameBinary: with MONHOOK_BIN set (make image-test sets it to make
+// build's bin/monhook), the image's entrypoint is that binary byte for byte:
+// one command line builds both.
+func checkSameBinary(t *testing.T, root, entrypoint string) {
+	t.Helper()
+	host := os.Getenv("MONHOOK_BIN")
+	if host == "" || runtime.GOOS != "linux" {
+		return
+	}
+	want, err := os.ReadFile(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(root, entrypoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the image's %s (%d bytes) is not %s (%d bytes): rebuild both with make build image", entrypoint, len(got), host, len(want))
+	}
 }
 
 // checkCABundle: send, check and forward verify TLS with the image's bundle.
