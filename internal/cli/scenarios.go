@@ -25,7 +25,7 @@ func NewCmdScenarios(f *Factory, runF func(context.Context, *scenariosOptions) e
 proves, and its minimum: the least time a run takes on a healthy real deployment
 (Monasca's own timings; divided by --speed on the lab). A --timeout below it
 cannot pass, and a run it cuts short says so first.`,
-		Args:  noArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), o)

@@ -27,7 +27,7 @@ to FILE, in file order: each with the bytes of its body and the headers it came
 with. Each saved delivery is one send; --every waits between sends and --repeat
 replays the whole file that many times. Secrets the receiver redacted before
 saving (X-Auth-Token, Authorization, Cookie) stay redacted: they are sent as
-"REDACTED", never the original.`
+"REDACTED", never the original (--auth-token sends a token of your choosing).`
 
 // savedDelivery is what a replay needs of a --save record.
 type savedDelivery struct {
@@ -176,7 +176,7 @@ func writeReplayReport(o *sendOptions, rep replayReport) error {
 
 // bodyFlags shape the built body; a replay sends saved bodies instead.
 var bodyFlags = []string{"state", "old-state", "alarm-name", "alarm-description", "definition-id", "alarm-id", "tenant",
-	"message", "timestamp", "metric", "dimension", "origin", "threshold", "value"}
+	"message", "timestamp", "metric", "dimension", "origin", "threshold", "value", "encoding"}
 
 // checkReplayFlags refuses body flags with --replay: they would be
 // silently ignored, and the saved bodies are the point.
