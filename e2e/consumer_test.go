@@ -29,7 +29,10 @@ type consumerProcess struct {
 func startConsumer(t *testing.T, name string, args ...string) *consumerProcess {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s is not installed", name)
+		if os.Getenv("MONHOOK_E2E_CONSUMERS") == "1" {
+			t.Fatalf("%s is not installed (.ci/run installs python3 and nodejs): %v", name, err)
+		}
+		t.Skipf("%s is not installed (MONHOOK_E2E_CONSUMERS=1 makes this a failure)", name)
 	}
 	cmd := exec.Command(name, args...)
 	out, err := cmd.StdoutPipe()
