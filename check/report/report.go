@@ -28,7 +28,7 @@
 //	                stages end with a "consumer" stage
 //	stages[]        one per stage, in run order:
 //	  name          auth | preflight | receiver | notification-method | alarm-definition |
-//	                trigger | alarm | delivery | teardown
+//	                trigger | alarm | delivery | consumer (with --forward-to) | teardown
 //	  status        ok | failed | skipped
 //	  started_at    when the stage started (absent if skipped)
 //	  duration_ms   how long it took
