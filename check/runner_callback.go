@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // hintSkipCallbackTest is the way out when the callback URL leads to the
@@ -23,7 +24,7 @@ func (x *run) selfTestCallback(ctx context.Context) (string, error) {
 	}
 	res := x.recv.ProbeCallback(ctx, nil)
 	if res.Reached {
-		return fmt.Sprintf("callback self-test: a POST to it reached this receiver in %s", roundDuration(res.Latency)), nil
+		return fmt.Sprintf("callback self-test: a POST to it reached this receiver in %s", res.Latency.Round(time.Microsecond)), nil
 	}
 	url := x.rep.CallbackURL
 	var msg string
