@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -75,7 +76,7 @@ func (r *Receiver) ProbeCallback(ctx context.Context, client *http.Client) Probe
 	n, _ := io.ReadFull(resp.Body, head)
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	res.Status, res.Server, res.Body = resp.StatusCode, resp.Header.Get("Server"), boundedText(head[:n])
+	res.Status, res.Server, res.Body = resp.StatusCode, resp.Header.Get("Server"), r.hideToken(boundedText(head[:n]))
 	res.Reached = resp.StatusCode == http.StatusNoContent && resp.Header.Get(ProbeHeader) == nonce && r.probes.Load() > before
 	return res
 }
@@ -96,4 +97,14 @@ func (r *Receiver) answerProbe(w http.ResponseWriter, req *http.Request) bool {
 	w.Header().Set(ProbeHeader, *nonce)
 	w.WriteHeader(http.StatusNoContent)
 	return true
+}
+
+// hideToken keeps the token out of what another service answered: a
+// consumer's 404 often echoes the path ("Cannot POST /alerts/<token>"),
+// and the token is never printed in full.
+func (r *Receiver) hideToken(s string) string {
+	if len(r.token) <= 8 {
+		return s
+	}
+	return strings.ReplaceAll(s, r.token, "…"+r.token[len(r.token)-4:])
 }

@@ -99,3 +99,19 @@ func TestProbeHeaderWithoutTheNonceIsAnOrdinaryRequest(t *testing.T) {
 		t.Fatalf("answer %d, %d deliveries; want an ordinary delivery", rec.Code, len(r.Deliveries()))
 	}
 }
+
+// A service that echoes the request path (a Node app's "Cannot POST
+// /openstack/alerts/<token>") does not get the token printed.
+func TestProbeCallbackKeepsTheTokenOutOfTheAnswer(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("Cannot POST " + req.URL.Path))
+	}))
+	defer echo.Close()
+	r := startedReceiver(t, Options{CallbackURL: echo.URL + "/openstack/alerts"})
+	res := r.ProbeCallback(probeCtx(t), nil)
+	tok := r.CallbackURL()[strings.LastIndex(r.CallbackURL(), "/")+1:]
+	if strings.Contains(res.Body, tok) || !strings.HasPrefix(res.Body, "Cannot POST /openstack/alerts/…"+tok[len(tok)-4:]) {
+		t.Fatalf("answer %q shows the token %s", res.Body, tok)
+	}
+}
