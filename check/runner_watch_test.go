@@ -1,6 +1,7 @@
 package check_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -259,5 +260,30 @@ func TestATLSRejectionIsNotFollowedByFirewall(t *testing.T) {
 	h := strings.Join(stage(rep, scenarios.StageDelivery).Hints, " | ")
 	if !strings.Contains(h, "rejected our certificate") || strings.Contains(h, "firewall") {
 		t.Errorf("delivery hints %q: want the certificate named and no firewall", h)
+	}
+}
+
+// A delivery that arrived before the overall deadline counts even when
+// its check (the GET of its alarm) only ends after the deadline.
+func TestADeliveryThatArrivedInTimeCountsWhenItsCheckEndsAfterTheDeadline(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+		hide := hideAlarmList(proxy)
+		return func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/alarms/") {
+				<-ctx.Done() // answered only once the run's deadline passed
+			}
+			hide(w, req)
+		}
+	})
+	rep := r.Run(ctx)
+	if rep.ExitCode != 0 {
+		t.Fatalf("exit %d, want 0: %s\n%+v", rep.ExitCode, rep.Error, rep.Stages)
+	}
+	if len(rep.Deliveries) == 0 || !rep.Deliveries[0].Expected || !rep.Deliveries[0].ReceivedAt.Before(rep.StartedAt.Add(5*time.Second)) {
+		t.Errorf("deliveries %+v: want the in-time delivery counted", rep.Deliveries)
 	}
 }
