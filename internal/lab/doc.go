@@ -172,6 +172,12 @@
 //   - GET /v2.0/notification-methods reads no sort_by
 //     (A monasca_api/v2/reference/notifications.py@mitaka-eol, on_get).
 //
+//   - Alarm expressions: no ", deterministic" and no last() (functions
+//     max, min, avg, count, sum), so either is 422 "Invalid alarm
+//     expression" (A monasca_api/expression_parser/alarm_expr_parser.py
+//     @mitaka-eol; added by 0cce983d and 8b6e235a). The error text is the
+//     lab's pyparsing 3.3 wording of that grammar.
+//
 // Newton on is the latest code for everything above.
 //
 // Java API (--api java; monasca-api's java/ folder, read at queens-eol,
@@ -230,8 +236,6 @@
 //     option NotifierAuthToken: a token of NotifierUser).
 //   - The timeout is 5 s in every release (the plugin's config dict with
 //     timeout 5 until Pike, [webhook_notifier] timeout from Queens).
-//   - Alarm expressions: "deterministic" and last() came in Newton; the
-//     mitaka profile does not refuse them yet (not modelled).
 //
 // Deviations of the profiles: Mitaka ran Python 2 and an older voluptuous,
 // whose messages the lab takes from the current one; EMAIL addresses are

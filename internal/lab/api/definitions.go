@@ -54,7 +54,7 @@ func (a *API) createDefinition(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	e, err := parseExpression(*in.expression)
+	e, err := a.parseExpression(*in.expression)
 	if err != nil {
 		q.fail(err)
 		return
@@ -106,7 +106,7 @@ func (a *API) updateDefinition(q *request, id string, patch bool) {
 	}
 	var newExpr *expr.Expression
 	if in.expression != nil {
-		if newExpr, err = parseExpression(*in.expression); err != nil {
+		if newExpr, err = a.parseExpression(*in.expression); err != nil {
 			q.fail(err)
 			return
 		}

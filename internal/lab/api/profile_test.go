@@ -178,3 +178,23 @@ func TestJavaPagingLinks(t *testing.T) {
 		t.Fatalf("next\n %s\nwant\n %s", next, want)
 	}
 }
+
+// Before Newton the expression grammar had no "deterministic" and no last()
+// (monasca_api/expression_parser/alarm_expr_parser.py@mitaka-eol).
+func TestMitakaAlarmExpressions(t *testing.T) {
+	def := func(name, expression string) map[string]any {
+		return map[string]any{"name": name, "expression": expression}
+	}
+	m := newProfileEnv(t, "mitaka", "")
+	r := m.call("labuser", "POST", "/v2.0/alarm-definitions", def("d", "avg(cpu.idle_perc, deterministic) < 10"))
+	wantErrorContains(t, r, 422, "Invalid alarm expression", "parser failed on expression")
+	r = m.call("labuser", "POST", "/v2.0/alarm-definitions", def("l", "last(cpu.idle_perc) < 10"))
+	if r.status != 422 {
+		t.Fatalf("last() in mitaka: %d %s", r.status, r.raw)
+	}
+	m.must(201, m.call("labuser", "POST", "/v2.0/alarm-definitions", def("ok", "avg(cpu.idle_perc, 120) < 10 times 3")))
+
+	n := newProfileEnv(t, "newton", "")
+	n.must(201, n.call("labuser", "POST", "/v2.0/alarm-definitions", def("d", "avg(cpu.idle_perc, deterministic) < 10")))
+	n.must(201, n.call("labuser", "POST", "/v2.0/alarm-definitions", def("l", "last(cpu.idle_perc) < 10")))
+}
