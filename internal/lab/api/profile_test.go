@@ -198,3 +198,39 @@ func TestMitakaAlarmExpressions(t *testing.T) {
 	n.must(201, n.call("labuser", "POST", "/v2.0/alarm-definitions", def("d", "avg(cpu.idle_perc, deterministic) < 10")))
 	n.must(201, n.call("labuser", "POST", "/v2.0/alarm-definitions", def("l", "last(cpu.idle_perc) < 10")))
 }
+
+// The Java API's alarm-definition checks (AlarmDefinitionResource.create,
+// CreateAlarmDefinitionCommand, AlarmValidation, AlarmDefinitionService).
+func TestJavaAlarmDefinitions(t *testing.T) {
+	e := newProfileEnv(t, "", "java")
+	post := func(body any) response { return e.call("labuser", "POST", "/v2.0/alarm-definitions", body) }
+	ue := "unprocessable_entity"
+	wantJavaFault(t, post(map[string]any{"description": "x"}), 422, ue,
+		"[expression may not be empty (was null), name may not be empty (was null)]", "")
+	wantJavaFault(t, post(map[string]any{"name": strings.Repeat("n", 256), "expression": "m > 1"}), 422, ue,
+		"Name "+strings.Repeat("n", 256)+" must be 255 characters or less", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1", "severity": "urgent"}), 422, ue,
+		"urgent is not a valid severity", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1", "alarm_actions": []string{"a", "a"}}), 422, ue,
+		"Alarm definition cannot have Duplicate alarm notification methods", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1", "ok_actions": "nope"}), 422, ue,
+		"No notification method exists for action nope", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "avg(m, 61) > 1"}), 422, ue,
+		"Period 61 must be a multiple of 60", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1 times 0"}), 422, ue,
+		"Periods 0 must be greater than or equal to 1", "")
+	r := post(map[string]any{"name": "d", "expression": "avg(m >"})
+	if f, _ := r.obj()[ue].(map[string]any); r.status != 422 || f["message"] != "The alarm expression is invalid" ||
+		!strings.Contains(f["details"].(string), "parser failed") {
+		t.Fatalf("bad expression: %d %s", r.status, r.raw)
+	}
+	d := e.must(201, post(map[string]any{"name": "d", "expression": "m > 1", "severity": "high"})).obj()
+	if d["severity"] != "HIGH" {
+		t.Fatalf("severity %v", d["severity"])
+	}
+	tenant := e.lab.Users()[0].ProjectID
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1"}), 409, "conflict",
+		"An alarm definition already exists for project / tenant: "+tenant+" named: d", "")
+	wantJavaFault(t, e.call("labuser", "GET", "/v2.0/alarm-definitions/nope", nil), 404, "not_found",
+		"No alarm definition exists for nope", "")
+}
