@@ -221,6 +221,26 @@
 //     definition exists for ID", "No alarm exists for ID" (the MySQL
 //     repositories). A body that is not application/json: Jersey's bare
 //     415; no route: a bare 404.
+//   - Alarm definitions (POST): Jackson binds CreateAlarmDefinitionCommand
+//     (snake_case names, a single value accepted as a list); @NotEmpty
+//     name and expression; AlarmValidation.validate (name and description
+//     ≤255, actions ≤50 and no duplicates, severity low/medium/high/
+//     critical); the expression: 422 "The alarm expression is invalid"
+//     with the parser's text as details (the lab's parser, not ANTLR's),
+//     period texts as the Python parser's ("Periods N must be greater
+//     than or equal to 1"); then 409 "An alarm definition already exists
+//     for project / tenant: T named: N" and 422 "No notification method
+//     exists for action A" (app/command/CreateAlarmDefinitionCommand.java,
+//     app/validation/AlarmValidation.java, app/AlarmDefinitionService.java,
+//     resource/AlarmDefinitionResource.java, MonApiApplication.java).
+//   - With --release mitaka the Java API has no period (an unrecognized
+//     field), its type is the NotificationMethodType enum
+//     (valueOf(upper case): another name is a 422 "Unable to process the
+//     provided JSON"), PUT binds the create command, and there is no
+//     PATCH and no types route (java/ at mitaka-eol:
+//     app/command/CreateNotificationMethodCommand.java,
+//     domain/model/notificationmethod/NotificationMethodType.java,
+//     resource/NotificationMethodResource.java).
 //
 // The notifier (the webhook plugin, notification:monasca_notification/
 // types/webhook_notifier.py@mitaka-eol, plugins/webhook_notifier.py from

@@ -234,3 +234,25 @@ func TestJavaAlarmDefinitions(t *testing.T) {
 	wantJavaFault(t, e.call("labuser", "GET", "/v2.0/alarm-definitions/nope", nil), 404, "not_found",
 		"No alarm definition exists for nope", "")
 }
+
+// The Java API before Newton: no period field, the type an enum of three,
+// no types route, no PATCH (java/ at mitaka-eol).
+func TestJavaMitakaNotificationMethods(t *testing.T) {
+	e := newProfileEnv(t, "mitaka", "java")
+	post := func(body any) response { return e.call("labuser", "POST", "/v2.0/notification-methods", body) }
+	wantJavaFault(t, post(map[string]any{"name": "n", "type": "WEBHOOK", "address": "http://127.0.0.1:9/", "period": 0}),
+		422, "unprocessable_entity", "Unable to process the provided JSON",
+		`Unrecognized field "period" (class monasca.api.app.command.CreateNotificationMethodCommand), not marked as ignorable`)
+	wantJavaFault(t, post(map[string]any{"name": "n", "type": "slack", "address": "http://127.0.0.1:9/"}),
+		422, "unprocessable_entity", "Unable to process the provided JSON",
+		"No enum constant monasca.api.domain.model.notificationmethod.NotificationMethodType.SLACK")
+	m := e.must(201, post(map[string]any{"name": "n", "type": "webhook", "address": "http://127.0.0.1:9/"})).obj()
+	wantKeys(t, m, "id", "name", "type", "address", "links")
+	e.must(200, e.call("labuser", "PUT", "/v2.0/notification-methods/"+m["id"].(string),
+		map[string]any{"name": "n2", "type": "EMAIL", "address": "a@b.c"}))
+	if r := e.call("labuser", "PATCH", "/v2.0/notification-methods/"+m["id"].(string), map[string]any{"name": "x"}); r.status != 405 {
+		t.Fatalf("PATCH: %d", r.status)
+	}
+	wantJavaFault(t, e.call("labuser", "GET", "/v2.0/notification-methods/types", nil), 404, "not_found",
+		"No notification method exists for types", "")
+}
