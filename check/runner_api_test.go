@@ -17,7 +17,7 @@ import (
 
 // preNewton fronts the lab with what a Mitaka monasca-api answers
 // differently (reference/monasca-releases.md, mitaka-eol): no types
-// endpoint (404), a create schema of name/type/address only (422 for any
+// endpoint (404), a create schema of name/type/address only (400 for any
 // other key, period 0 included), no PATCH of methods (405), an expression
 // parser without deterministic and last (422). It records the bodies of
 // the notification-method and alarm-definition creates.
@@ -50,7 +50,8 @@ func (p *preNewton) handler(proxy http.Handler) http.HandlerFunc {
 			p.methods = append(p.methods, fields)
 			p.mu.Unlock()
 			if _, ok := fields["period"]; ok {
-				p.fail(w, http.StatusUnprocessableEntity, "Unprocessable Entity", "extra keys not allowed @ data['period']")
+				// notifications.py@mitaka-eol: the schema's error as 400.
+				p.fail(w, http.StatusBadRequest, "Bad Request", "extra keys not allowed @ data['period']")
 				return
 			}
 		case r.Method == http.MethodPost && strings.HasSuffix(path, "/alarm-definitions"):
