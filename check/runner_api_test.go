@@ -218,3 +218,20 @@ func TestTheLabShowsEveryFeature(t *testing.T) {
 	}
 	wantFeatures(t, rep, "python", true)
 }
+
+// deterministic only adapts for an api-state trigger; a metrics-triggered
+// scenario that needs it is refused, naming it.
+func TestPreNewtonAPIRefusesADeterministicMetricsScenario(t *testing.T) {
+	l := startLab(t)
+	p := &preNewton{}
+	r := newRunner(t, l, "synthetic")
+	r.Scenario.Expression = "max({{.Metric}}{{.Dimensions}}, deterministic) > 50"
+	proxied(t, r, l, p.handler)
+	rep := run(t, r, time.Minute)
+	if rep.ExitCode != 2 || !strings.Contains(rep.Error, "`deterministic`") || !strings.Contains(rep.Error, "Newton") {
+		t.Fatalf("exit %d: %s; want 2 naming deterministic and Newton", rep.ExitCode, rep.Error)
+	}
+	if methods, defs := p.creates(); len(methods) != 0 || defs != 0 {
+		t.Errorf("created %d methods, %d definitions; want nothing", len(methods), defs)
+	}
+}
