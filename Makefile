@@ -98,9 +98,16 @@ bench: ## benchmarks: ratios against in-run baselines (see README)
 e2e: build ## end-to-end: the built binary against the lab, real Keystone, real monasca CLI
 	MONHOOK_BIN=$(CURDIR)/$(BIN) $(GO) test -tags e2e -count=1 -timeout 20m ./e2e/...
 
-tempest: build ## upstream Monasca tempest API suite against the lab (real Keystone; apt-installs tempest as root)
+tempest: build ## upstream Monasca tempest API suite against the lab (real Keystone; apt-installs tempest as root); LAB_ARGS='--release mitaka' plays another profile
 	@test -f "$(TEMPEST_RUN)" || { echo "make tempest: no $(TEMPEST_RUN); set TEMPEST_RUN to shared/tempest/run.sh" >&2; exit 2; }
-	MONHOOK_SRC=$(CURDIR) MONHOOK=$(CURDIR)/$(BIN) bash "$(TEMPEST_RUN)"
+	@# The runner starts "$$MONHOOK lab ..."; with LAB_ARGS a wrapper adds them.
+	@if [ -n "$(LAB_ARGS)" ]; then \
+	  printf '#!/bin/sh\nif [ "$$1" = lab ]; then shift; exec "%s" lab %s "$$@"; fi\nexec "%s" "$$@"\n' \
+	    "$(CURDIR)/$(BIN)" "$(LAB_ARGS)" "$(CURDIR)/$(BIN)" > bin/monhook-lab-args && chmod +x bin/monhook-lab-args; \
+	  MONHOOK_SRC=$(CURDIR) MONHOOK=$(CURDIR)/bin/monhook-lab-args bash "$(TEMPEST_RUN)"; \
+	else \
+	  MONHOOK_SRC=$(CURDIR) MONHOOK=$(CURDIR)/$(BIN) bash "$(TEMPEST_RUN)"; \
+	fi
 
 fuzz: ## short runs of every fuzz target
 	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \
