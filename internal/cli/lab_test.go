@@ -165,6 +165,7 @@ func TestShellQuote(t *testing.T) {
 
 func TestLabHelpDocumentsTheFaultOptions(t *testing.T) {
 	code, stdout, _ := runCLI(t, "lab", "--help")
+	stdout = strings.Join(strings.Fields(stdout), " ") // the help is wrapped to the terminal
 	for _, want := range []string{"--agents-project", "--definition-delay", "--agent-clock-skew", "monasca-thresh silently drops", "webhook timeout stays 5 s"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("exit %d; lab --help does not document %q", code, want)
