@@ -94,7 +94,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see monhook scenarios)")
 	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
 	fl.StringVar(&o.Hostname, "hostname", "", "host whose agent metric the alarm watches (default: the most recently reporting)")
-	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")
+	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; running out fails the check (exit 1) in any stage, and teardown still runs after it")
 	fl.BoolVar(&o.Keep, "keep", false, "keep the created resources (no teardown) and list them")
 	fl.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report (one testcase per stage) to this file")
 	fl.StringVar(&o.Save, "save", "", "append the raw deliveries to this JSON Lines file (as listen --save does)")
