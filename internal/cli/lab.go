@@ -233,6 +233,9 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 		fmt.Fprintf(w, "  Keystone v3:  %s  (region %s)\n", l.AuthURL(), l.Region())
 	}
 	fmt.Fprintf(w, "  Monasca API:  %s\n", l.MonitoringURL())
+	if p := l.Profile(); !p.IsLatest() {
+		fmt.Fprintf(w, "  Answers as:   Monasca %s, the %s API (--release, --api)\n", p.Release(), p.API())
+	}
 	if names := l.Hostnames(); len(names) > 0 {
 		fmt.Fprintf(w, "  Agents:       cpu.idle_perc from hostname=%s\n", strings.Join(names, ", "))
 	}

@@ -97,6 +97,10 @@ func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 	if err := <-done; err != nil || exitCode(ctx, err) != 0 {
 		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(ctx, err))
 	}
+	// The lab is labelled the lab, not the OS_* environment.
+	if log := errOut.String(); !strings.Contains(log, "cloud=lab") || strings.Contains(log, "cloud=env") {
+		t.Errorf("serve --lab's probe log names the cloud wrongly (want cloud=lab):\n%s", log)
+	}
 }
 
 // A bare port is ":PORT" for serve's two addresses, as for check, listen
