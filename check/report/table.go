@@ -13,6 +13,7 @@ import (
 // then strays, leaked or kept resources, hints for failed stages and a
 // verdict line.
 func WriteTable(w io.Writer, r *Report) error {
+	r = r.normalized()
 	ew := &errWriter{w: w}
 	if err := stageTable(ew, r); err != nil {
 		return err
