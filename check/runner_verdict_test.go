@@ -299,3 +299,47 @@ func TestACreateCutOffByAnInterruptIsFoundAndTornDown(t *testing.T) {
 		})
 	}
 }
+
+// The definition goes first, so that a teardown cut short after one delete
+// leaves an inert notification method, never the noisy alarm definition
+// (see teardown).
+func TestTeardownDeletesTheDefinitionBeforeTheMethod(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	var (
+		mu      sync.Mutex
+		deletes []string
+	)
+	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodDelete {
+				mu.Lock()
+				deletes = append(deletes, req.URL.Path)
+				first := len(deletes) == 1
+				mu.Unlock()
+				if !first {
+					// The second delete fails: what is left is whatever
+					// the order put last.
+					labtest.Fail(w)
+					return
+				}
+			}
+			proxy.ServeHTTP(w, req)
+		}
+	})
+	rep := run(t, r, time.Minute)
+	mu.Lock()
+	defer mu.Unlock()
+	// (A failed DELETE is retried: every one after the first is the method's.)
+	if len(deletes) < 2 || !strings.Contains(deletes[0], "/alarm-definitions/") {
+		t.Fatalf("DELETEs in order %q, want the alarm definition first", deletes)
+	}
+	for _, d := range deletes[1:] {
+		if !strings.Contains(d, "/notification-methods/") {
+			t.Fatalf("DELETEs in order %q, want the alarm definition, then the notification method", deletes)
+		}
+	}
+	if len(rep.Leaked) != 1 || rep.Leaked[0].Kind != report.KindNotificationMethod {
+		t.Errorf("leaked %+v, want only the (inert) notification method", rep.Leaked)
+	}
+}
