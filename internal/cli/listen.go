@@ -175,6 +175,11 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	return nil
 }
 
+// openSave opens the --save file; a variable so a test can see the
+// options the flags became (an --fsync dropped on the way would otherwise
+// go unnoticed: the file looks the same).
+var openSave = jsonl.Open
+
 func listenRun(ctx context.Context, o *listenOptions) error {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
@@ -200,7 +205,7 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	var save *jsonl.Writer
 	if o.Save != "" {
-		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
+		w, err := openSave(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
 		if err != nil {
 			// A file that cannot be opened is the operator's setting to
 			// fix, found before anything listens.

@@ -16,6 +16,7 @@ import (
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/testcert"
 	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/receiver/jsonl"
 )
 
 func TestNewCmdListen(t *testing.T) {
@@ -347,5 +348,30 @@ func TestListenPathServesTheClassicRecipe(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "stopped: 1 delivery, 1 stray") {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// --fsync, --save-max-size and --save-keep reach the writer: a flag
+// dropped on the way would change nothing visible in the file.
+func TestListenPassesTheSaveOptionsThrough(t *testing.T) {
+	var got jsonl.Options
+	errStop := errors.New("stop here")
+	old := openSave
+	t.Cleanup(func() { openSave = old })
+	openSave = func(path string, opts jsonl.Options) (*jsonl.Writer, error) {
+		got = opts
+		return nil, errStop
+	}
+	path := filepath.Join(t.TempDir(), "d.jsonl")
+	code, _, errOut := runCLI(t, "listen", "--listen", "127.0.0.1:0", "--save", path, "--fsync", "--save-max-size", "1MiB", "--save-keep", "3")
+	if code != 2 || !strings.Contains(errOut, "stop here") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !got.Fsync || got.Keep != 3 || got.MaxSize != 1<<20 {
+		t.Errorf("jsonl options %+v, want Fsync, Keep 3, MaxSize 1MiB", got)
+	}
+	_, _, _ = runCLI(t, "listen", "--listen", "127.0.0.1:0", "--save", path)
+	if got.Fsync {
+		t.Errorf("--fsync is on without the flag: %+v", got)
 	}
 }
