@@ -68,7 +68,8 @@ func TestSendDefaultsAreMonascaShaped(t *testing.T) {
 		b.Metrics[0].Dimensions[0].Key != "hostname" || b.AlarmTimestamp < 1e9 || b.AlarmTimestamp > 1e11 {
 		t.Errorf("defaults = %+v", b)
 	}
-	if o.Retries != 0 || o.Repeat != 1 || o.Timeout != 5*time.Second {
+	// Literals: monasca-notification's 5 s webhook timeout and 30 s retry interval.
+	if o.Retries != 0 || o.Repeat != 1 || o.Timeout != 5*time.Second || o.RetryInterval != 30*time.Second {
 		t.Errorf("options = %+v", o)
 	}
 }
