@@ -136,15 +136,31 @@ func runListen(t *testing.T, o *listenOptions, send func(t *testing.T, url strin
 	return listenRun(ctx, o)
 }
 
+// testClient bounds every request of these tests: a receiver that never
+// answers fails the test instead of hanging it.
+var testClient = &http.Client{Timeout: 30 * time.Second}
+
+// postJSON posts body and returns the status; it fails the test, so call
+// it only from the test's goroutine (postJSONStatus from others).
 func postJSON(t *testing.T, url, body string) int {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	code, err := postJSONStatus(url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	return code
+}
+
+// postJSONStatus posts body and returns the status or the error, for
+// goroutines, which must not call t.Fatal.
+func postJSONStatus(url, body string) (int, error) {
+	resp, err := testClient.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
 
 func TestListenRun(t *testing.T) {

@@ -130,7 +130,13 @@ func TestKilledListenKeepsEveryAcknowledgedDelivery(t *testing.T) {
 			var wg sync.WaitGroup
 			codes := make(chan int, n)
 			for i := range n {
-				wg.Go(func() { codes <- postJSON(t, url, deliveryBody(fmt.Sprint("a-", i))) })
+				wg.Go(func() {
+					code, err := postJSONStatus(url, deliveryBody(fmt.Sprint("a-", i)))
+					if err != nil {
+						t.Error(err) // not Fatal: this is not the test's goroutine
+					}
+					codes <- code
+				})
 			}
 			wg.Wait()
 			close(codes)
