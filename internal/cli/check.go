@@ -82,14 +82,19 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validate(cmd); err != nil {
-				return err
+				return o.withUsageReport(cmd, err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			return checkRun(cmd.Context(), o)
+			return o.withUsageReport(cmd, checkRun(cmd.Context(), o))
 		},
 	}
+	// A flag that does not parse is a usage error too: report it with
+	// what was parsed before it (-o, --junit given earlier on the line).
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return o.withUsageReport(c, flagError(c, err))
+	})
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see monhook scenarios)")
 	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
