@@ -117,7 +117,7 @@ func (s *Scenario) validateReceiver() error {
 	case r.FailFirst < 0:
 		return verr("receiver.fail_first", "must not be negative")
 	case r.FailFirst > 5:
-		// Monasca gives up after 1 + 5 attempts (reference §7).
+		// Monasca gives up after 1 + 5 attempts (monasca-notification's retry engine).
 		return verr("receiver.fail_first", "%d failures would exhaust Monasca's 5 retries; at most 5", r.FailFirst)
 	case r.RespondStatus != 0 && (r.RespondStatus < 200 || r.RespondStatus > 599):
 		return verr("receiver.respond_status", "%d is not an HTTP status between 200 and 599", r.RespondStatus)
