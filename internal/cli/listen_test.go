@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/testcert"
 	"github.com/monhook/monhook/receiver"
+
 	"github.com/monhook/monhook/receiver/jsonl"
 )
 
@@ -192,6 +194,7 @@ func TestListenRun(t *testing.T) {
 			wantStdout: []string{`"alarm_definition_id":"78ce7b53"`, `"code":"wrong-type","key":"metrics"`},
 		},
 	}
+	t.Setenv("COLUMNS", "300") // one line per delivery even on the TTY
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			streams, stdout, stderr := TestStreams()
@@ -389,5 +392,46 @@ func TestListenPassesTheSaveOptionsThrough(t *testing.T) {
 	_, _, _ = runCLI(t, "listen", "--listen", "127.0.0.1:0", "--save", path)
 	if got.Fsync {
 		t.Errorf("--fsync is on without the flag: %+v", got)
+	}
+}
+
+// On a terminal each delivery fits its width, wrapped between fields and
+// never inside an id or a metric; a pipe keeps one line per delivery.
+func TestListenDeliveryLinesFitTheTerminal(t *testing.T) {
+	t.Setenv("COLUMNS", "80")
+	for _, tty := range []bool{true, false} {
+		streams, stdout, _ := TestStreams()
+		streams.SetStdoutTTY(tty)
+		o := &listenOptions{IO: streams, Output: "table", Token: "tok"}
+		body := strings.Replace(monascaBody, `"hostname":"h1"`, `"hostname":"compute-0042.region-one.example.org","service":"nova"`, 1)
+		err := runListen(t, o, func(t *testing.T, url string) {
+			if code := postJSON(t, url, body); code != 200 {
+				t.Errorf("answered %d", code)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := strings.TrimSuffix(stdout.String(), "\n")
+		lines := strings.Split(out, "\n")
+		if !tty {
+			if len(lines) != 1 {
+				t.Errorf("a pipe got %d lines for one delivery:\n%s", len(lines), out)
+			}
+			continue
+		}
+		if len(lines) < 2 {
+			t.Errorf("the TTY line was not wrapped:\n%s", out)
+		}
+		for _, l := range lines {
+			if n := runewidth.StringWidth(l); n > 80 {
+				t.Errorf("line of %d columns: %q", n, l)
+			}
+		}
+		for _, whole := range []string{`"cpu high"`, "cpu.idle_perc{hostname=compute-0042.region-one.example.org,service=nova}", "alarm 20a54a65", "def 78ce7b53"} {
+			if !strings.Contains(out, whole) {
+				t.Errorf("%q is split:\n%s", whole, out)
+			}
+		}
 	}
 }
