@@ -69,7 +69,8 @@ integer, metrics a list of objects) and shows where it departs, never dropping i
 
 When it listens it prints "ready <callback-url>" on stderr. Each delivery is a
 line on stdout (time, state transition, alarm name, alarm id, definition id,
-the metric and its dimensions, source, findings), followed by the whole body with
+the metric and its dimensions, source, findings; on a terminal wrapped to its
+width between fields, in a pipe one line), followed by the whole body with
 --full, or one JSON object per line with -o json. GET /healthz answers 200 with
 the counters. With --save every delivery is written to a JSON Lines file before
 it is answered, so one that was acknowledged survives monhook being killed;
