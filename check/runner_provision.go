@@ -61,7 +61,7 @@ func redactTokenPath(p string) string { return report.RedactPath(p) }
 func (x *run) createMethod(ctx context.Context) (string, error) {
 	name := marker.MethodName(x.RunID, time.Now())
 	// With "period" only where the API has it (Newton on): Mitaka's
-	// schema refuses the key with 422 even for period 0.
+	// schema refuses the key (400 "extra keys not allowed") even for period 0.
 	nm, err := features.CreateMethod(ctx, x.target.Client, &x.api, notificationmethods.CreateOpts{
 		Name:    name,
 		Type:    "WEBHOOK",

@@ -75,6 +75,14 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			{"speed", fmt.Sprint(r.Target.Speed)},
 		},
 	}
+	if a := r.Target.API; a != nil {
+		suite.Properties = append(suite.Properties, junitProperty{"api_flavor", a.Flavor})
+		for _, f := range featureOrder {
+			if v, ok := a.Features[f]; ok {
+				suite.Properties = append(suite.Properties, junitProperty{"api_" + f, fmt.Sprint(v)})
+			}
+		}
+	}
 	if r.Saved != nil {
 		suite.Properties = append(suite.Properties, junitProperty{"saved", r.Saved.Path})
 	}

@@ -74,6 +74,11 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
 
+Preflight goes by what the Monasca API shows, never by a version: without the
+notification types endpoint (before Newton) methods are created without period,
+and scenarios needing period or last() exit 2 before anything is created. The
+report names the API's flavor (python, java) and features (target.api).
+
 The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
   monhook check --os-cloud prod --scenario synthetic

@@ -130,8 +130,15 @@ type javaMethodFields struct {
 // process the provided JSON"; setPeriod parses the period as it is set
 // (Validation.parseAndValidateNumber: 422 "period (x) must be valid
 // number"); setType upper-cases the type.
-func parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
+//
+// Before Newton the command has no period (an unknown field) and the type
+// is the NotificationMethodType enum, whose @JsonCreator is
+// valueOf(text.toUpperCase()): another name fails inside Jackson.
+func (a *API) parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
 	var f javaMethodFields
+	if cmd == javaUpdate && !a.profile.NotificationPeriods() {
+		cmd = javaCreate // before Newton PUT binds the create command
+	}
 	obj, ok := body.(pyjson.Object)
 	if !ok {
 		if _, list := body.([]any); list {
@@ -149,9 +156,15 @@ func parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
 			f.name, f.hasName = s, given
 		case "type":
 			f.typ, f.hasType = strings.ToUpper(s), given
+			if fixed := a.profile.FixedNotificationTypes(); given && fixed != nil && !slices.Contains(fixed, f.typ) {
+				return f, &javaUnprocessable{"No enum constant monasca.api.domain.model.notificationmethod.NotificationMethodType." + f.typ}
+			}
 		case "address":
 			f.address, f.hasAddr = s, given
 		case "period":
+			if !a.profile.NotificationPeriods() {
+				return f, &javaUnprocessable{fmt.Sprintf("Unrecognized field %q (class %s), not marked as ignorable", m.Key, cmd.class())}
+			}
 			f.period, f.hasPer = s, given
 			if given {
 				n, err := strconv.ParseInt(s, 10, 32)
@@ -172,7 +185,7 @@ func parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
 // violation, sorted, as a list): name @NotEmpty @Size(1, 250), type
 // @NotNull, address @NotEmpty @Size(1, 512), and on PUT period @NotNull.
 // PATCH has only the @Size rules.
-func javaConstraints(f javaMethodFields, cmd javaCommand) error {
+func javaConstraints(f javaMethodFields, cmd javaCommand, requirePeriod bool) error {
 	var errs []string
 	was := func(s string, given bool) string {
 		if !given {
@@ -194,7 +207,7 @@ func javaConstraints(f javaMethodFields, cmd javaCommand) error {
 	if cmd != javaPatch && !f.hasType {
 		errs = append(errs, "type may not be null (was null)")
 	}
-	if cmd == javaUpdate && !f.hasPer {
+	if cmd == javaUpdate && !f.hasPer && requirePeriod {
 		errs = append(errs, "period may not be null (was null)")
 	}
 	if len(errs) == 0 {
@@ -230,11 +243,11 @@ func (a *API) javaValidateMethod(typ, address string, period int) error {
 // validateMethodJava runs the Java resource's steps for POST and PUT.
 func (a *API) validateMethodJava(body any, cmd javaCommand) (model.NotificationMethod, error) {
 	var m model.NotificationMethod
-	f, err := parseJavaMethod(body, cmd)
+	f, err := a.parseJavaMethod(body, cmd)
 	if err != nil {
 		return m, err
 	}
-	if err := javaConstraints(f, cmd); err != nil {
+	if err := javaConstraints(f, cmd, a.profile.NotificationPeriods()); err != nil {
 		return m, err
 	}
 	if err := a.javaValidateMethod(f.typ, f.address, f.periodN); err != nil {
@@ -246,11 +259,11 @@ func (a *API) validateMethodJava(body any, cmd javaCommand) (model.NotificationM
 // patchMethodJava is the Java resource's patch: the command's fields over
 // the stored method, then NotificationMethodValidation.
 func (a *API) patchMethodJava(body any, old model.NotificationMethod) (model.NotificationMethod, error) {
-	f, err := parseJavaMethod(body, javaPatch)
+	f, err := a.parseJavaMethod(body, javaPatch)
 	if err != nil {
 		return old, err
 	}
-	if err := javaConstraints(f, javaPatch); err != nil {
+	if err := javaConstraints(f, javaPatch, true); err != nil {
 		return old, err
 	}
 	m := old
