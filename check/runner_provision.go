@@ -54,14 +54,9 @@ func RedactCallbackURL(raw string) string {
 	return u.Scheme + "://" + u.Host + redactTokenPath(u.Path)
 }
 
-// redactTokenPath hides a long last path segment (the token).
-func redactTokenPath(p string) string {
-	i := strings.LastIndex(p, "/")
-	if tok := p[i+1:]; len(tok) > 8 {
-		return p[:i+1] + "…" + tok[len(tok)-4:]
-	}
-	return p
-}
+// redactTokenPath hides a long last path segment (the token); the report
+// writers apply the same rule again to every path they print.
+func redactTokenPath(p string) string { return report.RedactPath(p) }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
 	name := marker.MethodName(x.RunID, time.Now())

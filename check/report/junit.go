@@ -60,6 +60,7 @@ type junitSkipped struct {
 // failed "verdict" testcase, so it never reads as green. Leaked resources
 // and the run's error go to system-out.
 func WriteJUnit(w io.Writer, r *Report) error {
+	r = r.normalized()
 	suite := junitSuite{
 		Name:      "monhook check " + r.Scenario,
 		Time:      seconds(r.DurationMS),
