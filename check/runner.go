@@ -154,10 +154,11 @@ func (x *run) execute(ctx context.Context) {
 func (x *run) mayStart(ctx context.Context, name string) bool {
 	switch {
 	case x.failure != nil && x.failure.overall:
-		// Not run for want of time: unproven, so failed (JUnit
-		// consumers count skips as harmless).
-		x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed,
-			Detail: "not run: the overall timeout (--timeout) was reached in " + x.failure.stage})
+		// Not run for want of time. The stage the timeout hit is the
+		// one failure; these never ran, so they are skipped (as after
+		// an interrupt), not failures of their own: one cause, one
+		// failed JUnit testcase. The run is still not green.
+		x.skip(name, "not run: the overall timeout (--timeout) was reached in "+x.failure.stage)
 	case x.failure != nil:
 		x.skip(name, "skipped: "+x.failure.stage+" failed")
 	case ctx.Err() != nil:
@@ -221,8 +222,10 @@ func (x *run) timed(outer, work context.Context, name string, fn func(context.Co
 	switch {
 	case errors.Is(outer.Err(), context.DeadlineExceeded) && se.class == classError:
 		// The overall --timeout ran out inside an API call: Monasca or
-		// Keystone did not answer.
-		se.timedOut, se.overall = true, true
+		// Keystone did not answer in time. One rule for --timeout,
+		// wherever it strikes: the check failed (exit 1), the same as
+		// when it runs out before a stage or while awaiting an alarm.
+		se.class, se.timedOut, se.overall = classFailure, true, true
 		se.msg = "no answer before the overall timeout (--timeout)"
 		se.hints = append(x.timeoutHints(), se.hints...)
 	case errors.Is(outer.Err(), context.DeadlineExceeded):

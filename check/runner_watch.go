@@ -91,6 +91,12 @@ func (x *run) watch(ctx context.Context) {
 		dst = report.Stage{Name: scenarios.StageDelivery, Status: report.StatusSkipped, Detail: "stopped: alarm failed"}
 		dse = nil
 	}
+	if dse != nil && dse.overall && a.se != nil && a.se.overall {
+		// The overall --timeout ended both: the missing delivery, the
+		// proof, is what the run failed on; the poll only had not seen the
+		// alarm yet.
+		x.failure = dse
+	}
 	x.record(a.st, a.se)
 	x.record(dst, dse)
 	x.consumerStageIfRelaying(dse)
