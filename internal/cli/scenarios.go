@@ -88,7 +88,7 @@ func scenariosRun(_ context.Context, o *scenariosOptions) error {
 		// shorter --timeout cannot pass (divided by --speed on the lab).
 		t := output.NewTable(w, "SCENARIO", "METRIC", "EXPRESSION", "MINIMUM", "PROVES")
 		for _, s := range all {
-			if err := t.Append(s.Name, s.Metric.Source+": "+s.Metric.Name, s.Preview(), s.Minimum.Duration().String(), s.Proves); err != nil {
+			if err := t.Append(s.Name, s.Metric.Source+": "+s.Metric.Name, s.Preview(), roundTiming(s.Minimum.Duration()).String(), s.Proves); err != nil {
 				return err
 			}
 		}
@@ -158,6 +158,9 @@ func writeScenario(w io.Writer, d scenarioDetail) error {
 		trigger += " to " + s.Trigger.State
 	}
 	field("trigger", trigger)
+	if s.Minimum > 0 {
+		field("minimum", roundTiming(s.Minimum.Duration()).String()+" (the least a healthy deployment needs; a shorter --timeout cannot pass)")
+	}
 	if s.Receiver != (scenarios.Receiver{}) {
 		var r []string
 		if s.Receiver.FailFirst > 0 {
@@ -208,4 +211,12 @@ func writeScenario(w io.Writer, d scenarioDetail) error {
 		}
 	}
 	return t.Render()
+}
+
+// roundTiming keeps a scaled timing readable (583ms, not 583.333333ms).
+func roundTiming(d time.Duration) time.Duration {
+	if d >= 10*time.Millisecond {
+		return d.Round(time.Millisecond)
+	}
+	return d
 }
