@@ -26,9 +26,11 @@ type (
 	// ConnectFunc authenticates (the check's auth stage).
 	ConnectFunc = func(ctx context.Context) (Conn, error)
 	// Report is one check's outcome (schema documented in scenarios/report).
-	Report   = report.Report
-	scenario = scenarios.Scenario
-	leftover = marker.Resource
+	Report = report.Report
+	// reportTarget is the report's target: a lab or not, at what speed.
+	reportTarget = report.Target
+	scenario     = scenarios.Scenario
+	leftover     = marker.Resource
 )
 
 // Report vocabulary used by the metrics.

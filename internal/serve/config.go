@@ -63,7 +63,8 @@ type Config struct {
 	// cancelling them (their teardown still runs).
 	DrainTimeout time.Duration
 	// Speed compresses scenario timings for a target that runs faster than
-	// real Monasca (the lab); ≤0 = 1.
+	// real Monasca (the lab); ≤0 = each cloud's own (Options.LabSpeed: a
+	// monhook lab says its speed, as check discovers it), else 1.
 	Speed float64
 	// History is how many recent /probe results the index page keeps.
 	History int
@@ -133,8 +134,8 @@ func (c Config) withDefaults() Config {
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = DefaultDrainTimeout
 	}
-	if c.Speed <= 0 {
-		c.Speed = 1
+	if c.Speed < 0 {
+		c.Speed = 0
 	}
 	if c.History <= 0 {
 		c.History = DefaultHistory

@@ -85,6 +85,26 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 	assertKey(t, err, "serve.targets[0].cloud")
 }
 
+// The refusal of a too-young sweep age names the real minimum: the
+// longest timeout plus the teardown allowance, and that minimum is
+// accepted.
+func TestSweepOlderThanNamesItsMinimum(t *testing.T) {
+	cfg := Config{SweepOlderThan: 2*time.Minute + time.Second,
+		Targets: []Target{{Scenario: "synthetic", Interval: 10 * time.Minute, Timeout: 3 * time.Minute}}}.withDefaults()
+	err := cfg.Validate()
+	assertKey(t, err, "serve.sweep-older-than")
+	if want := "must be at least 3m40s"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to say %q", err, want)
+	}
+	cfg.SweepOlderThan = 3*time.Minute + 40*time.Second
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("the named minimum is refused: %v", err)
+	}
+	if got := (Config{}).withDefaults().sweepAge(); got != DefaultProbeTimeout+teardownAllowance {
+		t.Errorf("default sweep age %s, want the longest /probe run %s", got, DefaultProbeTimeout+teardownAllowance)
+	}
+}
+
 func assertKey(t *testing.T, err error, key string) {
 	t.Helper()
 	var ce *ConfigError
