@@ -2,8 +2,8 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -13,14 +13,21 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/monhook/monhook/check/report"
 	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/measurements"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/scenarios"
 )
 
 const (
-	// agentWindow is how far back preflight looks for agent measurements:
-	// a few agent intervals (15-30 s), so a host found is reporting now.
+	// agentPeriod is one agent collection interval (monasca-setup's default
+	// check_frequency, 30 s; the agent's own default is 15 s): a host whose
+	// latest measurement is this recent reports now.
+	agentPeriod = 30 * time.Second
+	// agentWindow is how far back preflight looks for agent measurements
+	// when no host reported within agentPeriod: a few agent intervals.
 	agentWindow = 2 * time.Minute
 	// hostSample caps the measurement rows preflight reads.
 	hostSample = 200
@@ -37,8 +44,8 @@ const (
 // Hints for the pitfalls of reference/monasca-api.md §9.
 const (
 	// HintRole explains a 401 "Forbidden" from Monasca.
-	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
-		"(not 403) when the token lacks it, and the admin role alone is not enough"
+	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 (not 403) when the token " +
+		"lacks it, \"Forbidden\" (the Java API: \"Tenant is missing a required role\"), and the admin role alone is not enough"
 	hintWebhookType = "monasca-notification registers the notification types when it starts, from its enabled " +
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
 	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
@@ -62,31 +69,48 @@ func (x *run) auth(ctx context.Context) (string, error) {
 
 func (x *run) preflight(ctx context.Context) (string, error) {
 	c := x.target.Client
-	pages, err := notificationmethods.ListTypes(c).AllPages(ctx)
-	if err != nil {
-		if monitoring.StatusCode(err) == http.StatusNotFound {
-			// The first call to the endpoint: a 404 means the URL does
-			// not lead to Monasca's v2.0 API, not a missing resource.
-			msg, _, _ := DescribeAPIError(err, "listing notification method types at "+c.ResourceBaseURL())
-			if msg == "" {
-				msg = "listing notification method types at " + c.ResourceBaseURL() + ": 404"
-			}
-			return "", cannotRun(nil, msg, hintNotMonasca)
+	api, err := features.Detect(ctx, c)
+	var notMonasca *features.NotMonascaError
+	switch {
+	case errors.As(err, &notMonasca):
+		// The first calls to the endpoint: a 404 on the types and on the
+		// methods means the URL does not lead to Monasca's v2.0 API.
+		doing := "listing notification method types at " + c.ResourceBaseURL()
+		msg, _, _ := DescribeAPIError(notMonasca.Err, doing)
+		if msg == "" {
+			msg = doing + ": 404"
 		}
+		return "", cannotRun(nil, msg+"; the notification methods list answered 404 too", hintNotMonasca)
+	case err != nil:
 		return "", apiError(err, "listing notification method types")
 	}
-	types, err := notificationmethods.ExtractTypes(pages)
-	if err != nil {
-		return "", cannotRun(err, "decoding notification method types")
-	}
-	if !slices.Contains(types, "WEBHOOK") {
+	x.api = api
+	x.reportAPI()
+	if !slices.Contains(api.NotificationTypes, "WEBHOOK") {
 		return "", cannotRun(nil, fmt.Sprintf("WEBHOOK is not a registered notification method type (have: %s)",
-			strings.Join(types, ", ")), hintWebhookType)
+			strings.Join(api.NotificationTypes, ", ")), hintWebhookType)
 	}
-	if err := probeWrite(ctx, c); err != nil {
+	if err := x.probeWrite(ctx); err != nil {
 		return "", err
 	}
+	x.reportAPI()
+	if x.sc.Period != 0 {
+		if err := x.api.Require(features.Period, fmt.Sprintf("scenario %s (period %d, re-sends)", x.sc.Name, x.sc.Period)); err != nil {
+			return "", refused(err)
+		}
+	}
 	detail := "API reachable; write role ok; WEBHOOK registered"
+	if !api.Has[features.Types] {
+		var lacks []string
+		for _, f := range api.Missing() {
+			if f != features.Types {
+				lacks = append(lacks, f)
+			}
+		}
+		detail = fmt.Sprintf("API reachable (%s; no types endpoint: a pre-%s API, type check skipped, "+
+			"its types are fixed: %s; no %s); write role ok",
+			x.api.Flavor, features.AddedIn, strings.Join(features.FixedTypes, ", "), strings.Join(lacks, ", "))
+	}
 	if x.sc.NeedsAgent() {
 		host, err := x.pickHost(ctx)
 		if err != nil {
@@ -98,31 +122,103 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", cannotRun(err, "rendering the scenario")
 	}
+	note, err := x.adapt(&rendered)
+	if err != nil {
+		return "", err
+	}
+	if note != "" {
+		detail += "; " + note
+	}
 	x.rendered = rendered
 	return detail, nil
 }
 
+// reportAPI copies what was detected into the report.
+func (x *run) reportAPI() {
+	has := make(map[string]bool, len(x.api.Has))
+	for f, v := range x.api.Has {
+		has[f] = v
+	}
+	x.rep.Target.API = &report.API{Flavor: x.api.Flavor, Features: has}
+}
+
+// adapt fits the rendered scenario to the API's expression features,
+// before anything is created: a scenario that needs a missing feature is
+// refused (exit 2), naming the feature and the release that added it. The
+// one adaptation: an api-state scenario's deterministic definition (there
+// only so the alarm starts OK) becomes a plain one whose first evaluation
+// (OK) the trigger waits for. It returns a note for the preflight detail.
+func (x *run) adapt(r *scenarios.Rendered) (string, error) {
+	need := "scenario " + x.sc.Name
+	expr, err := scenarios.ParseExpression(r.Expression)
+	if err != nil {
+		return "", nil // Render checked it; Monasca will say the rest
+	}
+	deterministic := false
+	for _, sub := range expr.Subs {
+		if sub.Function == "last" {
+			if err := x.api.Require(features.Last, need+" (last(...) in its expression)"); err != nil {
+				return "", refused(err, "write a scenario file (--scenario-file) with min, max, avg, sum or count instead")
+			}
+		}
+		deterministic = deterministic || sub.Deterministic
+	}
+	if !deterministic || x.api.Has[features.Deterministic] {
+		return "", nil
+	}
+	if x.sc.Trigger.Kind != scenarios.TriggerAPIState {
+		return "", refused(x.api.Require(features.Deterministic, need+" (deterministic in its expression)"))
+	}
+	r.Expression = scenarios.WithoutDeterministic(r.Expression)
+	x.awaitEvaluation = true
+	// The wait for the first evaluation (1-2.5 min after the alarm's first
+	// measurement, reference §8) comes out of the trigger's budget: give it
+	// three times the alarm stage's on top.
+	sc := x.sc.Clone()
+	if sc.Budgets == nil {
+		sc.Budgets = map[string]scenarios.Duration{}
+	}
+	sc.Budgets[scenarios.StageTrigger] = scenarios.Duration(x.sc.Budget(scenarios.StageTrigger) + 3*x.sc.Budget(scenarios.StageAlarm))
+	x.sc = sc
+	return "no deterministic alarms (added in " + features.AddedIn + "): the alarm starts UNDETERMINED, " +
+		"its state is set once the threshold engine made it OK", nil
+}
+
 // probeWrite proves the token may write without creating anything
-// (reference §2, "Order of checks").
-func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
-	if err := notificationmethods.ProbeCreate(ctx, c).ExtractErr(); err != nil {
+// (reference §2, "Order of checks"); its answer's shape shows the API's
+// flavor.
+func (x *run) probeWrite(ctx context.Context) error {
+	r := notificationmethods.ProbeCreate(ctx, x.target.Client)
+	if err := r.ExtractErr(); err != nil {
+		x.api.Observe(err)
 		return apiError(err, "checking the write role")
+	}
+	if a, ok := r.Answer(); ok && a.Flavor != "" {
+		x.api.Flavor = a.Flavor
 	}
 	return nil
 }
 
 // pickHost finds a host with recent agent measurements and settles the
-// run's hostname: the one given, or the most recently reporting host of a
-// bounded sample. One request, at most hostSample rows, whatever the size of
-// the cloud: GET /metrics/measurements with start_time a few agent intervals
-// back and group_by=hostname, first page only. monasca-api's InfluxDB
-// repository returns each group's oldest rows (time ascending, limit+1 per
-// group) and paginate_measurements fills the page group by group, so the
-// page names the first hosts, each with every row of the window until the
-// limit cuts one short.
+// run's hostname: the one given, or a host that reports now. One request,
+// at most hostSample rows, whatever the size of the cloud: GET
+// /metrics/measurements with group_by=hostname and start_time one agent
+// period back, first page only. monasca-api's InfluxDB repository returns
+// each group's oldest rows (time ascending, limit+1 per group) and
+// paginate_measurements fills the page group by group, so a page names the
+// first hosts in group order, not the newest: with a window of a few
+// periods, a big cloud's page may hold only hosts that stopped reporting a
+// minute ago. With a window of one period every host on the page reported
+// within it. Only when none did does a second, wider look (agentWindow)
+// take the most recent host of its sample.
 func (x *run) pickHost(ctx context.Context) (string, error) {
 	name := x.sc.Metric.Name
-	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "hostname", Limit: hostSample}
+	window := agentPeriod
+	if x.vars.Hostname != "" {
+		// One host: its whole recent history fits a page.
+		window = agentWindow
+	}
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-window), GroupBy: "hostname", Limit: hostSample}
 	if x.vars.Hostname != "" {
 		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
 	}
@@ -130,14 +226,14 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	latest := map[string]time.Time{}
-	for _, s := range series {
-		host := s.Dimensions["hostname"]
-		for _, m := range s.Measurements {
-			if host != "" && m.Timestamp.After(latest[host]) {
-				latest[host] = m.Timestamp
-			}
+	latest := latestByHost(series)
+	if len(latest) == 0 && window < agentWindow {
+		window = agentWindow
+		opts.StartTime = time.Now().Add(-window)
+		if series, err = firstSeriesPage(ctx, x.target.Client, opts); err != nil {
+			return "", err
 		}
+		latest = latestByHost(series)
 	}
 	if len(latest) == 0 {
 		return "", x.noRecentMeasurements(ctx, opts)
@@ -158,27 +254,45 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	}
 	x.hostLag = time.Since(latest[x.vars.Hostname])
 	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
-		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
+		name, len(hosts), window, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
 	if x.hostLag < -clockSkewTolerance {
 		detail = fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement %s in the future: clock skew?)",
-			name, len(hosts), agentWindow, x.vars.Hostname, -x.hostLag.Round(time.Second))
+			name, len(hosts), window, x.vars.Hostname, -x.hostLag.Round(time.Second))
 	}
 	return detail, nil
 }
 
-// clockSkewHints name clock skew when the watched host's newest measurement
-// was in the future or older than agents report, as preflight read it.
+// latestByHost is each host's newest measurement time in series.
+func latestByHost(series []measurements.Series) map[string]time.Time {
+	latest := map[string]time.Time{}
+	for _, s := range series {
+		host := s.Dimensions["hostname"]
+		for _, m := range s.Measurements {
+			if host != "" && m.Timestamp.After(latest[host]) {
+				latest[host] = m.Timestamp
+			}
+		}
+	}
+	return latest
+}
+
+// clockSkewHints name clock skew when the watched host's newest
+// measurement, as preflight read it, was stamped outside what the
+// expression's window accepts (in the future, or older than the window
+// reaches back, and older than agents report).
 func (x *run) clockSkewHints() []string {
-	const drop = "monasca-thresh silently drops measurements outside its window (more than periods×period " +
-		"before the view's end, or 2 periods or more after it), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	if !x.sc.NeedsAgent() || x.vars.Hostname == "" {
+		return nil
+	}
+	behind, ahead, drop := x.skewWindow()
+	const then = ", so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
 	switch {
-	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
-	case x.hostLag < -clockSkewTolerance:
-		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s",
-			x.vars.Hostname, -x.hostLag.Round(time.Second), drop)}
-	case x.hostLag > agentLagTolerance:
-		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s",
-			x.vars.Hostname, x.hostLag.Round(time.Second), drop)}
+	case -x.hostLag > max(ahead, clockSkewTolerance):
+		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s%s",
+			x.vars.Hostname, -x.hostLag.Round(time.Second), drop, then)}
+	case x.hostLag > max(behind, agentLagTolerance):
+		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s%s",
+			x.vars.Hostname, x.hostLag.Round(time.Second), drop, then)}
 	}
 	return nil
 }
@@ -257,7 +371,7 @@ func apiError(err error, doing string) error {
 // uses it too, so both commands say the same.
 func DescribeAPIError(err error, doing string) (msg string, hints []string, ok bool) {
 	if monitoring.IsForbiddenRole(err) {
-		return doing + ": Monasca answered 401 Forbidden", []string{HintRole}, true
+		return doing + ": Monasca answered " + monitoring.RoleRefusal(err), []string{HintRole}, true
 	}
 	title, desc, ok := monitoring.ErrorBody(err)
 	if !ok {
@@ -273,7 +387,7 @@ func DescribeAPIError(err error, doing string) (msg string, hints []string, ok b
 	if strings.Contains(desc, "Not a valid notification method type") {
 		hints = append(hints, hintWebhookType)
 	}
-	if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
+	if strings.Contains(desc, "valid periods") {
 		hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
 			"use a scenario with period 0")
 	}

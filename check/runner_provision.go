@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/receiver"
 )
@@ -34,11 +36,19 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 	}
 	x.recv = rv
 	x.rep.CallbackURL = RedactCallbackURL(rv.CallbackURL())
+	x.rep.ForwardTo = x.Receiver.ForwardTo
 	detail := fmt.Sprintf("listening on %s; Monasca will call %s", rv.Addr(), x.rep.CallbackURL)
 	if w := rv.Warnings(); len(w) > 0 {
 		detail += "; warning: " + strings.Join(w, "; ")
 	}
-	return detail, nil
+	selfTest, err := x.selfTestCallback(ctx)
+	if err != nil {
+		return detail, err
+	}
+	if x.Receiver.ForwardTo != "" {
+		detail += "; relaying each delivery to " + x.Receiver.ForwardTo
+	}
+	return detail + "; " + selfTest, nil
 }
 
 // RedactCallbackURL hides the per-run token in the callback URL's last path
@@ -52,30 +62,33 @@ func RedactCallbackURL(raw string) string {
 	return u.Scheme + "://" + u.Host + redactTokenPath(u.Path)
 }
 
-// redactTokenPath hides a long last path segment (the token).
-func redactTokenPath(p string) string {
-	i := strings.LastIndex(p, "/")
-	if tok := p[i+1:]; len(tok) > 8 {
-		return p[:i+1] + "…" + tok[len(tok)-4:]
-	}
-	return p
-}
+// redactTokenPath hides a long last path segment (the token); the report
+// writers apply the same rule again to every path they print.
+func redactTokenPath(p string) string { return report.RedactPath(p) }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
 	name := marker.MethodName(x.RunID, time.Now())
-	period := x.sc.Period
-	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
+	// With "period" only where the API has it (Newton on): Mitaka's
+	// schema refuses the key (400 "extra keys not allowed") even for period 0.
+	nm, err := features.CreateMethod(ctx, x.target.Client, &x.api, notificationmethods.CreateOpts{
 		Name:    name,
 		Type:    "WEBHOOK",
 		Address: x.recv.CallbackURL(),
-		Period:  &period,
-	}).Extract()
+	}, x.sc.Period)
+	x.reportAPI()
+	var missing *features.MissingError
+	if errors.As(err, &missing) {
+		return "", refused(err)
+	}
 	if err != nil {
 		x.adoptIfCreated(ctx, report.KindNotificationMethod, name)
 		return "", apiError(err, "creating the WEBHOOK notification method")
 	}
 	x.methodID = nm.ID
 	x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: report.KindNotificationMethod, ID: nm.ID, Name: nm.Name})
+	if !x.api.Has[features.Period] {
+		return fmt.Sprintf("%s (%s, sent without period: the API has none)", nm.ID, nm.Name), nil
+	}
 	return fmt.Sprintf("%s (%s, period %d)", nm.ID, nm.Name, nm.Period), nil
 }
 

@@ -37,8 +37,8 @@ func leftovers(t *testing.T, lp *labProcess) []map[string]any {
 	if r.Code != 0 {
 		t.Fatalf("cleanup --dry-run: exit %d: %s", r.Code, r.Stderr)
 	}
-	var left []map[string]any
-	if err := json.Unmarshal([]byte(r.Stdout), &left); err != nil {
+	left, err := cleanupResources(r.Stdout)
+	if err != nil {
 		t.Fatalf("cleanup output %q: %v", r.Stdout, err)
 	}
 	return left
@@ -63,7 +63,7 @@ func TestSignalDuringTheWaitExits130AfterTeardown(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			lp := startLabProcess(t, "--speed", e2eSpeed)
 			cmd, out, errOut := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed,
-				"--callback-url", unreachable, "--timeout", "5m", "-o", "json")
+				"--callback-url", unreachable, "--skip-callback-test", "--timeout", "5m", "-o", "json")
 			awaitProvisioned(t, lp)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
@@ -105,7 +105,7 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable)
+	cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable, "--skip-callback-test")
 	awaitProvisioned(t, lp)
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -116,8 +116,8 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("cleanup: exit %d: %s", r.Code, r.Stderr)
 	}
-	var deleted []map[string]any
-	if err := json.Unmarshal([]byte(r.Stdout), &deleted); err != nil || len(deleted) != 2 {
+	deleted, err := cleanupResources(r.Stdout)
+	if err != nil || len(deleted) != 2 {
 		t.Fatalf("cleanup deleted %v (%v), want the killed run's definition and method", deleted, err)
 	}
 	if left := leftovers(t, lp); len(left) != 0 {
@@ -130,7 +130,7 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 
 func TestUnreachableCallbackExitsOneNamingTheDeliveryStage(t *testing.T) {
 	lp := startLabProcess(t, "--speed", e2eSpeed)
-	r := runMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable)
+	r := runMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable, "--skip-callback-test")
 	if r.Code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}

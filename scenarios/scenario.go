@@ -88,7 +88,7 @@ type Scenario struct {
 	// run's notification method.
 	Actions Actions `yaml:"actions" json:"actions"`
 	// Period is the notification method's period: 0, or 60 for periodic
-	// re-sends while the alarm stays in the state (reference §7).
+	// re-sends while the alarm stays in the state (monasca-notification's periodic engine).
 	Period int `yaml:"period" json:"period"`
 	// Receiver is how the embedded receiver answers.
 	Receiver Receiver `yaml:"receiver,omitempty" json:"receiver,omitempty"`
@@ -100,6 +100,11 @@ type Scenario struct {
 	// Stages); stages not listed get DefaultBudgets. The budgets are for a
 	// real cloud; `--lab --speed N` runs use Scaled.
 	Budgets map[string]Duration `yaml:"budgets,omitempty" json:"budgets,omitempty"`
+	// Minimum is the least time a run takes on a healthy real deployment
+	// (Monasca's own timings: definition propagation, evaluation, retry
+	// intervals, re-send periods); an overall timeout below it cannot pass,
+	// and a run cut short by one is told so first. 0: not documented.
+	Minimum Duration `yaml:"minimum,omitempty" json:"minimum,omitempty"`
 }
 
 // Metric describes the metric the alarm watches.
@@ -115,7 +120,7 @@ type Metric struct {
 	Dimensions map[string]string `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
 	// Values is the synthetic sequence. Starting at the trigger stage the
 	// runner posts them in order, one every Interval, each timestamped
-	// "now" (Monasca drops back-dated measurements, reference §8); after the
+	// "now" (Monasca drops back-dated measurements); after the
 	// last one it keeps re-posting the last value every Interval until the
 	// delivery stage ends, so a reached state holds and the alarm does not
 	// drift to UNDETERMINED for lack of data.

@@ -46,15 +46,21 @@ type checkOptions struct {
 	JUnit        string
 	Save         string
 
-	Listen      string
-	CallbackURL string
-	TLSCert     string
-	TLSKey      string
+	Listen           string
+	CallbackURL      string
+	SkipCallbackTest bool
+	ForwardTo        string
+	TLSCert          string
+	TLSKey           string
 
 	Lab       bool
 	Speed     float64
 	LabHosts  int
 	LabFaults labFaults
+
+	// timeoutSet: --timeout was given (not the default), so a run it cuts
+	// short below the scenario's minimum names it.
+	timeoutSet bool
 
 	// Abandon closes on a second, later Ctrl-C: teardown is cut short.
 	Abandon <-chan struct{}
@@ -74,32 +80,50 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
 
+Preflight goes by what the Monasca API shows, never by a version: without the
+notification types endpoint (before Newton) methods are created without period,
+and scenarios needing period or last() exit 2 before anything is created. The
+report names the API's flavor (python, java) and features (target.api).
+
+Before creating anything, check POSTs a probe to the callback URL (token path
+included) and stops with exit 3 when it does not reach its own receiver: a
+wrong host or port, or another service answering there. With --forward-to
+each delivery is relayed to your consumer, and the verdict needs its 2xx too.
+
 The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
   monhook check --os-cloud prod --scenario synthetic
   monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
-  monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080`,
+  monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080
+  monhook check --lab --forward-to http://127.0.0.1:3001/openstack/alerts`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validate(cmd); err != nil {
-				return err
+				return o.withUsageReport(cmd, err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			return checkRun(cmd.Context(), o)
+			return o.withUsageReport(cmd, checkRun(cmd.Context(), o))
 		},
 	}
+	// A flag that does not parse is a usage error too: report it with
+	// what was parsed before it (-o, --junit given earlier on the line).
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return o.withUsageReport(c, flagError(c, err))
+	})
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see monhook scenarios)")
 	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
 	fl.StringVar(&o.Hostname, "hostname", "", "host whose agent metric the alarm watches (default: the most recently reporting)")
-	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")
+	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; running out fails the check (exit 1) in any stage, and teardown still runs after it")
 	fl.BoolVar(&o.Keep, "keep", false, "keep the created resources (no teardown) and list them")
 	fl.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report (one testcase per stage) to this file")
 	fl.StringVar(&o.Save, "save", "", "append the raw deliveries to this JSON Lines file (as listen --save does)")
 	fl.StringVar(&o.Listen, "listen", "", "receiver listen address (default: all interfaces, ephemeral port)")
 	fl.StringVar(&o.CallbackURL, "callback-url", "", "URL Monasca must call, for NAT or containers (default: the local address of the route toward Monasca)")
+	fl.BoolVar(&o.SkipCallbackTest, "skip-callback-test", false, "skip the probe POST to the callback URL (for a URL reachable only from the notifier's network)")
+	fl.StringVar(&o.ForwardTo, "forward-to", "", "relay each delivery to your consumer at this URL; it must answer 2xx too (else Monasca gets 502)")
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
@@ -116,6 +140,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 	if err := checkTLSPair(o.TLSCert, o.TLSKey); err != nil {
 		return err
 	}
+	o.timeoutSet = cmd.Flags().Changed("timeout")
 	switch {
 	case o.Timeout <= 0:
 		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
@@ -157,6 +182,12 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 		}
 	}
 	o.warnIneffective(cmd)
+	if o.ForwardTo != "" {
+		u, err := url.Parse(o.ForwardTo)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErrorf("--forward-to %q: want an http:// or https:// URL with a host, e.g. http://127.0.0.1:3001/", o.ForwardTo)
+		}
+	}
 	if o.CallbackURL != "" {
 		u, err := url.Parse(o.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -205,7 +236,15 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 		Hostname: o.Hostname,
 		Keep:     o.Keep,
 		Abandon:  o.Abandon,
-		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
+		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey,
+			ForwardTo: o.ForwardTo},
+		SkipCallbackTest: o.SkipCallbackTest,
+	}
+	if o.timeoutSet {
+		runner.UserTimeout = o.Timeout
+	}
+	if o.SkipCallbackTest {
+		warnf(o.IO, "--skip-callback-test: nothing proves before the run that %s leads to this receiver", callbackOrDefault(o.CallbackURL))
 	}
 	runner.RunID = marker.NewRunID()
 	var saved *jsonl.Writer
@@ -290,6 +329,7 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	defer cancel()
 	rep := runner.Run(rctx)
 	sp.Stop()
+	target.API = rep.Target.API // what preflight detected
 	rep.Target = target
 	if saved != nil {
 		// Each record reached the file before its delivery was answered.
@@ -386,4 +426,12 @@ func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(
 		}
 		return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}
+}
+
+// callbackOrDefault names the callback URL for messages.
+func callbackOrDefault(u string) string {
+	if u == "" {
+		return "the callback URL"
+	}
+	return u
 }

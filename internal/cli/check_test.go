@@ -2,10 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/lab/profile"
 )
 
 // runWithCapture runs args with the command named name replaced by one
@@ -43,6 +47,9 @@ func TestCheckFlags(t *testing.T) {
 		{"lab faults", []string{"check", "--lab", "--lab-agents-project", "service", "--lab-definition-delay", "3s", "--lab-agent-clock-skew", "2m"}, func(o *checkOptions) bool {
 			return o.LabFaults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: 2 * time.Minute}
 		}},
+		{"lab release", []string{"check", "--lab", "--lab-release", "newton", "--lab-api", "java"}, func(o *checkOptions) bool {
+			return o.LabFaults.profile == profile.MustParse("newton", "java")
+		}},
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
 		}},
@@ -73,6 +80,8 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--tls-cert", "c.pem"}, "--tls-key"},
 		{[]string{"check", "--speed", "0.5"}, "--speed"},
 		{[]string{"check", "--lab-hosts", "0"}, "--lab-hosts"},
+		{[]string{"check", "--lab", "--lab-release", "kilo"}, "mitaka, newton, ocata"},
+		{[]string{"check", "--lab", "--lab-api", "rust"}, "--lab-api"},
 		{[]string{"check", "-s", "synthetic", "--scenario-file", "x.yaml"}, "not both"},
 		{[]string{"check", "--timeout", "soon"}, "--timeout"},
 		{[]string{"check", "--listen", "host:99999"}, "--listen"},
@@ -152,5 +161,45 @@ func TestFactoryWithoutGlobalsReadsTheDefaults(t *testing.T) {
 	}
 	if f.Now().IsZero() {
 		t.Fatal("Now is zero without a clock")
+	}
+}
+
+// A usage error under -o json or --junit still leaves the report a CI job
+// waits for, carrying the error and exit code 2.
+func TestCheckUsageErrorStillWritesTheReports(t *testing.T) {
+	for _, args := range [][]string{
+		{"-s", "nope"},
+		{"--timeout", "-1s"},
+		{"--speed", "abc"},
+	} {
+		junit := filepath.Join(t.TempDir(), "j.xml")
+		full := append([]string{"check", "-o", "json", "--junit", junit}, args...)
+		code, stdout, _ := runCLI(t, full...)
+		if code != 2 {
+			t.Fatalf("%v: exit %d, want 2", args, code)
+		}
+		var rep struct {
+			SchemaVersion int    `json:"schema_version"`
+			Verdict       string `json:"verdict"`
+			ExitCode      int    `json:"exit_code"`
+			Error         string `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("%v: stdout is not the report: %v\n%s", args, err, stdout)
+		}
+		if rep.SchemaVersion != 1 || rep.Verdict != "error" || rep.ExitCode != 2 || !strings.Contains(rep.Error, args[1]) {
+			t.Errorf("%v: report %+v", args, rep)
+		}
+		x, err := os.ReadFile(junit)
+		if err != nil {
+			t.Fatalf("%v: no JUnit file: %v", args, err)
+		}
+		if !strings.Contains(string(x), `failures="1"`) || !strings.Contains(string(x), args[1]) {
+			t.Errorf("%v: JUnit does not carry the error:\n%s", args, x)
+		}
+	}
+	// Without -o json or --junit, stdout stays empty.
+	if _, stdout, _ := runCLI(t, "check", "-s", "nope"); stdout != "" {
+		t.Errorf("a table-mode usage error printed a report:\n%s", stdout)
 	}
 }

@@ -59,6 +59,12 @@ With --keystone-url the lab serves only Monasca and validates every token agains
 that Keystone, as keystonemiddleware does; the service credentials default to the
 OS_* environment.
 
+--release and --api make the lab answer as an older Monasca: mitaka has no
+notification-method types route, period or PATCH; every release's notifier writes
+the webhook body with its own encoder (json, ujson, simplejson); --api java answers
+with the Java monasca-api's error bodies, role refusal and paging links.
+--notifier-auth-token (Rocky on) adds X-Auth-Token to every webhook.
+
 --speed divides Monasca's engine timings (periods, the 60 s tick, the 30 s grace,
 retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 ` + labFaultsHelp,
@@ -233,6 +239,9 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 		fmt.Fprintf(w, "  Keystone v3:  %s  (region %s)\n", l.AuthURL(), l.Region())
 	}
 	fmt.Fprintf(w, "  Monasca API:  %s\n", l.MonitoringURL())
+	if p := l.Profile(); !p.IsLatest() {
+		fmt.Fprintf(w, "  Answers as:   Monasca %s, the %s API (--release, --api)\n", p.Release(), p.API())
+	}
 	if names := l.Hostnames(); len(names) > 0 {
 		fmt.Fprintf(w, "  Agents:       cpu.idle_perc from hostname=%s\n", strings.Join(names, ", "))
 	}

@@ -32,6 +32,11 @@ type sendOptions struct {
 	Retries       int
 	RetryInterval time.Duration
 	Timeout       time.Duration
+	// Replay re-sends the deliveries of a --save file instead of a built body.
+	Replay   string
+	Encoding webhook.Encoding
+	// AuthToken is sent as X-Auth-Token; never printed.
+	AuthToken string
 
 	// client replaces the webhook client (tests).
 	client *http.Client
@@ -39,10 +44,12 @@ type sendOptions struct {
 
 // sendFlags are the raw flag values that become a webhook.Body.
 type sendFlags struct {
+	encoding                         string
 	state, oldState, origin, message string
 	dimensions                       []string
 	timestamp                        int64
 	threshold, value                 float64
+	valueGiven                       bool // --value was on the command line
 }
 
 // NewCmdSend builds `monhook send`.
@@ -53,12 +60,17 @@ func NewCmdSend(f *Factory, runF func(context.Context, *sendOptions) error) *cob
 		Use:   "send URL",
 		Short: "Post exactly what monasca-notification posts to a webhook, and show the answer",
 		Long: `Post the webhook monasca-notification's webhook plugin sends to any consumer,
-without Monasca: the ten keys in the plugin's order, encoded as Python's json.dumps
+without Monasca: the ten keys in the plugin's order, encoded as simplejson.dumps
 does (", " and ": " separators, non-ASCII as \uXXXX), with the headers python-requests
 adds (User-Agent: python-requests/2.28.1, Accept: */*, Accept-Encoding: gzip, deflate,
 Connection: keep-alive, content-type: application/json). --origin api sends the shape
 of a state change made through the API (metrics without "id", message "Alarm state
 updated via API").
+
+--encoding picks the encoder of the consumer's Monasca release: simplejson (Ussuri
+on, the default), ujson (Pike to Train: no spaces, "/" as "\/") or json (Mitaka to
+Ocata, Python 2: keys in Python 2's dict order). --auth-token adds the X-Auth-Token
+header Rocky and later send with [keystone] auth_required = True (never printed).
 
 Like Monasca, an answer counts as delivered only with a status from 200 to 299;
 timeouts (--timeout, Monasca's default 5s) and connection errors are failures.
@@ -71,13 +83,14 @@ The body's severity, link and lifecycle state are not flags: the plugin does not
 send them.
 
 Exit status: 0 when every send was delivered, 1 when one was not (after its
-retries), 2 for bad flags or URL.`,
+retries), 2 for bad flags or URL.` + "\n" + replayHelp,
 		Example: `  monhook send http://127.0.0.1:8080/openstack/alerts
   monhook send https://hooks.example.com/monasca --state OK --old-state ALARM \
       --alarm-name "cpu high" --dimension hostname=web1 --dimension service=nova
   monhook send "$URL" --origin api --repeat 3 --every 60s      # a period-60 method
   monhook send "$URL" --retries 5 --retry-interval 30s        # Monasca's retries
-  monhook send "$URL" -o json | jq '.sends[0].attempts[0].status'`,
+  monhook send "$URL" -o json | jq '.sends[0].attempts[0].status'
+  monhook send "$URL" --replay deliveries.jsonl --every 1s   # what listen --save kept`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("%s takes one argument, the webhook URL", cmd.CommandPath())
@@ -86,8 +99,18 @@ retries), 2 for bad flags or URL.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.URL = args[0]
+			sf.valueGiven = cmd.Flags().Changed("value")
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
+			}
+			if o.Replay != "" {
+				if err := o.checkReplayFlags(cmd); err != nil {
+					return err
+				}
+				if runF != nil {
+					return runF(cmd.Context(), o)
+				}
+				return sendReplayRun(cmd.Context(), o)
 			}
 			o.warnIneffective(cmd)
 			if runF != nil {
@@ -112,12 +135,15 @@ retries), 2 for bad flags or URL.`,
 	fl.StringArrayVar(&sf.dimensions, "dimension", nil, "metric dimension KEY=VALUE, repeatable, kept in order (default hostname=<this host>)")
 	fl.StringVar(&sf.origin, "origin", "thresh", "who changed the state: thresh (threshold engine) or api (PATCH of the alarm)")
 	fl.Float64Var(&sf.threshold, "threshold", 10, "threshold in the default message's sub-expression")
-	fl.Float64Var(&sf.value, "value", 4.25, "measured value in the default message")
+	fl.Float64Var(&sf.value, "value", sendAlarmValue, fmt.Sprintf("measured value in the default message (default %g for ALARM, %g for OK: the side of --threshold the state means)", sendAlarmValue, sendOKValue))
 	fl.IntVar(&o.Repeat, "repeat", 1, "send the same body this many times")
 	fl.DurationVar(&o.Every, "every", 0, "wait between repeats (a period-60 method re-sends every 60s)")
 	fl.IntVar(&o.Retries, "retries", 0, fmt.Sprintf("retry a failed send this many times (Monasca: %d)", webhook.MonascaRetries))
 	fl.DurationVar(&o.RetryInterval, "retry-interval", webhook.MonascaRetryInterval, "wait between retries (Monasca: 30s)")
 	fl.DurationVar(&o.Timeout, "timeout", webhook.DefaultTimeout, "per attempt, for the connection and for the answer (Monasca: 5s)")
+	fl.StringVar(&o.Replay, "replay", "", "re-send the deliveries a listen --save FILE holds, with their bytes and headers (redacted secrets stay redacted)")
+	fl.StringVar(&sf.encoding, "encoding", string(webhook.DefaultEncoding), "body encoder of the Monasca release: json (Mitaka-Ocata), ujson (Pike-Train) or simplejson (Ussuri on)")
+	fl.StringVar(&o.AuthToken, "auth-token", "", "send this X-Auth-Token, as Rocky and later can ([keystone] auth_required); never printed")
 	return cmd
 }
 
@@ -125,10 +151,40 @@ var webhookStates = []string{"ALARM", "OK", "UNDETERMINED"}
 
 // build validates the flags and fills o.Body: everything wrong is exit 2,
 // before anything is sent.
+// The default measured values of the default message, each on the side of
+// the default sub-expression avg(metric) < --threshold its state means.
+const (
+	sendAlarmValue = 4.25
+	sendOKValue    = 87.5
+)
+
+// messageValue is the measured value of the default message: --value
+// when given, else one on the side of avg(...) < --threshold that state
+// means. monasca-thresh writes OK's reason with the values that no longer
+// breach the threshold; 4.25 < 10 under "have not been exceeded" would
+// contradict itself.
+func messageValue(sf sendFlags, state string) float64 {
+	switch {
+	case sf.valueGiven:
+		return sf.value
+	case state == "OK":
+		return max(sendOKValue, sf.threshold+1)
+	}
+	return min(sendAlarmValue, sf.threshold-1)
+}
+
 func (o *sendOptions) build(sf sendFlags, now time.Time) error {
 	u, err := url.Parse(o.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErrorf("URL %q: want an absolute http or https URL, e.g. http://127.0.0.1:8080/openstack/alerts", o.URL)
+	}
+	enc, err := webhook.ParseEncoding(sf.encoding)
+	if err != nil {
+		return usageErrorf("--encoding: %v", err)
+	}
+	o.Encoding = enc
+	if strings.ContainsAny(o.AuthToken, "\r\n") {
+		return usageErrorf("--auth-token must be one line")
 	}
 	b := &o.Body
 	b.State, b.OldState = strings.ToUpper(sf.state), strings.ToUpper(sf.oldState)
@@ -197,7 +253,7 @@ func (o *sendOptions) build(sf sendFlags, now time.Time) error {
 			b.Message = webhook.APIReason
 		} else {
 			sub := webhook.SubExpression("avg", m.Name, m.Dimensions, "<", sf.threshold)
-			b.Message = webhook.ThreshReason(b.State, sub, []float64{sf.value})
+			b.Message = webhook.ThreshReason(b.State, sub, []float64{messageValue(sf, b.State)})
 		}
 	}
 	return nil
@@ -219,7 +275,11 @@ type sendResult struct {
 }
 
 func sendRun(ctx context.Context, o *sendOptions) error {
-	body := o.Body.Encode()
+	enc := o.Encoding
+	if enc == "" {
+		enc = webhook.DefaultEncoding
+	}
+	body := o.Body.EncodeAs(enc)
 	u, _ := url.Parse(o.URL) // checked in build
 	client := o.client
 	if client == nil {
@@ -229,7 +289,7 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 	rep := sendReport{OK: true, Host: u.Host, Body: body, BodyBytes: len(body)}
 	fmt.Fprintf(o.IO.ErrOut, "posting %s → %s %q (%d bytes) to %s\n", o.Body.OldState, o.Body.State, o.Body.AlarmName, len(body), u.Host)
 	s := &webhook.Sender{
-		Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval,
+		Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval, AuthToken: o.AuthToken,
 		OnAttempt: func(a webhook.Attempt) {
 			if table {
 				fmt.Fprintln(o.IO.Out, attemptLine(a.Send, o.Repeat, o.nameTimeout(a)))
@@ -283,7 +343,7 @@ func notDelivered(rep sendReport, of int) error {
 		a := s.Attempts[len(s.Attempts)-1]
 		what := a.Error
 		if a.Status != 0 {
-			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status))
+			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
 		}
 		if of > 1 {
 			return fmt.Errorf("not delivered (send %d of %d): %s", s.Send, of, what)
@@ -291,6 +351,14 @@ func notDelivered(rep sendReport, of int) error {
 		return fmt.Errorf("not delivered: %s", what)
 	}
 	return fmt.Errorf("not delivered")
+}
+
+// bodyText is a failed answer's body on one line, for messages.
+func bodyText(body string) string {
+	if b := strings.Join(strings.Fields(body), " "); b != "" {
+		return ": " + b
+	}
+	return ""
 }
 
 // certificateHint explains a failed TLS verification: Monasca's plugin
@@ -340,5 +408,8 @@ func attemptLine(send, of int, a webhook.Attempt) string {
 	if of > 1 || a.Number > 1 {
 		line += fmt.Sprintf("  send %d/%d attempt %d", send, of, a.Number)
 	}
-	return line
+	if a.Status != 0 && !a.OK() {
+		line += "  " + strings.TrimPrefix(bodyText(a.Body), ": ")
+	}
+	return strings.TrimRight(line, " ")
 }

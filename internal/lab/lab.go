@@ -20,6 +20,7 @@ import (
 	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/keystone"
 	"github.com/monhook/monhook/internal/lab/notifier"
+	"github.com/monhook/monhook/internal/lab/profile"
 	"github.com/monhook/monhook/internal/lab/store"
 )
 
@@ -66,6 +67,14 @@ type Options struct {
 	// NoNotifier leaves the notification engine out: alarms still change
 	// state, nothing is ever sent (a dead monasca-notification).
 	NoNotifier bool
+	// Profile is the Monasca release and API flavor the lab answers as
+	// (internal/lab/profile); the zero value is the latest Python API.
+	Profile profile.Profile
+	// NotifierAuthToken makes the notifier send X-Auth-Token with each
+	// webhook, as monasca-notification does from Rocky on with [keystone]
+	// auth_required = True (the token of NotifierUser). Own Keystone only;
+	// the CLI refuses it for releases before Rocky.
+	NotifierAuthToken bool
 
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)
@@ -160,7 +169,7 @@ func New(opts Options) *Lab {
 		validator = l.ks
 	}
 	l.api = api.New(api.Options{Store: l.store, Auth: validator, Clock: opts.Clock, Logger: opts.Logger,
-		AuthenticateURI: l.keystoneURI})
+		AuthenticateURI: l.keystoneURI, Profile: opts.Profile})
 
 	mux := http.NewServeMux()
 	if l.ks != nil {
@@ -233,6 +242,9 @@ func (l *Lab) catalog(r *http.Request) []keystone.Service {
 		{ID: "monitoring", Type: "monitoring", Name: "monasca", Endpoints: all(mon)},
 	}
 }
+
+// Profile is the Monasca release and API flavor the lab answers as.
+func (l *Lab) Profile() profile.Profile { return l.opts.Profile }
 
 // Handler serves the whole lab (Keystone under /identity, Monasca under
 // /monitoring) without a socket, e.g. behind httptest.NewServer.

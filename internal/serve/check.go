@@ -75,6 +75,7 @@ type checkSpec struct {
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
 	Hostname    string        // agent host to watch; "" = preflight picks
+	ForwardTo   string        // the target's forward-to: its consumer joins the verdict
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -96,7 +97,11 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 			Mux:         c.Mux,
 			CallbackURL: c.CallbackURL,
 			History:     probeHistory,
+			ForwardTo:   c.ForwardTo,
 		},
+		// The shared receiver's callback URL is checked once for the
+		// process, not per probe: a probe's verdict stays Monasca's.
+		SkipCallbackTest: true,
 	}
 	return r.Run(ctx)
 }

@@ -95,6 +95,10 @@ type Target struct {
 	// so that a result stays on /metrics for at least half an interval
 	// before the next one replaces it.
 	Timeout time.Duration
+	// ForwardTo relays each of the target's deliveries to this consumer
+	// (an http(s) URL), whose 2xx the probe then also needs, as check
+	// --forward-to; "" relays nothing.
+	ForwardTo string
 }
 
 // ConfigError is a bad setting, named by its config key: `monhook serve`

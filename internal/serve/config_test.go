@@ -28,13 +28,14 @@ serve:
       timeout: 3m
     - scenario: api-state
       name: env-api
+      forward-to: http://127.0.0.1:3001/openstack/alerts
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Target{
 		{Cloud: "prod", Scenario: "synthetic", Interval: 5 * time.Minute, Timeout: 3 * time.Minute},
-		{Name: "env-api", Scenario: "api-state"},
+		{Name: "env-api", Scenario: "api-state", ForwardTo: "http://127.0.0.1:3001/openstack/alerts"},
 	}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("targets = %+v, want %+v", got, want)
@@ -54,6 +55,7 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"serve:\n  targets:\n    - scenario: synthetic\n    - scenario: synthetic\n      intervall: 5m\n", "serve.targets[1].intervall"},
 		{"serve:\n  targets: synthetic\n", "serve.targets"},
 		{"serve:\n  targets:\n    - synthetic\n", "serve.targets[0]"},
+		{"serve:\n  targets:\n    - scenario: synthetic\n      forward-to: 127.0.0.1:3001\n", "serve.targets[0].forward-to"},
 	}
 	for _, c := range parse {
 		_, err := ParseTargets([]byte(c.yaml))

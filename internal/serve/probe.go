@@ -18,6 +18,7 @@ type probeSpec struct {
 	scenario *scenario
 	hostname string
 	connect  ConnectFunc
+	forward  string // the target's forward-to consumer; "" none
 }
 
 // probe runs spec, or joins the run already in flight for the same key (a
@@ -73,6 +74,7 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		Mux:         s.receiverMux(),
 		CallbackURL: cfg.CallbackURL,
 		Hostname:    p.hostname,
+		ForwardTo:   p.forward,
 	})
 	rep.Target = target
 	s.leaks.add(p.cloud, leakedResources(rep, runID))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/webhook"
 )
 
 // monasca-notification's defaults, before Speed.
@@ -36,6 +37,13 @@ type Options struct {
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	Workers    int // concurrent senders; default 16
+	// Encoding is the plugin's JSON encoder (the release's); "" is
+	// simplejson, the last releases'.
+	Encoding webhook.Encoding
+	// AuthToken, when set, gives the X-Auth-Token each POST carries: the
+	// notification service's token, as monasca-notification sends with
+	// [keystone] auth_required = True (Rocky on).
+	AuthToken func(ctx context.Context) (string, error)
 }
 
 // Stats counts webhook attempts.
@@ -54,6 +62,9 @@ type Engine struct {
 	client  *http.Client
 	log     *slog.Logger
 	workers int
+
+	encoding  webhook.Encoding
+	authToken func(ctx context.Context) (string, error)
 
 	timeout, retryEvery, periodic time.Duration
 
@@ -96,8 +107,12 @@ func New(o Options) *Engine {
 	if o.Workers <= 0 {
 		o.Workers = defaultWorkers
 	}
+	if o.Encoding == "" {
+		o.Encoding = webhook.SimpleJSON
+	}
 	return &Engine{
 		store: o.Store, bus: o.Bus, clock: o.Clock, client: o.HTTPClient, log: o.Logger, workers: o.Workers,
+		encoding: o.Encoding, authToken: o.AuthToken,
 		// The webhook timeout is a receiver's real time to answer, not a
 		// Monasca interval: at --speed 60 a receiver that takes 100 ms
 		// still gets one POST, as from real Monasca.
@@ -178,7 +193,7 @@ func (e *Engine) jobsFor(t model.Transition) []job {
 	if len(ids) == 0 {
 		return nil
 	}
-	body, err := Body(t)
+	body, err := BodyAs(t, e.encoding)
 	if err != nil {
 		e.log.Error("encoding a notification failed", "alarm", t.AlarmID, "err", err)
 		return nil
