@@ -107,7 +107,10 @@ Config file keys (--config), under serve: every flag by name, e.g.
         interval: 5m         # default 5m
         timeout: 3m          # default half the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
-A bad setting exits 2 naming its key, before anything listens.`,
+A bad setting exits 2 naming its key, before anything listens.
+--web.config.file takes the web configuration file every Prometheus exporter
+takes (exporter-toolkit: tls_server_config, basic_auth_users with bcrypt
+hashes); give Prometheus the matching basic_auth or tls_config.`,
 		Example: `  monhook serve --lab                                   # against the built-in lab
   curl 'http://127.0.0.1:10070/probe?scenario=synthetic'
   monhook serve --os-cloud prod --callback-url http://203.0.113.10:10071
@@ -167,6 +170,7 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	fl.StringVar(&c.Listen, "listen", canary.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page (host:port, :port or a bare port)")
 	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address, host:port, :port or a bare port (the port to open toward monasca-notification)")
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
+	fl.StringVar(&c.WebConfigFile, "web.config.file", "", "exporter-toolkit web configuration (TLS, basic auth) for --listen: /probe writes to Monasca, do not leave it open")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen)")

@@ -36,6 +36,11 @@ type Config struct {
 	// each run appends its token. "" = the local address of the route toward
 	// each cloud's Monasca API, on the receiver's port.
 	CallbackURL string
+	// WebConfigFile is an exporter-toolkit web configuration (TLS, basic
+	// auth) for the HTTP listener (/probe writes to Monasca: it must not be
+	// open to anyone who can reach the port); "" = plain HTTP, no auth.
+	// Read again on every new connection, as by Prometheus' exporters.
+	WebConfigFile string
 	// TLSCert and TLSKey (PEM files, both or neither) make the receiver
 	// HTTPS; monasca-notification verifies the certificate against its
 	// host's CA store.
@@ -109,7 +114,7 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
-	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && !strings.ContainsAny(flag, ".[") {
+	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && (!strings.ContainsAny(flag, ".[") || flag == webConfigFlag) && flag != "targets" {
 		return fmt.Sprintf("config key %q (flag --%s): %s", e.Key, flag, e.Msg)
 	}
 	return fmt.Sprintf("config key %q: %s", e.Key, e.Msg)
@@ -187,6 +192,11 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 			return configErrorf("serve.callback-url", "%q: want an http:// or https:// URL with a host and no query", c.CallbackURL)
+		}
+	}
+	if c.WebConfigFile != "" {
+		if err := validateWebConfig(c.WebConfigFile); err != nil {
+			return configErrorf("serve."+webConfigFlag, "%s: %v", c.WebConfigFile, err)
 		}
 	}
 	switch {

@@ -57,6 +57,7 @@ func fixedChanges(old, new Config) []string {
 		{"serve.receiver-listen", old.ReceiverListen, new.ReceiverListen},
 		{"serve.tls-cert", old.TLSCert, new.TLSCert},
 		{"serve.tls-key", old.TLSKey, new.TLSKey},
+		{"serve." + webConfigFlag, old.WebConfigFile, new.WebConfigFile},
 		{"serve.instance-id", old.InstanceID, new.InstanceID},
 		{"serve.max-concurrent", fmt.Sprint(old.MaxConcurrent), fmt.Sprint(new.MaxConcurrent)},
 		{"serve.history", fmt.Sprint(old.History), fmt.Sprint(new.History)},
@@ -90,6 +91,9 @@ func (s *Server) Reload(cfg Config) (notes []string, err error) {
 		notes = append(notes, key+" changes at the next restart, not on reload")
 	}
 	cfg.Listen, cfg.ReceiverListen, cfg.TLSCert, cfg.TLSKey = old.Listen, old.ReceiverListen, old.TLSCert, old.TLSKey
+	// The file's content is read on every new connection; its path is
+	// fixed at start-up.
+	cfg.WebConfigFile = old.WebConfigFile
 	cfg.InstanceID, cfg.MaxConcurrent, cfg.History = old.InstanceID, old.MaxConcurrent, old.History
 	targets, err := s.newTargetStates(cfg.Targets, s.targets)
 	if err != nil {
