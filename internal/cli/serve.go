@@ -70,7 +70,8 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
         --probe-timeout; the check stops a fifth earlier (at most 5s) so
         that teardown and the answer fit in it. cloud is a clouds.yaml entry; omitted = the OS_*
         environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
-        scenario and cloud share one run.
+        scenario and cloud share one run, and one within --probe-min-interval
+        after it gets its result: a scrape storm runs nothing more.
   GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result},
                  monhook_probes_in_flight, Go and process) and each scheduled
                  target's last result, labelled target/cloud/scenario and stamped
@@ -176,6 +177,7 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen)")
 	fl.IntVar(&c.MaxConcurrent, "max-concurrent", canary.DefaultMaxConcurrent, "probes in flight at most, across all targets")
 	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", canary.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
+	fl.DurationVar(&c.ProbeMinInterval, "probe-min-interval", canary.DefaultProbeMinInterval, "a /probe this soon after a run of the same cloud and scenario finished gets its result, no new run (negative: always run)")
 	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", canary.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
 	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", 0, "the sweep deletes this instance's leftovers at least this old (default: the longest a run can last, the longest timeout plus 40s)")
 	fl.DurationVar(&c.SweepInterval, "sweep-interval", canary.DefaultSweepInterval, "how often the sweep runs after the one at start-up")

@@ -13,15 +13,16 @@ import (
 // port-allocation wiki hands to exporters and which is fully allocated; 10070
 // echoes Monasca's own 8070, and the receiver sits next to it.
 const (
-	DefaultListen         = ":10070"
-	DefaultReceiverListen = ":10071"
-	DefaultMaxConcurrent  = 20
-	DefaultProbeTimeout   = 2 * time.Minute
-	DefaultTimeoutOffset  = 500 * time.Millisecond
-	DefaultInterval       = 5 * time.Minute
-	DefaultDrainTimeout   = 30 * time.Second
-	DefaultHistory        = 20
-	maxTargetTimeout      = 10 * time.Minute
+	DefaultListen           = ":10070"
+	DefaultReceiverListen   = ":10071"
+	DefaultMaxConcurrent    = 20
+	DefaultProbeTimeout     = 2 * time.Minute
+	DefaultTimeoutOffset    = 500 * time.Millisecond
+	DefaultProbeMinInterval = 5 * time.Second
+	DefaultInterval         = 5 * time.Minute
+	DefaultDrainTimeout     = 30 * time.Second
+	DefaultHistory          = 20
+	maxTargetTimeout        = 10 * time.Minute
 )
 
 // Config is everything `monhook serve` is told, from flags and the config
@@ -53,6 +54,11 @@ type Config struct {
 	// ProbeTimeout bounds a /probe without Prometheus' timeout header, and
 	// caps one with it.
 	ProbeTimeout time.Duration
+	// ProbeMinInterval: a /probe within this long after a run of the same
+	// cloud and scenario finished gets that run's result instead of a new
+	// run (a scrape storm cannot multiply Monasca API calls); default 5s,
+	// negative = never.
+	ProbeMinInterval time.Duration
 	// TimeoutOffset is taken off Prometheus' scrape timeout so that the
 	// answer gets back before Prometheus gives up.
 	TimeoutOffset time.Duration
@@ -137,6 +143,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ProbeTimeout == 0 {
 		c.ProbeTimeout = DefaultProbeTimeout
+	}
+	if c.ProbeMinInterval == 0 {
+		c.ProbeMinInterval = DefaultProbeMinInterval
 	}
 	if c.TimeoutOffset == 0 {
 		c.TimeoutOffset = DefaultTimeoutOffset
