@@ -61,24 +61,29 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
   GET /probe?scenario=NAME[&cloud=NAME][&debug=true]
         runs one check and answers its metrics: monhook_probe_success (1 only
         with proof: every expected notification arrived and matched Monasca's
-        payload, nothing leaked), monhook_probe_duration_seconds,
+        payload, nothing leaked), monhook_probe_duration_seconds, probe_success
+        and probe_duration_seconds (blackbox_exporter's names),
         monhook_stage_duration_seconds{stage}, monhook_stage_success{stage},
-        monhook_delivery_latency_seconds, monhook_deliveries{result},
-        monhook_leaked_resources. A failed probe is still 200; an unknown
-        scenario or cloud is 400. The deadline is Prometheus'
+        monhook_probe_failed_stage{stage}, monhook_delivery_latency_seconds
+        (trigger to first arrival), monhook_deliveries{result},
+        monhook_leaked_resources. target= and module= are aliases of cloud=
+        and scenario=. A failed probe is still 200; an unknown scenario,
+        cloud or parameter is 400. The deadline is Prometheus'
         X-Prometheus-Scrape-Timeout-Seconds minus --timeout-offset, at most
         --probe-timeout; the check stops a fifth earlier (at most 5s) so
-        that teardown and the answer fit in it. cloud is a clouds.yaml entry; omitted = the OS_*
-        environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
-        scenario and cloud share one run, and one within --probe-min-interval
-        after it gets its result: a scrape storm runs nothing more.
-  GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result},
-                 monhook_probes_in_flight, Go and process) and each scheduled
-                 target's last result, labelled target/cloud/scenario and stamped
-                 with the time it finished
+        that teardown and the answer fit in it. cloud is a clouds.yaml
+        entry; omitted = the OS_* environment (--os-cloud/OS_CLOUD), or the
+        lab with --lab. Concurrent requests for the same scenario and cloud
+        share one run, and one within --probe-min-interval after it gets its
+        result: a scrape storm runs nothing more.
+  GET /metrics   the exporter's own metrics (monhook_probes_total, sweeps,
+                 reloads, Go and process) and each scheduled target's last
+                 result, labelled target/cloud/scenario and stamped with the
+                 time it finished
   GET /healthz   200 "ok"; 503 while draining
   GET /          targets with their last result, recent probes, links to reports
   GET /report?target=NAME | ?run=RUNID   the JSON report of a recent probe
+  POST /-/reload reloads the configuration, as SIGHUP does
 
 One receiver serves every probe for the process lifetime on --receiver-listen
 (default ` + canary.DefaultReceiverListen + `): open that one port toward monasca-notification;
@@ -104,7 +109,8 @@ Config file keys (--config), under serve: every flag by name, e.g.
     max-concurrent: 20
     targets:                 # probed in the background, results on /metrics
       - cloud: prod          # clouds.yaml entry; omitted = OS_* environment
-        scenario: synthetic  # see monhook scenarios
+        scenario: synthetic  # see monhook scenarios; or scenario-file: FILE
+        hostname: HOST       # agent scenarios only, as check --hostname
         interval: 5m         # default 5m
         timeout: 3m          # default half the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
