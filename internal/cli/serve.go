@@ -28,10 +28,11 @@ type serveOptions struct {
 	AuthFlags  func() openstack.AuthFlags
 	ConfigFile func() string
 
-	Config    canary.Config
-	Lab       bool
-	LabHosts  int
-	LabFaults labFaults
+	Config       canary.Config
+	webConfigKey string // serve.web-config-file from the config file
+	Lab          bool
+	LabHosts     int
+	LabFaults    labFaults
 
 	// load reads the configuration again for a reload (SIGHUP,
 	// POST /-/reload); set by the command, nil when built alone.
@@ -160,6 +161,9 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 			if o.Config.ProbeTimeout <= 0 {
 				return usageError(&canary.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)})
 			}
+			if !cmd.Flags().Changed("web.config.file") && o.webConfigKey != "" {
+				o.Config.WebConfigFile = o.webConfigKey
+			}
 			targets, err := loadServeTargets(o.ConfigFile())
 			if err != nil {
 				return err
@@ -178,6 +182,10 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address, host:port, :port or a bare port (the port to open toward monasca-notification)")
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
 	fl.StringVar(&c.WebConfigFile, "web.config.file", "", "exporter-toolkit web configuration (TLS, basic auth) for --listen: /probe writes to Monasca, do not leave it open")
+	// The config file's key: viper reads dots as nesting, so the file
+	// says serve.web-config-file; the command line's flag wins.
+	fl.StringVar(&o.webConfigKey, "web-config-file", "", "config file key for --web.config.file")
+	_ = fl.MarkHidden("web-config-file")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen)")
