@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -232,6 +234,10 @@ func loadServeTargets(explicit string) ([]canary.Target, error) {
 func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err} }
 
 func serveRun(ctx context.Context, o *serveOptions) error {
+	// serve's log lines come from many goroutines (probes, the sweep,
+	// the HTTP listener) and its own lines from this one: one lock keeps
+	// each line whole.
+	errOut := &lockedWriter{w: o.IO.ErrOut}
 	cfg := effectiveServeConfig(o)
 	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
 	labSpeed := newLabSpeeds(ctx, o.AuthFlags).of
@@ -243,7 +249,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 			return cannotRun(fmt.Errorf("starting the lab: %w", err))
 		}
 		defer l.Close()
-		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
+		connect := labConnect(l, errOut, o.Debug(), o.Version)
 		labSpeed = func(string) float64 { return cfg.Speed }
 		resolve = func(cloud string) (canary.ConnectFunc, error) {
 			if cloud != "" && cloud != "lab" {
@@ -255,7 +261,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	srv, err := canary.New(canary.Options{
 		Config:   cfg,
 		Resolve:  resolve,
-		Logger:   slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+		Logger:   slog.New(slog.NewTextHandler(errOut, nil)),
 		Load:     o.load,
 		LabSpeed: labSpeed,
 	})
@@ -269,7 +275,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Start(); err != nil {
 		return cannotRun(err)
 	}
-	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %s)\n",
+	fmt.Fprintf(errOut, "monhook serve: %s (receiver on %s, instance %s, %s)\n",
 		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
 	if o.started != nil {
 		o.started(srv)
@@ -288,12 +294,12 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		case <-ctx.Done():
 		case <-hup:
 			if notes, err := srv.ReloadFromSource(); err != nil {
-				fmt.Fprintf(o.IO.ErrOut, "monhook serve: SIGHUP: configuration not reloaded, the running one stays: %v\n", err)
+				fmt.Fprintf(errOut, "monhook serve: SIGHUP: configuration not reloaded, the running one stays: %v\n", err)
 			} else {
-				fmt.Fprintf(o.IO.ErrOut, "monhook serve: SIGHUP: configuration reloaded (%s)\n",
+				fmt.Fprintf(errOut, "monhook serve: SIGHUP: configuration reloaded (%s)\n",
 					output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
 				for _, n := range notes {
-					fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s\n", n)
+					fmt.Fprintf(errOut, "monhook serve: %s\n", n)
 				}
 			}
 		}
@@ -304,7 +310,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return cannotRun(fmt.Errorf("shutting down: %w", err))
 	}
-	fmt.Fprintln(o.IO.ErrOut, "monhook serve: drained, bye")
+	fmt.Fprintln(errOut, "monhook serve: drained, bye")
 	return nil
 }
 
@@ -324,4 +330,16 @@ func resolveCloud(flags openstack.AuthFlags, cloud string) (canary.ConnectFunc, 
 		}
 		return canary.Conn{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}, nil
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
