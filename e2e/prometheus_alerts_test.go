@@ -302,6 +302,10 @@ scrape_configs:
 		// kill -9 with a probe in flight (the callback is closed, so
 		// it waits for a delivery): its resources stay in the lab, and
 		// the restarted serve, with the same flags, must sweep them.
+		awaitInFlight(t, sp)
+		if labClean(t, lp) {
+			t.Fatal("a probe is in flight but the lab holds none of its resources")
+		}
 		stopProcess(t, sp.done, func() error { return sp.cmd.Process.Signal(syscall.SIGKILL) })
 		sp = startServeEnv(t, env, append(serveArgs, "--listen", host)...)
 	}
@@ -412,9 +416,26 @@ func awaitLog(t *testing.T, sp *serveProcess, s string) {
 	}
 }
 
+// awaitInFlight waits until serve has a probe in flight.
+func awaitInFlight(t *testing.T, sp *serveProcess) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, body := tryFetch(sp.URL + "/metrics")
+		if v, ok := metricValue(body, "monhook_probes_in_flight"); ok && v >= 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no probe in flight within a minute")
+		}
+		time.Sleep(20 * time.Millisecond) // poll interval
+	}
+}
+
 // labClean reports whether cleanup --dry-run finds nothing in the lab.
 func labClean(t *testing.T, lp *labProcess) bool {
 	t.Helper()
 	r := runMonhook(t, lp.Env(), "cleanup", "--dry-run", "-o", "json")
-	return r.Code == 0 && strings.TrimSpace(r.Stdout) == "[]"
+	left, err := cleanupResources(r.Stdout)
+	return r.Code == 0 && err == nil && len(left) == 0
 }

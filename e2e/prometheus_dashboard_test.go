@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dashboardPanel is one panel of configs/grafana/monhook-dashboard.json with
@@ -62,15 +63,20 @@ func queryResult(t *testing.T, base, expr string) []map[string]string {
 }
 
 // assertDashboardHasData evaluates every panel against real Prometheus data:
-// each answers, and each has data except those named in empty (which must
-// have none).
+// each answers, and each has data (within 30 s: a counter's increase needs
+// two scrapes) except those named in empty, which must have none.
 func assertDashboardHasData(t *testing.T, base, window string, empty ...string) {
 	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
 	for _, p := range dashboardPanels(t, window) {
-		series := queryResult(t, base, p.expr)
 		wantEmpty := false
 		for _, e := range empty {
 			wantEmpty = wantEmpty || strings.HasPrefix(p.title, e)
+		}
+		series := queryResult(t, base, p.expr)
+		for !wantEmpty && len(series) == 0 && time.Now().Before(deadline) {
+			time.Sleep(250 * time.Millisecond) // poll interval
+			series = queryResult(t, base, p.expr)
 		}
 		switch {
 		case wantEmpty && len(series) > 0:
