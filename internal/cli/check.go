@@ -166,7 +166,9 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	o.warnIneffective(cmd)
+	if err := o.checkIneffective(cmd); err != nil {
+		return err
+	}
 	if o.CallbackURL != "" {
 		u, err := url.Parse(o.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -100,7 +100,9 @@ retries), 2 for bad flags or URL.`,
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
 			}
-			o.warnIneffective(cmd)
+			if err := o.checkIneffective(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

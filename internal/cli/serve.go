@@ -128,7 +128,9 @@ A bad setting exits 2 naming its key, before anything listens.`,
 				return err
 			}
 			if !o.Lab {
-				warnLabFlagsWithoutLab(o.IO, cmd)
+				if err := labFlagsNeedLab(o.IO, cmd); err != nil {
+					return err
+				}
 			}
 			warnOutputIgnored(o.IO, cmd, f.Global.Output, "its results are served over HTTP (/probe, /metrics)")
 			// A bare port is ":PORT", as for check, listen and lab.
