@@ -175,8 +175,9 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 		case errors.Is(ctx.Err(), context.DeadlineExceeded) && se.class == classError:
 			// The overall --timeout ran out inside an API call: Monasca or
 			// Keystone did not answer in time. One rule for --timeout,
-			// wherever it strikes: the check failed (exit 1), the same as
-			// when it runs out before a stage or while awaiting an alarm.
+			// wherever it strikes: the check failed (exit 1), as when it
+			// runs out before a stage or awaiting the alarm. A stalled API
+			// with time left is the stage budget's error (exit 3).
 			se.class, se.timedOut, se.overall = classFailure, true, true
 			se.msg = "no answer before the overall timeout (--timeout)"
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
