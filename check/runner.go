@@ -43,6 +43,14 @@ type Runner struct {
 	// settings; the runner adds the route toward Monasca, the scenario's
 	// scripted answers and the clock.
 	Receiver receiver.Options
+	// SkipCallbackTest skips the POST to the callback URL that proves,
+	// before anything is created, that it leads to the receiver: for a URL
+	// that does so only from the notifier's network.
+	SkipCallbackTest bool
+	// UserTimeout is the overall deadline the operator set (--timeout), 0
+	// when none was given: a run it cut short names it first if it is
+	// shorter than the scenario's minimum.
+	UserTimeout time.Duration
 	// Keep skips teardown and lists what was kept.
 	Keep bool
 	// Abandon, when closed, asks to exit without (the rest of) teardown: an
@@ -66,11 +74,14 @@ type run struct {
 	rendered scenarios.Rendered
 	recv     *receiver.Receiver
 
-	methodID, definitionID, alarmID string
-	definitionName                  string
-	feeder                          *feeder
-	deliveries                      deliveryState
-	failure                         *stageError // the first failed stage's error
+	methodID, definitionID string
+	definitionName         string
+	alarmID                guardedID // the poll's find, or a verified delivery's
+	// since is when the trigger started: deliveries count from then on.
+	since      time.Time
+	feeder     *feeder
+	deliveries deliveryState
+	failure    *stageError // the first failed stage's error
 
 	// api is what preflight detected of the API; until then a Newton API
 	// is assumed.
@@ -108,6 +119,8 @@ func (r *Runner) Run(ctx context.Context) *report.Report {
 }
 
 // execute runs the stages up to delivery; the first failure skips the rest.
+// The alarm and delivery stages run side by side (watch): the delivery is
+// the proof, the alarm poll a diagnostic.
 func (x *run) execute(ctx context.Context) {
 	steps := []struct {
 		name string
@@ -119,25 +132,41 @@ func (x *run) execute(ctx context.Context) {
 		{scenarios.StageNotificationMethod, x.createMethod},
 		{scenarios.StageAlarmDefinition, x.createDefinition},
 		{scenarios.StageTrigger, x.trigger},
-		{scenarios.StageAlarm, x.awaitAlarm},
-		{scenarios.StageDelivery, x.awaitDeliveries},
 	}
 	for _, s := range steps {
-		switch {
-		case x.failure != nil && x.failure.overall:
-			// Not run for want of time. The stage the timeout hit is the
-			// one failure; these never ran, so they are skipped (as after
-			// an interrupt), not failures of their own: one cause, one
-			// failed JUnit testcase. The run is still not green.
-			x.skip(s.name, "not run: the overall timeout (--timeout) was reached in "+x.failure.stage)
-		case x.failure != nil:
-			x.skip(s.name, "skipped: "+x.failure.stage+" failed")
-		case ctx.Err() != nil:
-			x.notStarted(ctx, s.name)
-		default:
+		if x.mayStart(ctx, s.name) {
 			x.stage(ctx, s.name, s.fn)
 		}
 	}
+	if x.failure == nil && ctx.Err() == nil {
+		x.watch(ctx)
+		return
+	}
+	x.mayStart(ctx, scenarios.StageAlarm)
+	x.mayStart(ctx, scenarios.StageDelivery)
+	if x.Receiver.ForwardTo != "" {
+		x.mayStart(ctx, StageConsumer)
+	}
+}
+
+// mayStart reports whether stage name may run; if not, it records why not
+// (an earlier failure, the overall timeout, an interrupt).
+func (x *run) mayStart(ctx context.Context, name string) bool {
+	switch {
+	case x.failure != nil && x.failure.overall:
+		// Not run for want of time. The stage the timeout hit is the
+		// one failure; these never ran, so they are skipped (as after
+		// an interrupt), not failures of their own: one cause, one
+		// failed JUnit testcase. The run is still not green.
+		x.skip(name, "not run: the overall timeout (--timeout) was reached in "+x.failure.stage)
+	case x.failure != nil:
+		x.skip(name, "skipped: "+x.failure.stage+" failed")
+	case ctx.Err() != nil:
+		x.notStarted(ctx, name)
+	default:
+		return true
+	}
+	return false
 }
 
 // notStarted records the stage the run's end hit before it began: the
@@ -146,9 +175,9 @@ func (x *run) notStarted(ctx context.Context, name string) {
 	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + ctxReason(ctx)}
 	if isDeadline(ctx) {
 		se = &stageError{stage: name, class: classFailure, timedOut: true, overall: true,
-			msg: "the overall timeout (--timeout) was reached before this stage started"}
+			msg: "the overall timeout (--timeout) was reached before this stage started", hints: x.timeoutHints()}
 	}
-	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error()})
+	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error(), Hints: se.hints})
 	x.failure = se
 }
 
@@ -161,43 +190,62 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 	if x.Progress != nil {
 		x.Progress(name)
 	}
+	st, se := x.timed(ctx, ctx, name, fn)
+	x.record(st, se)
+}
+
+// record appends a finished stage; its error, if it is the first, is the
+// run's failure.
+func (x *run) record(st report.Stage, se *stageError) {
+	if se != nil && x.failure == nil {
+		x.failure = se
+	}
+	x.rep.Stages = append(x.rep.Stages, st)
+}
+
+// timed runs fn under the stage's budget within work and says how it went.
+// outer is the run's context, whose end (the overall --timeout, an
+// interrupt) words the failure; work may end earlier on its own.
+func (x *run) timed(outer, work context.Context, name string, fn func(context.Context) (string, error)) (report.Stage, *stageError) {
 	budget := x.sc.Budget(name)
-	sctx, cancel := context.WithTimeout(ctx, budget)
+	sctx, cancel := context.WithTimeout(work, budget)
 	defer cancel()
 	started := time.Now()
 	detail, err := fn(sctx)
 	st := report.Stage{Name: name, Status: report.StatusOK, StartedAt: &started,
 		DurationMS: report.Millis(time.Since(started)), Detail: detail}
-	if err != nil {
-		se := asStageError(err)
-		se.stage = name
-		switch {
-		case errors.Is(ctx.Err(), context.DeadlineExceeded) && se.class == classError:
-			// The overall --timeout ran out inside an API call: Monasca or
-			// Keystone did not answer in time. One rule for --timeout,
-			// wherever it strikes: the check failed (exit 1), as when it
-			// runs out before a stage or awaiting the alarm. A stalled API
-			// with time left is the stage budget's error (exit 3).
-			se.class, se.timedOut, se.overall = classFailure, true, true
-			se.msg = "no answer before the overall timeout (--timeout)"
-		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			// The overall --timeout: whatever was awaited came too late.
-			se.class, se.timedOut, se.overall = classFailure, true, true
-			se.msg = "overall timeout (--timeout) reached during this stage"
-		case ctx.Err() != nil:
-			se.class = classInterrupted
-		case errors.Is(err, context.DeadlineExceeded):
-			se.timedOut = true
-			if se.msg == "" {
-				se.msg = fmt.Sprintf("timed out after %s (stage budget)", budget.Round(time.Millisecond))
-			}
-		}
-		st.Status = report.StatusFailed
-		st.Detail = se.Error()
-		st.Hints = se.hints
-		x.failure = se
+	if err == nil {
+		return st, nil
 	}
-	x.rep.Stages = append(x.rep.Stages, st)
+	se := asStageError(err)
+	se.stage = name
+	switch {
+	case errors.Is(outer.Err(), context.DeadlineExceeded) && se.class == classError:
+		// The overall --timeout ran out inside an API call: Monasca or
+		// Keystone did not answer in time. One rule for --timeout,
+		// wherever it strikes: the check failed (exit 1), the same as
+		// when it runs out before a stage or while awaiting an alarm.
+		se.class, se.timedOut, se.overall = classFailure, true, true
+		se.msg = "no answer before the overall timeout (--timeout)"
+		se.hints = append(x.timeoutHints(), se.hints...)
+	case errors.Is(outer.Err(), context.DeadlineExceeded):
+		// The overall --timeout: whatever was awaited came too late.
+		se.class, se.timedOut, se.overall = classFailure, true, true
+		se.msg = "overall timeout (--timeout) reached during this stage"
+		se.hints = append(x.timeoutHints(), se.hints...)
+	case outer.Err() != nil:
+		se.class = classInterrupted
+		se.msg, se.err = "interrupted: "+ctxReason(outer), nil
+	case errors.Is(err, context.DeadlineExceeded):
+		se.timedOut = true
+		if se.msg == "" {
+			se.msg = fmt.Sprintf("timed out after %s (stage budget)", budget.Round(time.Millisecond))
+		}
+	}
+	st.Status = report.StatusFailed
+	st.Detail = se.Error()
+	st.Hints = se.hints
+	return st, se
 }
 
 func (x *run) skip(name, why string) {
@@ -256,9 +304,11 @@ func ctxReason(ctx context.Context) string {
 	if isDeadline(ctx) {
 		return "overall timeout (--timeout) reached"
 	}
-	if c := context.Cause(ctx); c != nil {
+	if c := context.Cause(ctx); c != nil && !errors.Is(c, context.Canceled) {
 		return c.Error()
 	}
+	// A plain cancel (a scrape abandoned, a caller giving up): its
+	// "context canceled" says nothing to an operator.
 	return "cancelled"
 }
 

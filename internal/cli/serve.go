@@ -216,6 +216,7 @@ func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.
 func serveRun(ctx context.Context, o *serveOptions) error {
 	cfg := effectiveServeConfig(o)
 	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
+	labSpeed := newLabSpeeds(ctx, o.AuthFlags).of
 	if o.Lab {
 		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
 		o.LabFaults.apply(&opts)
@@ -225,6 +226,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		}
 		defer l.Close()
 		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
+		labSpeed = func(string) float64 { return cfg.Speed }
 		resolve = func(cloud string) (canary.ConnectFunc, error) {
 			if cloud != "" && cloud != "lab" {
 				return nil, fmt.Errorf("unknown cloud: with --lab the only cloud is the lab (\"\" or \"lab\")")
@@ -233,10 +235,11 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		}
 	}
 	srv, err := canary.New(canary.Options{
-		Config:  cfg,
-		Resolve: resolve,
-		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
-		Load:    o.load,
+		Config:   cfg,
+		Resolve:  resolve,
+		Logger:   slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+		Load:     o.load,
+		LabSpeed: labSpeed,
 	})
 	var ce *canary.ConfigError
 	if errors.As(err, &ce) {

@@ -26,9 +26,11 @@ type (
 	// ConnectFunc authenticates (the check's auth stage).
 	ConnectFunc = func(ctx context.Context) (Conn, error)
 	// Report is one check's outcome (schema documented in scenarios/report).
-	Report   = report.Report
-	scenario = scenarios.Scenario
-	leftover = marker.Resource
+	Report = report.Report
+	// reportTarget is the report's target: a lab or not, at what speed.
+	reportTarget = report.Target
+	scenario     = scenarios.Scenario
+	leftover     = marker.Resource
 )
 
 // Report vocabulary used by the metrics.
@@ -69,6 +71,7 @@ type checkSpec struct {
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
 	OnDelivery  func(receiver.Delivery)
+	ForwardTo   string // the target's forward-to: its consumer joins the verdict
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -87,7 +90,11 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 			CallbackURL: c.CallbackURL,
 			History:     probeHistory,
 			OnDelivery:  c.OnDelivery,
+			ForwardTo:   c.ForwardTo,
 		},
+		// The shared receiver's callback URL is checked once for the
+		// process, not per probe: a probe's verdict stays Monasca's.
+		SkipCallbackTest: true,
 	}
 	return r.Run(ctx)
 }

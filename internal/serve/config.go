@@ -63,7 +63,8 @@ type Config struct {
 	// cancelling them (their teardown still runs).
 	DrainTimeout time.Duration
 	// Speed compresses scenario timings for a target that runs faster than
-	// real Monasca (the lab); ≤0 = 1.
+	// real Monasca (the lab); ≤0 = each cloud's own (Options.LabSpeed: a
+	// monhook lab says its speed, as check discovers it), else 1.
 	Speed float64
 	// History is how many recent /probe results the index page keeps.
 	History int
@@ -89,6 +90,10 @@ type Target struct {
 	// so that a result stays on /metrics for at least half an interval
 	// before the next one replaces it.
 	Timeout time.Duration
+	// ForwardTo relays each of the target's deliveries to this consumer
+	// (an http(s) URL), whose 2xx the probe then also needs, as check
+	// --forward-to; "" relays nothing.
+	ForwardTo string
 }
 
 // ConfigError is a bad setting, named by its config key: `monhook serve`
@@ -129,8 +134,8 @@ func (c Config) withDefaults() Config {
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = DefaultDrainTimeout
 	}
-	if c.Speed <= 0 {
-		c.Speed = 1
+	if c.Speed < 0 {
+		c.Speed = 0
 	}
 	if c.History <= 0 {
 		c.History = DefaultHistory

@@ -24,13 +24,14 @@ serve:
       timeout: 3m
     - scenario: api-state
       name: env-api
+      forward-to: http://127.0.0.1:3001/openstack/alerts
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Target{
 		{Cloud: "prod", Scenario: "synthetic", Interval: 5 * time.Minute, Timeout: 3 * time.Minute},
-		{Name: "env-api", Scenario: "api-state"},
+		{Name: "env-api", Scenario: "api-state", ForwardTo: "http://127.0.0.1:3001/openstack/alerts"},
 	}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("targets = %+v, want %+v", got, want)
@@ -50,6 +51,7 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"serve:\n  targets:\n    - scenario: synthetic\n    - scenario: synthetic\n      intervall: 5m\n", "serve.targets[1].intervall"},
 		{"serve:\n  targets: synthetic\n", "serve.targets"},
 		{"serve:\n  targets:\n    - synthetic\n", "serve.targets[0]"},
+		{"serve:\n  targets:\n    - scenario: synthetic\n      forward-to: 127.0.0.1:3001\n", "serve.targets[0].forward-to"},
 	}
 	for _, c := range parse {
 		_, err := ParseTargets([]byte(c.yaml))
@@ -81,6 +83,26 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 	l := startLab(t)
 	_, err := New(Options{Config: Config{Targets: []Target{{Cloud: "mars", Scenario: "synthetic"}}}, Resolve: l.resolve})
 	assertKey(t, err, "serve.targets[0].cloud")
+}
+
+// The refusal of a too-young sweep age names the real minimum: the
+// longest timeout plus the teardown allowance, and that minimum is
+// accepted.
+func TestSweepOlderThanNamesItsMinimum(t *testing.T) {
+	cfg := Config{SweepOlderThan: 2*time.Minute + time.Second,
+		Targets: []Target{{Scenario: "synthetic", Interval: 10 * time.Minute, Timeout: 3 * time.Minute}}}.withDefaults()
+	err := cfg.Validate()
+	assertKey(t, err, "serve.sweep-older-than")
+	if want := "must be at least 3m40s"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to say %q", err, want)
+	}
+	cfg.SweepOlderThan = 3*time.Minute + 40*time.Second
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("the named minimum is refused: %v", err)
+	}
+	if got := (Config{}).withDefaults().sweepAge(); got != DefaultProbeTimeout+teardownAllowance {
+		t.Errorf("default sweep age %s, want the longest /probe run %s", got, DefaultProbeTimeout+teardownAllowance)
+	}
 }
 
 func assertKey(t *testing.T, err error, key string) {

@@ -17,6 +17,7 @@ type probeSpec struct {
 	cloud    string
 	scenario *scenario
 	connect  ConnectFunc
+	forward  string // the target's forward-to consumer; "" none
 }
 
 // probe runs spec, or joins the run already in flight for the same key (a
@@ -64,15 +65,18 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	runID := s.ids.next()
 	defer s.ids.release(runID)
 	cfg := s.Config()
+	target := s.targetOf(cfg, p.cloud)
 	ts := newAlarmTimestamps()
 	rep := runCheck(ctx, checkSpec{
-		Scenario:    scaleScenario(p.scenario, cfg.Speed),
+		Scenario:    scaleScenario(p.scenario, target.Speed),
 		Connect:     p.connect,
 		RunID:       runID,
 		Mux:         s.receiverMux(),
 		CallbackURL: cfg.CallbackURL,
 		OnDelivery:  ts.record,
+		ForwardTo:   p.forward,
 	})
+	rep.Target = target
 	s.leaks.add(p.cloud, leakedResources(rep, runID))
 	r := newResult(rep, ts.collect(), s.clk.Now())
 	r.Target, r.Cloud = p.target, p.cloud
@@ -94,6 +98,24 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		s.log.Warn("probe", append(attrs, "failed_stage", r.failedStage(), "error", rep.Error)...)
 	}
 	return r
+}
+
+// targetOf is what the probe runs against: a monhook lab runs at its own
+// speed, which serve discovers the way check does unless --speed says
+// otherwise; anything else at real Monasca's speed.
+func (s *Server) targetOf(cfg Config, cloud string) reportTarget {
+	lab := 0.0
+	if s.labSpeed != nil {
+		lab = s.labSpeed(cloud)
+	}
+	t := reportTarget{Lab: lab > 0, Speed: cfg.Speed}
+	if t.Speed <= 0 {
+		t.Speed = lab
+	}
+	if t.Speed <= 0 {
+		t.Speed = 1
+	}
+	return t
 }
 
 // withTeardownReserve ends the check a little before ctx's deadline: the

@@ -69,7 +69,7 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 		t.setRunning(true)
 		// Not derived from t.ctx: a reload lets the run in flight finish.
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect, forward: t.ForwardTo})
 		cancel()
 		t.setRunning(false)
 		switch {

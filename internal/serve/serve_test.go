@@ -404,3 +404,26 @@ func TestTheCheckEndsBeforeTheDeadlineToLeaveTimeForTeardown(t *testing.T) {
 		t.Errorf("the check's deadline is %s after now, want 8s", dl.Sub(now))
 	}
 }
+
+// Without --speed, a probe of a monhook lab runs at the lab's own speed
+// (as check discovers it) and the report says so.
+func TestProbeRunsAtTheLabsOwnSpeed(t *testing.T) {
+	l := startLab(t)
+	s, err := New(Options{Config: Config{Listen: "127.0.0.1:0", ReceiverListen: "127.0.0.1:0", NoSweep: true},
+		Resolve: l.resolve, LabSpeed: func(string) float64 { return labSpeed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	a := get(t, probeURL(s, "synthetic"), scrapeTimeoutHeader, "20")
+	if v := mustValue(t, parseMetrics(t, a.body), "monhook_probe_success"); v != 1 {
+		t.Fatalf("probe at the lab's speed: success %v", v)
+	}
+	r := s.recent.newestFirst()[0]
+	if !r.Report.Target.Lab || r.Report.Target.Speed != labSpeed {
+		t.Errorf("report target %+v, want lab at speed %d", r.Report.Target, labSpeed)
+	}
+}

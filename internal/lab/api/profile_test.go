@@ -59,6 +59,10 @@ func TestMitakaNotificationMethods(t *testing.T) {
 		t.Fatalf("Allow %q", got)
 	}
 
+	if got := e.call("labuser", "PATCH", "/v2.0/notification-methods", nil).header.Get("Allow"); got != "DELETE, GET, POST, PUT, OPTIONS" {
+		t.Fatalf("collection Allow %q", got)
+	}
+
 	// PUT takes the same three keys; no "Period is required".
 	e.must(200, e.call("labuser", "PUT", "/v2.0/notification-methods/"+id,
 		map[string]any{"name": "h2", "type": "email", "address": "a@b.c"}))
