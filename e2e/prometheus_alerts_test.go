@@ -325,6 +325,14 @@ scrape_configs:
 		f.inject()
 		a := awaitFiring(t, base, f.name)
 		t.Logf("%s: MonhookProbeFailing fires naming stage %s", f.name, a.Labels["stage"])
+		// The dashboard's failed-stage panel names the same stage.
+		for _, p := range dashboardPanels(t, "15s") {
+			if strings.HasPrefix(p.title, "Failed stage") {
+				if got := queryResult(t, base, p.expr); len(got) != 1 || got[0]["stage"] != a.Labels["stage"] {
+					t.Errorf("%s: panel %q shows %v, want one series with stage %s", f.name, p.title, got, a.Labels["stage"])
+				}
+			}
+		}
 		if !contains(f.stages, a.Labels["stage"]) {
 			t.Errorf("%s: the alert names stage %q, want one of %v: %v", f.name, a.Labels["stage"], f.stages, a.Labels)
 		}

@@ -3,9 +3,13 @@ package serve
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/monhook/monhook/marker"
 )
@@ -162,4 +166,44 @@ func TestSessionIsSharedUntilAProbeCouldNotRun(t *testing.T) {
 	if _, err := connect(context.Background()); err != nil || calls != 2 {
 		t.Fatalf("after reset: %d authentications (%v), want a fresh one", calls, err)
 	}
+}
+
+// Targets accept what check accepts: a scenario file and an agent host.
+func TestTargetsTakeScenarioFilesAndHostnames(t *testing.T) {
+	src, err := os.ReadFile("../../scenarios/builtin/synthetic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "mine.yaml")
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), "name: synthetic", "name: my-synthetic", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseTargets([]byte("serve:\n  targets:\n    - scenario-file: " + file + "\n    - scenario: cpu-idle\n      hostname: lab-compute-2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Targets: got}.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Targets[0].Name != "env/my-synthetic" || cfg.Targets[1].Hostname != "lab-compute-2" {
+		t.Errorf("targets %+v", cfg.Targets)
+	}
+	for _, c := range []struct {
+		target Target
+		key    string
+	}{
+		{Target{Scenario: "synthetic", ScenarioFile: file}, "serve.targets[0].scenario-file"},
+		{Target{ScenarioFile: "/nonexistent.yaml"}, "serve.targets[0].scenario-file"},
+		{Target{Scenario: "synthetic", Hostname: "h1"}, "serve.targets[0].hostname"},
+	} {
+		assertKey(t, Config{Targets: []Target{c.target}}.withDefaults().Validate(), c.key)
+	}
+
+	l := startLab(t)
+	s := startServer(t, l, Config{Targets: []Target{{Name: "mine", ScenarioFile: file, Interval: time.Second}}})
+	awaitMetric(t, s, "the scenario file's target passes", func(m map[string]*dto.MetricFamily) bool {
+		mm, ok := sample(m, "monhook_probe_success", "target", "mine", "scenario", "my-synthetic")
+		return ok && value(mm) == 1
+	})
 }

@@ -170,7 +170,12 @@ func (s *Server) Start() error {
 	}
 	s.mux, s.ln, s.started = mux, ln, true
 	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.httpSrv.Serve(ln) }()
+	srv, webConfig := s.httpSrv, s.cfg.WebConfigFile
+	go func() {
+		if err := serveHTTP(ln, srv, webConfig, s.log); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("HTTP listener stopped", "error", err)
+		}
+	}()
 
 	s.schedWG.Add(1)
 	go s.sweepLoop()
