@@ -53,11 +53,14 @@ func scaleRuleDurations(t *testing.T, rules string, factor int) string {
 }
 
 // switchableProxy forwards TCP connections to a backend while open; closed,
-// its port refuses connections (a stopped service, a firewall).
+// its port refuses connections and the ones it carried are cut (a stopped
+// service, a firewall): a client's pooled keep-alive connection must not
+// carry on through a closed port.
 type switchableProxy struct {
 	addr, backend string
 	mu            sync.Mutex
 	ln            net.Listener
+	conns         map[net.Conn]struct{}
 }
 
 func newSwitchableProxy(t *testing.T, backend string) *switchableProxy {
@@ -80,8 +83,19 @@ func (p *switchableProxy) open(t *testing.T) {
 			if err != nil {
 				return
 			}
+			p.mu.Lock()
+			if p.conns == nil {
+				p.conns = map[net.Conn]struct{}{}
+			}
+			p.conns[c] = struct{}{}
+			p.mu.Unlock()
 			go func() {
-				defer c.Close()
+				defer func() {
+					p.mu.Lock()
+					delete(p.conns, c)
+					p.mu.Unlock()
+					c.Close()
+				}()
 				b, err := net.Dial("tcp", p.backend)
 				if err != nil {
 					return
@@ -100,6 +114,9 @@ func (p *switchableProxy) close() {
 	if p.ln != nil {
 		p.ln.Close()
 		p.ln = nil
+	}
+	for c := range p.conns {
+		c.Close()
 	}
 }
 
