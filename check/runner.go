@@ -62,6 +62,18 @@ type Runner struct {
 	PollInterval time.Duration
 	// Progress, if set, is told when each stage starts (for a spinner).
 	Progress func(stage string)
+	// TimeoutName is how messages and hints name the overall deadline;
+	// default "--timeout", check's flag. A caller without that flag
+	// (serve) names its own, so no hint points at a flag that is not there.
+	TimeoutName string
+}
+
+// timeoutName is TimeoutName or check's flag.
+func (r *Runner) timeoutName() string {
+	if r.TimeoutName != "" {
+		return r.TimeoutName
+	}
+	return "--timeout"
 }
 
 // run is the state of one execution.
@@ -158,7 +170,7 @@ func (x *run) mayStart(ctx context.Context, name string) bool {
 		// one failure; these never ran, so they are skipped (as after
 		// an interrupt), not failures of their own: one cause, one
 		// failed JUnit testcase. The run is still not green.
-		x.skip(name, "not run: the overall timeout (--timeout) was reached in "+x.failure.stage)
+		x.skip(name, "not run: the overall timeout ("+x.timeoutName()+") was reached in "+x.failure.stage)
 	case x.failure != nil:
 		x.skip(name, "skipped: "+x.failure.stage+" failed")
 	case ctx.Err() != nil:
@@ -172,10 +184,10 @@ func (x *run) mayStart(ctx context.Context, name string) bool {
 // notStarted records the stage the run's end hit before it began: the
 // overall timeout (a failure naming the stage) or an interrupt.
 func (x *run) notStarted(ctx context.Context, name string) {
-	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + ctxReason(ctx)}
+	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + x.ctxReason(ctx)}
 	if isDeadline(ctx) {
 		se = &stageError{stage: name, class: classFailure, timedOut: true, overall: true,
-			msg: "the overall timeout (--timeout) was reached before this stage started", hints: x.timeoutHints()}
+			msg: "the overall timeout (" + x.timeoutName() + ") was reached before this stage started", hints: x.timeoutHints()}
 	}
 	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error(), Hints: se.hints})
 	x.failure = se
@@ -226,16 +238,16 @@ func (x *run) timed(outer, work context.Context, name string, fn func(context.Co
 		// wherever it strikes: the check failed (exit 1), the same as
 		// when it runs out before a stage or while awaiting an alarm.
 		se.class, se.timedOut, se.overall = classFailure, true, true
-		se.msg = "no answer before the overall timeout (--timeout)"
+		se.msg = "no answer before the overall timeout (" + x.timeoutName() + ")"
 		se.hints = append(x.timeoutHints(), se.hints...)
 	case errors.Is(outer.Err(), context.DeadlineExceeded):
 		// The overall --timeout: whatever was awaited came too late.
 		se.class, se.timedOut, se.overall = classFailure, true, true
-		se.msg = "overall timeout (--timeout) reached during this stage"
+		se.msg = "overall timeout (" + x.timeoutName() + ") reached during this stage"
 		se.hints = append(x.timeoutHints(), se.hints...)
 	case outer.Err() != nil:
 		se.class = classInterrupted
-		se.msg, se.err = "interrupted: "+ctxReason(outer), nil
+		se.msg, se.err = "interrupted: "+x.ctxReason(outer), nil
 	case errors.Is(err, context.DeadlineExceeded):
 		se.timedOut = true
 		if se.msg == "" {
@@ -264,7 +276,7 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 	switch {
 	case ctx.Err() != nil && !isDeadline(ctx):
 		x.rep.Verdict, result = report.VerdictInterrupted, exitcode.Interrupted
-		x.rep.Error = "interrupted: " + ctxReason(ctx)
+		x.rep.Error = "interrupted: " + x.ctxReason(ctx)
 	case x.failure == nil:
 		// No stage failed; a pass still needs its proof.
 		if why := x.unproven(); why != "" {
@@ -300,9 +312,9 @@ func (x *run) failStage(name, detail string) {
 	}
 }
 
-func ctxReason(ctx context.Context) string {
+func (x *run) ctxReason(ctx context.Context) string {
 	if isDeadline(ctx) {
-		return "overall timeout (--timeout) reached"
+		return "overall timeout (" + x.timeoutName() + ") reached"
 	}
 	if c := context.Cause(ctx); c != nil && !errors.Is(c, context.Canceled) {
 		return c.Error()

@@ -40,7 +40,7 @@ func immediate(s scenarios.SubExpression) bool {
 func (x *run) evaluationHint() string {
 	e, err := scenarios.ParseExpression(x.rendered.Expression)
 	if err != nil || len(e.Subs) == 0 {
-		return "the threshold engine has not moved it yet; raise --timeout"
+		return "the threshold engine has not moved it yet; raise " + x.timeoutName()
 	}
 	var slow []string
 	worst := time.Duration(0)
@@ -57,8 +57,8 @@ func (x *run) evaluationHint() string {
 			"reach monasca-thresh (Kafka's metrics topic)", subText(e))
 	}
 	return fmt.Sprintf("the threshold engine has not moved it yet: %s is evaluated once its %s window has ended, "+
-		"plus a 30 s grace and up to a 60 s tick (about 1–2.5 min for period 60, reference §8); raise --timeout",
-		strings.Join(slow, ", "), worst)
+		"plus a 30 s grace and up to a 60 s tick (about 1–2.5 min for period 60, reference §8); raise %s",
+		strings.Join(slow, ", "), worst, x.timeoutName())
 }
 
 // skewWindow is how far a measurement's timestamp may stray from the

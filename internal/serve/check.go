@@ -26,9 +26,11 @@ type (
 	// ConnectFunc authenticates (the check's auth stage).
 	ConnectFunc = func(ctx context.Context) (Conn, error)
 	// Report is one check's outcome (schema documented in scenarios/report).
-	Report   = report.Report
-	scenario = scenarios.Scenario
-	leftover = marker.Resource
+	Report = report.Report
+	// reportTarget is the report's target: a lab or not, at what speed.
+	reportTarget = report.Target
+	scenario     = scenarios.Scenario
+	leftover     = marker.Resource
 )
 
 // Report vocabulary used by the metrics.
@@ -38,6 +40,7 @@ const (
 	statusOK      = report.StatusOK
 	statusSkipped = report.StatusSkipped
 	stageDelivery = scenarios.StageDelivery
+	stageTrigger  = scenarios.StageTrigger
 	runIDLength   = marker.RunIDLength
 )
 
@@ -46,6 +49,9 @@ var exitCannotRun = exitcode.Of(exitcode.CannotRun)
 
 // lookupScenario returns a fresh copy of a built-in scenario.
 func lookupScenario(name string) (*scenario, error) { return scenarios.Builtin(name) }
+
+// loadScenarioFile reads a scenario file (check's --scenario-file).
+func loadScenarioFile(path string) (*scenario, error) { return scenarios.LoadFile(path) }
 
 // scenarioNames lists the built-ins, sorted, for error messages.
 func scenarioNames() []string {
@@ -68,8 +74,8 @@ type checkSpec struct {
 	RunID       string
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
-	OnDelivery  func(receiver.Delivery)
-	ForwardTo   string // the target's forward-to: its consumer joins the verdict
+	Hostname    string        // agent host to watch; "" = preflight picks
+	ForwardTo   string        // the target's forward-to: its consumer joins the verdict
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -83,11 +89,14 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 		Scenario: c.Scenario,
 		Connect:  c.Connect,
 		RunID:    c.RunID,
+		Hostname: c.Hostname,
+		// serve has no --timeout: its deadline is the scrape timeout
+		// (/probe) or the target's timeout.
+		TimeoutName: "the probe's deadline: scrape timeout or serve.targets[].timeout",
 		Receiver: receiver.Options{
 			Mux:         c.Mux,
 			CallbackURL: c.CallbackURL,
 			History:     probeHistory,
-			OnDelivery:  c.OnDelivery,
 			ForwardTo:   c.ForwardTo,
 		},
 		// The shared receiver's callback URL is checked once for the

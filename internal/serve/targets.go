@@ -16,7 +16,8 @@ import (
 //	serve:
 //	  targets:
 //	    - cloud: prod            # clouds.yaml entry; omitted = OS_* environment
-//	      scenario: synthetic
+//	      scenario: synthetic    # or scenario-file: /etc/monhook/my.yaml
+//	      hostname: compute-1    # agent scenarios: the host to watch
 //	      interval: 5m
 //	      timeout: 3m
 //	      name: prod-synthetic   # optional, default <cloud>/<scenario>
@@ -70,6 +71,10 @@ func parseTarget(n *yaml.Node, key string) (Target, error) {
 			t.Cloud = v.Value
 		case "scenario":
 			t.Scenario = v.Value
+		case "scenario-file":
+			t.ScenarioFile = v.Value
+		case "hostname":
+			t.Hostname = v.Value
 		case "interval":
 			t.Interval, err = parseDuration(v.Value)
 		case "timeout":
@@ -77,7 +82,7 @@ func parseTarget(n *yaml.Node, key string) (Target, error) {
 		case "forward-to":
 			t.ForwardTo, err = parseForwardTo(v.Value)
 		default:
-			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, interval, timeout, forward-to", n.Content[i].Line)
+			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, scenario-file, hostname, interval, timeout, forward-to", n.Content[i].Line)
 		}
 		if err != nil {
 			return t, configErrorf(field, "%q (line %d): %v", v.Value, v.Line, err)
