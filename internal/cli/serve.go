@@ -141,7 +141,9 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 				return err
 			}
 			if !o.Lab {
-				warnLabFlagsWithoutLab(o.IO, cmd)
+				if err := labFlagsNeedLab(o.IO, cmd); err != nil {
+					return err
+				}
 			}
 			warnOutputIgnored(o.IO, cmd, f.Global.Output, "its results are served over HTTP (/probe, /metrics)")
 			// A bare port is ":PORT", as for check, listen and lab.
