@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -123,6 +125,84 @@ func TestServeAcceptsABarePort(t *testing.T) {
 		code, _, stderr := runCLI(t, "serve", "--config", writeConfig(t, "{}\n"), flag, "70000")
 		if code != 2 || !strings.Contains(stderr, flag+` "70000"`) {
 			t.Errorf("%s 70000: exit %d, stderr %q; want 2 naming %s", flag, code, stderr, flag)
+		}
+	}
+}
+
+// SIGHUP reloads the config file; a bad one keeps the running
+// configuration and says why; serve keeps serving through both.
+func TestServeSIGHUPReloadsAndABadFileKeepsTheRunningConfig(t *testing.T) {
+	cfgFile := writeConfig(t, "serve:\n  max-concurrent: 5\n")
+	streams, _, errOut := TestStreams()
+	f := NewFactory(streams, "test")
+	root := NewCmdRoot(f)
+	for _, c := range root.Commands() {
+		if c.Name() == "serve" {
+			root.RemoveCommand(c)
+		}
+	}
+	ready := make(chan *canary.Server, 1)
+	hup := make(chan os.Signal, 1)
+	root.AddCommand(NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		o.started = func(s *canary.Server) { ready <- s }
+		o.hup = hup
+		return serveRun(ctx, o)
+	}))
+	root.SetArgs([]string{"serve", "--lab", "--config", cfgFile, "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
+	var s *canary.Server
+	select {
+	case s = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not start")
+	}
+	awaitReloads := func(result string, want float64) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, err := http.Get(s.URL() + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(body), fmt.Sprintf("monhook_config_reloads_total{result=%q} %g\n", result, want)) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s reload counted:\n%s", result, body)
+			}
+			time.Sleep(10 * time.Millisecond) // poll interval
+		}
+	}
+	// A bad file: refused, the running targets stay (none).
+	if err := os.WriteFile(cfgFile, []byte("serve:\n  targets:\n    - scenario: nosuch\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hup <- syscall.SIGHUP
+	awaitReloads("error", 1)
+	// A good one: a target appears.
+	if err := os.WriteFile(cfgFile, []byte("serve:\n  targets:\n    - scenario: synthetic\n      interval: 1h\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hup <- syscall.SIGHUP
+	awaitReloads("ok", 1)
+	if n := len(s.Config().Targets); n != 1 || s.Config().Targets[0].Name != "lab/synthetic" {
+		t.Errorf("after the reload: targets %+v", s.Config().Targets)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve after cancel: %v", err)
+	}
+	log := errOut.String()
+	for _, want := range []string{"SIGHUP: configuration not reloaded, the running one stays", `serve.targets[0].scenario`, "SIGHUP: configuration reloaded (1 scheduled target)"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("serve's stderr lacks %q:\n%s", want, log)
 		}
 	}
 }
