@@ -73,6 +73,7 @@ func encodeSubject(s string) string {
 	q, bb := mime.QEncoding.Encode("utf-8", s), mime.BEncoding.Encode("utf-8", s)
 	if q == s { // Go leaves plain ASCII alone; Python encodes it anyway
 		q = "=?utf-8?q?" + qWord(s) + "?="
+		bb = "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(s)) + "?="
 	}
 	if len(bb) < len(q) {
 		return bb

@@ -47,6 +47,9 @@ func TestComposeParseRoundTrip(t *testing.T) {
 				if !m.Transitioned.Equal(c.n.Timestamp) {
 					t.Errorf("transitioned %v, want %v", m.Transitioned, c.n.Timestamp)
 				}
+				if f != FormatMitaka && !strings.HasPrefix(string(raw), "Content-Type: text/plain; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\nSubject: =?utf-8?q?") {
+					t.Errorf("pike and later: a base64 utf-8 body and an encoded subject, got\n%s", raw)
+				}
 				if m.Format != f.String() {
 					t.Errorf("format %s, want %s", m.Format, f)
 				}

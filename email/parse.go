@@ -71,6 +71,9 @@ func Parse(raw []byte) (Mail, []Finding) {
 	if err != nil {
 		subject = msg.Header.Get("Subject")
 	}
+	// The no-host subject ends in a space: encoded (pike…) it survives,
+	// plain (mitaka…) header parsing trims it. Trimmed here for both.
+	subject = strings.TrimRight(subject, " ")
 	m.Subject = subject
 	m.From, m.To = msg.Header.Get("From"), msg.Header.Get("To")
 	if a, err := mail.ParseAddress(m.From); err != nil {
