@@ -27,6 +27,7 @@ func (l *Lab) engines() []engine {
 	})
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
+		SMTP: l.opts.SMTP,
 	})
 	out := []engine{{name: "evaluator", run: l.evaluator.Run, subscribes: true}}
 	if !l.opts.NoNotifier {

@@ -66,6 +66,10 @@ type Options struct {
 	// NoNotifier leaves the notification engine out: alarms still change
 	// state, nothing is ever sent (a dead monasca-notification).
 	NoNotifier bool
+	// SMTP is the notifier's smarthost for EMAIL methods (the email
+	// plugin's [email_notifier]); with no Addr EMAIL methods are accepted
+	// but nothing is mailed. Its Format is the release's mail layout.
+	SMTP notifier.SMTP
 
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)
