@@ -42,6 +42,10 @@ type Runner struct {
 	// settings; the runner adds the route toward Monasca, the scenario's
 	// scripted answers and the clock.
 	Receiver receiver.Options
+	// Email, if set, checks the EMAIL path instead of the webhook: the
+	// method mails Email.To and the delivery stage reads Email.Mailbox.
+	// Receiver is then unused.
+	Email *EmailOptions
 	// Keep skips teardown and lists what was kept.
 	Keep bool
 	// Abandon, when closed, asks to exit without (the rest of) teardown: an
@@ -64,6 +68,7 @@ type run struct {
 	vars     scenarios.Vars
 	rendered scenarios.Rendered
 	recv     *receiver.Receiver
+	mail     *mailSource // the EMAIL path's delivery source
 
 	methodID, definitionID, alarmID string
 	definitionName                  string
@@ -194,8 +199,8 @@ func (x *run) skip(name, why string) {
 // finish closes the receiver, copies deliveries and strays into the report
 // and decides the verdict and exit code.
 func (x *run) finish(ctx context.Context, start time.Time) {
-	if x.recv != nil {
-		_ = x.recv.Close()
+	if src := x.source(); src != nil {
+		_ = src.Close()
 		x.collectDeliveries()
 	}
 	x.rep.DurationMS = report.Millis(time.Since(start))

@@ -56,14 +56,14 @@ func (x *run) awaitExpectation(ctx context.Context, i int, e scenarios.Expectati
 		defer cancel()
 	}
 	for exp.Got < exp.Want {
-		d, err := x.recv.Await(ctx, func(d receiver.Delivery) bool {
+		d, err := x.source().Await(ctx, func(d receiver.Delivery) bool {
 			return !ds.seen[d.Seq] && d.Notification != nil && d.Notification.AlarmDefinitionID == x.definitionID
 		})
 		if err != nil {
 			return x.missingDelivery(ctx, e, exp, err)
 		}
 		ds.seen[d.Seq] = true
-		if !matchesExpectation(d.Notification, e) {
+		if !matchesExpectation(d.Notification, x.comparable(e)) {
 			ds.unexpected = append(ds.unexpected, d)
 			continue
 		}
@@ -94,7 +94,8 @@ func matchesExpectation(n *receiver.Notification, e scenarios.Expectation) bool 
 func (x *run) payloadFindings(d receiver.Delivery) []report.Finding {
 	n := d.Notification
 	var out []report.Finding
-	if x.target.ProjectID != "" && n.TenantID != x.target.ProjectID {
+	// A mail names no tenant: the address it reached is its scope.
+	if x.target.ProjectID != "" && n.TenantID != x.target.ProjectID && x.Email == nil {
 		out = append(out, report.Finding{Code: "wrong-tenant", Key: "tenant_id",
 			Detail: fmt.Sprintf("tenant_id %q is not this run's project %q", n.TenantID, x.target.ProjectID)})
 	}
@@ -128,7 +129,7 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	}
 	msg := fmt.Sprintf("expected %d× %s within %s, got %d", exp.Want, transitionText(e.OldState, e.State), e.Within, exp.Got)
 	var hints []string
-	for _, te := range x.recv.TLSErrors() {
+	for _, te := range x.source().TLSErrors() {
 		hints = append(hints, fmt.Sprintf("TLS handshake from %s failed (%s): the sender rejected our certificate; "+
 			"monasca-notification verifies webhooks against its host's CA store and cannot skip verification", te.Remote, te.Error))
 		break
@@ -136,7 +137,7 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	state := x.currentAlarmState(ctx)
 	switch {
 	case state == "":
-	case state == e.State && exp.Got == 0:
+	case state == e.State && exp.Got == 0 && x.Email == nil:
 		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, yet nothing arrived: monasca-notification "+
 			"cannot reach %s (firewall, NAT: pass --callback-url with an address the notifier host can reach), "+
 			"or monasca-notification is not running", state, x.rep.CallbackURL))
@@ -151,9 +152,10 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	for _, d := range x.deliveries.unexpected {
 		hints = append(hints, fmt.Sprintf("received instead: %s (delivery #%d)", transitionText(d.Notification.OldState, d.Notification.State), d.Seq))
 	}
-	if n := len(x.recv.Strays()); n > 0 {
+	if n := len(x.source().Strays()); n > 0 {
 		hints = append(hints, fmt.Sprintf("%d request(s) reached the receiver but not as this run's deliveries (see strays)", n))
 	}
+	hints = append(hints, x.mailHints(state, e, exp)...)
 	return &stageError{class: classFailure, msg: msg, hints: hints}
 }
 
@@ -174,7 +176,7 @@ func (x *run) currentAlarmState(ctx context.Context) string {
 // run's deliveries, and everything else as strays.
 func (x *run) collectDeliveries() {
 	ds := &x.deliveries
-	for _, d := range x.recv.Deliveries() {
+	for _, d := range x.source().Deliveries() {
 		n := d.Notification
 		if n != nil && n.AlarmDefinitionID != x.definitionID {
 			x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: d.ReceivedAt, Remote: d.Remote,
@@ -190,9 +192,12 @@ func (x *run) collectDeliveries() {
 			rd.Findings = append(rd.Findings, report.Finding{Code: f.Code, Key: f.Key, Detail: f.Detail})
 		}
 		rd.Findings = append(rd.Findings, ds.findings[d.Seq]...)
+		if x.mail != nil {
+			rd.Mail = x.mail.info[d.Seq]
+		}
 		x.rep.Deliveries = append(x.rep.Deliveries, rd)
 	}
-	for _, s := range x.recv.Strays() {
+	for _, s := range x.source().Strays() {
 		x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: s.ReceivedAt, Remote: s.Remote,
 			Method: s.Method, Path: s.Path, Reason: s.Reason, Status: s.Status})
 	}

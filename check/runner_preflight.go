@@ -79,14 +79,19 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", cannotRun(err, "decoding notification method types")
 	}
-	if !slices.Contains(types, "WEBHOOK") {
+	if x.Email != nil && !slices.Contains(types, TypeEmail) {
+		return "", cannotRun(nil, fmt.Sprintf("EMAIL is not a registered notification method type (have: %s)", strings.Join(types, ", ")),
+			"monasca-notification registers EMAIL when its email plugin is enabled ([notification_types] enabled includes email); "+
+				"ask the operator to enable it, or check the webhook path with --type webhook")
+	}
+	if x.Email == nil && !slices.Contains(types, "WEBHOOK") {
 		return "", cannotRun(nil, fmt.Sprintf("WEBHOOK is not a registered notification method type (have: %s)",
 			strings.Join(types, ", ")), hintWebhookType)
 	}
 	if err := probeWrite(ctx, c); err != nil {
 		return "", err
 	}
-	detail := "API reachable; write role ok; WEBHOOK registered"
+	detail := "API reachable; write role ok; " + x.methodType() + " registered"
 	if x.sc.NeedsAgent() {
 		host, err := x.pickHost(ctx)
 		if err != nil {

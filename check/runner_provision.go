@@ -18,6 +18,9 @@ import (
 const roleDefinition = "alarm"
 
 func (x *run) startReceiver(ctx context.Context) (string, error) {
+	if x.Email != nil {
+		return x.openMailbox(ctx)
+	}
 	opts := x.Receiver
 	if opts.RouteTo == "" {
 		opts.RouteTo = endpointHost(x.target.Client)
@@ -62,17 +65,25 @@ func redactTokenPath(p string) string {
 }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
-	name := marker.MethodName(x.RunID, time.Now())
+	name, address := marker.MethodName(x.RunID, time.Now()), ""
+	if x.Email != nil {
+		name, address = marker.EmailMethodName(x.RunID, time.Now()), x.Email.To
+	} else {
+		address = x.recv.CallbackURL()
+	}
 	period := x.sc.Period
 	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
 		Name:    name,
-		Type:    "WEBHOOK",
-		Address: x.recv.CallbackURL(),
+		Type:    x.methodType(),
+		Address: address,
 		Period:  &period,
 	}).Extract()
 	if err != nil {
 		x.adoptIfCreated(ctx, report.KindNotificationMethod, name)
-		return "", apiError(err, "creating the WEBHOOK notification method")
+		if pe := x.periodRefused(err); pe != nil {
+			return "", pe
+		}
+		return "", apiError(err, "creating the "+x.methodType()+" notification method")
 	}
 	x.methodID = nm.ID
 	x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: report.KindNotificationMethod, ID: nm.ID, Name: nm.Name})

@@ -51,6 +51,8 @@ type checkOptions struct {
 	TLSCert     string
 	TLSKey      string
 
+	Email emailFlags
+
 	Lab       bool
 	Speed     float64
 	LabHosts  int
@@ -58,6 +60,9 @@ type checkOptions struct {
 
 	// Abandon closes on a second, later Ctrl-C: teardown is cut short.
 	Abandon <-chan struct{}
+
+	// labSMTP is the lab notifier's smarthost (--lab --type email).
+	labSMTP string
 
 	// progress, when set, is told each stage as it starts (tests).
 	progress func(stage string)
@@ -106,6 +111,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, a monhook lab's own speed against one, else 1)", MinSpeed, MaxSpeed))
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
+	o.Email.addFlags(fl)
 	return cmd
 }
 
@@ -165,7 +171,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return usageErrorf("--callback-url %q: want an http:// or https:// URL with a host", o.CallbackURL)
 		}
 	}
-	return nil
+	return o.Email.validate(cmd, o.IO, o.Lab)
 }
 
 // loadScenario returns the scenario named by the options; a bad name or
@@ -196,6 +202,11 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	sc, err := o.loadScenario()
 	if err != nil {
 		return err
+	}
+	if o.Email.email() {
+		if err := emailScenario(sc); err != nil {
+			return err
+		}
 	}
 	if o.Hostname != "" && !sc.NeedsAgent() {
 		warnf(o.IO, "--hostname has no effect: scenario %s posts its own metric (%s) and watches no agent host", sc.Name, sc.Metric.Name)
@@ -259,6 +270,17 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	}
 	speed := target.Speed
 	runner.Scenario = sc.Scaled(speed)
+	if o.Email.email() {
+		runner.Email = o.Email.options()
+	}
+	if o.Lab && o.Email.email() {
+		ms, eo, err := startLabMailbox()
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+		runner.Email, o.labSMTP = eo, ms.SMTPAddr()
+	}
 	if o.Lab {
 		l, err := startLab(ctx, o, speed)
 		if err != nil {
@@ -361,6 +383,7 @@ func openSaveFile(path string) (*jsonl.Writer, error) {
 // startLab starts the in-process lab for --lab.
 func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
+	opts.SMTP.Addr = o.labSMTP
 	o.LabFaults.apply(&opts)
 	if o.Debug() {
 		opts.Debug = o.IO.ErrOut
