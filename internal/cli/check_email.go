@@ -69,6 +69,11 @@ func (f *emailFlags) validate(cmd *cobra.Command, io *IOStreams, lab bool) error
 		return usageErrorf("--type email needs --email-to ADDRESS (the mailbox Monasca mails) and --imap URL (where monhook reads it), " +
 			"e.g. --email-to canary@example.org --imap imaps://canary%%40example.org@imap.example.org/INBOX")
 	}
+	return f.validateMailbox(io)
+}
+
+// validateMailbox checks --email-to and --imap and reads the password.
+func (f *emailFlags) validateMailbox(io *IOStreams) error {
 	if a, err := mail.ParseAddress(f.EmailTo); err != nil || a.Address != f.EmailTo {
 		return usageErrorf("--email-to %q: want a bare address such as canary@example.org", f.EmailTo)
 	}

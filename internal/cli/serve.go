@@ -30,6 +30,8 @@ type serveOptions struct {
 	Lab       bool
 	LabHosts  int
 	LabFaults labFaults
+	EmailTo   string
+	IMAP      string
 
 	// started, when set, is called once the server listens (tests).
 	started func(*canary.Server)
@@ -50,7 +52,7 @@ notification engine, Kafka lag, a firewall change on the callback port, an
 expired service password) alerts before anyone needs a notification.
 
 Endpoints (on --listen, default ` + canary.DefaultListen + `):
-  GET /probe?scenario=NAME[&cloud=NAME][&debug=true]
+  GET /probe?scenario=NAME[&cloud=NAME][&type=email][&debug=true]
         runs one check and answers its metrics: monhook_probe_success (1 only
         with proof: every expected notification arrived and matched Monasca's
         payload, nothing leaked), monhook_probe_duration_seconds,
@@ -62,10 +64,12 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
         --probe-timeout; the check stops a fifth earlier (at most 5s) so
         that teardown and the answer fit in it. cloud is a clouds.yaml entry; omitted = the OS_*
         environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
-        scenario and cloud share one run.
-  GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result},
+        scenario and cloud share one run. type=email checks the EMAIL
+        path through the mailbox of --email-to and --imap (password:
+        $MONHOOK_IMAP_PASSWORD); with --lab, through the lab's own.
+  GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result,type},
                  monhook_probes_in_flight, Go and process) and each scheduled
-                 target's last result, labelled target/cloud/scenario and stamped
+                 target's last result, labelled target/cloud/scenario/type and stamped
                  with the time it finished
   GET /healthz   200 "ok"; 503 while draining
   GET /          targets with their last result, recent probes, links to reports
@@ -92,6 +96,7 @@ Config file keys (--config), under serve: every flag by name, e.g.
         interval: 5m         # default 5m
         timeout: 3m          # default the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
+        type: email          # default webhook; email needs email-to and imap
 A bad setting exits 2 naming its key, before anything listens.`,
 		Example: `  monhook serve --lab                                   # against the built-in lab
   curl 'http://127.0.0.1:10070/probe?scenario=synthetic'
@@ -140,6 +145,9 @@ A bad setting exits 2 naming its key, before anything listens.`,
 				return err
 			}
 			o.Config.Targets = targets
+			if err := o.mailbox(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -163,7 +171,29 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
+	fl.StringVar(&o.EmailTo, "email-to", "", "for type=email probes: the address their EMAIL methods mail")
+	fl.StringVar(&o.IMAP, "imap", "", "for type=email probes: where to read it, imaps://USER@HOST/INBOX (password: $"+EnvIMAPPassword+" or a prompt)")
 	return cmd
+}
+
+// mailbox settles the type=email mailbox before anything listens: both
+// flags or neither, the password from the environment or a prompt.
+func (o *serveOptions) mailbox() error {
+	if o.EmailTo == "" && o.IMAP == "" {
+		return nil
+	}
+	if o.Lab {
+		return usageErrorf("--email-to, --imap: --lab runs its own SMTP server and mailbox")
+	}
+	if o.EmailTo == "" || o.IMAP == "" {
+		return usageErrorf("--email-to and --imap go together")
+	}
+	f := emailFlags{Type: "email", EmailTo: o.EmailTo, IMAP: o.IMAP}
+	if err := f.validateMailbox(o.IO); err != nil {
+		return err
+	}
+	o.Config.Email = f.options()
+	return nil
 }
 
 // loadServeTargets reads serve.targets from the config file (the one named
@@ -202,6 +232,14 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		}
 		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
 		o.LabFaults.apply(&opts)
+		// type=email probes mail through the lab's own SMTP server into
+		// its own mailbox.
+		ms, eo, err := startLabMailbox()
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+		cfg.Email, opts.SMTP.Addr = eo, ms.SMTPAddr()
 		l := lab.New(opts)
 		if err := l.Start(ctx); err != nil {
 			return cannotRun(fmt.Errorf("starting the lab: %w", err))

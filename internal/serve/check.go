@@ -29,6 +29,14 @@ type (
 	Report   = report.Report
 	scenario = scenarios.Scenario
 	leftover = marker.Resource
+	// EmailOptions is the mailbox of type=email probes.
+	EmailOptions = check.EmailOptions
+)
+
+// Notification types a probe checks (target key type, /probe?type=).
+const (
+	TypeWebhook = "webhook"
+	TypeEmail   = "email"
 )
 
 // Report vocabulary used by the metrics.
@@ -69,6 +77,7 @@ type checkSpec struct {
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
 	OnDelivery  func(receiver.Delivery)
+	Email       *EmailOptions // set: the EMAIL path, read from this mailbox
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -88,6 +97,7 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 			History:     probeHistory,
 			OnDelivery:  c.OnDelivery,
 		},
+		Email: c.Email,
 	}
 	return r.Run(ctx)
 }

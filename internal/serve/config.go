@@ -65,6 +65,9 @@ type Config struct {
 	History int
 	// Targets are probed in the background on their interval.
 	Targets []Target
+	// Email is the mailbox type=email probes mail and read (serve's
+	// --email-to and --imap); nil: type=email is refused.
+	Email *EmailOptions
 }
 
 // Target is one scheduled probe: a scenario against a cloud, every Interval.
@@ -80,6 +83,8 @@ type Target struct {
 	Interval time.Duration
 	// Timeout bounds one probe; default the interval, at most 10m.
 	Timeout time.Duration
+	// Type is the notification type checked: webhook (default) or email.
+	Type string
 }
 
 // ConfigError is a bad setting, named by its config key: `monhook serve`
@@ -136,6 +141,9 @@ func (c Config) withDefaults() Config {
 		}
 		if t.Timeout == 0 {
 			t.Timeout = min(t.Interval, maxTargetTimeout)
+		}
+		if t.Type == "" {
+			t.Type = TypeWebhook
 		}
 		if t.Name == "" {
 			cloud := t.Cloud
@@ -210,12 +218,29 @@ func (c Config) Validate() error {
 			return configErrorf("serve.sweep-older-than", "%s would sweep probes still running (target %q runs up to %s)",
 				c.SweepOlderThan, t.Name, t.Timeout+teardownAllowance)
 		}
+		if err := c.checkType(key+".type", t.Type); err != nil {
+			return err
+		}
 		if j, dup := names[t.Name]; dup {
 			return configErrorf(key+".name", "%q is also the name of serve.targets[%d]", t.Name, j)
 		}
 		names[t.Name] = i
 	}
 	return nil
+}
+
+// checkType accepts webhook and, with a mailbox configured, email.
+func (c Config) checkType(key, typ string) error {
+	switch typ {
+	case TypeWebhook, "":
+		return nil
+	case TypeEmail:
+		if c.Email == nil {
+			return configErrorf(key, "email needs serve.email-to and serve.imap (the mailbox Monasca mails and where to read it)")
+		}
+		return nil
+	}
+	return configErrorf(key, "%q: want webhook or email", typ)
 }
 
 // teardownAllowance is what a probe may run past its timeout: teardown has

@@ -30,6 +30,12 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 		s.badRequest(w, "unknown-scenario", "unknown scenario %q (one of %s)", name, strings.Join(scenarioNames(), ", "))
 		return
 	}
+	typ := strings.ToLower(q.Get("type"))
+	if err := s.cfg.checkType("type", typ); err != nil {
+		s.badRequest(w, "bad-type", "type: %s", err.(*ConfigError).Msg)
+		return
+	}
+	typ = typeLabel(typ)
 	cloud := q.Get("cloud")
 	connect, err := s.conns.get(cloud)
 	if err != nil {
@@ -43,7 +49,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
-	r, err := s.probe(ctx, probeSpec{key: "probe\x00" + cloud + "\x00" + name, cloud: cloud, scenario: sc, connect: connect})
+	r, err := s.probe(ctx, probeSpec{key: "probe\x00" + cloud + "\x00" + name + "\x00" + typ, cloud: cloud, scenario: sc, connect: connect, typ: typ})
 	switch {
 	case errors.Is(err, errDraining):
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

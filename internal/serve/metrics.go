@@ -7,7 +7,7 @@ import (
 // resultDescs describe one probe's result. /probe answers them without
 // labels of its own (Prometheus adds instance, as for blackbox_exporter);
 // /metrics carries each scheduled target's last result with the labels
-// target, cloud and scenario.
+// target, cloud, scenario and type (webhook or email).
 type resultDescs struct {
 	success, duration, exitCode        *prometheus.Desc
 	stageDuration, stageSuccess        *prometheus.Desc
@@ -109,7 +109,7 @@ type exporterMetrics struct {
 func newExporterMetrics(reg prometheus.Registerer, unrouted, tlsErrors func() float64) *exporterMetrics {
 	m := &exporterMetrics{
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probes_total",
-			Help: "Probes run, by scenario and result (success; fail, error, interrupted as the check's verdict; leaked; unproven)."}, []string{"scenario", "result"}),
+			Help: "Probes run, by scenario, notification type and result (success; fail, error, interrupted as the check's verdict; leaked; unproven)."}, []string{"scenario", "result", "type"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "monhook_probes_in_flight",
 			Help: "Probes running now."}),
 		badRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probe_bad_requests_total",

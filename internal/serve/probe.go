@@ -17,6 +17,7 @@ type probeSpec struct {
 	cloud    string
 	scenario *scenario
 	connect  ConnectFunc
+	typ      string // TypeWebhook or TypeEmail
 }
 
 // probe runs spec, or joins the run already in flight for the same key (a
@@ -64,7 +65,12 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	runID := s.ids.next()
 	defer s.ids.release(runID)
 	ts := newAlarmTimestamps()
+	var mail *EmailOptions
+	if p.typ == TypeEmail {
+		mail = s.cfg.Email
+	}
 	rep := runCheck(ctx, checkSpec{
+		Email:       mail,
 		Scenario:    scaleScenario(p.scenario, s.cfg.Speed),
 		Connect:     p.connect,
 		RunID:       runID,
@@ -73,12 +79,12 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		OnDelivery:  ts.record,
 	})
 	r := newResult(rep, ts.collect(), s.clk.Now())
-	r.Target, r.Cloud = p.target, p.cloud
+	r.Target, r.Cloud, r.Type = p.target, p.cloud, typeLabel(p.typ)
 	if rep.Verdict == verdictError {
 		s.conns.reset(p.cloud)
 	}
-	s.metrics.probes.WithLabelValues(r.Scenario, probeResult(r)).Inc()
-	attrs := []any{"scenario", r.Scenario, "cloud", cloudLabel(r.Cloud), "run_id", r.RunID,
+	s.metrics.probes.WithLabelValues(r.Scenario, probeResult(r), r.Type).Inc()
+	attrs := []any{"scenario", r.Scenario, "type", r.Type, "cloud", cloudLabel(r.Cloud), "run_id", r.RunID,
 		"result", probeResult(r), "duration", r.Duration.Round(1e6)}
 	if r.Target != "" {
 		attrs = append(attrs, "target", r.Target)
@@ -107,6 +113,14 @@ func withTeardownReserve(ctx context.Context, now time.Time) (context.Context, c
 // calls on a healthy Monasca take well under a second.
 func teardownReserve(left time.Duration) time.Duration {
 	return min(left/5, 5*time.Second)
+}
+
+// typeLabel is the type label's value: webhook unless email.
+func typeLabel(typ string) string {
+	if typ == TypeEmail {
+		return TypeEmail
+	}
+	return TypeWebhook
 }
 
 // cloudLabel names the OS_* environment "env" where a name is needed.

@@ -63,7 +63,7 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 		started := s.clk.Now()
 		t.setRunning(true)
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.Name, target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.Name, target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect, typ: t.Type})
 		cancel()
 		t.setRunning(false)
 		switch {
@@ -89,7 +89,7 @@ func (c targetCollector) Describe(ch chan<- *prometheus.Desc) { c.s.targetDescs.
 func (c targetCollector) Collect(ch chan<- prometheus.Metric) {
 	d := c.s.targetDescs
 	for _, t := range c.s.targets {
-		lv := []string{t.Name, cloudLabel(t.Cloud), t.Scenario}
+		lv := []string{t.Name, cloudLabel(t.Cloud), t.Scenario, typeLabel(t.Type)}
 		ch <- prometheus.MustNewConstMetric(d.interval, prometheus.GaugeValue, t.Interval.Seconds(), lv...)
 		ch <- prometheus.MustNewConstMetric(d.timeoutOf, prometheus.GaugeValue, t.Timeout.Seconds(), lv...)
 		r := t.lastResult()

@@ -114,7 +114,7 @@ func New(opts Options) (*Server, error) {
 	s.probeCtx, s.cancelProbes = context.WithCancel(context.Background())
 	s.schedCtx, s.stopSched = context.WithCancel(context.Background())
 	s.probeDescs = newResultDescs(nil)
-	s.targetDescs = newResultDescs([]string{"target", "cloud", "scenario"})
+	s.targetDescs = newResultDescs([]string{"target", "cloud", "scenario", "type"})
 	s.metrics = newExporterMetrics(s.reg, s.muxCounter((*receiver.Mux).Unrouted), s.muxCounter((*receiver.Mux).TLSErrors))
 	s.reg.MustRegister(
 		collectors.NewGoCollector(),

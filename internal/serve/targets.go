@@ -2,6 +2,7 @@ package serve
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -72,8 +73,10 @@ func parseTarget(n *yaml.Node, key string) (Target, error) {
 			t.Interval, err = parseDuration(v.Value)
 		case "timeout":
 			t.Timeout, err = parseDuration(v.Value)
+		case "type":
+			t.Type = strings.ToLower(v.Value)
 		default:
-			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, interval, timeout", n.Content[i].Line)
+			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, interval, timeout, type", n.Content[i].Line)
 		}
 		if err != nil {
 			return t, configErrorf(field, "%q (line %d): %v", v.Value, v.Line, err)
