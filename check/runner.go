@@ -12,6 +12,7 @@ import (
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
 )
@@ -76,6 +77,14 @@ type run struct {
 	deliveries                      deliveryState
 	failure                         *stageError // the first failed stage's error
 
+	// api is what preflight detected of the API; until then a Newton API
+	// is assumed.
+	api features.API
+	// awaitEvaluation: the api-state trigger waits for the threshold
+	// engine's first evaluation, because the API has no deterministic
+	// alarms to start OK.
+	awaitEvaluation bool
+
 	// hostLag is how old the newest measurement preflight read from the
 	// watched host was (negative: in the future), for the clock-skew hints.
 	hostLag time.Duration
@@ -84,7 +93,7 @@ type run struct {
 // Run executes the scenario. The report's Verdict and ExitCode say how it
 // went; Run itself never fails.
 func (r *Runner) Run(ctx context.Context) *report.Report {
-	x := &run{Runner: r, sc: r.Scenario}
+	x := &run{Runner: r, sc: r.Scenario, api: features.Newton()}
 	if x.RunID == "" {
 		x.RunID = marker.NewRunID()
 	}
@@ -218,6 +227,9 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 		} else {
 			x.rep.Verdict = report.VerdictPass
 		}
+	case x.failure.class == classUsage:
+		x.rep.Verdict, result = report.VerdictError, exitcode.Usage
+		x.rep.Error = x.failure.stage + ": " + x.failure.Error()
 	case x.failure.class == classError:
 		x.rep.Verdict, result = report.VerdictError, exitcode.CannotRun
 		x.rep.Error = x.failure.stage + ": " + x.failure.Error()

@@ -10,6 +10,9 @@ const (
 	classError = iota
 	classFailure
 	classInterrupted
+	// classUsage: the scenario needs what the API lacks, found before
+	// anything was created (exit 2).
+	classUsage
 )
 
 // stageError is a stage's failure with what an operator can do about it.
@@ -42,6 +45,12 @@ func (e *stageError) Unwrap() error { return e.err }
 // cannotRun is an API, auth or configuration problem (exit 3).
 func cannotRun(err error, msg string, hints ...string) error {
 	return &stageError{class: classError, err: err, msg: msg, hints: hints}
+}
+
+// refused is a scenario this API cannot run, found before anything is
+// created (exit 2).
+func refused(err error, hints ...string) error {
+	return &stageError{class: classUsage, err: err, hints: hints}
 }
 
 // failed is Monasca not doing what the scenario expects (exit 1).

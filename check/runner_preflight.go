@@ -2,8 +2,8 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -13,9 +13,12 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	"github.com/monhook/monhook/check/report"
 	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/measurements"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/scenarios"
 )
 
 const (
@@ -37,8 +40,8 @@ const (
 // Hints for the pitfalls of reference/monasca-api.md §9.
 const (
 	// HintRole explains a 401 "Forbidden" from Monasca.
-	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 \"Forbidden\" " +
-		"(not 403) when the token lacks it, and the admin role alone is not enough"
+	HintRole = "the user needs the monasca-user role in this project: Monasca answers 401 (not 403) when the token " +
+		"lacks it, \"Forbidden\" (the Java API: \"Tenant is missing a required role\"), and the admin role alone is not enough"
 	hintWebhookType = "monasca-notification registers the notification types when it starts, from its enabled " +
 		"plugins; enable the webhook plugin ([notification_types] enabled) and restart monasca-notification"
 	hintOtherProject = "monasca-agent may be posting into another project (its own service project): " +
@@ -62,36 +65,53 @@ func (x *run) auth(ctx context.Context) (string, error) {
 
 func (x *run) preflight(ctx context.Context) (string, error) {
 	c := x.target.Client
-	pages, err := notificationmethods.ListTypes(c).AllPages(ctx)
-	if err != nil {
-		if monitoring.StatusCode(err) == http.StatusNotFound {
-			// The first call to the endpoint: a 404 means the URL does
-			// not lead to Monasca's v2.0 API, not a missing resource.
-			msg, _, _ := DescribeAPIError(err, "listing notification method types at "+c.ResourceBaseURL())
-			if msg == "" {
-				msg = "listing notification method types at " + c.ResourceBaseURL() + ": 404"
-			}
-			return "", cannotRun(nil, msg, hintNotMonasca)
+	api, err := features.Detect(ctx, c)
+	var notMonasca *features.NotMonascaError
+	switch {
+	case errors.As(err, &notMonasca):
+		// The first calls to the endpoint: a 404 on the types and on the
+		// methods means the URL does not lead to Monasca's v2.0 API.
+		doing := "listing notification method types at " + c.ResourceBaseURL()
+		msg, _, _ := DescribeAPIError(notMonasca.Err, doing)
+		if msg == "" {
+			msg = doing + ": 404"
 		}
+		return "", cannotRun(nil, msg+"; the notification methods list answered 404 too", hintNotMonasca)
+	case err != nil:
 		return "", apiError(err, "listing notification method types")
 	}
-	types, err := notificationmethods.ExtractTypes(pages)
-	if err != nil {
-		return "", cannotRun(err, "decoding notification method types")
-	}
-	if x.Email != nil && !slices.Contains(types, TypeEmail) {
-		return "", cannotRun(nil, fmt.Sprintf("EMAIL is not a registered notification method type (have: %s)", strings.Join(types, ", ")),
+	x.api = api
+	x.reportAPI()
+	if x.Email != nil && !slices.Contains(api.NotificationTypes, TypeEmail) {
+		return "", cannotRun(nil, fmt.Sprintf("EMAIL is not a registered notification method type (have: %s)", strings.Join(api.NotificationTypes, ", ")),
 			"monasca-notification registers EMAIL when its email plugin is enabled ([notification_types] enabled includes email); "+
 				"ask the operator to enable it, or check the webhook path with --type webhook")
 	}
-	if x.Email == nil && !slices.Contains(types, "WEBHOOK") {
+	if x.Email == nil && !slices.Contains(api.NotificationTypes, "WEBHOOK") {
 		return "", cannotRun(nil, fmt.Sprintf("WEBHOOK is not a registered notification method type (have: %s)",
-			strings.Join(types, ", ")), hintWebhookType)
+			strings.Join(api.NotificationTypes, ", ")), hintWebhookType)
 	}
-	if err := probeWrite(ctx, c); err != nil {
+	if err := x.probeWrite(ctx); err != nil {
 		return "", err
 	}
+	x.reportAPI()
+	if x.sc.Period != 0 {
+		if err := x.api.Require(features.Period, fmt.Sprintf("scenario %s (period %d, re-sends)", x.sc.Name, x.sc.Period)); err != nil {
+			return "", refused(err)
+		}
+	}
 	detail := "API reachable; write role ok; " + x.methodType() + " registered"
+	if !api.Has[features.Types] {
+		var lacks []string
+		for _, f := range api.Missing() {
+			if f != features.Types {
+				lacks = append(lacks, f)
+			}
+		}
+		detail = fmt.Sprintf("API reachable (%s; no types endpoint: a pre-%s API, type check skipped, "+
+			"its types are fixed: %s; no %s); write role ok",
+			x.api.Flavor, features.AddedIn, strings.Join(features.FixedTypes, ", "), strings.Join(lacks, ", "))
+	}
 	if x.sc.NeedsAgent() {
 		host, err := x.pickHost(ctx)
 		if err != nil {
@@ -103,15 +123,79 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", cannotRun(err, "rendering the scenario")
 	}
+	note, err := x.adapt(&rendered)
+	if err != nil {
+		return "", err
+	}
+	if note != "" {
+		detail += "; " + note
+	}
 	x.rendered = rendered
 	return detail, nil
 }
 
+// reportAPI copies what was detected into the report.
+func (x *run) reportAPI() {
+	has := make(map[string]bool, len(x.api.Has))
+	for f, v := range x.api.Has {
+		has[f] = v
+	}
+	x.rep.Target.API = &report.API{Flavor: x.api.Flavor, Features: has}
+}
+
+// adapt fits the rendered scenario to the API's expression features,
+// before anything is created: a scenario that needs a missing feature is
+// refused (exit 2), naming the feature and the release that added it. The
+// one adaptation: an api-state scenario's deterministic definition (there
+// only so the alarm starts OK) becomes a plain one whose first evaluation
+// (OK) the trigger waits for. It returns a note for the preflight detail.
+func (x *run) adapt(r *scenarios.Rendered) (string, error) {
+	need := "scenario " + x.sc.Name
+	expr, err := scenarios.ParseExpression(r.Expression)
+	if err != nil {
+		return "", nil // Render checked it; Monasca will say the rest
+	}
+	deterministic := false
+	for _, sub := range expr.Subs {
+		if sub.Function == "last" {
+			if err := x.api.Require(features.Last, need+" (last(...) in its expression)"); err != nil {
+				return "", refused(err, "write a scenario file (--scenario-file) with min, max, avg, sum or count instead")
+			}
+		}
+		deterministic = deterministic || sub.Deterministic
+	}
+	if !deterministic || x.api.Has[features.Deterministic] {
+		return "", nil
+	}
+	if x.sc.Trigger.Kind != scenarios.TriggerAPIState {
+		return "", refused(x.api.Require(features.Deterministic, need+" (deterministic in its expression)"))
+	}
+	r.Expression = scenarios.WithoutDeterministic(r.Expression)
+	x.awaitEvaluation = true
+	// The wait for the first evaluation (1-2.5 min after the alarm's first
+	// measurement, reference §8) comes out of the trigger's budget: give it
+	// three times the alarm stage's on top.
+	sc := x.sc.Clone()
+	if sc.Budgets == nil {
+		sc.Budgets = map[string]scenarios.Duration{}
+	}
+	sc.Budgets[scenarios.StageTrigger] = scenarios.Duration(x.sc.Budget(scenarios.StageTrigger) + 3*x.sc.Budget(scenarios.StageAlarm))
+	x.sc = sc
+	return "no deterministic alarms (added in " + features.AddedIn + "): the alarm starts UNDETERMINED, " +
+		"its state is set once the threshold engine made it OK", nil
+}
+
 // probeWrite proves the token may write without creating anything
-// (reference §2, "Order of checks").
-func probeWrite(ctx context.Context, c *gophercloud.ServiceClient) error {
-	if err := notificationmethods.ProbeCreate(ctx, c).ExtractErr(); err != nil {
+// (reference §2, "Order of checks"); its answer's shape shows the API's
+// flavor.
+func (x *run) probeWrite(ctx context.Context) error {
+	r := notificationmethods.ProbeCreate(ctx, x.target.Client)
+	if err := r.ExtractErr(); err != nil {
+		x.api.Observe(err)
 		return apiError(err, "checking the write role")
+	}
+	if a, ok := r.Answer(); ok && a.Flavor != "" {
+		x.api.Flavor = a.Flavor
 	}
 	return nil
 }
@@ -262,7 +346,7 @@ func apiError(err error, doing string) error {
 // uses it too, so both commands say the same.
 func DescribeAPIError(err error, doing string) (msg string, hints []string, ok bool) {
 	if monitoring.IsForbiddenRole(err) {
-		return doing + ": Monasca answered 401 Forbidden", []string{HintRole}, true
+		return doing + ": Monasca answered " + monitoring.RoleRefusal(err), []string{HintRole}, true
 	}
 	title, desc, ok := monitoring.ErrorBody(err)
 	if !ok {
@@ -278,7 +362,7 @@ func DescribeAPIError(err error, doing string) (msg string, hints []string, ok b
 	if strings.Contains(desc, "Not a valid notification method type") {
 		hints = append(hints, hintWebhookType)
 	}
-	if strings.Contains(desc, "valid periods") || strings.Contains(desc, "period") {
+	if strings.Contains(desc, "valid periods") {
 		hints = append(hints, "this Monasca restricts notification periods ([notification] valid_notification_periods); "+
 			"use a scenario with period 0")
 	}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/receiver"
 )
@@ -71,13 +73,18 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 	} else {
 		address = x.recv.CallbackURL()
 	}
-	period := x.sc.Period
-	nm, err := notificationmethods.Create(ctx, x.target.Client, notificationmethods.CreateOpts{
+	// With "period" only where the API has it (Newton on): Mitaka's
+	// schema refuses the key with 422 even for period 0.
+	nm, err := features.CreateMethod(ctx, x.target.Client, &x.api, notificationmethods.CreateOpts{
 		Name:    name,
 		Type:    x.methodType(),
 		Address: address,
-		Period:  &period,
-	}).Extract()
+	}, x.sc.Period)
+	x.reportAPI()
+	var missing *features.MissingError
+	if errors.As(err, &missing) {
+		return "", refused(err)
+	}
 	if err != nil {
 		x.adoptIfCreated(ctx, report.KindNotificationMethod, name)
 		if pe := x.periodRefused(err); pe != nil {
@@ -87,6 +94,9 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 	}
 	x.methodID = nm.ID
 	x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: report.KindNotificationMethod, ID: nm.ID, Name: nm.Name})
+	if !x.api.Has[features.Period] {
+		return fmt.Sprintf("%s (%s, sent without period: the API has none)", nm.ID, nm.Name), nil
+	}
 	return fmt.Sprintf("%s (%s, period %d)", nm.ID, nm.Name, nm.Period), nil
 }
 

@@ -44,6 +44,15 @@ func (x *run) trigger(ctx context.Context) (string, error) {
 		if err != nil {
 			return strings.Join(parts, "; "), err
 		}
+		if x.awaitEvaluation {
+			// No deterministic alarms on this API: the alarm starts
+			// UNDETERMINED; the state set now must replace the threshold
+			// engine's first verdict, not race it.
+			if a, err = x.awaitEvaluated(ctx); err != nil {
+				return strings.Join(parts, "; "), err
+			}
+			parts = append(parts, "alarm evaluated "+a.State+" by the threshold engine")
+		}
 		state := x.sc.Trigger.State
 		if _, err := alarms.Patch(ctx, x.target.Client, a.ID, alarms.PatchOpts{State: &state}).Extract(); err != nil {
 			return "", apiError(err, "setting the alarm state through the API")
@@ -90,6 +99,28 @@ func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
 		return found, &stageError{class: classFailure, msg: "the threshold engine created no alarm for the definition in time", hints: x.noAlarmHints()}
 	}
 	return found, err
+}
+
+// awaitEvaluated waits until the threshold engine has moved the alarm out
+// of UNDETERMINED.
+func (x *run) awaitEvaluated(ctx context.Context) (alarms.Alarm, error) {
+	var a alarms.Alarm
+	err := x.poll(ctx, func(ctx context.Context) (bool, error) {
+		got, err := alarms.Get(ctx, x.target.Client, x.alarmID).Extract()
+		if err != nil {
+			return false, apiError(err, "reading the alarm's state")
+		}
+		a = *got
+		return a.State != "UNDETERMINED", nil
+	})
+	switch {
+	case errors.Is(err, context.Canceled):
+		return a, &stageError{class: classInterrupted, err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return a, &stageError{class: classFailure, msg: "the threshold engine did not evaluate the alarm in time (still UNDETERMINED)",
+			hints: x.noAlarmHints()}
+	}
+	return a, err
 }
 
 func (x *run) noAlarmHints() []string {

@@ -406,3 +406,38 @@ func TestDebugTraceRedactsEverySecret(t *testing.T) {
 		})
 	}
 }
+
+// The Java API refuses a role with its own 401 body: one 401 on the wire,
+// no second login, no replay, and the monasca-user hint; its 401 for an
+// expired token ("Failed to authenticate request") is still re-authenticated.
+func TestJavaRoleRefusalIsOne401(t *testing.T) {
+	fk := fakekeystone.New()
+	defer fk.Close()
+	fk.SetCatalog(fakekeystone.Endpoint{Region: "RegionOne", Interface: "public", URL: fk.URL + "/v2.0"})
+	fk.SetJava(true)
+	fk.SetRoles("member")
+	cleanEnv(t, fakeOpenrc(fk))
+	s, err := openstack.Connect(context.Background(), openstack.AuthFlags{})
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	_, err = listTypes(t, fk, s)
+	if !monitoring.IsForbiddenRole(err) {
+		t.Fatalf("got %v, want the Java role refusal", err)
+	}
+	if strings.Contains(err.Error(), "re-authenticated") {
+		t.Errorf("error %q reports a re-authentication", err)
+	}
+	assertKind(t, s.Explain(err), openstack.KindForbidden, "monasca-user", "Tenant is missing a required role")
+	if got, sent := fk.Issued(), len(fk.MonascaPaths()); got != 1 || sent != 1 {
+		t.Fatalf("%d tokens issued, %d requests sent; want 1 and 1", got, sent)
+	}
+	fk.SetRoles("member", fakekeystone.MonascaRole)
+	fk.ExpireTokens()
+	if _, err := listTypes(t, fk, s); err != nil {
+		t.Fatalf("call after expiry: %v", err)
+	}
+	if got := fk.Issued(); got != 2 {
+		t.Errorf("tokens issued = %d, want 2 (login + re-auth after the Java 401 for an expired token)", got)
+	}
+}

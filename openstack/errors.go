@@ -160,7 +160,7 @@ func explainResponse(err error, rc gophercloud.ErrUnexpectedResponseCode, c expl
 			in = " in project " + quote(c.project)
 		}
 		return &Error{Kind: KindForbidden, URL: rc.URL, Err: err, Message: fmt.Sprintf(
-			"the token has no monasca-user role%s (Monasca answered 401 Forbidden to %s %s): ask an admin to grant monasca-user; admin alone is not enough", in, rc.Method, rc.URL)}
+			"the token has no monasca-user role%s (Monasca answered %s to %s %s): ask an admin to grant monasca-user; admin alone is not enough", in, monitoring.RoleRefusal(err), rc.Method, rc.URL)}
 	}
 	if rc.Actual == http.StatusUnauthorized {
 		return &Error{Kind: KindAuth, URL: rc.URL, Err: err, Message: fmt.Sprintf(

@@ -17,6 +17,7 @@ import (
 
 	"github.com/monhook/monhook/marker"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 )
 
@@ -45,12 +46,17 @@ type Options struct {
 	// RunID and Created make the marker; zero values mean a new run id and now.
 	RunID   string
 	Created time.Time
+	// API is what the API showed of itself; nil makes Register detect it
+	// (features.Detect) before creating anything.
+	API *features.API
 }
 
 // Registration is what Register created; Undo removes it.
 type Registration struct {
-	MethodID       string
-	MethodName     string
+	MethodID   string
+	MethodName string
+	// API is what the API showed of itself (detected, or Options.API).
+	API            features.API
 	DefinitionID   string // "" when not attached
 	DefinitionName string
 	on             []string
@@ -71,6 +77,21 @@ func Register(ctx context.Context, c *gophercloud.ServiceClient, o Options) (*Re
 		}
 	}
 	r := &Registration{client: c, on: on}
+	if o.API != nil {
+		r.API = *o.API
+	} else {
+		api, err := features.Detect(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("asking the API what it supports: %w", err)
+		}
+		r.API = api
+	}
+	// A period the API lacks is refused before anything is created.
+	if o.Period != 0 {
+		if err := r.API.Require(features.Period, fmt.Sprintf("a notification method with period %d", o.Period)); err != nil {
+			return nil, err
+		}
+	}
 	var def *alarmdefinitions.AlarmDefinition
 	if o.Definition != "" {
 		d, err := findDefinition(ctx, c, o.Definition)
@@ -88,10 +109,13 @@ func Register(ctx context.Context, c *gophercloud.ServiceClient, o Options) (*Re
 		created = time.Now()
 	}
 	r.MethodName = marker.MethodName(runID, created)
-	period := o.Period
-	m, err := notificationmethods.Create(ctx, c, notificationmethods.CreateOpts{
-		Name: r.MethodName, Type: "WEBHOOK", Address: o.Address, Period: &period,
-	}).Extract()
+	m, err := features.CreateMethod(ctx, c, &r.API, notificationmethods.CreateOpts{
+		Name: r.MethodName, Type: "WEBHOOK", Address: o.Address,
+	}, o.Period)
+	var missing *features.MissingError
+	if errors.As(err, &missing) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("creating the notification method: %w", err)
 	}

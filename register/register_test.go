@@ -3,7 +3,12 @@ package register_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,7 +17,9 @@ import (
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/marker"
+	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
 	"github.com/monhook/monhook/register"
 )
@@ -135,5 +142,55 @@ func TestRegisterUnknownDefinitionCreatesNothing(t *testing.T) {
 	}
 	if _, err := register.Register(context.Background(), c, register.Options{Address: "http://h:1/x", On: []string{"firing"}}); err == nil {
 		t.Error("an unknown state was accepted")
+	}
+}
+
+// preNewtonClient fronts the lab with a pre-Newton API: no types endpoint,
+// 422 for a period key. It counts the creates that carried a body.
+func preNewtonClient(t *testing.T) (*gophercloud.ServiceClient, *atomic.Int32) {
+	t.Helper()
+	c := labClient(t)
+	var creates atomic.Int32
+	api := labtest.Proxy(t, c.ResourceBaseURL(), func(proxy http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/notification-methods/types") {
+				w.WriteHeader(http.StatusNotFound)
+				fmt.Fprint(w, `{"title":"Not Found","description":""}`)
+				return
+			}
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/notification-methods") {
+				creates.Add(1)
+				b, _ := io.ReadAll(r.Body)
+				if strings.Contains(string(b), `"period"`) {
+					w.WriteHeader(http.StatusUnprocessableEntity)
+					fmt.Fprint(w, `{"title":"Unprocessable Entity","description":"extra keys not allowed @ data['period']"}`)
+					return
+				}
+				r.Body = io.NopCloser(strings.NewReader(string(b)))
+			}
+			proxy.ServeHTTP(w, r)
+		})
+	})
+	return openstack.NewMonitoringV2FromURL(c.ProviderClient, api), &creates
+}
+
+// Against a pre-Newton API, period 0 is registered without the key and
+// period 60 is refused before anything is created.
+func TestRegisterAdaptsToAPreNewtonAPI(t *testing.T) {
+	c, creates := preNewtonClient(t)
+	_, err := register.Register(context.Background(), c, register.Options{Address: "http://h:1/x", Period: 60})
+	var missing *features.MissingError
+	if !errors.As(err, &missing) || missing.Feature != features.Period || creates.Load() != 0 {
+		t.Fatalf("err = %v after %d creates, want a MissingError for period and none", err, creates.Load())
+	}
+	r, err := register.Register(context.Background(), c, register.Options{Address: "http://h:1/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creates.Load() != 1 || r.API.Has[features.Period] {
+		t.Errorf("%d creates, api %+v; want one create, no period", creates.Load(), r.API)
+	}
+	if err := r.Undo(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

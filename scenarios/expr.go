@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -120,3 +121,16 @@ func isSpace(r rune) bool {
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// deterministicArg matches the deterministic argument of a function call:
+// after a comma, before the next comma (the period) or the closing
+// parenthesis. A dimension key or value named deterministic is followed by
+// '=' or '}' and does not match.
+var deterministicArg = regexp.MustCompile(`(?i)\s*,\s*deterministic\s*([,)])`)
+
+// WithoutDeterministic returns expr without its deterministic arguments,
+// for an API older than them (Newton added them): the alarms then start
+// UNDETERMINED instead of OK.
+func WithoutDeterministic(expr string) string {
+	return deterministicArg.ReplaceAllString(expr, "$1")
+}

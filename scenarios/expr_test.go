@@ -130,3 +130,23 @@ func BenchmarkCheckExpression(b *testing.B) {
 		}
 	}
 }
+
+func TestWithoutDeterministic(t *testing.T) {
+	for in, want := range map[string]string{
+		"max(monhook.synthetic{monhook_run=ab12}, deterministic) > 50":      "max(monhook.synthetic{monhook_run=ab12}) > 50",
+		"avg(m{a=b},DETERMINISTIC , 120) > 1 and max(n, deterministic) < 2": "avg(m{a=b}, 120) > 1 and max(n) < 2",
+		"max(m{deterministic=deterministic}) > 1":                           "max(m{deterministic=deterministic}) > 1",
+		"max(m) > 1": "max(m) > 1",
+	} {
+		got := WithoutDeterministic(in)
+		if got != want {
+			t.Errorf("WithoutDeterministic(%q) = %q, want %q", in, got, want)
+		}
+		parsed, err := ParseExpression(got)
+		if err != nil {
+			t.Errorf("%q does not parse: %v", got, err)
+		} else if parsed.Deterministic() {
+			t.Errorf("%q is still deterministic", got)
+		}
+	}
+}

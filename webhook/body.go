@@ -78,9 +78,13 @@ type Body struct {
 	Origin Origin
 }
 
-// Encode returns the body exactly as the plugin posts it:
+// Encode returns the body exactly as the last releases' plugin posts it:
 // simplejson.dumps(body) with default arguments.
-func (b Body) Encode() []byte {
+func (b Body) Encode() []byte { return b.EncodeAs(SimpleJSON) }
+
+// EncodeAs returns the body as the plugin of a release with that encoder
+// posts it.
+func (b Body) EncodeAs(enc Encoding) []byte {
 	metrics := make([]any, 0, len(b.Metrics))
 	for _, m := range b.Metrics {
 		dims := make(pyjson.Object, 0, len(m.Dimensions))
@@ -101,7 +105,7 @@ func (b Body) Encode() []byte {
 	for i, k := range Keys {
 		obj[i] = pyjson.Member{Key: k, Value: values[i]}
 	}
-	out, err := pyjson.Marshal(obj)
+	out, err := pyjson.MarshalDialect(obj, enc.dialect())
 	if err != nil {
 		// Every value above is a type pyjson encodes.
 		panic("webhook: " + err.Error())

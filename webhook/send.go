@@ -32,6 +32,9 @@ type Sender struct {
 	RetryInterval time.Duration
 	// OnAttempt, when set, is told about each attempt as it ends.
 	OnAttempt func(Attempt)
+	// AuthToken, when set, is sent as X-Auth-Token, as monasca-notification
+	// does from Rocky on with [keystone] auth_required = True.
+	AuthToken string
 }
 
 // Attempt is one POST.
@@ -108,6 +111,9 @@ func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target
 	if err != nil {
 		a.Error = err.Error()
 		return a
+	}
+	if s.AuthToken != "" {
+		req.Header.Set("X-Auth-Token", s.AuthToken)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -55,7 +55,12 @@
 //	kept            true if --keep skipped teardown
 //	error           the error that stopped the run, if any
 //	target          lab (true for --lab or a `monhook lab` recognised by its answers),
-//	                speed (the factor the scenario's timings were divided by)
+//	                speed (the factor the scenario's timings were divided by),
+//	                api (absent when preflight did not get that far): what the Monasca API showed:
+//	  flavor        python | java (the shape of its error bodies) | unknown
+//	  features      types, period, patch, deterministic, last: true or false each. All came
+//	                with Newton; a 404 on GET /v2.0/notification-methods/types from an API that
+//	                lists notification methods is a pre-Newton API, without any of them
 //	saved           with --save: path (the JSON Lines file), deliveries (appended by this run)
 package report
 
@@ -116,6 +121,13 @@ type Report struct {
 type Target struct {
 	Lab   bool    `json:"lab" yaml:"lab"`
 	Speed float64 `json:"speed" yaml:"speed"`
+	API   *API    `json:"api,omitempty" yaml:"api,omitempty"`
+}
+
+// API is what the Monasca API showed of itself in preflight.
+type API struct {
+	Flavor   string          `json:"flavor" yaml:"flavor"`
+	Features map[string]bool `json:"features" yaml:"features"`
 }
 
 // Saved is the --save file and how many deliveries it holds from this run.

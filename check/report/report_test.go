@@ -45,7 +45,8 @@ func passReport() *Report {
 		SchemaVersion: SchemaVersion, RunID: "k7qz2m4a", Scenario: "synthetic", StartedAt: t0,
 		DurationMS: 1303.125, Verdict: VerdictPass, ExitCode: 0,
 		Endpoint: "http://127.0.0.1:8070/v2.0", ProjectID: "7d1c0c5e", CallbackURL: "http://10.0.0.5:41234/hook/REDACTED",
-		Target: Target{Lab: true, Speed: 60},
+		Target: Target{Lab: true, Speed: 60, API: &API{Flavor: "python", Features: map[string]bool{
+			"types": true, "period": true, "patch": true, "deterministic": true, "last": true}}},
 	}
 	for _, s := range stages {
 		r.Stages = append(r.Stages, Stage{Name: s.name, Status: StatusOK, StartedAt: ptr(at(s.start)), DurationMS: s.ms, Detail: s.det})
@@ -70,7 +71,8 @@ func failReport() *Report {
 		SchemaVersion: SchemaVersion, RunID: "q2w3e4r5", Scenario: "ok-cycle", StartedAt: t0,
 		DurationMS: 245000, Verdict: VerdictFail, ExitCode: 4,
 		Endpoint: "https://monasca.example.org/metrics/v2.0", ProjectID: "p1", CallbackURL: "http://203.0.113.9:8080/hook/REDACTED",
-		Target: Target{Speed: 1}, Saved: &Saved{Path: "runs/deliveries.jsonl", Deliveries: 2},
+		Target: Target{Speed: 1, API: &API{Flavor: "java", Features: map[string]bool{
+			"types": false, "period": false, "patch": false, "deterministic": false, "last": false}}}, Saved: &Saved{Path: "runs/deliveries.jsonl", Deliveries: 2},
 		Stages: []Stage{
 			{Name: "auth", Status: StatusOK, StartedAt: ptr(at(0)), DurationMS: 180, Detail: "token for project p1"},
 			{Name: "alarm", Status: StatusSkipped, Detail: "not checked: the alarm listing timed out"},

@@ -39,6 +39,9 @@ func WriteTable(w io.Writer, r *Report) error {
 	if r.Saved != nil {
 		fmt.Fprintln(ew, output.WrapText(ew, fmt.Sprintf("saved: %s appended to %s", output.Count(r.Saved.Deliveries, "delivery", "deliveries"), r.Saved.Path), 2))
 	}
+	if a := r.Target.API; a != nil {
+		fmt.Fprintln(ew, output.WrapText(ew, apiLine(a), 2))
+	}
 	target := ""
 	if r.Target.Lab {
 		target = fmt.Sprintf(", lab at speed %g", r.Target.Speed)
@@ -49,6 +52,30 @@ func WriteTable(w io.Writer, r *Report) error {
 		strings.ToUpper(r.Verdict), r.Scenario, r.RunID, formatMillis(r.DurationMS), target, r.ExitCode)
 	return ew.err
 }
+
+// apiLine says what the API showed: its flavor and the features it has or
+// lacks, e.g. "api: java; has types, period, patch, deterministic, last".
+func apiLine(a *API) string {
+	var has, lacks []string
+	for _, f := range featureOrder {
+		if v, ok := a.Features[f]; ok && v {
+			has = append(has, f)
+		} else if ok {
+			lacks = append(lacks, f)
+		}
+	}
+	line := "api: " + a.Flavor
+	if len(has) > 0 {
+		line += "; has " + strings.Join(has, ", ")
+	}
+	if len(lacks) > 0 {
+		line += "; lacks " + strings.Join(lacks, ", ") + " (added in Newton)"
+	}
+	return line
+}
+
+// featureOrder is the order the features are named in.
+var featureOrder = []string{"types", "period", "patch", "deterministic", "last"}
 
 func newTable(w io.Writer, header ...any) *output.TableWriter { return output.NewTable(w, header...) }
 

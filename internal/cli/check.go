@@ -312,6 +312,7 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	defer cancel()
 	rep := runner.Run(rctx)
 	sp.Stop()
+	target.API = rep.Target.API // what preflight detected
 	rep.Target = target
 	if saved != nil {
 		// Each record reached the file before its delivery was answered.

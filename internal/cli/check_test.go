@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/monhook/monhook/internal/lab/profile"
 )
 
 // runWithCapture runs args with the command named name replaced by one
@@ -43,6 +45,9 @@ func TestCheckFlags(t *testing.T) {
 		{"lab faults", []string{"check", "--lab", "--lab-agents-project", "service", "--lab-definition-delay", "3s", "--lab-agent-clock-skew", "2m"}, func(o *checkOptions) bool {
 			return o.LabFaults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: 2 * time.Minute}
 		}},
+		{"lab release", []string{"check", "--lab", "--lab-release", "newton", "--lab-api", "java"}, func(o *checkOptions) bool {
+			return o.LabFaults.profile == profile.MustParse("newton", "java")
+		}},
 		{"receiver placement", []string{"check", "--listen", ":8080", "--callback-url", "http://203.0.113.10:8080"}, func(o *checkOptions) bool {
 			return o.Listen == ":8080" && o.CallbackURL == "http://203.0.113.10:8080"
 		}},
@@ -73,6 +78,8 @@ func TestCheckUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"check", "--tls-cert", "c.pem"}, "--tls-key"},
 		{[]string{"check", "--speed", "0.5"}, "--speed"},
 		{[]string{"check", "--lab-hosts", "0"}, "--lab-hosts"},
+		{[]string{"check", "--lab", "--lab-release", "kilo"}, "mitaka, newton, ocata"},
+		{[]string{"check", "--lab", "--lab-api", "rust"}, "--lab-api"},
 		{[]string{"check", "-s", "synthetic", "--scenario-file", "x.yaml"}, "not both"},
 		{[]string{"check", "--timeout", "soon"}, "--timeout"},
 		{[]string{"check", "--listen", "host:99999"}, "--listen"},

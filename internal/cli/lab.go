@@ -260,6 +260,9 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 		fmt.Fprintf(w, "  Keystone v3:  %s  (region %s)\n", l.AuthURL(), l.Region())
 	}
 	fmt.Fprintf(w, "  Monasca API:  %s\n", l.MonitoringURL())
+	if p := l.Profile(); !p.IsLatest() {
+		fmt.Fprintf(w, "  Answers as:   Monasca %s, the %s API (--release, --api)\n", p.Release(), p.API())
+	}
 	if o.SMTP != "" {
 		fmt.Fprintf(w, "  EMAIL via:    smtp://%s (From %s)\n", o.SMTP, o.SMTPFrom)
 	}

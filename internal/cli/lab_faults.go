@@ -16,6 +16,7 @@ type labFaults struct {
 	AgentClockSkew  time.Duration
 	DefinitionDelay time.Duration
 	NoNotifier      bool
+	labRelease
 }
 
 // labFaultsHelp explains the options in `monhook lab --help`.
@@ -38,6 +39,7 @@ func (f *labFaults) addFlags(fl *pflag.FlagSet, prefix, with string) {
 	fl.DurationVar(&f.DefinitionDelay, prefix+"definition-delay", 0, with+"alarm definitions reach the threshold engine this long after creation (Monasca time, scaled by --speed; about 3s on a real deployment)")
 	fl.DurationVar(&f.AgentClockSkew, prefix+"agent-clock-skew", 0, with+"the agents' clocks run this far ahead (negative: behind), in real time")
 	fl.BoolVar(&f.NoNotifier, prefix+"no-notifier", false, with+"run without the notification engine: alarms fire, nothing is sent (a dead monasca-notification)")
+	f.labRelease.addFlags(fl, prefix, with)
 }
 
 func (f *labFaults) validate(prefix string, externalKeystone bool) error {
@@ -47,10 +49,14 @@ func (f *labFaults) validate(prefix string, externalKeystone bool) error {
 	case f.AgentsProject != "" && externalKeystone:
 		return usageErrorf("--%sagents-project needs the lab's own Keystone (not --keystone-url)", prefix)
 	}
-	return nil
+	if err := f.labRelease.validateKeystone(prefix, externalKeystone); err != nil {
+		return err
+	}
+	return f.labRelease.validate(prefix)
 }
 
 func (f *labFaults) apply(o *lab.Options) {
 	o.AgentsProject, o.AgentClockSkew, o.DefinitionDelay = f.AgentsProject, f.AgentClockSkew, f.DefinitionDelay
 	o.NoNotifier = f.NoNotifier
+	f.labRelease.apply(o)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/lab/profile"
 )
 
 func TestLabFlags(t *testing.T) {
@@ -36,6 +37,11 @@ func TestLabFlags(t *testing.T) {
 			check: func(o *labOptions) bool {
 				return o.Faults == labFaults{AgentsProject: "service", DefinitionDelay: 3 * time.Second, AgentClockSkew: -5 * time.Minute}
 			}},
+		{args: []string{"lab", "--release", "mitaka", "--api", "java"}, check: func(o *labOptions) bool {
+			return o.Faults.profile == profile.MustParse("mitaka", "java")
+		}},
+		{args: []string{"lab", "--release", "liberty"}, wantErr: true},
+		{args: []string{"lab", "--api", "go"}, wantErr: true},
 		{args: []string{"lab", "--definition-delay", "-1s"}, wantErr: true},
 		{args: []string{"lab", "--agents-project", "service", "--keystone-url", "http://ks/v3"}, wantErr: true},
 		{args: []string{"lab", "--speed", "0"}, wantErr: true},

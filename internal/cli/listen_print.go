@@ -11,6 +11,7 @@ import (
 
 	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
+	"github.com/monhook/monhook/webhook"
 )
 
 // deliveryPrinter shows deliveries on stdout (data) and strays, TLS
@@ -111,6 +112,10 @@ func deliveryLine(d receiver.Delivery, tty bool) string {
 			fmt.Fprintf(&b, "  forward %d in %v", f.Status, f.Latency.Round(time.Microsecond))
 		}
 	}
+	if enc, ok := d.Encoding(); ok && d.Notification != nil && enc != webhook.DefaultEncoding {
+		// A note, not a finding: an older release's encoder is Monasca too.
+		fmt.Fprintf(&b, "  (%s, %s)", enc, encodingReleases[enc])
+	}
 	if len(d.Findings) == 0 {
 		b.WriteString("  ok")
 		return b.String()
@@ -123,6 +128,12 @@ func deliveryLine(d receiver.Delivery, tty bool) string {
 		b.WriteString(f.Detail)
 	}
 	return b.String()
+}
+
+// encodingReleases names the releases whose notifier wrote each encoding.
+var encodingReleases = map[webhook.Encoding]string{
+	webhook.JSON:  "as Mitaka to Ocata send it",
+	webhook.UJSON: "as Pike to Train send it",
 }
 
 // metricText prints a metric as Monasca writes it in expressions:

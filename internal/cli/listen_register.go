@@ -10,6 +10,7 @@ import (
 
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/openstack/monitoring/v2/features"
 	"github.com/monhook/monhook/register"
 )
 
@@ -24,11 +25,21 @@ func registerListener(ctx context.Context, o *listenOptions, s *openstack.Sessio
 	if errors.Is(err, register.ErrNoDefinition) {
 		return nil, usageErrorf("--attach: %v", err)
 	}
+	var missing *features.MissingError
+	if errors.As(err, &missing) {
+		// Found before anything was created: --register-period asks for
+		// what this API lacks.
+		return nil, usageErrorf("--register-period %d: %v", o.RegisterPeriod, err)
+	}
 	if err != nil {
 		// Explain turns a read-only user's 401 "Forbidden" into the
 		// monasca-user role hint check and cleanup give, instead of
 		// gophercloud's "Unable to re-authenticate: Expected HTTP response…".
 		return nil, cannotRun(fmt.Errorf("--register: %w", s.Explain(err)))
+	}
+	if missing := reg.API.Missing(); len(missing) > 0 {
+		p.status("the Monasca API (%s) lacks %s (added in %s): the method was created without period",
+			reg.API.Flavor, strings.Join(missing, ", "), features.AddedIn)
 	}
 	p.status("registered notification method %s (%s), WEBHOOK to the URL below", reg.MethodID, reg.MethodName)
 	if reg.DefinitionID != "" {

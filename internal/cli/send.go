@@ -32,6 +32,9 @@ type sendOptions struct {
 	Retries       int
 	RetryInterval time.Duration
 	Timeout       time.Duration
+	Encoding      webhook.Encoding
+	// AuthToken is sent as X-Auth-Token; never printed.
+	AuthToken string
 
 	// client replaces the webhook client (tests).
 	client *http.Client
@@ -39,6 +42,7 @@ type sendOptions struct {
 
 // sendFlags are the raw flag values that become a webhook.Body.
 type sendFlags struct {
+	encoding                         string
 	state, oldState, origin, message string
 	dimensions                       []string
 	timestamp                        int64
@@ -53,12 +57,17 @@ func NewCmdSend(f *Factory, runF func(context.Context, *sendOptions) error) *cob
 		Use:   "send URL",
 		Short: "Post exactly what monasca-notification posts to a webhook, and show the answer",
 		Long: `Post the webhook monasca-notification's webhook plugin sends to any consumer,
-without Monasca: the ten keys in the plugin's order, encoded as Python's json.dumps
+without Monasca: the ten keys in the plugin's order, encoded as simplejson.dumps
 does (", " and ": " separators, non-ASCII as \uXXXX), with the headers python-requests
 adds (User-Agent: python-requests/2.28.1, Accept: */*, Accept-Encoding: gzip, deflate,
 Connection: keep-alive, content-type: application/json). --origin api sends the shape
 of a state change made through the API (metrics without "id", message "Alarm state
 updated via API").
+
+--encoding picks the encoder of the consumer's Monasca release: simplejson (Ussuri
+on, the default), ujson (Pike to Train: no spaces, "/" as "\/") or json (Mitaka to
+Ocata, Python 2: keys in Python 2's dict order). --auth-token adds the X-Auth-Token
+header Rocky and later send with [keystone] auth_required = True (never printed).
 
 Like Monasca, an answer counts as delivered only with a status from 200 to 299;
 timeouts (--timeout, Monasca's default 5s) and connection errors are failures.
@@ -118,6 +127,8 @@ retries), 2 for bad flags or URL.`,
 	fl.IntVar(&o.Retries, "retries", 0, fmt.Sprintf("retry a failed send this many times (Monasca: %d)", webhook.MonascaRetries))
 	fl.DurationVar(&o.RetryInterval, "retry-interval", webhook.MonascaRetryInterval, "wait between retries (Monasca: 30s)")
 	fl.DurationVar(&o.Timeout, "timeout", webhook.DefaultTimeout, "per attempt, for the connection and for the answer (Monasca: 5s)")
+	fl.StringVar(&sf.encoding, "encoding", string(webhook.DefaultEncoding), "body encoder of the Monasca release: json (Mitaka-Ocata), ujson (Pike-Train) or simplejson (Ussuri on)")
+	fl.StringVar(&o.AuthToken, "auth-token", "", "send this X-Auth-Token, as Rocky and later can ([keystone] auth_required); never printed")
 	return cmd
 }
 
@@ -129,6 +140,14 @@ func (o *sendOptions) build(sf sendFlags, now time.Time) error {
 	u, err := url.Parse(o.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErrorf("URL %q: want an absolute http or https URL, e.g. http://127.0.0.1:8080/openstack/alerts", o.URL)
+	}
+	enc, err := webhook.ParseEncoding(sf.encoding)
+	if err != nil {
+		return usageErrorf("--encoding: %v", err)
+	}
+	o.Encoding = enc
+	if strings.ContainsAny(o.AuthToken, "\r\n") {
+		return usageErrorf("--auth-token must be one line")
 	}
 	b := &o.Body
 	b.State, b.OldState = strings.ToUpper(sf.state), strings.ToUpper(sf.oldState)
@@ -219,7 +238,11 @@ type sendResult struct {
 }
 
 func sendRun(ctx context.Context, o *sendOptions) error {
-	body := o.Body.Encode()
+	enc := o.Encoding
+	if enc == "" {
+		enc = webhook.DefaultEncoding
+	}
+	body := o.Body.EncodeAs(enc)
 	u, _ := url.Parse(o.URL) // checked in build
 	client := o.client
 	if client == nil {
@@ -229,7 +252,7 @@ func sendRun(ctx context.Context, o *sendOptions) error {
 	rep := sendReport{OK: true, Host: u.Host, Body: body, BodyBytes: len(body)}
 	fmt.Fprintf(o.IO.ErrOut, "posting %s → %s %q (%d bytes) to %s\n", o.Body.OldState, o.Body.State, o.Body.AlarmName, len(body), u.Host)
 	s := &webhook.Sender{
-		Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval,
+		Client: client, Retries: o.Retries, RetryInterval: o.RetryInterval, AuthToken: o.AuthToken,
 		OnAttempt: func(a webhook.Attempt) {
 			if table {
 				fmt.Fprintln(o.IO.Out, attemptLine(a.Send, o.Repeat, o.nameTimeout(a)))

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,6 +34,12 @@ type serveOptions struct {
 	LabFaults labFaults
 	EmailTo   string
 	IMAP      string
+
+	// load reads the configuration again for a reload (SIGHUP,
+	// POST /-/reload); set by the command, nil when built alone.
+	load func() (canary.Config, error)
+	// hup delivers SIGHUP; nil: the process's own (signal.Notify).
+	hup <-chan os.Signal
 
 	// started, when set, is called once the server listens (tests).
 	started func(*canary.Server)
@@ -67,7 +75,7 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
         scenario and cloud share one run. type=email checks the EMAIL
         path through the mailbox of --email-to and --imap (password:
         $MONHOOK_IMAP_PASSWORD); with --lab, through the lab's own.
-  GET /metrics   the exporter's own metrics (monhook_probes_total{scenario,result,type},
+  GET /metrics   the exporter's own metrics (monhook_probes_total{target,cloud,scenario,type,result},
                  monhook_probes_in_flight, Go and process) and each scheduled
                  target's last result, labelled target/cloud/scenario/type and stamped
                  with the time it finished
@@ -79,10 +87,17 @@ One receiver serves every probe for the process lifetime on --receiver-listen
 (default ` + canary.DefaultReceiverListen + `): open that one port toward monasca-notification;
 each probe gets its own unguessable token path under --callback-url. At most
 one probe per target runs at a time, at most --max-concurrent in all. Every
-probe tears down what it created; at start-up, this instance's own leftovers
-older than --sweep-older-than are deleted (run ids begin with the instance id).
+probe tears down what it created. The sweep, at start-up and every
+--sweep-interval, deletes this instance's leftovers (run ids begin with the
+instance id, derived from --receiver-listen): what its own finished runs
+could not delete, and any at least --sweep-older-than old, an age no run in
+flight reaches, so a kill -9's leftovers go and a twin's runs stay.
 SIGTERM drains: probes in flight get --drain-timeout to finish, are then
-cancelled (teardown still runs), and serve exits 0.
+cancelled (teardown still runs), and serve exits 0. SIGHUP and
+POST /-/reload read the config file (settings and serve.targets) again:
+validated first, a bad file keeps the running configuration and says why;
+runs in flight finish; --listen, --receiver-listen, the TLS files,
+--instance-id and --max-concurrent change only at a restart.
 
 Config file keys (--config), under serve: every flag by name, e.g.
   serve:
@@ -94,7 +109,7 @@ Config file keys (--config), under serve: every flag by name, e.g.
       - cloud: prod          # clouds.yaml entry; omitted = OS_* environment
         scenario: synthetic  # see monhook scenarios
         interval: 5m         # default 5m
-        timeout: 3m          # default the interval, at most 10m; ≤ interval
+        timeout: 3m          # default half the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
         type: email          # default webhook; email needs email-to and imap
 A bad setting exits 2 naming its key, before anything listens.`,
@@ -148,6 +163,7 @@ A bad setting exits 2 naming its key, before anything listens.`,
 			if err := o.mailbox(); err != nil {
 				return err
 			}
+			o.load = serveLoader(f, commandLineArgs(cmd), o.Lab)
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -161,11 +177,13 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
-	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen and --callback-url)")
+	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen)")
 	fl.IntVar(&c.MaxConcurrent, "max-concurrent", canary.DefaultMaxConcurrent, "probes in flight at most, across all targets")
 	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", canary.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
 	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", canary.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
-	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", canary.DefaultSweepOlderThan, "at start-up, delete this instance's leftovers at least this old (0 = no sweep)")
+	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", 0, "the sweep deletes this instance's leftovers at least this old (default: the longest a run can last, the longest timeout plus 1m)")
+	fl.DurationVar(&c.SweepInterval, "sweep-interval", canary.DefaultSweepInterval, "how often the sweep runs after the one at start-up")
+	fl.BoolVar(&c.NoSweep, "no-sweep", false, "never sweep this instance's leftovers")
 	fl.DurationVar(&c.DrainTimeout, "drain-timeout", canary.DefaultDrainTimeout, "on SIGTERM, how long probes in flight may still run before they are cancelled")
 	fl.Float64Var(&c.Speed, "speed", 0, "how many times faster than real Monasca the clouds run; scales scenario timings (default 60 with --lab, else 1)")
 	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
@@ -224,12 +242,9 @@ func loadServeTargets(explicit string) ([]canary.Target, error) {
 func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err} }
 
 func serveRun(ctx context.Context, o *serveOptions) error {
-	cfg := o.Config
+	cfg := effectiveServeConfig(o)
 	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
 	if o.Lab {
-		if cfg.Speed == 0 {
-			cfg.Speed = defaultLabSpeed
-		}
 		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
 		o.LabFaults.apply(&opts)
 		// type=email probes mail through the lab's own SMTP server into
@@ -253,10 +268,20 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 			return connect, nil
 		}
 	}
+	load := o.load
+	if load != nil && o.Lab {
+		// The lab's mailbox keeps running across reloads, as the lab does.
+		load = func() (canary.Config, error) {
+			c, err := o.load()
+			c.Email = cfg.Email
+			return c, err
+		}
+	}
 	srv, err := canary.New(canary.Options{
 		Config:  cfg,
 		Resolve: resolve,
 		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+		Load:    load,
 	})
 	var ce *canary.ConfigError
 	if errors.As(err, &ce) {
@@ -273,7 +298,30 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if o.started != nil {
 		o.started(srv)
 	}
-	<-ctx.Done()
+	// SIGHUP reloads, as for Prometheus and its exporters; it never stops
+	// serve (its default action would kill the process mid-probe).
+	hup := o.hup
+	if hup == nil {
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGHUP)
+		defer signal.Stop(ch)
+		hup = ch
+	}
+	for ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-hup:
+			if notes, err := srv.ReloadFromSource(); err != nil {
+				fmt.Fprintf(o.IO.ErrOut, "monhook serve: SIGHUP: configuration not reloaded, the running one stays: %v\n", err)
+			} else {
+				fmt.Fprintf(o.IO.ErrOut, "monhook serve: SIGHUP: configuration reloaded (%s)\n",
+					output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
+				for _, n := range notes {
+					fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s\n", n)
+				}
+			}
+		}
+	}
 	// Draining is the normal way to stop a server: exit 0 once it is done.
 	sctx, cancel := context.WithTimeout(context.Background(), srv.Config().DrainTimeout+check.DefaultTeardownTimeout+10*time.Second)
 	defer cancel()

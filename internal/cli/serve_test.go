@@ -99,6 +99,10 @@ func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 	if err := <-done; err != nil || exitCode(ctx, err) != 0 {
 		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(ctx, err))
 	}
+	// The lab is labelled the lab, not the OS_* environment.
+	if log := errOut.String(); !strings.Contains(log, "cloud=lab") || strings.Contains(log, "cloud=env") {
+		t.Errorf("serve --lab's probe log names the cloud wrongly (want cloud=lab):\n%s", log)
+	}
 }
 
 // A bare port is ":PORT" for serve's two addresses, as for check, listen
@@ -167,9 +171,9 @@ func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
 	// The scheduled targets start within a second of each other (spread
 	// over the 2s interval); wait for both results.
 	want := []string{
-		`monhook_probe_success{cloud="env",scenario="synthetic",target="lab-email",type="email"} 1`,
-		`monhook_probe_success{cloud="env",scenario="synthetic",target="lab-webhook",type="webhook"} 1`,
-		`monhook_probes_total{result="success",scenario="ok-cycle",type="email"} 1`,
+		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-email",type="email"} 1`,
+		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-webhook",type="webhook"} 1`,
+		`monhook_probes_total{cloud="lab",result="success",scenario="ok-cycle",target="",type="email"} 1`,
 	}
 	deadline := time.Now().Add(time.Minute)
 	for {

@@ -141,4 +141,105 @@
 //     repository builds the regular expression /^a|b$/, which also matches
 //     values that merely start with a or end with b, and reads regular
 //     expression characters in the values.
+//
+// # Release profiles
+//
+// Options.Profile (monhook lab --release NAME --api python|java) makes the
+// lab answer as an older Monasca. The default, latest, is the last upstream
+// code and everything above. A profile changes only what that release did
+// differently on the wire; package profile decides each difference in one
+// place. Sources are monasca-api (A), monasca-notification (N) at the tag.
+//
+// Python API, before Newton (mitaka):
+//
+//   - No GET /v2.0/notification-methods/types: the path is the item route
+//     with the id "types", which no method has, so 404 (route table in
+//     A monasca_api/api/server.py@mitaka-eol; the types resource is
+//     A monasca_api/v2/reference/notificationstype.py@newton-eol).
+//   - Notification methods have no period: the request schema is name
+//     (≤250), type (one of EMAIL, email, WEBHOOK, webhook, PAGERDUTY,
+//     pagerduty) and address (≤512) with no extra keys, so a "period" is
+//     400 "Bad Request" "extra keys not allowed @ data['period']" and any
+//     other type "not a valid value for dictionary value @ data['type']";
+//     responses carry id, name, type, address, links
+//     (A monasca_api/v2/common/schemas/notifications_request_body_schema.py
+//     and A monasca_api/v2/reference/notifications.py@mitaka-eol). The
+//     schema error is HTTPBadRequest, 400, not the 422 the reference notes
+//     said. No type lookup follows: the literals are the check.
+//   - No PATCH on notification methods: the resource has on_post, on_get,
+//     on_delete and on_put, so PATCH is 405 with Allow "DELETE, GET, POST,
+//     PUT, OPTIONS" (A monasca_api/v2/reference/notifications.py@mitaka-eol).
+//   - GET /v2.0/notification-methods reads no sort_by
+//     (A monasca_api/v2/reference/notifications.py@mitaka-eol, on_get).
+//
+// Newton on is the latest code for everything above.
+//
+// Java API (--api java; monasca-api's java/ folder, read at queens-eol,
+// Dropwizard 0.7, paths under java/src/main/java/monasca/api/):
+//
+//   - Error bodies are {"<fault>": {"code", "message", "details",
+//     "internal_code"}}, fault names bad_request, unauthorized, not_found,
+//     conflict, unprocessable_entity, forbidden, server_error, internal_code
+//     a random long in hex (resource/exception/Exceptions.java,
+//     ErrorMessage.java). Where the handlers share code with the Python
+//     API the message is the Python description (or title).
+//   - A missing or invalid token: 401 "Failed to authenticate request",
+//     without WWW-Authenticate; a valid token without an authorized role:
+//     401 "Tenant is missing a required role to access this service"
+//     (infrastructure/servlet/PostAuthenticationFilter.java, written by
+//     PreAuthenticationFilter.java). Authorized roles: user, domainuser,
+//     domainadmin, monasca-user; monasca-read-only-user for GET; an
+//     agent-only user may POST /v2.0/metrics and GET / and /v2.0, else 400
+//     "User is missing a required role to perform this request"
+//     (RoleAuthorizationFilter.java, resources/api-config.yml).
+//   - Paging links: self is the request URI; next is the path, "?offset="
+//     and the offset, then the other parameters in java.util.HashMap order,
+//     all encoded by java.net.URLEncoder (resource/Links.java; Jersey 1's
+//     MultivaluedMapImpl is a HashMap).
+//   - Notification methods: Jackson binds the body to the command class
+//     (an unknown field or a list or object where a String goes: 422
+//     "Unable to process the provided JSON" with Jackson's first message
+//     line as details; other scalars become their text; malformed JSON:
+//     400); setPeriod parses the period (422 "period (x) must be valid
+//     number"); the @Valid annotations give 422 "[<field> <message> (was
+//     <value>)...]" sorted (app/command/Create-, Update- and
+//     PatchNotificationMethodCommand.java, app/validation/Validation.java);
+//     then "Address ... is not of correct format", "N is not a valid
+//     period", "Period can not be non zero for TYPE"
+//     (app/validation/NotificationMethodValidation.java); then the name
+//     (409 Notification method TENANT "NAME" already exists.) and the type
+//     (404 "Not a valid notification method type T ")
+//     (infrastructure/persistence/mysql/NotificationMethodMySqlRepoImpl.java).
+//     Not found: "No notification method exists for ID", "No alarm
+//     definition exists for ID", "No alarm exists for ID" (the MySQL
+//     repositories). A body that is not application/json: Jersey's bare
+//     415; no route: a bare 404.
+//
+// The notifier (N monasca_notification/types/webhook_notifier.py@mitaka-eol,
+// plugins/webhook_notifier.py later):
+//
+//   - Mitaka to Ocata: json.dumps(body) under Python 2, so the ten keys
+//     (and the metric and dimension dicts json.loads built) come in Python
+//     2.7's dict order (pyjson.Py2DictOrder); Pike to Train: ujson.dumps
+//     (compact, "/" as "\/"; N plugins/webhook_notifier.py@pike-eol);
+//     Ussuri on: simplejson.dumps (N ...@ussuri-eol). Pike to Train are
+//     written with Python 2's order too, which those releases ran on.
+//   - alarm_timestamp: Mitaka's alarm['timestamp'] / 1000 under Python 2
+//     and later int(timestamp / 1000.0) give the same integer.
+//   - Rocky on, [keystone] auth_required = True adds X-Auth-Token (lab
+//     option NotifierAuthToken: a token of NotifierUser).
+//   - The timeout is 5 s in every release (the plugin's config dict with
+//     timeout 5 until Pike, [webhook_notifier] timeout from Queens).
+//   - Alarm expressions: "deterministic" and last() came in Newton; the
+//     mitaka profile does not refuse them yet (not modelled).
+//
+// Deviations of the profiles: Mitaka ran Python 2 and an older voluptuous,
+// whose messages the lab takes from the current one; EMAIL addresses are
+// checked with the latest API's regular expression (Mitaka used
+// validate_email, the Java API commons-validator's EmailValidator) and
+// WEBHOOK addresses with urlsplit (the Java API used commons-validator's
+// UrlValidator with local URLs allowed). Jackson's "Unrecognized field"
+// line is cut before its list of known properties, whose order is
+// Jackson's. Where no Java text is modelled (metrics, alarms, statistics),
+// the Java API answers with the Python API's messages in Java fault bodies.
 package lab

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 
+	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/internal/lab/agents"
 	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/notifier"
@@ -27,7 +28,8 @@ func (l *Lab) engines() []engine {
 	})
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
-		SMTP: l.opts.SMTP,
+		SMTP:     l.smtp(),
+		Encoding: l.opts.Profile.WebhookEncoding(), AuthToken: l.notifierToken(),
 	})
 	out := []engine{{name: "evaluator", run: l.evaluator.Run, subscribes: true}}
 	if !l.opts.NoNotifier {
@@ -83,4 +85,29 @@ func (l *Lab) NotifierStats() notifier.Stats {
 		return notifier.Stats{}
 	}
 	return n.Stats()
+}
+
+// NotifierUser is the seeded user whose token the notifier sends with
+// Options.NotifierAuthToken: the lab's admin, as the notification service
+// runs with an admin account in the service project.
+const NotifierUser = "labadmin"
+
+// notifierToken is the notifier's X-Auth-Token source, or nil without
+// Options.NotifierAuthToken: a fresh token of NotifierUser from the lab's
+// Keystone for each POST (keystoneauth re-authenticates before expiry).
+func (l *Lab) notifierToken() func(context.Context) (string, error) {
+	if !l.opts.NotifierAuthToken {
+		return nil
+	}
+	return func(context.Context) (string, error) { return l.Token(NotifierUser) }
+}
+
+// smtp is the notifier's [email_notifier]: the smarthost given, and the
+// mail format of the profile's release unless one was given.
+func (l *Lab) smtp() notifier.SMTP {
+	s := l.opts.SMTP
+	if s.Format == 0 {
+		s.Format, _ = email.FormatFor(l.opts.Profile.Release())
+	}
+	return s
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/keystone"
 	"github.com/monhook/monhook/internal/lab/notifier"
+	"github.com/monhook/monhook/internal/lab/profile"
 	"github.com/monhook/monhook/internal/lab/store"
 )
 
@@ -70,6 +71,14 @@ type Options struct {
 	// plugin's [email_notifier]); with no Addr EMAIL methods are accepted
 	// but nothing is mailed. Its Format is the release's mail layout.
 	SMTP notifier.SMTP
+	// Profile is the Monasca release and API flavor the lab answers as
+	// (internal/lab/profile); the zero value is the latest Python API.
+	Profile profile.Profile
+	// NotifierAuthToken makes the notifier send X-Auth-Token with each
+	// webhook, as monasca-notification does from Rocky on with [keystone]
+	// auth_required = True (the token of NotifierUser). Own Keystone only;
+	// the CLI refuses it for releases before Rocky.
+	NotifierAuthToken bool
 
 	Logger *slog.Logger // status logging; nil = discard
 	Debug  io.Writer    // if set, one line per request (never token values)
@@ -164,7 +173,7 @@ func New(opts Options) *Lab {
 		validator = l.ks
 	}
 	l.api = api.New(api.Options{Store: l.store, Auth: validator, Clock: opts.Clock, Logger: opts.Logger,
-		AuthenticateURI: l.keystoneURI})
+		AuthenticateURI: l.keystoneURI, Profile: opts.Profile})
 
 	mux := http.NewServeMux()
 	if l.ks != nil {
@@ -237,6 +246,9 @@ func (l *Lab) catalog(r *http.Request) []keystone.Service {
 		{ID: "monitoring", Type: "monitoring", Name: "monasca", Endpoints: all(mon)},
 	}
 }
+
+// Profile is the Monasca release and API flavor the lab answers as.
+func (l *Lab) Profile() profile.Profile { return l.opts.Profile }
 
 // Handler serves the whole lab (Keystone under /identity, Monasca under
 // /monitoring) without a socket, e.g. behind httptest.NewServer.

@@ -109,6 +109,18 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, instance s
 	return marker.Find(ctx, c, marker.Filter{RunIDPrefix: instance, OlderThan: olderThan, Now: now})
 }
 
+// leakedResources are the resources a report says were not deleted, as
+// the sweep knows them.
+func leakedResources(rep *Report, runID string) []leftover {
+	var out []leftover
+	for _, l := range rep.Leaked {
+		if !l.Deleted && l.ID != "" {
+			out = append(out, leftover{Kind: l.Kind, ID: l.ID, Name: l.Name, Marker: marker.Marker{RunID: runID}})
+		}
+	}
+	return out
+}
+
 // deleteResource deletes a leftover by kind (a 404 counts as deleted).
 func deleteResource(ctx context.Context, c *gophercloud.ServiceClient, kind, id string) error {
 	return marker.Delete(ctx, c, kind, id)

@@ -19,7 +19,6 @@ const (
 	DefaultProbeTimeout   = 2 * time.Minute
 	DefaultTimeoutOffset  = 500 * time.Millisecond
 	DefaultInterval       = 5 * time.Minute
-	DefaultSweepOlderThan = time.Hour
 	DefaultDrainTimeout   = 30 * time.Second
 	DefaultHistory        = 20
 	maxTargetTimeout      = 10 * time.Minute
@@ -42,7 +41,7 @@ type Config struct {
 	// host's CA store.
 	TLSCert, TLSKey string
 	// InstanceID prefixes every run id of this instance (see runid.go);
-	// "" derives it from ReceiverListen and CallbackURL.
+	// "" derives it from ReceiverListen.
 	InstanceID string
 	// MaxConcurrent caps probes in flight across all targets.
 	MaxConcurrent int
@@ -52,9 +51,14 @@ type Config struct {
 	// TimeoutOffset is taken off Prometheus' scrape timeout so that the
 	// answer gets back before Prometheus gives up.
 	TimeoutOffset time.Duration
-	// SweepOlderThan: at start-up, this instance's leftovers at least this
-	// old are deleted; 0 turns the sweep off.
+	// SweepOlderThan: the sweep (sweep.go) deletes this instance's
+	// leftovers at least this old; 0 = the longest a run can last (MaxRun),
+	// the youngest age at which no run can still be using them.
 	SweepOlderThan time.Duration
+	// SweepInterval is how often the sweep runs after start-up; default 1m.
+	SweepInterval time.Duration
+	// NoSweep turns the sweep off.
+	NoSweep bool
 	// DrainTimeout is how long SIGTERM waits for probes in flight before
 	// cancelling them (their teardown still runs).
 	DrainTimeout time.Duration
@@ -63,6 +67,9 @@ type Config struct {
 	Speed float64
 	// History is how many recent /probe results the index page keeps.
 	History int
+	// DefaultCloud is the cloud meant when a target or a /probe names none;
+	// "" is the OS_* environment, labelled "env" (serve --lab: "lab").
+	DefaultCloud string
 	// Targets are probed in the background on their interval.
 	Targets []Target
 	// Email is the mailbox type=email probes mail and read (serve's
@@ -81,7 +88,9 @@ type Target struct {
 	Scenario string
 	// Interval between probe starts; default 5m.
 	Interval time.Duration
-	// Timeout bounds one probe; default the interval, at most 10m.
+	// Timeout bounds one probe; default half the interval, at most 10m,
+	// so that a result stays on /metrics for at least half an interval
+	// before the next one replaces it.
 	Timeout time.Duration
 	// Type is the notification type checked: webhook (default) or email.
 	Type string
@@ -132,7 +141,10 @@ func (c Config) withDefaults() Config {
 		c.History = DefaultHistory
 	}
 	if c.InstanceID == "" {
-		c.InstanceID = DeriveInstanceID(c.ReceiverListen, c.CallbackURL)
+		c.InstanceID = DeriveInstanceID(c.ReceiverListen)
+	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = DefaultSweepInterval
 	}
 	for i := range c.Targets {
 		t := &c.Targets[i]
@@ -140,17 +152,16 @@ func (c Config) withDefaults() Config {
 			t.Interval = DefaultInterval
 		}
 		if t.Timeout == 0 {
-			t.Timeout = min(t.Interval, maxTargetTimeout)
+			t.Timeout = min(t.Interval/2, maxTargetTimeout)
+		}
+		if t.Cloud == "" {
+			t.Cloud = c.DefaultCloud
 		}
 		if t.Type == "" {
 			t.Type = TypeWebhook
 		}
 		if t.Name == "" {
-			cloud := t.Cloud
-			if cloud == "" {
-				cloud = "env"
-			}
-			t.Name = cloud + "/" + t.Scenario
+			t.Name = cloudLabel(t.Cloud) + "/" + t.Scenario
 		}
 	}
 	return c
@@ -191,11 +202,10 @@ func (c Config) Validate() error {
 		return configErrorf("serve.timeout-offset", "must not be negative, got %s", c.TimeoutOffset)
 	case c.SweepOlderThan < 0:
 		return configErrorf("serve.sweep-older-than", "must not be negative, got %s", c.SweepOlderThan)
+	case c.SweepInterval < 0:
+		return configErrorf("serve.sweep-interval", "must be positive, got %s", c.SweepInterval)
 	case c.DrainTimeout < 0:
 		return configErrorf("serve.drain-timeout", "must not be negative, got %s", c.DrainTimeout)
-	}
-	if c.SweepOlderThan > 0 && c.SweepOlderThan <= c.ProbeTimeout+teardownAllowance {
-		return configErrorf("serve.sweep-older-than", "%s would sweep /probe runs still going (serve.probe-timeout is %s)", c.SweepOlderThan, c.ProbeTimeout)
 	}
 	names := map[string]int{}
 	for i, t := range c.Targets {
@@ -214,10 +224,6 @@ func (c Config) Validate() error {
 			// would make every run overlap the next one.
 			return configErrorf(key+".timeout", "must be positive and at most the interval (%s), got %s", t.Interval, t.Timeout)
 		}
-		if c.SweepOlderThan > 0 && c.SweepOlderThan <= t.Timeout+teardownAllowance {
-			return configErrorf("serve.sweep-older-than", "%s would sweep probes still running (target %q runs up to %s)",
-				c.SweepOlderThan, t.Name, t.Timeout+teardownAllowance)
-		}
 		if err := c.checkType(key+".type", t.Type); err != nil {
 			return err
 		}
@@ -225,6 +231,10 @@ func (c Config) Validate() error {
 			return configErrorf(key+".name", "%q is also the name of serve.targets[%d]", t.Name, j)
 		}
 		names[t.Name] = i
+	}
+	if c.SweepOlderThan > 0 && c.SweepOlderThan < c.MaxRun() {
+		return configErrorf("serve.sweep-older-than", "%s is too young: must be at least %s, the longest a run can last (%s plus %s for teardown), or 0 for that minimum",
+			c.SweepOlderThan, c.MaxRun(), c.MaxRun()-teardownAllowance, teardownAllowance)
 	}
 	return nil
 }
@@ -241,6 +251,26 @@ func (c Config) checkType(key, typ string) error {
 		return nil
 	}
 	return configErrorf(key, "%q: want webhook or email", typ)
+}
+
+// MaxRun is the longest a run of this configuration can last: the longest
+// deadline (serve.probe-timeout or a target's timeout) plus teardown. A
+// marked resource older than that belongs to a run that is over.
+func (c Config) MaxRun() time.Duration {
+	longest := c.ProbeTimeout
+	for _, t := range c.Targets {
+		longest = max(longest, t.Timeout)
+	}
+	return longest + teardownAllowance
+}
+
+// sweepAge is the age from which the sweep deletes this instance's
+// leftovers.
+func (c Config) sweepAge() time.Duration {
+	if c.SweepOlderThan > 0 {
+		return c.SweepOlderThan
+	}
+	return c.MaxRun()
 }
 
 // teardownAllowance is what a probe may run past its timeout: teardown has

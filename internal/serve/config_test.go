@@ -36,7 +36,7 @@ serve:
 		t.Fatalf("targets = %+v, want %+v", got, want)
 	}
 	cfg := Config{Targets: got}.withDefaults()
-	if cfg.Targets[0].Name != "prod/synthetic" || cfg.Targets[1].Interval != DefaultInterval || cfg.Targets[1].Timeout != DefaultInterval {
+	if cfg.Targets[0].Name != "prod/synthetic" || cfg.Targets[1].Interval != DefaultInterval || cfg.Targets[1].Timeout != DefaultInterval/2 {
 		t.Errorf("defaults: %+v", cfg.Targets)
 	}
 	if none, err := ParseTargets([]byte("output: json\n")); err != nil || none != nil {
@@ -92,12 +92,18 @@ func assertKey(t *testing.T, err error, key string) {
 }
 
 func TestInstanceIDIsStableAndPrefixesRunIDs(t *testing.T) {
-	a, b := DeriveInstanceID(":10071", "http://x:10071"), DeriveInstanceID(":10071", "http://x:10071")
+	a, b := DeriveInstanceID(":10071"), DeriveInstanceID(":10071")
 	if a != b || !ValidInstanceID(a) {
 		t.Fatalf("derived ids %q, %q: want equal and valid", a, b)
 	}
-	if DeriveInstanceID(":10072", "") == a {
+	if DeriveInstanceID(":10072") == a {
 		t.Error("another receiver, same instance id")
+	}
+	// A new --callback-url must not orphan the earlier process's leftovers.
+	x := Config{ReceiverListen: ":10071", CallbackURL: "http://a:10071"}.withDefaults()
+	y := Config{ReceiverListen: ":10071", CallbackURL: "http://b:10071"}.withDefaults()
+	if x.InstanceID != y.InstanceID {
+		t.Errorf("instance ids %s and %s differ by --callback-url only", x.InstanceID, y.InstanceID)
 	}
 	ids := newRunIDs(a)
 	seen := map[string]bool{}

@@ -61,6 +61,17 @@ func (c *cachedConn) connect(ctx context.Context) (Conn, error) {
 // reset drops a cloud's session so that the next probe authenticates
 // afresh: after a probe that could not run (auth, catalog or API errors),
 // a stale session must not keep every later probe failing.
+// clouds lists the clouds resolved so far (targets' and /probe's).
+func (c *connCache) clouds() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, 0, len(c.m))
+	for k := range c.m {
+		out = append(out, k)
+	}
+	return out
+}
+
 func (c *connCache) reset(cloud string) {
 	c.mu.Lock()
 	cc := c.m[cloud]

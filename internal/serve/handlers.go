@@ -19,8 +19,12 @@ const scrapeTimeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
 // handleProbe runs one check and answers its metrics. A failed probe is data
 // (200 with monhook_probe_success 0); only bad parameters are 400.
 func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
-	q := req.URL.Query()
-	name := q.Get("scenario")
+	q, err := probeParams(req.URL.Query())
+	if err != nil {
+		s.badRequest(w, "bad-parameter", "%v", err)
+		return
+	}
+	name := q.scenario
 	if name == "" {
 		s.badRequest(w, "missing-scenario", "missing parameter scenario (one of %s)", strings.Join(scenarioNames(), ", "))
 		return
@@ -30,13 +34,16 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 		s.badRequest(w, "unknown-scenario", "unknown scenario %q (one of %s)", name, strings.Join(scenarioNames(), ", "))
 		return
 	}
-	typ := strings.ToLower(q.Get("type"))
-	if err := s.cfg.checkType("type", typ); err != nil {
+	typ := q.typ
+	if err := s.Config().checkType("type", typ); err != nil {
 		s.badRequest(w, "bad-type", "type: %s", err.(*ConfigError).Msg)
 		return
 	}
 	typ = typeLabel(typ)
-	cloud := q.Get("cloud")
+	cloud := q.cloud
+	if cloud == "" {
+		cloud = s.Config().DefaultCloud
+	}
 	connect, err := s.conns.get(cloud)
 	if err != nil {
 		s.badRequest(w, "unknown-cloud", "cloud %q: %v", cloud, err)
@@ -49,7 +56,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
-	r, err := s.probe(ctx, probeSpec{key: "probe\x00" + cloud + "\x00" + name + "\x00" + typ, cloud: cloud, scenario: sc, connect: connect, typ: typ})
+	r, err := s.probe(ctx, probeSpec{key: probeKey(cloud, name, typ), cloud: cloud, scenario: sc, connect: connect, typ: typ})
 	switch {
 	case errors.Is(err, errDraining):
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
@@ -61,7 +68,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	s.recent.add(r)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(probeCollector{descs: s.probeDescs, r: r})
-	if q.Get("debug") == "true" {
+	if q.debug {
 		s.writeDebug(w, r, reg)
 		return
 	}
@@ -71,19 +78,20 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 // probeTimeout is Prometheus' scrape timeout minus the offset, capped by
 // the configured probe timeout; the configured timeout without the header.
 func (s *Server) probeTimeout(req *http.Request) (time.Duration, error) {
+	cfg := s.Config()
 	h := req.Header.Get(scrapeTimeoutHeader)
 	if h == "" {
-		return s.cfg.ProbeTimeout, nil
+		return cfg.ProbeTimeout, nil
 	}
 	secs, err := strconv.ParseFloat(h, 64)
 	if err != nil || secs <= 0 {
 		return 0, fmt.Errorf("header %s: %q is not a positive number of seconds", scrapeTimeoutHeader, h)
 	}
-	d := time.Duration(secs*float64(time.Second)) - s.cfg.TimeoutOffset
+	d := time.Duration(secs*float64(time.Second)) - cfg.TimeoutOffset
 	if d <= 0 {
-		return 0, fmt.Errorf("header %s: %gs leaves no time after the %s offset", scrapeTimeoutHeader, secs, s.cfg.TimeoutOffset)
+		return 0, fmt.Errorf("header %s: %gs leaves no time after the %s offset", scrapeTimeoutHeader, secs, cfg.TimeoutOffset)
 	}
-	return min(d, s.cfg.ProbeTimeout), nil
+	return min(d, cfg.ProbeTimeout), nil
 }
 
 func (s *Server) badRequest(w http.ResponseWriter, reason, format string, args ...any) {
@@ -133,7 +141,7 @@ func (s *Server) handleHealthz(w http.ResponseWriter, req *http.Request) {
 func (s *Server) handleReport(w http.ResponseWriter, req *http.Request) {
 	var r *result
 	if name := req.URL.Query().Get("target"); name != "" {
-		for _, t := range s.targets {
+		for _, t := range s.currentTargets() {
 			if t.Name == name {
 				r = t.lastResult()
 			}

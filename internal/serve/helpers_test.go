@@ -277,3 +277,17 @@ func (l *testLab) resources(t testing.TB) ([]alarmdefinitions.AlarmDefinition, [
 	}
 	return defs, methods
 }
+
+// sumValues adds every sample of name that has the given labels (a counter
+// with more labels than the test cares about).
+func sumValues(mfs map[string]*dto.MetricFamily, name string, labels ...string) float64 {
+	total := 0.0
+	if mf := mfs[name]; mf != nil {
+		for _, m := range mf.GetMetric() {
+			if hasLabels(m, labels...) {
+				total += value(m)
+			}
+		}
+	}
+	return total
+}

@@ -42,8 +42,8 @@ func (s *Server) handleIndex(w http.ResponseWriter, req *http.Request) {
 	data := struct {
 		Instance        string
 		Targets, Recent []indexRow
-	}{Instance: s.cfg.InstanceID}
-	for _, t := range s.targets {
+	}{Instance: s.Config().InstanceID}
+	for _, t := range s.currentTargets() {
 		row := indexRow{Name: t.Name, Cloud: cloudLabel(t.Cloud), Scenario: t.Scenario,
 			Interval: t.Interval.String(), Timeout: t.Timeout.String(), Result: "not probed yet", Running: t.isRunning()}
 		if r := t.lastResult(); r != nil {

@@ -11,13 +11,18 @@ import (
 type resultDescs struct {
 	success, duration, exitCode        *prometheus.Desc
 	stageDuration, stageSuccess        *prometheus.Desc
+	failedStage                        *prometheus.Desc
 	latency, deliveries, leaked        *prometheus.Desc
 	lastTimestamp, interval, timeoutOf *prometheus.Desc
+	// bbSuccess and bbDuration are blackbox_exporter's names for success
+	// and duration, answered by /probe only, for alerting that already
+	// watches probe_success.
+	bbSuccess, bbDuration *prometheus.Desc
 }
 
 func newResultDescs(labels []string) *resultDescs {
 	with := func(extra ...string) []string { return append(append([]string(nil), labels...), extra...) }
-	return &resultDescs{
+	d := &resultDescs{
 		success: prometheus.NewDesc("monhook_probe_success",
 			"1 when every expected notification arrived and matched Monasca's payload and teardown left nothing, else 0.", labels, nil),
 		duration: prometheus.NewDesc("monhook_probe_duration_seconds",
@@ -28,6 +33,8 @@ func newResultDescs(labels []string) *resultDescs {
 			"How long each stage of the check took (stages that did not run are absent).", with("stage"), nil),
 		stageSuccess: prometheus.NewDesc("monhook_stage_success",
 			"1 when the stage succeeded, 0 when it failed (stages that did not run are absent).", with("stage"), nil),
+		failedStage: prometheus.NewDesc("monhook_probe_failed_stage",
+			"Present only when the probe failed: the stage that failed (not-run: the probe never started; proof: every stage passed but the proof is missing), valued when the probe finished (Unix time), so that the latest of several is the largest. The alert names the stage from it.", with("stage"), nil),
 		latency: prometheus.NewDesc("monhook_delivery_latency_seconds",
 			"From the alarm's state transition (the payload's alarm_timestamp, 1 s resolution) to the notification's arrival; the slowest counted delivery. Absent when none arrived.", labels, nil),
 		deliveries: prometheus.NewDesc("monhook_deliveries",
@@ -41,12 +48,25 @@ func newResultDescs(labels []string) *resultDescs {
 		timeoutOf: prometheus.NewDesc("monhook_target_timeout_seconds",
 			"The target's probe timeout.", labels, nil),
 	}
+	return d
+}
+
+// newProbeDescs are /probe's: the result plus blackbox_exporter's names.
+func newProbeDescs() *resultDescs {
+	d := newResultDescs(nil)
+	d.bbSuccess = prometheus.NewDesc("probe_success",
+		"blackbox_exporter's name for monhook_probe_success (same value).", nil, nil)
+	d.bbDuration = prometheus.NewDesc("probe_duration_seconds",
+		"blackbox_exporter's name for monhook_probe_duration_seconds (same value).", nil, nil)
+	return d
 }
 
 func (d *resultDescs) describe(ch chan<- *prometheus.Desc) {
-	for _, x := range []*prometheus.Desc{d.success, d.duration, d.exitCode, d.stageDuration, d.stageSuccess,
-		d.latency, d.deliveries, d.leaked, d.lastTimestamp, d.interval, d.timeoutOf} {
-		ch <- x
+	for _, x := range []*prometheus.Desc{d.success, d.duration, d.exitCode, d.stageDuration, d.stageSuccess, d.failedStage,
+		d.latency, d.deliveries, d.leaked, d.lastTimestamp, d.interval, d.timeoutOf, d.bbSuccess, d.bbDuration} {
+		if x != nil {
+			ch <- x
+		}
 	}
 }
 
@@ -63,6 +83,10 @@ func (d *resultDescs) collect(ch chan<- prometheus.Metric, r *result, stamped bo
 	}
 	emit(d.success, boolFloat(r.Success))
 	emit(d.duration, r.Duration.Seconds())
+	if d.bbSuccess != nil {
+		emit(d.bbSuccess, boolFloat(r.Success))
+		emit(d.bbDuration, r.Duration.Seconds())
+	}
 	emit(d.exitCode, float64(r.Report.ExitCode))
 	for _, st := range r.Report.Stages {
 		if st.Status == statusSkipped {
@@ -70,6 +94,9 @@ func (d *resultDescs) collect(ch chan<- prometheus.Metric, r *result, stamped bo
 		}
 		emit(d.stageDuration, seconds(st.DurationMS), st.Name)
 		emit(d.stageSuccess, boolFloat(st.Status == statusOK), st.Name)
+	}
+	if !r.Success {
+		emit(d.failedStage, float64(r.Finished.UnixNano())/1e9, r.stageLabel())
 	}
 	if r.HasLatency {
 		emit(d.latency, r.Latency.Seconds())
@@ -102,6 +129,9 @@ type exporterMetrics struct {
 	inFlight    prometheus.Gauge
 	badRequests *prometheus.CounterVec
 	swept       *prometheus.CounterVec
+	sweeps      *prometheus.CounterVec
+	leftovers   *prometheus.GaugeVec
+	reloads     *prometheus.CounterVec
 	unrouted    prometheus.CounterFunc
 	tlsErrors   prometheus.CounterFunc
 }
@@ -109,19 +139,25 @@ type exporterMetrics struct {
 func newExporterMetrics(reg prometheus.Registerer, unrouted, tlsErrors func() float64) *exporterMetrics {
 	m := &exporterMetrics{
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probes_total",
-			Help: "Probes run, by scenario, notification type and result (success; fail, error, interrupted as the check's verdict; leaked; unproven)."}, []string{"scenario", "result", "type"}),
+			Help: "Probes run, by target (\"\" for /probe), cloud, scenario, notification type (webhook, email) and result (success; fail, error, interrupted as the check's verdict; leaked; unproven). A counter, so that no result is missed between scrapes."}, []string{"target", "cloud", "scenario", "type", "result"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "monhook_probes_in_flight",
 			Help: "Probes running now."}),
 		badRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probe_bad_requests_total",
 			Help: "/probe requests answered 400, by reason."}, []string{"reason"}),
 		swept: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_swept_resources_total",
-			Help: "This instance's earlier leftovers found at start-up, by outcome (deleted, failed)."}, []string{"outcome"}),
+			Help: "Leftovers of this instance's runs the sweep handled, by cloud and outcome (found, deleted, failed)."}, []string{"cloud", "outcome"}),
+		sweeps: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_sweeps_total",
+			Help: "Sweeps of a cloud, by result (ok; error: could not connect or list)."}, []string{"cloud", "result"}),
+		leftovers: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "monhook_leftover_resources",
+			Help: "Leftovers of this instance's runs the last sweep of the cloud could not delete; 0 once they are gone."}, []string{"cloud"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_config_reloads_total",
+			Help: "Configuration reloads (SIGHUP, POST /-/reload), by result (ok; error: refused, the running configuration stays)."}, []string{"result"}),
 		unrouted: prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "monhook_receiver_unrouted_total",
 			Help: "Requests to the receiver for no run in flight (late re-sends, scanners, wrong URLs)."}, unrouted),
 		tlsErrors: prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "monhook_receiver_tls_errors_total",
 			Help: "Failed TLS handshakes on the receiver (a sender that does not trust its certificate, plain HTTP to HTTPS)."}, tlsErrors),
 	}
-	reg.MustRegister(m.probes, m.inFlight, m.badRequests, m.swept, m.unrouted, m.tlsErrors)
+	reg.MustRegister(m.probes, m.inFlight, m.badRequests, m.swept, m.sweeps, m.leftovers, m.reloads, m.unrouted, m.tlsErrors)
 	return m
 }
 

@@ -64,26 +64,28 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	defer s.metrics.inFlight.Dec()
 	runID := s.ids.next()
 	defer s.ids.release(runID)
+	cfg := s.Config()
 	ts := newAlarmTimestamps()
 	var mail *EmailOptions
 	if p.typ == TypeEmail {
-		mail = s.cfg.Email
+		mail = cfg.Email
 	}
 	rep := runCheck(ctx, checkSpec{
 		Email:       mail,
-		Scenario:    scaleScenario(p.scenario, s.cfg.Speed),
+		Scenario:    scaleScenario(p.scenario, cfg.Speed),
 		Connect:     p.connect,
 		RunID:       runID,
 		Mux:         s.receiverMux(),
-		CallbackURL: s.cfg.CallbackURL,
+		CallbackURL: cfg.CallbackURL,
 		OnDelivery:  ts.record,
 	})
+	s.leaks.add(p.cloud, leakedResources(rep, runID))
 	r := newResult(rep, ts.collect(), s.clk.Now())
 	r.Target, r.Cloud, r.Type = p.target, p.cloud, typeLabel(p.typ)
 	if rep.Verdict == verdictError {
 		s.conns.reset(p.cloud)
 	}
-	s.metrics.probes.WithLabelValues(r.Scenario, probeResult(r), r.Type).Inc()
+	s.metrics.probes.WithLabelValues(r.Target, cloudLabel(r.Cloud), r.Scenario, r.Type, probeResult(r)).Inc()
 	attrs := []any{"scenario", r.Scenario, "type", r.Type, "cloud", cloudLabel(r.Cloud), "run_id", r.RunID,
 		"result", probeResult(r), "duration", r.Duration.Round(1e6)}
 	if r.Target != "" {

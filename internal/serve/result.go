@@ -114,6 +114,19 @@ func newResult(rep *Report, alarmTS map[int]int64, finished time.Time) *result {
 	return r
 }
 
+// stageLabel is the stage a failed probe is blamed on: the first failed
+// stage; not-run when no stage ran; proof when every stage passed but the
+// proof (proven) is missing.
+func (r *result) stageLabel() string {
+	if st := r.failedStage(); st != "" {
+		return st
+	}
+	if r.Report == nil || len(r.Report.Stages) == 0 {
+		return "not-run"
+	}
+	return "proof"
+}
+
 // failedStage names the first failed stage, "" if none.
 func (r *result) failedStage() string {
 	for _, st := range r.Report.Stages {

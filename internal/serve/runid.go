@@ -27,11 +27,14 @@ var (
 // ValidInstanceID reports whether id can prefix run ids.
 func ValidInstanceID(id string) bool { return instanceIDRE.MatchString(id) }
 
-// DeriveInstanceID is the default instance id: a hash of what makes an
-// instance itself and stays the same across restarts — its receiver
-// address and callback URL (two serves cannot share a receiver port).
-func DeriveInstanceID(receiverListen, callbackURL string) string {
-	sum := sha256.Sum256([]byte(receiverListen + "\x00" + callbackURL))
+// DeriveInstanceID is the default instance id: a hash of the receiver
+// address, which stays the same across restarts (two serves on one host
+// cannot share a receiver port). Not of --callback-url: changing where
+// Monasca calls must not orphan the earlier process's leftovers. Replicas
+// on different hosts share the id; the sweep's age rule keeps them off
+// each other's runs in flight (sweep.go).
+func DeriveInstanceID(receiverListen string) string {
+	sum := sha256.Sum256([]byte(receiverListen))
 	return strings.ToLower(runIDAlpha.EncodeToString(sum[:]))[:InstanceIDLength]
 }
 
@@ -60,6 +63,13 @@ func (r *runIDs) next() string {
 			return id
 		}
 	}
+}
+
+// inFlight reports whether id is one of this process's runs in flight.
+func (r *runIDs) inFlight(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.inUse[id]
 }
 
 func (r *runIDs) release(id string) {

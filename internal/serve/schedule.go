@@ -12,6 +12,11 @@ import (
 type targetState struct {
 	Target
 	connect ConnectFunc
+	// ctx ends this target's schedule (drain, or a reload that removes or
+	// changes it); a run in flight is not cancelled by it.
+	ctx     context.Context
+	stop    context.CancelFunc
+	started bool // under Server.cfgMu
 
 	mu      sync.Mutex
 	last    *result
@@ -56,14 +61,15 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 	defer timer.Stop()
 	for {
 		select {
-		case <-s.schedCtx.Done():
+		case <-t.ctx.Done():
 			return
 		case <-timer.C():
 		}
 		started := s.clk.Now()
 		t.setRunning(true)
+		// Not derived from t.ctx: a reload lets the run in flight finish.
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.Name, target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect, typ: t.Type})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect, typ: t.Type})
 		cancel()
 		t.setRunning(false)
 		switch {
@@ -74,6 +80,9 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 			r.Target = t.Name
 		}
 		t.setLast(r)
+		if t.ctx.Err() != nil {
+			return
+		}
 		elapsed := s.clk.Now().Sub(started)
 		timer.Reset(t.Interval - elapsed%t.Interval)
 	}
@@ -88,7 +97,7 @@ func (c targetCollector) Describe(ch chan<- *prometheus.Desc) { c.s.targetDescs.
 
 func (c targetCollector) Collect(ch chan<- prometheus.Metric) {
 	d := c.s.targetDescs
-	for _, t := range c.s.targets {
+	for _, t := range c.s.currentTargets() {
 		lv := []string{t.Name, cloudLabel(t.Cloud), t.Scenario, typeLabel(t.Type)}
 		ch <- prometheus.MustNewConstMetric(d.interval, prometheus.GaugeValue, t.Interval.Seconds(), lv...)
 		ch <- prometheus.MustNewConstMetric(d.timeoutOf, prometheus.GaugeValue, t.Timeout.Seconds(), lv...)

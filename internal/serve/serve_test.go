@@ -2,8 +2,10 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -47,6 +49,16 @@ func TestProbePassesWithProofAndLeavesNothing(t *testing.T) {
 	if mustValue(t, mfs, "monhook_probe_duration_seconds") <= 0 {
 		t.Error("probe duration not positive")
 	}
+	if _, ok := sample(mfs, "monhook_probe_failed_stage"); ok {
+		t.Error("a passing probe names a failed stage")
+	}
+	// blackbox_exporter's names, for alerting that already watches them.
+	if v := mustValue(t, mfs, "probe_success"); v != 1 {
+		t.Errorf("probe_success = %v, want 1 as monhook_probe_success", v)
+	}
+	if a, b := mustValue(t, mfs, "probe_duration_seconds"), mustValue(t, mfs, "monhook_probe_duration_seconds"); a != b {
+		t.Errorf("probe_duration_seconds = %v, monhook_probe_duration_seconds = %v", a, b)
+	}
 	l.assertClean(t)
 
 	exp := parseMetrics(t, get(t, s.URL()+"/metrics").body)
@@ -88,6 +100,10 @@ func TestBlockedCallbackPortFailsAtTheDeliveryStage(t *testing.T) {
 	}
 	if v := mustValue(t, mfs, "monhook_stage_success", "stage", "delivery"); v != 0 {
 		t.Errorf("delivery stage success = %v, want 0 (the right reason)", v)
+	}
+	// The failed stage as a label, for the alert's summary.
+	if mf := mfs["monhook_probe_failed_stage"]; mf == nil || len(mf.GetMetric()) != 1 || !hasLabels(mf.GetMetric()[0], "stage", "delivery") {
+		t.Errorf("monhook_probe_failed_stage = %v, want one sample with stage=delivery", mf)
 	}
 	if v := mustValue(t, mfs, "monhook_stage_success", "stage", "alarm"); v != 1 {
 		t.Errorf("alarm stage success = %v: the alarm did fire, only the delivery failed", v)
@@ -137,6 +153,11 @@ func TestBadProbeInputIs400WithAPlainTextReason(t *testing.T) {
 		{probeURL(s, "synthetic", "cloud=mars"), nil, `cloud "mars": no such cloud`},
 		{probeURL(s, "synthetic"), []string{scrapeTimeoutHeader, "soon"}, "not a positive number of seconds"},
 		{probeURL(s, "synthetic"), []string{scrapeTimeoutHeader, "0.2"}, "leaves no time"},
+		{probeURL(s, "synthetic", "clod=lab"), nil, `unknown parameter "clod" (the parameters are scenario, module, cloud, target, type, debug)`},
+		{probeURL(s, "synthetic", "module=api-state"), nil, `parameters module="api-state" and scenario="synthetic" disagree`},
+		{probeURL(s, "synthetic", "debug=yes"), nil, `debug="yes": want true or false`},
+		{s.URL() + "/probe?module=nosuch", nil, `unknown scenario "nosuch"`},
+		{s.URL() + "/probe?module=synthetic&target=mars", nil, `cloud "mars": no such cloud`},
 	}
 	for _, c := range cases {
 		a := get(t, c.url, c.header...)
@@ -148,7 +169,7 @@ func TestBadProbeInputIs400WithAPlainTextReason(t *testing.T) {
 	if mf := exp["monhook_probes_total"]; mf != nil && len(mf.GetMetric()) > 0 {
 		t.Errorf("bad requests ran probes: %v", mf)
 	}
-	if v := mustValue(t, exp, "monhook_probe_bad_requests_total", "reason", "unknown-scenario"); v != 1 {
+	if v := mustValue(t, exp, "monhook_probe_bad_requests_total", "reason", "unknown-scenario"); v != 2 {
 		t.Errorf("bad request counter = %v", v)
 	}
 	l.assertClean(t)
@@ -184,8 +205,53 @@ func TestConcurrentProbesOfOneTargetShareOneRun(t *testing.T) {
 		t.Errorf("the joined request got another answer:\n%s\nvs\n%s", answers[0].body, answers[1].body)
 	}
 	exp := parseMetrics(t, get(t, s.URL()+"/metrics").body)
-	if v := mustValue(t, exp, "monhook_probes_total", "scenario", "synthetic"); v != 1 {
+	if v := sumValues(exp, "monhook_probes_total", "scenario", "synthetic"); v != 1 {
 		t.Errorf("monhook_probes_total = %v: two requests for one target must make one run", v)
+	}
+	l.assertClean(t)
+}
+
+// Two clouds probed for the same scenario at the same time are two runs
+// with two results: the single-flight key includes the cloud.
+func TestConcurrentProbesOfTwoCloudsAreTwoRuns(t *testing.T) {
+	l := startLab(t)
+	// Two clouds.yaml names for one lab: distinct clouds to serve, so the
+	// test needs nothing but the lab to tell shared runs from separate ones.
+	resolve := func(cloud string) (ConnectFunc, error) {
+		if cloud != "east" && cloud != "west" {
+			return nil, errors.New("no such cloud in clouds.yaml")
+		}
+		return l.connect, nil
+	}
+	s, err := New(Options{Config: Config{Listen: "127.0.0.1:0", ReceiverListen: "127.0.0.1:0", Speed: labSpeed,
+		CallbackURL: unreachableCallback}, Resolve: resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	var wg sync.WaitGroup
+	for _, cloud := range []string{"east", "west"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); get(t, probeURL(s, "synthetic", "cloud="+cloud), scrapeTimeoutHeader, "5") }()
+	}
+	awaitMetric(t, s, "two probes in flight, one per cloud", func(m map[string]*dto.MetricFamily) bool {
+		return mustValue(t, m, "monhook_probes_in_flight") == 2
+	})
+	wg.Wait()
+	exp := parseMetrics(t, get(t, s.URL()+"/metrics").body)
+	if v := sumValues(exp, "monhook_probes_total", "scenario", "synthetic"); v != 2 {
+		t.Errorf("monhook_probes_total = %v: two clouds must make two runs", v)
+	}
+	var clouds []string
+	for _, r := range s.recent.newestFirst() {
+		clouds = append(clouds, r.Cloud)
+	}
+	sort.Strings(clouds)
+	if strings.Join(clouds, ",") != "east,west" {
+		t.Errorf("recent results are of clouds %v, want east and west", clouds)
 	}
 	l.assertClean(t)
 }

@@ -37,15 +37,21 @@ type Options struct {
 	Clock clock.Clock
 	// Logger gets one line per probe and the sweep's findings; nil discards.
 	Logger *slog.Logger
+	// Load reads the configuration again (flags and config file) for
+	// POST /-/reload and ReloadFromSource; nil: reloading is not offered.
+	Load func() (Config, error)
 }
 
 // Server is one `monhook serve`.
 type Server struct {
-	cfg   Config
-	clk   clock.Clock
-	log   *slog.Logger
-	conns *connCache
-	ids   *runIDs
+	cfgMu   sync.Mutex // guards cfg, targets and running; Reload replaces them
+	cfg     Config
+	running bool // schedules started, not draining
+	clk     clock.Clock
+	log     *slog.Logger
+	load    func() (Config, error)
+	conns   *connCache
+	ids     *runIDs
 
 	reg         *prometheus.Registry
 	metrics     *exporterMetrics
@@ -57,6 +63,7 @@ type Server struct {
 	inflight *tracker
 	targets  []*targetState
 	recent   *history
+	leaks    *leaks
 
 	probeCtx     context.Context // cancelled when draining runs out of time
 	cancelProbes context.CancelFunc
@@ -89,6 +96,7 @@ func New(opts Options) (*Server, error) {
 		cfg:       cfg,
 		clk:       opts.Clock,
 		log:       opts.Logger,
+		load:      opts.Load,
 		conns:     newConnCache(opts.Resolve),
 		ids:       newRunIDs(cfg.InstanceID),
 		reg:       prometheus.NewRegistry(),
@@ -96,6 +104,7 @@ func New(opts Options) (*Server, error) {
 		flights:   newFlights(),
 		inflight:  &tracker{},
 		recent:    newHistory(cfg.History),
+		leaks:     newLeaks(),
 		sweepDone: make(chan struct{}),
 	}
 	if s.clk == nil {
@@ -104,16 +113,14 @@ func New(opts Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	for i, t := range cfg.Targets {
-		connect, err := s.conns.get(t.Cloud)
-		if err != nil {
-			return nil, configErrorf(fmt.Sprintf("serve.targets[%d].cloud", i), "%q: %v", t.Cloud, err)
-		}
-		s.targets = append(s.targets, &targetState{Target: t, connect: connect})
-	}
 	s.probeCtx, s.cancelProbes = context.WithCancel(context.Background())
 	s.schedCtx, s.stopSched = context.WithCancel(context.Background())
-	s.probeDescs = newResultDescs(nil)
+	targets, err := s.newTargetStates(cfg.Targets, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.targets = targets
+	s.probeDescs = newProbeDescs()
 	s.targetDescs = newResultDescs([]string{"target", "cloud", "scenario", "type"})
 	s.metrics = newExporterMetrics(s.reg, s.muxCounter((*receiver.Mux).Unrouted), s.muxCounter((*receiver.Mux).TLSErrors))
 	s.reg.MustRegister(
@@ -124,8 +131,20 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Config is the effective configuration (defaults filled in).
-func (s *Server) Config() Config { return s.cfg }
+// Config is the effective configuration (defaults filled in), the
+// reloaded one after a Reload.
+func (s *Server) Config() Config {
+	s.cfgMu.Lock()
+	defer s.cfgMu.Unlock()
+	return s.cfg
+}
+
+// currentTargets are the scheduled targets now.
+func (s *Server) currentTargets() []*targetState {
+	s.cfgMu.Lock()
+	defer s.cfgMu.Unlock()
+	return s.targets
+}
 
 // Start opens the receiver and the HTTP listener, starts the start-up
 // sweep and the scheduled targets.
@@ -148,30 +167,43 @@ func (s *Server) Start() error {
 	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.httpSrv.Serve(ln) }()
 
-	go s.sweepAll()
-	for i, t := range s.targets {
-		// Spread the first runs over the shortest interval so that a
-		// hundred targets do not all hit Monasca in the same second.
-		offset := time.Duration(i) * s.spreadUnit()
-		s.schedWG.Add(1)
-		go s.schedule(t, offset)
-	}
+	s.schedWG.Add(1)
+	go s.sweepLoop()
+	s.cfgMu.Lock()
+	s.running = true
+	s.startSchedules(s.targets)
+	s.cfgMu.Unlock()
 	s.log.Info("serving", "listen", ln.Addr().String(), "receiver", mux.Addr().String(),
 		"instance", s.cfg.InstanceID, "targets", len(s.targets))
 	return nil
 }
 
-func (s *Server) spreadUnit() time.Duration {
+// startSchedules starts the targets' schedules that are not running yet,
+// their first runs spread over the shortest interval so that a hundred
+// targets do not all hit Monasca in the same second.
+func (s *Server) startSchedules(ts []*targetState) {
+	unit := spreadUnit(ts)
+	for i, t := range ts {
+		if t.started {
+			continue
+		}
+		t.started = true
+		s.schedWG.Add(1)
+		go s.schedule(t, time.Duration(i)*unit)
+	}
+}
+
+func spreadUnit(ts []*targetState) time.Duration {
 	shortest := time.Duration(0)
-	for _, t := range s.targets {
+	for _, t := range ts {
 		if shortest == 0 || t.Interval < shortest {
 			shortest = t.Interval
 		}
 	}
-	if len(s.targets) == 0 {
+	if len(ts) == 0 {
 		return 0
 	}
-	return shortest / time.Duration(len(s.targets))
+	return shortest / time.Duration(len(ts))
 }
 
 // muxCounter reads one of the shared receiver's counters (0 before Start).
@@ -211,13 +243,15 @@ func (s *Server) ReceiverAddr() net.Addr {
 // SweepDone is closed once the start-up sweep has finished.
 func (s *Server) SweepDone() <-chan struct{} { return s.sweepDone }
 
-// Handler serves /, /probe, /metrics, /healthz and /report.
+// Handler serves /, /probe, /metrics, /healthz, /report and /-/reload.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /probe", s.handleProbe)
 	mux.Handle("GET /metrics", s.metricsHandler())
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /report", s.handleReport)
+	mux.HandleFunc("POST /-/reload", s.handleReload)
+	mux.HandleFunc("PUT /-/reload", s.handleReload)
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	return mux
 }
@@ -231,7 +265,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) shutdown(ctx context.Context) error {
+	// Under cfgMu: a concurrent Reload starts no schedule after this.
+	s.cfgMu.Lock()
+	s.running = false
 	s.stopSched()
+	s.cfgMu.Unlock()
 	idle := s.inflight.drain()
 	s.mu.Lock()
 	srv, mux := s.httpSrv, s.mux
@@ -242,7 +280,7 @@ func (s *Server) shutdown(ctx context.Context) error {
 	} else {
 		httpDone <- nil
 	}
-	grace := s.clk.NewTimer(s.cfg.DrainTimeout)
+	grace := s.clk.NewTimer(s.Config().DrainTimeout)
 	defer grace.Stop()
 	select {
 	case <-idle:

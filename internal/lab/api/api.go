@@ -15,6 +15,7 @@ import (
 
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab/keystone"
+	"github.com/monhook/monhook/internal/lab/profile"
 	"github.com/monhook/monhook/internal/lab/store"
 )
 
@@ -43,7 +44,10 @@ type Options struct {
 	// uri="…"). A func because the lab's own Keystone has its address only
 	// once it listens. nil or "" = "unknown".
 	AuthenticateURI func() string
-	Logger          *slog.Logger // nil = discard
+	// Profile is the Monasca release and API flavor to answer as; the zero
+	// value is the latest Python API.
+	Profile profile.Profile
+	Logger  *slog.Logger // nil = discard
 }
 
 // API serves the Monasca API relative to its root ("/", "/v2.0/...").
@@ -54,6 +58,7 @@ type API struct {
 	delegateRoles []string
 	validPeriods  []int
 	authURI       func() string
+	profile       profile.Profile
 	log           *slog.Logger
 }
 
@@ -72,11 +77,12 @@ func New(opts Options) *API {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &API{store: opts.Store, auth: opts.Auth, clock: opts.Clock, delegateRoles: opts.DelegateRoles,
-		validPeriods: opts.ValidPeriods, authURI: opts.AuthenticateURI, log: opts.Logger}
+		validPeriods: opts.ValidPeriods, authURI: opts.AuthenticateURI, profile: opts.Profile, log: opts.Logger}
 }
 
 // request is one authenticated call.
 type request struct {
+	a      *API
 	w      http.ResponseWriter
 	r      *http.Request
 	id     keystone.Identity
@@ -101,7 +107,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			path = "/"
 		}
 	}
-	q := &request{w: w, r: r, path: path}
+	if a.profile.Java() {
+		w = &javaWriter{ResponseWriter: w}
+	}
+	q := &request{a: a, w: w, r: r, path: path}
 
 	// keystonemiddleware (SkippingAuthProtocol) lets only */version and
 	// */healthcheck through without a token.
@@ -109,8 +118,16 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !a.authenticate(q) {
 			return
 		}
+		if a.profile.Java() && !q.javaAuthorize() {
+			return
+		}
 	}
-	res, args, ok := match(path)
+	res, args, ok := a.match(path)
+	if !ok && q.java() {
+		// Jersey's answer to a path no resource matches: no entity.
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
 	if !ok {
 		// falcon's HTTPRouteNotFound.
 		writeError(w, http.StatusNotFound, "404 Not Found", "")
@@ -173,10 +190,17 @@ func (q *request) authorize(roles ...string) bool {
 	if q.tenant != "" && q.id.HasRole(roles...) {
 		return true
 	}
+	if q.java() {
+		writeJavaFault(q.w, http.StatusUnauthorized, javaMissingRole, "")
+		return false
+	}
 	q.w.Header().Set("WWW-Authenticate", "Token")
 	writeError(q.w, http.StatusUnauthorized, "Forbidden", "The request does not have access to this service")
 	return false
 }
+
+// java reports whether the Java API answers this request.
+func (q *request) java() bool { return q.a != nil && q.a.profile.Java() }
 
 func (q *request) canRead() bool  { return q.authorize(RoleUser, RoleReadOnly) }
 func (q *request) canWrite() bool { return q.authorize(RoleUser) }
@@ -199,6 +223,8 @@ var (
 	allButHead       = []string{http.MethodDelete, http.MethodGet, http.MethodPatch, http.MethodPost, http.MethodPut}
 	alarmMethods     = []string{http.MethodDelete, http.MethodGet, http.MethodPatch, http.MethodPut}
 	notImplementedOn = []string{http.MethodDelete, http.MethodPatch, http.MethodPost, http.MethodPut}
+	// Mitaka's Notifications resource: on_post, on_get, on_delete, on_put.
+	mitakaMethods = []string{http.MethodDelete, http.MethodGet, http.MethodPost, http.MethodPut}
 )
 
 // notImplemented is the stub responder NotificationsTypeV2API keeps for
@@ -212,7 +238,7 @@ func getRes(fn func(a *API, q *request, args []string)) resource {
 }
 
 // match finds the resource for a handler-relative path.
-func match(path string) (resource, []string, bool) {
+func (a *API) match(path string) (resource, []string, bool) {
 	if path == "/" {
 		return getRes((*API).listVersions), nil, true
 	}
@@ -233,6 +259,14 @@ func match(path string) (resource, []string, bool) {
 	switch {
 	case len(rest) == 1 && rest[0] == "notification-methods":
 		return resource{[]route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, allButHead}, nil, true
+	case len(rest) == 1 && rest[0] == "notification-methods" && !a.profile.PatchNotificationMethods():
+		// Before Newton the resource has no on_patch.
+		return resource{[]route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, mitakaMethods}, nil, true
+	case len(rest) == 2 && rest[0] == "notification-methods" && !a.profile.PatchNotificationMethods():
+		// Before Newton there is no types route: ".../types" is the item
+		// route with the id "types", which no method has (404).
+		return resource{[]route{{http.MethodGet, (*API).getMethod}, {http.MethodPut, (*API).putMethod},
+			{http.MethodDelete, (*API).deleteMethod}}, mitakaMethods}, rest[1:], true
 	case len(rest) == 2 && rest[0] == "notification-methods" && rest[1] == "types":
 		routes := []route{{http.MethodGet, (*API).listMethodTypes}}
 		for _, m := range notImplementedOn {

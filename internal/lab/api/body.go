@@ -17,6 +17,11 @@ const maxBody = 16 << 20
 // errNotJSON is helpers.from_json's answer to any body falcon cannot turn
 // into media.
 func (q *request) errNotJSON() {
+	if q.java() {
+		// JsonProcessingExceptionMapper (a JsonParseException).
+		writeJavaFault(q.w, http.StatusBadRequest, "Unable to process the provided JSON", "")
+		return
+	}
 	writeError(q.w, http.StatusBadRequest, titleBadRequestLower, "Request body is not valid JSON")
 }
 

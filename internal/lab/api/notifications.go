@@ -14,18 +14,26 @@ import (
 
 var methodSortFields = []string{"id", "name", "type", "address", "created_at", "updated_at"}
 
-func methodDoc(m model.NotificationMethod, href string) map[string]any {
-	return map[string]any{
+func (a *API) methodDoc(m model.NotificationMethod, href string) map[string]any {
+	doc := map[string]any{
 		"id": m.ID, "name": m.Name, "type": m.Type, "address": m.Address, "period": m.Period,
 		"links": links(href),
 	}
+	if !a.profile.NotificationPeriods() {
+		delete(doc, "period") // before Newton a method has no period
+	}
+	return doc
 }
 
 func (a *API) listMethods(q *request, _ []string) {
 	if !q.canRead() {
 		return
 	}
-	lp, err := q.listParams(methodSortFields)
+	sortFields := methodSortFields
+	if !a.profile.NotificationSortBy() {
+		sortFields = nil // Mitaka reads no sort_by
+	}
+	lp, err := q.listParams(sortFields)
 	if err != nil {
 		q.fail(err)
 		return
@@ -51,7 +59,7 @@ func (a *API) listMethods(q *request, _ []string) {
 	base := q.baseURI()
 	elems := make([]any, 0, len(rows))
 	for _, m := range rows {
-		elems = append(elems, methodDoc(m, base+"/"+m.ID))
+		elems = append(elems, a.methodDoc(m, base+"/"+m.ID))
 	}
 	next := ""
 	if more && len(rows) > 0 {
@@ -84,7 +92,7 @@ func (a *API) getMethod(q *request, args []string) {
 	}
 	// Quirk: the id is not stripped from req.uri first, so the self link
 	// ends in /{id}/{id} (reference §2).
-	writeJSON(q.w, http.StatusOK, methodDoc(m, q.baseURI()+"/"+m.ID))
+	writeJSON(q.w, http.StatusOK, a.methodDoc(m, q.baseURI()+"/"+m.ID))
 }
 
 func (a *API) createMethod(q *request, _ []string) {
@@ -95,7 +103,7 @@ func (a *API) createMethod(q *request, _ []string) {
 	if !ok {
 		return
 	}
-	m, err := a.validateMethod(body, false)
+	m, err := a.validateMethodFor(body, javaCreate)
 	if err != nil {
 		q.fail(err)
 		return
@@ -110,7 +118,7 @@ func (a *API) createMethod(q *request, _ []string) {
 		q.fail(err)
 		return
 	}
-	writeJSON(q.w, http.StatusCreated, methodDoc(m, q.baseURI()+"/"+m.ID))
+	writeJSON(q.w, http.StatusCreated, a.methodDoc(m, q.baseURI()+"/"+m.ID))
 }
 
 func (a *API) putMethod(q *request, args []string) {
@@ -121,7 +129,7 @@ func (a *API) putMethod(q *request, args []string) {
 	if !ok {
 		return
 	}
-	a.updateMethod(q, args[0], body)
+	a.updateMethod(q, args[0], body, javaUpdate)
 }
 
 func (a *API) patchMethod(q *request, args []string) {
@@ -137,6 +145,15 @@ func (a *API) patchMethod(q *request, args []string) {
 		q.fail(err)
 		return
 	}
+	if q.java() {
+		m, err := a.patchMethodJava(body, old)
+		if err != nil {
+			q.fail(err)
+			return
+		}
+		a.storeMethodUpdate(q, m)
+		return
+	}
 	// _patch_get_notification fills absent fields from the stored row,
 	// then the body is validated like PUT's. Upstream crashes (500) on a
 	// body that is not an object; the lab lets the schema refuse it (400).
@@ -149,26 +166,33 @@ func (a *API) patchMethod(q *request, args []string) {
 		}
 		body = obj
 	}
-	a.updateMethod(q, args[0], body)
+	a.updateMethod(q, args[0], body, javaPatch)
 }
 
-func (a *API) updateMethod(q *request, id string, body any) {
-	m, err := a.validateMethod(body, true)
+func (a *API) updateMethod(q *request, id string, body any, cmd javaCommand) {
+	m, err := a.validateMethodFor(body, cmd)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	m.ID, m.TenantID = id, q.tenant
+	m.ID = id
+	a.storeMethodUpdate(q, m)
+}
+
+// storeMethodUpdate checks and stores a validated update of method m.ID.
+func (a *API) storeMethodUpdate(q *request, m model.NotificationMethod) {
+	id := m.ID
+	m.TenantID = q.tenant
 	if err := a.checkMethodNameAndType(q.tenant, m, id); err != nil {
 		q.fail(err)
 		return
 	}
-	m, err = a.store.UpdateMethod(m)
+	m, err := a.store.UpdateMethod(m)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	writeJSON(q.w, http.StatusOK, methodDoc(m, q.baseURI()+"/"+m.ID))
+	writeJSON(q.w, http.StatusOK, a.methodDoc(m, q.baseURI()+"/"+m.ID))
 }
 
 func (a *API) deleteMethod(q *request, args []string) {
@@ -185,6 +209,13 @@ func (a *API) deleteMethod(q *request, args []string) {
 // checkMethodNameAndType runs the checks after validation, in Monasca's
 // order: the name conflict (409) before the type lookup (400).
 func (a *API) checkMethodNameAndType(tenantID string, m model.NotificationMethod, exceptID string) error {
+	if a.profile.Java() {
+		return a.javaCheckMethodNameAndType(tenantID, m, exceptID)
+	}
+	if a.profile.FixedNotificationTypes() != nil {
+		// Before Newton the schema's literals are the type check.
+		return a.store.CheckMethodName(tenantID, m.Name, exceptID)
+	}
 	if err := a.store.CheckMethodName(tenantID, m.Name, exceptID); err != nil {
 		return err
 	}
@@ -210,6 +241,18 @@ var notificationSchema = []field{
 		}
 		return &vInvalid{msg: "expected int"}
 	}},
+}
+
+// validateMethodFor validates a POST, PUT or PATCH body (PATCH: after
+// the stored fields were filled in) as the profile's API does.
+func (a *API) validateMethodFor(body any, cmd javaCommand) (model.NotificationMethod, error) {
+	switch {
+	case a.profile.Java():
+		return a.validateMethodJava(body, cmd)
+	case !a.profile.NotificationPeriods():
+		return a.validateMethodMitaka(body)
+	}
+	return a.validateMethod(body, cmd != javaCreate)
 }
 
 // validateMethod is parse_and_validate: the schema, the period (int() of

@@ -74,6 +74,9 @@ func (q *request) oldQueryParams(exceptOffset bool) []string {
 }
 
 func (q *request) selfLink() string {
+	if q.java() {
+		return q.javaSelfLink()
+	}
 	link := q.baseURI()
 	if old := q.oldQueryParams(false); len(old) > 0 {
 		link += "?" + strings.Join(old, "&")
@@ -87,12 +90,18 @@ func (q *request) selfLink() string {
 // follows it literally with an escaped parameter (start_time=…%3A… becomes
 // …%253A…) gets 422 "Unable to parse date string"; the lab answers the same.
 func (q *request) nextLink(offset string) string {
+	if q.java() {
+		return q.javaNextLink(offset)
+	}
 	return q.nextLinkWith("offset=" + pyQuote(offset))
 }
 
 // nextLinkUnquoted is paginate_with_no_id's next link (metric names,
 // dimension names and values), which puts the offset in unquoted.
 func (q *request) nextLinkUnquoted(offset string) string {
+	if q.java() {
+		return q.javaNextLink(offset)
+	}
 	return q.nextLinkWith("offset=" + offset)
 }
 
@@ -186,8 +195,10 @@ func (q *request) listParams(allowed []string) (listParams, error) {
 		p   listParams
 		err error
 	)
-	if p.keys, err = q.sortBy(allowed); err != nil {
-		return p, err
+	if allowed != nil { // nil: the endpoint reads no sort_by
+		if p.keys, err = q.sortBy(allowed); err != nil {
+			return p, err
+		}
 	}
 	if p.offset, _, err = q.falconParams().intOffset("Offset value %s must be an integer"); err != nil {
 		return p, err

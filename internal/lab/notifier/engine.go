@@ -17,6 +17,7 @@ import (
 	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/webhook"
 )
 
 // monasca-notification's defaults, before Speed.
@@ -41,6 +42,13 @@ type Options struct {
 	// SMTP sends EMAIL methods' notifications (the email plugin); with no
 	// Addr they are logged and skipped, as before the plugin existed.
 	SMTP SMTP
+	// Encoding is the plugin's JSON encoder (the release's); "" is
+	// simplejson, the last releases'.
+	Encoding webhook.Encoding
+	// AuthToken, when set, gives the X-Auth-Token each POST carries: the
+	// notification service's token, as monasca-notification sends with
+	// [keystone] auth_required = True (Rocky on).
+	AuthToken func(ctx context.Context) (string, error)
 }
 
 // Stats counts webhook attempts.
@@ -60,6 +68,9 @@ type Engine struct {
 	log     *slog.Logger
 	workers int
 	smtp    SMTP
+
+	encoding  webhook.Encoding
+	authToken func(ctx context.Context) (string, error)
 
 	timeout, retryEvery, periodic time.Duration
 
@@ -109,8 +120,12 @@ func New(o Options) *Engine {
 	if o.SMTP.Format == 0 {
 		o.SMTP.Format = email.Latest
 	}
+	if o.Encoding == "" {
+		o.Encoding = webhook.SimpleJSON
+	}
 	return &Engine{
 		store: o.Store, bus: o.Bus, clock: o.Clock, client: o.HTTPClient, log: o.Logger, workers: o.Workers, smtp: o.SMTP,
+		encoding: o.Encoding, authToken: o.AuthToken,
 		// The webhook timeout is a receiver's real time to answer, not a
 		// Monasca interval: at --speed 60 a receiver that takes 100 ms
 		// still gets one POST, as from real Monasca.
@@ -191,7 +206,7 @@ func (e *Engine) jobsFor(t model.Transition) []job {
 	if len(ids) == 0 {
 		return nil
 	}
-	body, err := Body(t)
+	body, err := BodyAs(t, e.encoding)
 	if err != nil {
 		e.log.Error("encoding a notification failed", "alarm", t.AlarmID, "err", err)
 		return nil

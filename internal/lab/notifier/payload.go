@@ -16,7 +16,10 @@ import (
 // dimensions; entries from the API's manual state change have no "id" key.
 // Dimensions are written in key order (the real order is whatever the event
 // carried).
-func Body(t model.Transition) ([]byte, error) {
+func Body(t model.Transition) ([]byte, error) { return BodyAs(t, webhook.SimpleJSON) }
+
+// BodyAs is Body written with a release's encoder (webhook.Encoding).
+func BodyAs(t model.Transition, enc webhook.Encoding) ([]byte, error) {
 	b := webhook.Body{
 		AlarmID:           t.AlarmID,
 		AlarmDefinitionID: t.DefinitionID,
@@ -35,5 +38,5 @@ func Body(t model.Transition) ([]byte, error) {
 	for _, m := range t.Metrics {
 		b.Metrics = append(b.Metrics, webhook.Metric{Name: m.Name, Dimensions: webhook.SortedDimensions(m.Dimensions)})
 	}
-	return b.Encode(), nil
+	return b.EncodeAs(enc), nil
 }

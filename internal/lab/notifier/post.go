@@ -34,6 +34,15 @@ func (e *Engine) post(ctx context.Context, j job) bool {
 		return false
 	}
 	webhook.SetHeaders(req.Header)
+	if e.authToken != nil {
+		// The token is a credential: it is never logged.
+		tok, err := e.authToken(ctx)
+		if err != nil {
+			e.log.Warn("no token for the webhook's X-Auth-Token", "method", j.methodID, "err", err)
+			return false
+		}
+		req.Header.Set("X-Auth-Token", tok)
+	}
 	resp, err := e.client.Do(req)
 	if err != nil {
 		// The address may carry a receiver's secret token: log the

@@ -59,6 +59,7 @@ type Server struct {
 	tokens   map[string]bool // issued token → still valid
 	issued   int
 	monPaths []string
+	java     bool
 }
 
 // New starts a fake whose user has the monasca-user role and whose catalog
@@ -324,14 +325,34 @@ func (s *Server) tokenBodyLocked() map[string]any {
 	}}
 }
 
+// SetJava makes the Monasca side answer as the Java API does: its own
+// 401 bodies for a bad token and for a missing role (PreAuthentication and
+// PostAuthenticationFilter.java), with no keystonemiddleware in front.
+func (s *Server) SetJava(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.java = on
+}
+
 // monasca checks the token like keystonemiddleware and the role like
 // monasca-api, then answers an empty list.
 func (s *Server) monasca(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.monPaths = append(s.monPaths, r.URL.Path)
 	hasRole := slices.Contains(s.roles, MonascaRole)
+	java := s.java
 	s.mu.Unlock()
-	if !s.valid(r.Header.Get("X-Auth-Token")) {
+	valid := s.valid(r.Header.Get("X-Auth-Token"))
+	if java && (!valid || !hasRole) {
+		msg := "Failed to authenticate request"
+		if valid {
+			msg = "Tenant is missing a required role to access this service"
+		}
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"unauthorized": map[string]any{
+			"code": 401, "message": msg, "details": "", "internal_code": "5f1e2d3c4b5a6978"}})
+		return
+	}
+	if !valid {
 		w.Header().Set("WWW-Authenticate", `Keystone uri="`+s.URL+`/v3"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 			"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})

@@ -2,6 +2,7 @@ package notificationmethods
 
 import (
 	"context"
+	"io"
 	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -192,11 +193,19 @@ func Delete(ctx context.Context, c *gophercloud.ServiceClient, id string) (r Del
 // ProbeCreate asks whether the token may create notification methods without
 // creating one: it POSTs an empty body. Monasca checks authorization before
 // the body, so the answer is 401 "Forbidden" without the write role (an
-// error) and 400 or 422 (name required) with it (no error).
+// error) and 400 or 422 (name required) with it (no error). That answer's
+// body is kept: its shape tells the API's flavor (ProbeCreateResult.Answer).
 func ProbeCreate(ctx context.Context, c *gophercloud.ServiceClient) (r ProbeCreateResult) {
 	resp, err := c.Post(ctx, rootURL(c), map[string]any{}, nil, &gophercloud.RequestOpts{
-		OkCodes: []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+		OkCodes:          []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+		KeepResponseBody: true,
 	})
+	if err == nil && resp != nil && resp.Body != nil {
+		// Error bodies are a few hundred bytes; the limit guards against a
+		// proxy's page.
+		r.body, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+	}
 	_, r.Header, r.Err = gophercloud.ParseResponse(resp, err)
 	return
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
+	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
 	"github.com/monhook/monhook/openstack/monitoring/v2/internal/paging"
 )
 
@@ -50,7 +51,17 @@ type PatchResult struct{ commonResult }
 type DeleteResult struct{ gophercloud.ErrResult }
 
 // ProbeCreateResult is the result of ProbeCreate; call ExtractErr.
-type ProbeCreateResult struct{ gophercloud.ErrResult }
+type ProbeCreateResult struct {
+	gophercloud.ErrResult
+	body []byte
+}
+
+// Answer reads the expected 400 or 422's error body: its Flavor tells the
+// Python API from the Java one. ok is false after an error or for a body of
+// no known shape.
+func (r ProbeCreateResult) Answer() (monitoring.Answer, bool) {
+	return monitoring.ParseAnswer(r.body)
+}
 
 // NotificationMethodPage is one page of a notification methods list.
 type NotificationMethodPage struct {
