@@ -293,8 +293,10 @@ func (x *run) comparable(e scenarios.Expectation) scenarios.Expectation {
 }
 
 // periodRefused explains an API that will not put a period on an EMAIL
-// method; nil for any other error. Nothing was created yet: the method is
-// the run's first resource.
+// method (Python before Ussuri: 400 "Period can only be set with
+// webhooks"; Java: 422 "Period can not be non zero for EMAIL"); nil for
+// any other error. Like every refusal it exits 2, and nothing was created:
+// the method is the run's first resource.
 func (x *run) periodRefused(err error) error {
 	if x.Email == nil || x.sc.Period == 0 {
 		return nil
@@ -304,9 +306,9 @@ func (x *run) periodRefused(err error) error {
 	if (code != 400 && code != 422) || !strings.Contains(strings.ToLower(desc), "period") {
 		return nil
 	}
-	return cannotRun(nil, fmt.Sprintf("this Monasca refuses a period on EMAIL methods (%d: %s): scenario %s cannot be checked by email here",
+	return refused(fmt.Errorf("this Monasca refuses a period on EMAIL methods (%d: %s): scenario %s cannot be checked by email here",
 		code, desc, x.sc.Name),
-		"monasca-api and monasca-notification allow periodic notifications for every type only from Ussuri on; "+
+		"monasca-api and monasca-notification allow periodic notifications for every type only from Ussuri on (the Java API never); "+
 			"before, only WEBHOOK methods may carry a period; check it with --type webhook")
 }
 

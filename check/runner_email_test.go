@@ -15,6 +15,7 @@ import (
 	"github.com/monhook/monhook/email/mailbox"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/notifier"
+	"github.com/monhook/monhook/internal/lab/profile"
 	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/internal/mailserver"
 	"github.com/monhook/monhook/scenarios"
@@ -212,4 +213,33 @@ func stageNamed(t *testing.T, rep *report.Report, name string) report.Stage {
 	}
 	t.Fatalf("no stage %s", name)
 	return report.Stage{}
+}
+
+// Periodic by email: a Monasca before Ussuri refuses a period on EMAIL
+// methods; the run says so, exits 2 and creates nothing. From Ussuri the
+// periodic re-sends arrive by mail.
+func TestEmailPeriodicFollowsWhatTheAPIAccepts(t *testing.T) {
+	for _, c := range []struct {
+		release, api string
+		exit         int
+	}{{"train", "python", 2}, {"ussuri", "java", 2}, {"ussuri", "python", 0}} {
+		t.Run(c.release+"/"+c.api, func(t *testing.T) {
+			ms, err := mailserver.Start(mailserver.Options{Address: canary, Password: "pw"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ms.Close()
+			cfg, _ := mailbox.ParseURL(ms.IMAPURL())
+			l := labtest.Start(t, lab.Options{Speed: labSpeed, Profile: profile.MustParse(c.release, c.api),
+				SMTP: notifier.SMTP{Addr: ms.SMTPAddr()}})
+			rep := run(t, emailRunner(t, l, cfg, "periodic"), time.Minute)
+			if rep.ExitCode != c.exit {
+				t.Fatalf("exit %d, want %d: %s", rep.ExitCode, c.exit, rep.Error)
+			}
+			if c.exit == 2 && (len(rep.Resources) != 0 || !strings.Contains(rep.Error, "refuses a period on EMAIL methods")) {
+				t.Fatalf("resources %v: %s", rep.Resources, rep.Error)
+			}
+			assertNothingLeft(t, l)
+		})
+	}
 }
