@@ -32,8 +32,7 @@ type EmailOptions struct {
 	Mailbox   mailbox.Config // where To's mail is read
 	Password  string         // the IMAP password; never reported
 	TLSConfig *tls.Config    // nil: system roots (SSL_CERT_FILE)
-	// Poll is the wait between mailbox reads; default 2 s (SMTP relays
-	// take seconds anyway).
+	// Poll is the longest wait between mailbox reads; default 1 s.
 	Poll time.Duration
 }
 
@@ -83,7 +82,7 @@ func (x *run) openMailbox(ctx context.Context) (string, error) {
 	}
 	s := &mailSource{x: x, mb: mb, poll: o.Poll, info: map[int]*report.Mail{}}
 	if s.poll <= 0 {
-		s.poll = 2 * time.Second
+		s.poll = time.Second
 	}
 	// Mail already there is older than this run and never counted, but a
 	// mail that names this run's marker cannot exist yet: only later UIDs
@@ -109,6 +108,9 @@ func mailboxError(err error, c mailbox.Config) error {
 	case errors.As(err, &ae):
 		return cannotRun(nil, ae.Error(), fmt.Sprintf("check the IMAP password (MONHOOK_IMAP_PASSWORD) and the user in %s; "+
 			"an app password may be needed where the account has 2FA", c))
+	case errors.As(err, &ue) && strings.Contains(ue.Error(), "x509"):
+		return cannotRun(nil, ue.Error(), fmt.Sprintf("the IMAP server's certificate is not trusted here: "+
+			"point SSL_CERT_FILE at its CA (or its self-signed certificate); the name in %s must be in the certificate", c))
 	case errors.As(err, &ue):
 		return cannotRun(nil, ue.Error(), fmt.Sprintf("is %s the IMAP server (imaps: port 993, imap: 143) and reachable from here? "+
 			"A self-signed certificate needs SSL_CERT_FILE", c.Addr))
@@ -133,31 +135,61 @@ type mailSource struct {
 }
 
 // Await returns the first delivery, already read or read from now on,
-// that match accepts; mailbox errors are retried until ctx ends.
+// that match accepts; mailbox errors are retried until ctx ends. Polls
+// come at most every Poll, more often as the deadline nears; at the
+// deadline one last read counts what the server had stored by then (its
+// INTERNALDATE, whole seconds), so a mail in time is not missed for want
+// of a poll.
 func (s *mailSource) Await(ctx context.Context, match func(receiver.Delivery) bool) (receiver.Delivery, error) {
-	for {
+	find := func(ok func(receiver.Delivery) bool) (receiver.Delivery, bool) {
 		for _, d := range s.deliveries {
-			if match(d) {
-				return d, nil
+			if ok(d) {
+				return d, true
 			}
 		}
-		if err := s.read(ctx); err != nil {
+		return receiver.Delivery{}, false
+	}
+	for {
+		if d, ok := find(match); ok {
+			return d, nil
+		}
+		if err := s.read(ctx); err != nil && ctx.Err() == nil {
 			s.lastErr = err
 		}
-		for _, d := range s.deliveries {
-			if match(d) {
-				return d, nil
-			}
+		if d, ok := find(match); ok {
+			return d, nil
 		}
-		t := time.NewTimer(s.poll)
+		wait := s.poll
+		dl, hasDeadline := ctx.Deadline()
+		if hasDeadline {
+			wait = min(wait, max(time.Until(dl)/4, minMailPoll))
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			if hasDeadline && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lastReadTimeout)
+				if err := s.read(lctx); err != nil {
+					s.lastErr = err
+				}
+				cancel()
+				if d, ok := find(func(d receiver.Delivery) bool {
+					return match(d) && !s.info[d.Seq].InMailboxAt.After(dl)
+				}); ok {
+					return d, nil
+				}
+			}
 			return receiver.Delivery{}, ctx.Err()
 		case <-t.C:
 		}
 	}
 }
+
+const (
+	minMailPoll     = 20 * time.Millisecond
+	lastReadTimeout = 5 * time.Second
+)
 
 // read fetches the mail that arrived since the last read, reconnecting
 // first if the last read broke the session.
