@@ -74,16 +74,23 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 		Abandon: f.Abandon}
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Prove that Monasca delivers an alarm notification to a webhook",
+		Short: "Prove that Monasca delivers an alarm notification to a webhook (or by email)",
 		Long: `Runs a scenario stage by stage: auth, preflight, receiver, notification method,
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
+
+--type email checks the EMAIL path instead: the method mails --email-to, the
+delivery stage reads the mail back over IMAP from --imap (password:
+$MONHOOK_IMAP_PASSWORD, else a prompt); teardown deletes this run's mail.
 
 The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
   monhook check --os-cloud prod --scenario synthetic
   monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
-  monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080`,
+  monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080
+  monhook check --lab --type email -s ok-cycle
+  monhook check --type email --email-to canary@example.org \
+      --imap imaps://canary%40example.org@imap.example.org/INBOX`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validate(cmd); err != nil {
