@@ -56,7 +56,9 @@ var refusedOnPreNewton = map[string]string{
 // TestTwoParallelChecksInOneProjectDoNotCollide).
 func TestEveryReleaseProfile(t *testing.T) {
 	start := time.Now()
-	t.Cleanup(func() { t.Logf("release matrix: %d profiles in %s", len(releaseProfiles), time.Since(start).Round(time.Millisecond)) })
+	t.Cleanup(func() {
+		t.Logf("release matrix: %d profiles in %s", len(releaseProfiles), time.Since(start).Round(time.Millisecond))
+	})
 	for _, p := range releaseProfiles {
 		t.Run(p.name(), func(t *testing.T) {
 			t.Parallel()
