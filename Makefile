@@ -29,7 +29,7 @@ PROMTOOL    ?= promtool
 # The upstream monasca-tempest-plugin runner; relative paths are from the checkout.
 TEMPEST_RUN ?= ../shared/tempest/run.sh
 
-.PHONY: help build install man dist image image-test unit-check manifests-check test lint bench e2e tempest demo fuzz tidy-check clean promtool
+.PHONY: help build install man dist image image-test unit-check manifests-check test lint bench e2e tempest tempest-profiles demo fuzz tidy-check clean promtool
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -108,6 +108,20 @@ tempest: build ## upstream Monasca tempest API suite against the lab (real Keyst
 	else \
 	  MONHOOK_SRC=$(CURDIR) MONHOOK=$(CURDIR)/$(BIN) bash "$(TEMPEST_RUN)"; \
 	fi
+
+# The tests of the branchless suite that apply to older profiles (POSIX ERE:
+# run.sh counts them with grep -E). mitaka has no notification-method period,
+# types or PATCH (every notification-method test sends a period) and no
+# deterministic or last() in expressions: its selection leaves out the
+# notification-method modules and the four deterministic tests (names
+# test_create_deterministic..., test_create_non_deterministic..._mixed_expr,
+# test_verify_deterministic_alarm); last() is only in test_alarm_transitions.
+TEMPEST_MITAKA_REGEX ?= ^monasca_tempest_tests\.tests\.api\.((test_alarm_definitions|test_alarms)\.[A-Za-z]+\.test_(create_alarm|create_and|delete|get|list|patch|update)|test_read_only_role\.)
+TEMPEST_JAVA_REGEX   ?= ^monasca_tempest_tests\.tests\.api\.(test_notification_method|test_alarm_definitions|test_read_only_role)
+
+tempest-profiles: build ## the tempest tests that apply, against --release mitaka and --api java
+	$(MAKE) --no-print-directory tempest LAB_ARGS='--release mitaka' TEMPEST_REGEX='$(TEMPEST_MITAKA_REGEX)'
+	$(MAKE) --no-print-directory tempest LAB_ARGS='--api java' TEMPEST_REGEX='$(TEMPEST_JAVA_REGEX)'
 
 fuzz: ## short runs of every fuzz target
 	@$(GO) list -f '{{.ImportPath}} {{.Dir}}' ./... | while read pkg dir; do \

@@ -17,7 +17,7 @@ import (
 
 // preNewton fronts the lab with what a Mitaka monasca-api answers
 // differently (reference/monasca-releases.md, mitaka-eol): no types
-// endpoint (404), a create schema of name/type/address only (422 for any
+// endpoint (404), a create schema of name/type/address only (400 for any
 // other key, period 0 included), no PATCH of methods (405), an expression
 // parser without deterministic and last (422). It records the bodies of
 // the notification-method and alarm-definition creates.
@@ -50,7 +50,8 @@ func (p *preNewton) handler(proxy http.Handler) http.HandlerFunc {
 			p.methods = append(p.methods, fields)
 			p.mu.Unlock()
 			if _, ok := fields["period"]; ok {
-				p.fail(w, http.StatusUnprocessableEntity, "Unprocessable Entity", "extra keys not allowed @ data['period']")
+				// notifications.py@mitaka-eol: the schema's error as 400.
+				p.fail(w, http.StatusBadRequest, "Bad Request", "extra keys not allowed @ data['period']")
 				return
 			}
 		case r.Method == http.MethodPost && strings.HasSuffix(path, "/alarm-definitions"):
@@ -216,4 +217,21 @@ func TestTheLabShowsEveryFeature(t *testing.T) {
 		t.Fatalf("verdict %s: %s", rep.Verdict, rep.Error)
 	}
 	wantFeatures(t, rep, "python", true)
+}
+
+// deterministic only adapts for an api-state trigger; a metrics-triggered
+// scenario that needs it is refused, naming it.
+func TestPreNewtonAPIRefusesADeterministicMetricsScenario(t *testing.T) {
+	l := startLab(t)
+	p := &preNewton{}
+	r := newRunner(t, l, "synthetic")
+	r.Scenario.Expression = "max({{.Metric}}{{.Dimensions}}, deterministic) > 50"
+	proxied(t, r, l, p.handler)
+	rep := run(t, r, time.Minute)
+	if rep.ExitCode != 2 || !strings.Contains(rep.Error, "`deterministic`") || !strings.Contains(rep.Error, "Newton") {
+		t.Fatalf("exit %d: %s; want 2 naming deterministic and Newton", rep.ExitCode, rep.Error)
+	}
+	if methods, defs := p.creates(); len(methods) != 0 || defs != 0 {
+		t.Errorf("created %d methods, %d definitions; want nothing", len(methods), defs)
+	}
 }

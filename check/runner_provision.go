@@ -57,14 +57,9 @@ func RedactCallbackURL(raw string) string {
 	return u.Scheme + "://" + u.Host + redactTokenPath(u.Path)
 }
 
-// redactTokenPath hides a long last path segment (the token).
-func redactTokenPath(p string) string {
-	i := strings.LastIndex(p, "/")
-	if tok := p[i+1:]; len(tok) > 8 {
-		return p[:i+1] + "…" + tok[len(tok)-4:]
-	}
-	return p
-}
+// redactTokenPath hides a long last path segment (the token); the report
+// writers apply the same rule again to every path they print.
+func redactTokenPath(p string) string { return report.RedactPath(p) }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
 	name, address := marker.MethodName(x.RunID, time.Now()), ""
@@ -74,7 +69,7 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 		address = x.recv.CallbackURL()
 	}
 	// With "period" only where the API has it (Newton on): Mitaka's
-	// schema refuses the key with 422 even for period 0.
+	// schema refuses the key (400 "extra keys not allowed") even for period 0.
 	nm, err := features.CreateMethod(ctx, x.target.Client, &x.api, notificationmethods.CreateOpts{
 		Name:    name,
 		Type:    x.methodType(),

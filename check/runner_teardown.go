@@ -12,10 +12,18 @@ import (
 	"github.com/monhook/monhook/scenarios"
 )
 
-// teardown deletes what the run created, alarm definition first (its alarms
-// go with it, and no action can then point at the method), with its own
-// deadline so it runs even after the run's context ended. Each delete is
-// tried even when another failed.
+// teardown deletes what the run created, alarm definition first, with its
+// own deadline so it runs even after the run's context ended. Each delete
+// is tried even when another failed.
+//
+// Monasca accepts either order (deleting a method in use drops it from the
+// definitions' action lists: alarm_action's foreign key cascades). The order
+// decides what a teardown cut short (budget, a second Ctrl-C, a failed
+// DELETE) leaves behind: definition first, the worst leftover is an inert
+// notification method nothing points at; method first, it would be the
+// deliberately noisy alarm definition, its alarms firing in the operator's
+// project. Resources are recorded method first, so they are deleted in
+// reverse. TestTeardownDeletesTheDefinitionBeforeTheMethod pins this.
 func (x *run) teardown(ctx context.Context) {
 	if x.feeder != nil {
 		x.feeder.stop()

@@ -38,8 +38,9 @@ func junitCounts(t *testing.T, rep *report.Report) (failures, skipped int) {
 }
 
 // `check --timeout 1ns`: the run's time is gone before auth. That proves
-// nothing, so it fails (exit 1) naming the stage the timeout hit, and the
-// stages that never ran are failed, not skipped, in the report and JUnit.
+// nothing, so it fails (exit 1) naming the stage the timeout hit. That one
+// cause is one failure: the stages that never ran are skipped, in the
+// report and in JUnit, and still the run is not green.
 func TestATimeoutBeforeAnyStageFailsNamingTheStage(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
@@ -56,14 +57,52 @@ func TestATimeoutBeforeAnyStageFailsNamingTheStage(t *testing.T) {
 	if !strings.Contains(rep.Error, scenarios.StageAuth) {
 		t.Errorf("error %q does not name the stage the timeout hit", rep.Error)
 	}
-	for _, s := range rep.Stages {
-		if s.Name != scenarios.StageTeardown && s.Status != report.StatusFailed {
-			t.Errorf("stage %s is %s, want failed (it never ran)", s.Name, s.Status)
+	for _, s := range rep.Stages[1:] {
+		if s.Status != report.StatusSkipped {
+			t.Errorf("stage %s is %s, want skipped (it never ran)", s.Name, s.Status)
+		}
+		if s.Name != scenarios.StageTeardown && !strings.Contains(s.Detail, "not run: the overall timeout (--timeout) was reached in auth") {
+			t.Errorf("stage %s detail %q does not say why it did not run", s.Name, s.Detail)
 		}
 	}
 	failures, skipped := junitCounts(t, rep)
-	if failures != len(scenarios.Stages())-1 || skipped != 1 {
-		t.Errorf("JUnit: %d failures, %d skipped; want every stage but teardown (nothing created) failed", failures, skipped)
+	if failures != 1 || skipped != len(scenarios.Stages())-1 {
+		t.Errorf("JUnit: %d failures, %d skipped; want the one timeout as one failure, the rest skipped", failures, skipped)
+	}
+}
+
+// The same --timeout running out while Monasca does not answer an API
+// call is the same outcome, exit 1 and one failure, not "could not run"
+// (exit 3): one timeout, one exit code.
+func TestATimeoutInsideAnAPICallIsTheSameFailure(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	done := make(chan struct{})
+	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/notification-methods") {
+				select { // Monasca never answers
+				case <-req.Context().Done():
+				case <-done:
+				}
+				return
+			}
+			proxy.ServeHTTP(w, req)
+		}
+	})
+	defer close(done) // before the proxy's cleanup waits for its handlers
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rep := r.Run(ctx)
+	if rep.Verdict != report.VerdictFail || rep.ExitCode != 1 {
+		t.Fatalf("verdict %s exit %d, want fail/1: %s", rep.Verdict, rep.ExitCode, rep.Error)
+	}
+	first := rep.FirstFailed()
+	if first == nil || !strings.Contains(first.Detail, "--timeout") {
+		t.Fatalf("first failed stage %+v, want one naming --timeout", first)
+	}
+	if failures, _ := junitCounts(t, rep); failures != 1 {
+		t.Errorf("JUnit: %d failures, want 1", failures)
 	}
 }
 
@@ -258,5 +297,49 @@ func TestACreateCutOffByAnInterruptIsFoundAndTornDown(t *testing.T) {
 			}
 			assertNothingLeft(t, l)
 		})
+	}
+}
+
+// The definition goes first, so that a teardown cut short after one delete
+// leaves an inert notification method, never the noisy alarm definition
+// (see teardown).
+func TestTeardownDeletesTheDefinitionBeforeTheMethod(t *testing.T) {
+	l := startLab(t)
+	r := newRunner(t, l, "synthetic")
+	var (
+		mu      sync.Mutex
+		deletes []string
+	)
+	proxied(t, r, l, func(proxy http.Handler) http.HandlerFunc {
+		return func(w http.ResponseWriter, req *http.Request) {
+			if req.Method == http.MethodDelete {
+				mu.Lock()
+				deletes = append(deletes, req.URL.Path)
+				first := len(deletes) == 1
+				mu.Unlock()
+				if !first {
+					// The second delete fails: what is left is whatever
+					// the order put last.
+					labtest.Fail(w)
+					return
+				}
+			}
+			proxy.ServeHTTP(w, req)
+		}
+	})
+	rep := run(t, r, time.Minute)
+	mu.Lock()
+	defer mu.Unlock()
+	// (A failed DELETE is retried: every one after the first is the method's.)
+	if len(deletes) < 2 || !strings.Contains(deletes[0], "/alarm-definitions/") {
+		t.Fatalf("DELETEs in order %q, want the alarm definition first", deletes)
+	}
+	for _, d := range deletes[1:] {
+		if !strings.Contains(d, "/notification-methods/") {
+			t.Fatalf("DELETEs in order %q, want the alarm definition, then the notification method", deletes)
+		}
+	}
+	if len(rep.Leaked) != 1 || rep.Leaked[0].Kind != report.KindNotificationMethod {
+		t.Errorf("leaked %+v, want only the (inert) notification method", rep.Leaked)
 	}
 }

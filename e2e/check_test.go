@@ -5,6 +5,7 @@ package e2e
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,22 @@ func parseReport(t *testing.T, r result) *report.Report {
 	return &rep
 }
 
+// cleanupResources reads `monhook cleanup -o json`: the resources of a
+// schema_version 1 document.
+func cleanupResources(stdout string) ([]map[string]any, error) {
+	var doc struct {
+		SchemaVersion int              `json:"schema_version"`
+		Resources     []map[string]any `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		return nil, err
+	}
+	if doc.SchemaVersion != 1 {
+		return nil, fmt.Errorf("schema_version %d, want 1", doc.SchemaVersion)
+	}
+	return doc.Resources, nil
+}
+
 // assertLabClean lists monhook leftovers through the binary's own cleanup.
 func assertLabClean(t *testing.T, lp *labProcess) {
 	t.Helper()
@@ -37,8 +54,8 @@ func assertLabClean(t *testing.T, lp *labProcess) {
 	if r.Code != 0 {
 		t.Fatalf("cleanup --dry-run: exit %d\n%s", r.Code, r.Stderr)
 	}
-	var left []map[string]any
-	if err := json.Unmarshal([]byte(r.Stdout), &left); err != nil {
+	left, err := cleanupResources(r.Stdout)
+	if err != nil {
 		t.Fatalf("cleanup output: %v\n%s", err, r.Stdout)
 	}
 	if len(left) != 0 {

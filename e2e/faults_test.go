@@ -37,8 +37,8 @@ func leftovers(t *testing.T, lp *labProcess) []map[string]any {
 	if r.Code != 0 {
 		t.Fatalf("cleanup --dry-run: exit %d: %s", r.Code, r.Stderr)
 	}
-	var left []map[string]any
-	if err := json.Unmarshal([]byte(r.Stdout), &left); err != nil {
+	left, err := cleanupResources(r.Stdout)
+	if err != nil {
 		t.Fatalf("cleanup output %q: %v", r.Stdout, err)
 	}
 	return left
@@ -116,8 +116,8 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("cleanup: exit %d: %s", r.Code, r.Stderr)
 	}
-	var deleted []map[string]any
-	if err := json.Unmarshal([]byte(r.Stdout), &deleted); err != nil || len(deleted) != 2 {
+	deleted, err := cleanupResources(r.Stdout)
+	if err != nil || len(deleted) != 2 {
 		t.Fatalf("cleanup deleted %v (%v), want the killed run's definition and method", deleted, err)
 	}
 	if left := leftovers(t, lp); len(left) != 0 {

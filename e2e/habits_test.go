@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os/exec"
@@ -120,8 +119,8 @@ func TestListenRegisterIsSweptAndRemovedThroughTheBinaries(t *testing.T) {
 	}
 	leftovers := func() []map[string]any {
 		r := runMonhook(t, lab.Env(), "cleanup", "--dry-run", "-o", "json")
-		var found []map[string]any
-		if err := json.Unmarshal([]byte(r.Stdout), &found); err != nil {
+		found, err := cleanupResources(r.Stdout)
+		if err != nil {
 			t.Fatalf("cleanup: %v\n%s\n%s", err, r.Stdout, r.Stderr)
 		}
 		return found

@@ -14,8 +14,10 @@ import (
 
 // gophercloud logs in again and replays the request on every 401. Monasca
 // answers 401 both for a bad or expired token (keystonemiddleware,
-// "Unauthorized") and for a valid token without monasca-user (the API's
-// role check, "Forbidden"); for the second a new token changes nothing, and
+// "Unauthorized"; the Java API: "Failed to authenticate request") and for a
+// valid token without monasca-user (the API's role check, "Forbidden"; the
+// Java API: "Tenant is missing a required role", monitoring.IsForbiddenRole
+// reads both); for the second a new token changes nothing, and
 // the replay doubles every refused request and every Keystone login. The
 // transport classifies each 401 by token and the ReauthFunc refuses to run
 // when the token's latest 401 was the role refusal.

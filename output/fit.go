@@ -51,16 +51,7 @@ func Width(w io.Writer) int {
 // -o json; a table is for reading.
 func Fit(width int, header []string, rows [][]string) ([]string, [][]string) {
 	n := len(header)
-	natural := make([]int, n)
-	for c := range n {
-		natural[c] = cellWidth(header[c])
-		for _, r := range rows {
-			if c < len(r) {
-				natural[c] = max(natural[c], cellWidth(r[c]))
-			}
-		}
-	}
-	widths := allot(width-(3*n+1), natural, atomicColumns(header, rows))
+	widths := columnWidths(width, header, rows)
 	wrapRow := func(r []string) []string {
 		out := make([]string, len(r))
 		for c, cell := range r {
@@ -77,6 +68,22 @@ func Fit(width int, header []string, rows [][]string) ([]string, [][]string) {
 		fitted[i] = wrapRow(r)
 	}
 	return wrapRow(header), fitted
+}
+
+// columnWidths is the width Fit gives each column of a table drawn in
+// width columns.
+func columnWidths(width int, header []string, rows [][]string) []int {
+	n := len(header)
+	natural := make([]int, n)
+	for c := range n {
+		natural[c] = cellWidth(header[c])
+		for _, r := range rows {
+			if c < len(r) {
+				natural[c] = max(natural[c], cellWidth(r[c]))
+			}
+		}
+	}
+	return allot(width-(3*n+1), natural, atomicColumns(header, rows))
 }
 
 // minProse is the narrowest a prose column may get so that token columns
@@ -198,7 +205,7 @@ func wrapLine(line string, width int) []string {
 		lines = append(lines, cur)
 		cur, curW = "", 0
 	}
-	for _, word := range strings.Fields(line) {
+	for _, word := range units(line) {
 		ww := runewidth.StringWidth(word)
 		if curW > 0 && curW+1+ww <= width {
 			cur += " " + word
@@ -229,4 +236,57 @@ func wrapLine(line string, width int) []string {
 		flush()
 	}
 	return lines
+}
+
+// units splits line into the pieces wrapping may put on separate lines:
+// words, except that a comparison operator holds on to its neighbours, so
+// "max(cpu.idle_perc{hostname=c1}) >= 0" stays one piece.
+func units(line string) []string {
+	words := strings.Fields(line)
+	var out []string
+	glue := false
+	for _, w := range words {
+		op := strings.Trim(w, "<>=!") == ""
+		if len(out) > 0 && (op || glue) {
+			out[len(out)-1] += " " + w
+		} else {
+			out = append(out, w)
+		}
+		glue = op
+	}
+	return out
+}
+
+// wholeUnits reports whether every unit of every line of cell fits in
+// width columns, so that wrapping needs no word broken.
+func wholeUnits(cell string, width int) bool {
+	for _, line := range strings.Split(cell, "\n") {
+		for _, u := range units(line) {
+			if runewidth.StringWidth(u) > width {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// wrapWhole wraps line at unit boundaries to width; a unit wider than
+// width (a URL, an id, an expression) goes whole on a line of its own.
+func wrapWhole(line string, width int) []string {
+	var lines []string
+	cur, curW := "", 0
+	for _, u := range units(line) {
+		uw := runewidth.StringWidth(u)
+		if curW > 0 && curW+1+uw > width {
+			lines = append(lines, cur)
+			cur, curW = "", 0
+		}
+		if curW > 0 {
+			cur += " "
+			curW++
+		}
+		cur += u
+		curW += uw
+	}
+	return append(lines, cur)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 )
@@ -35,13 +36,133 @@ func (t *TableWriter) Append(cells ...any) error {
 	return nil
 }
 
-// Render fits the cells to the width and draws the table.
+// Render fits the cells to the width and draws the table. Prose is wrapped
+// at spaces, but an id, a URL or an expression is never split, since
+// people copy them: when one does not fit its column, the last column
+// moves below the table as a details list keyed by the first column (as
+// kubectl and gh keep tables narrow), and when even that does not fit,
+// each row is printed as a block of "HEADER  value" lines.
 func (t *TableWriter) Render() error {
 	header := terminalSafe(t.header)
 	rows := make([][]string, len(t.rows))
 	for i, r := range t.rows {
 		rows[i] = terminalSafe(r)
 	}
+	if fitsWhole(t.width, header, rows) {
+		return t.draw(header, rows)
+	}
+	if last := len(header) - 1; last > 0 && distinct(rows, 0) {
+		short := make([][]string, len(rows))
+		for i, r := range rows {
+			short[i] = r[:min(last, len(r))]
+		}
+		if fitsWhole(t.width, header[:last], short) {
+			if err := t.draw(header[:last], short); err != nil {
+				return err
+			}
+			return t.details(header[last], rows)
+		}
+	}
+	return t.records(header, rows)
+}
+
+// fitsWhole reports whether the table fits width with every cell wrapped at
+// spaces only.
+func fitsWhole(width int, header []string, rows [][]string) bool {
+	widths := columnWidths(width, header, rows)
+	total := 3*len(header) + 1
+	for c, w := range widths {
+		total += w
+		if !wholeUnits(header[c], w) {
+			return false
+		}
+		for _, r := range rows {
+			if c < len(r) && !wholeUnits(r[c], w) {
+				return false
+			}
+		}
+	}
+	return total <= width
+}
+
+// distinct reports whether column c tells the rows apart, so it can key
+// a details list.
+func distinct(rows [][]string, c int) bool {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if c >= len(r) || seen[r[c]] {
+			return false
+		}
+		seen[r[c]] = true
+	}
+	return true
+}
+
+// details prints the last column below the table: "key: text", wrapped
+// with continuation lines indented, units whole.
+func (t *TableWriter) details(title string, rows [][]string) error {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(title) + ":\n")
+	for _, r := range rows {
+		text := strings.TrimSpace(r[len(r)-1])
+		if len(r) < 2 || text == "" || text == "-" {
+			continue
+		}
+		for i, line := range strings.Split(text, "\n") {
+			if i == 0 {
+				line = r[0] + ": " + line
+			}
+			for j, l := range wrapWhole(line, t.width-4) {
+				if i == 0 && j == 0 {
+					b.WriteString("  " + l + "\n")
+				} else {
+					b.WriteString("    " + l + "\n")
+				}
+			}
+		}
+	}
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+// records prints each row as a block of "HEADER  value" lines, a blank
+// line between rows: the layout for rows whose tokens alone are wider than
+// the terminal.
+func (t *TableWriter) records(header []string, rows [][]string) error {
+	label := 0
+	for _, h := range header {
+		label = max(label, runewidth.StringWidth(h))
+	}
+	var b strings.Builder
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		for c, h := range header {
+			cell := ""
+			if c < len(r) {
+				cell = r[c]
+			}
+			pad := strings.Repeat(" ", label-runewidth.StringWidth(h)+2)
+			first := true
+			for _, line := range strings.Split(cell, "\n") {
+				for _, l := range wrapWhole(line, max(t.width-label-2, minColumn)) {
+					if first {
+						b.WriteString(h + pad + l + "\n")
+						first = false
+					} else {
+						b.WriteString(strings.Repeat(" ", label+2) + l + "\n")
+					}
+				}
+			}
+		}
+	}
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+// draw wraps the cells to the width and draws the box.
+func (t *TableWriter) draw(header []string, rows [][]string) error {
 	header, rows = Fit(t.width, header, rows)
 	tb := tablewriter.NewTable(t.w,
 		tablewriter.WithHeaderAutoFormat(tw.Off),
@@ -58,15 +179,35 @@ func (t *TableWriter) Render() error {
 }
 
 // WrapText wraps prose lines printed around tables (hints, errors) to the
-// same width, indenting continuation lines by indent spaces.
+// same width, indenting continuation lines by indent spaces; an id or URL
+// longer than a line is kept whole on its own line.
 func WrapText(w io.Writer, text string, indent int) string {
 	width := Width(w)
-	lines := strings.Split(wrapCell(text, max(width-indent, minColumn)), "\n")
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if runewidth.StringWidth(l) <= width {
+			lines = append(lines, l)
+			continue
+		}
+		lines = append(lines, wrapWhole(l, max(width-indent, minColumn))...)
+	}
 	for i := 1; i < len(lines); i++ {
 		lines[i] = strings.Repeat(" ", indent) + lines[i]
 	}
 	// The first line has no indent: let it use the indent's room too.
 	return strings.Join(lines, "\n")
+}
+
+// WrapField is "label  text" with text wrapped to the width of w and its
+// continuation lines under its first: the layout of a key/value listing.
+func WrapField(w io.Writer, label string, labelWidth int, text string) string {
+	head := label + strings.Repeat(" ", max(labelWidth-runewidth.StringWidth(label), 1))
+	room := max(Width(w)-runewidth.StringWidth(head), minColumn)
+	lines := wrapWhole(text, room)
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.Repeat(" ", runewidth.StringWidth(head)) + lines[i]
+	}
+	return head + strings.Join(lines, "\n")
 }
 
 func strs(vs []any) []string {

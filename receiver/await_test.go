@@ -36,10 +36,10 @@ func TestAwaitWakesOnALaterDelivery(t *testing.T) {
 		}
 		got <- d
 	}()
-	<-registered
+	within(t, registered, "Await registering as a waiter")
 	ok := `{"alarm_id":"a","alarm_definition_id":"d","alarm_name":"n","alarm_description":"","alarm_timestamp":1,"state":"OK","old_state":"ALARM","message":"m","tenant_id":"t","metrics":[]}`
 	post(r, "/tok", ok, nil)
-	if d := <-got; d.Seq != 2 {
+	if d := within(t, got, "Await returning the later delivery"); d.Seq != 2 {
 		t.Fatalf("Await returned seq %d, want 2", d.Seq)
 	}
 }
@@ -53,7 +53,7 @@ func TestAwaitReturnsTheContextError(t *testing.T) {
 		errc <- err
 	}()
 	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
+	if err := within(t, errc, "Await returning after cancel"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled wrapped", err)
 	}
 }
@@ -68,7 +68,7 @@ func TestAwaitEndsWhenTheReceiverCloses(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-errc; !errors.Is(err, ErrClosed) {
+	if err := within(t, errc, "Await returning after Close"); !errors.Is(err, ErrClosed) {
 		t.Fatalf("err = %v, want ErrClosed", err)
 	}
 }

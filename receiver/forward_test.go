@@ -24,7 +24,7 @@ func TestForwardRelaysTheBodyAndRecordsTheConsumerStatus(t *testing.T) {
 	if rec := post(r, "/tok", monascaBody, http.Header{"X-Auth-Token": {"svc-token"}}); rec.Code != 200 {
 		t.Fatalf("status = %d", rec.Code)
 	}
-	g := <-seen
+	g := within(t, seen, "the consumer receiving the relayed delivery")
 	if g.body != monascaBody || g.token != "svc-token" {
 		t.Fatalf("consumer got %+v", g)
 	}

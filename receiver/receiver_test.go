@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -76,6 +77,10 @@ func TestDeliveryOverTheNetwork(t *testing.T) {
 func TestCloseDrainsInFlightRequests(t *testing.T) {
 	entered := make(chan struct{})
 	release := make(chan struct{})
+	// A failure below must not leave the handler blocked, or the
+	// receiver's cleanup would wait for it forever.
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce()
 	r := startReceiver(t, Options{Listen: "127.0.0.1:0", OnDelivery: func(Delivery) {
 		close(entered)
 		<-release
@@ -95,7 +100,7 @@ func TestCloseDrainsInFlightRequests(t *testing.T) {
 		resp.Body.Close()
 		resc <- result{code: resp.StatusCode}
 	}()
-	<-entered
+	within(t, entered, "the request reaching the handler")
 	closed := make(chan error)
 	go func() { closed <- r.Close() }()
 	select {
@@ -105,11 +110,11 @@ func TestCloseDrainsInFlightRequests(t *testing.T) {
 		t.Fatalf("request finished before release: %+v", res)
 	default:
 	}
-	close(release)
-	if res := <-resc; res.err != nil || res.code != 200 {
+	releaseOnce()
+	if res := within(t, resc, "the in-flight request finishing"); res.err != nil || res.code != 200 {
 		t.Fatalf("in-flight request got %+v, want 200", res)
 	}
-	if err := <-closed; err != nil {
+	if err := within(t, closed, "Close returning"); err != nil {
 		t.Fatalf("Close = %v", err)
 	}
 	if _, err := http.Post(r.CallbackURL(), "application/json", strings.NewReader(monascaBody)); err == nil {

@@ -146,7 +146,7 @@ func TestRegisterUnknownDefinitionCreatesNothing(t *testing.T) {
 }
 
 // preNewtonClient fronts the lab with a pre-Newton API: no types endpoint,
-// 422 for a period key. It counts the creates that carried a body.
+// 400 for a period key (notifications.py@mitaka-eol). It counts the creates that carried a body.
 func preNewtonClient(t *testing.T) (*gophercloud.ServiceClient, *atomic.Int32) {
 	t.Helper()
 	c := labClient(t)
@@ -162,8 +162,8 @@ func preNewtonClient(t *testing.T) (*gophercloud.ServiceClient, *atomic.Int32) {
 				creates.Add(1)
 				b, _ := io.ReadAll(r.Body)
 				if strings.Contains(string(b), `"period"`) {
-					w.WriteHeader(http.StatusUnprocessableEntity)
-					fmt.Fprint(w, `{"title":"Unprocessable Entity","description":"extra keys not allowed @ data['period']"}`)
+					w.WriteHeader(http.StatusBadRequest)
+					fmt.Fprint(w, `{"title":"Bad Request","description":"extra keys not allowed @ data['period']"}`)
 					return
 				}
 				r.Body = io.NopCloser(strings.NewReader(string(b)))

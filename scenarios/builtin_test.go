@@ -215,3 +215,23 @@ func TestBuiltinPeriodicAndRetryAllowForMonascaTiming(t *testing.T) {
 		t.Errorf("retry: period %d; periodic re-sends would be counted as retries", r.Period)
 	}
 }
+
+// The shipped files are read by operators: their comments cite what is in
+// the repository or upstream, never a document they do not have.
+func TestBuiltinCommentsCiteNoMissingDocument(t *testing.T) {
+	entries, err := builtinFS.ReadDir("builtin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := builtinFS.ReadFile("builtin/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stale := range []string{"reference §", "pitfall "} {
+			if strings.Contains(string(b), stale) {
+				t.Errorf("%s cites %q, which is not in the repository", e.Name(), stale)
+			}
+		}
+	}
+}

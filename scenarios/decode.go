@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -41,35 +42,38 @@ func decodeValue(n *yaml.Node, v reflect.Value, path string) error {
 			return &ValidationError{Key: path, Msg: "expected a list, found " + describe(n)}
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		var errs []error
 		for i, item := range n.Content {
-			if err := decodeValue(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
+			errs = append(errs, decodeValue(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i)))
 		}
 		v.Set(s)
-		return nil
+		return errors.Join(errs...)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
 			return &ValidationError{Key: path, Msg: "expected a mapping, found " + describe(n)}
 		}
 		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		var errs []error
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			key := join(path, k.Value)
 			if k.Kind != yaml.ScalarNode {
-				return &ValidationError{Key: path, Msg: "keys must be plain strings"}
+				errs = append(errs, &ValidationError{Key: path, Msg: "keys must be plain strings"})
+				continue
 			}
 			if m.MapIndex(reflect.ValueOf(k.Value)).IsValid() {
-				return &ValidationError{Key: key, Msg: "key is given twice"}
+				errs = append(errs, &ValidationError{Key: key, Msg: "key is given twice"})
+				continue
 			}
 			elem := reflect.New(v.Type().Elem()).Elem()
 			if err := decodeValue(val, elem, key); err != nil {
-				return err
+				errs = append(errs, err)
+				continue
 			}
 			m.SetMapIndex(reflect.ValueOf(k.Value), elem)
 		}
 		v.Set(m)
-		return nil
+		return errors.Join(errs...)
 	default:
 		return decodeScalar(n, v, path)
 	}
@@ -89,23 +93,27 @@ func decodeStruct(n *yaml.Node, v reflect.Value, path string) error {
 		fields[name] = i
 		names = append(names, name)
 	}
+	// Every problem of the mapping is collected (errors.Join; errors.As
+	// still finds the first *ValidationError), so a file with two typos is
+	// fixed in one go.
 	seen := map[string]bool{}
+	var errs []error
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		key := join(path, k.Value)
 		idx, ok := fields[k.Value]
 		if !ok {
-			return &ValidationError{Key: key, Msg: "unknown key (known: " + strings.Join(names, ", ") + ")"}
+			errs = append(errs, &ValidationError{Key: key, Msg: "unknown key (known: " + strings.Join(names, ", ") + ")"})
+			continue
 		}
 		if seen[k.Value] {
-			return &ValidationError{Key: key, Msg: "key is given twice"}
+			errs = append(errs, &ValidationError{Key: key, Msg: "key is given twice"})
+			continue
 		}
 		seen[k.Value] = true
-		if err := decodeValue(val, v.Field(idx), key); err != nil {
-			return err
-		}
+		errs = append(errs, decodeValue(val, v.Field(idx), key))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // decodeScalar lets yaml convert a scalar (with its usual rules: "1.5" to

@@ -18,7 +18,7 @@ type Expression struct {
 
 // Deterministic reports whether Monasca will flag the definition as
 // deterministic: only when every sub-expression is. A deterministic alarm
-// starts OK instead of UNDETERMINED (reference §8).
+// starts OK instead of UNDETERMINED (monasca-thresh).
 func (e *Expression) Deterministic() bool {
 	for _, s := range e.Subs {
 		if !s.Deterministic {
@@ -66,8 +66,9 @@ func (e *ExpressionError) Error() string {
 }
 
 // CheckExpression checks expr against Monasca's alarm expression grammar
-// (reference §4): functions min/max/sum/count/avg/last, the operators
-// < <= > >= lt lte gt gte (there is no =), and/&&/or/||, parentheses, plain
+// (monasca-common's AlarmExpression): functions min/max/sum/count/avg/last,
+// the operators < <= > >= lt lte gt gte (there is no =), and/&&/or/||,
+// parentheses, plain
 // decimal thresholds, a non-zero period that is a multiple of 60,
 // `deterministic` before the period, and `times N` with N >= 1.
 //
@@ -101,7 +102,7 @@ var functions = map[string]bool{"min": true, "max": true, "sum": true, "count": 
 
 // isNameRune reports whether r may appear in a metric name or in a
 // dimension key or value: letters, digits, .-_#!$%&'*+/:;?@[\]^`|~ and any
-// non-ASCII rune that is not a space (reference §4).
+// non-ASCII rune that is not a space (monasca-common's grammar).
 func isNameRune(r rune) bool {
 	switch {
 	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':

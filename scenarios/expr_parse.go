@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// maxMetricName is Monasca's limit on metric names (reference §4, §6).
+// maxMetricName is Monasca's limit on metric names (monasca-api's metric validation).
 const maxMetricName = 255
 
 // exprParser is a recursive-descent parser over runes, so that columns

@@ -175,3 +175,57 @@ func TestDurationRoundTripsAsText(t *testing.T) {
 		t.Errorf("MarshalYAML = %v", y)
 	}
 }
+
+// A file with several mistakes reports them all in one go.
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	bad := `name: two-typos
+proves: x
+metrix:
+  source: synthetic
+perod: 0
+expect:
+  - state: ALARM
+    within: 2m
+    cuont: 2
+`
+	_, err := Load(strings.NewReader(bad))
+	if err == nil {
+		t.Fatal("loaded")
+	}
+	for _, want := range []string{"metrix: unknown key", "perod: unknown key", "expect[0].cuont: unknown key"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Key != "metrix" {
+		t.Errorf("errors.As finds %+v, want the first problem", ve)
+	}
+	// Values, too: a bad name and a bad budget in one file.
+	_, err = Load(strings.NewReader(strings.Replace(validScenarioForAllAtOnce, "name: ok", "name: Not_OK", 1)))
+	if err == nil || !strings.Contains(err.Error(), "name:") || !strings.Contains(err.Error(), "budgets.nosuch") {
+		t.Errorf("want both the name and the budget reported, got:\n%v", err)
+	}
+}
+
+const validScenarioForAllAtOnce = `name: ok
+proves: x
+metric:
+  source: synthetic
+  name: monhook.synthetic
+  dimensions:
+    monhook_run: "{{.RunID}}"
+  values: [90]
+  interval: 5s
+expression: "max({{.Metric}}{{.Dimensions}}) > 50"
+actions:
+  alarm: true
+period: 0
+trigger:
+  kind: metrics
+expect:
+  - state: ALARM
+    within: 2m
+budgets:
+  nosuch: 1m
+`

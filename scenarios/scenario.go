@@ -88,7 +88,7 @@ type Scenario struct {
 	// run's notification method.
 	Actions Actions `yaml:"actions" json:"actions"`
 	// Period is the notification method's period: 0, or 60 for periodic
-	// re-sends while the alarm stays in the state (reference §7).
+	// re-sends while the alarm stays in the state (monasca-notification's periodic engine).
 	Period int `yaml:"period" json:"period"`
 	// Receiver is how the embedded receiver answers.
 	Receiver Receiver `yaml:"receiver,omitempty" json:"receiver,omitempty"`
@@ -115,7 +115,7 @@ type Metric struct {
 	Dimensions map[string]string `yaml:"dimensions,omitempty" json:"dimensions,omitempty"`
 	// Values is the synthetic sequence. Starting at the trigger stage the
 	// runner posts them in order, one every Interval, each timestamped
-	// "now" (Monasca drops back-dated measurements, reference §8); after the
+	// "now" (Monasca drops back-dated measurements); after the
 	// last one it keeps re-posting the last value every Interval until the
 	// delivery stage ends, so a reached state holds and the alarm does not
 	// drift to UNDETERMINED for lack of data.

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -31,16 +32,18 @@ var validationVars = Vars{RunID: "abcd2345", Hostname: "compute-0.example.org"}
 // Validate checks a scenario: required keys, allowed values, and that the
 // expression template renders to an expression that passes
 // CheckExpression and is scoped by dimensions. Load calls it.
+//
+// Each part is checked and every part's first problem reported together
+// (errors.Join; errors.As finds the first *ValidationError). The
+// expression is checked only over a valid metric, which it renders.
 func (s *Scenario) Validate() error {
-	for _, check := range []func() error{
-		s.validateHeader, s.validateMetric, s.validateActions, s.validateReceiver,
-		s.validateTrigger, s.validateExpect, s.validateBudgets, s.validateExpression,
-	} {
-		if err := check(); err != nil {
-			return err
-		}
+	metricErr := s.validateMetric()
+	errs := []error{s.validateHeader(), metricErr, s.validateActions(), s.validateReceiver(),
+		s.validateTrigger(), s.validateExpect(), s.validateBudgets()}
+	if metricErr == nil {
+		errs = append(errs, s.validateExpression())
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func verr(key, format string, args ...any) error {
@@ -114,7 +117,7 @@ func (s *Scenario) validateReceiver() error {
 	case r.FailFirst < 0:
 		return verr("receiver.fail_first", "must not be negative")
 	case r.FailFirst > 5:
-		// Monasca gives up after 1 + 5 attempts (reference §7).
+		// Monasca gives up after 1 + 5 attempts (monasca-notification's retry engine).
 		return verr("receiver.fail_first", "%d failures would exhaust Monasca's 5 retries; at most 5", r.FailFirst)
 	case r.RespondStatus != 0 && (r.RespondStatus < 200 || r.RespondStatus > 599):
 		return verr("receiver.respond_status", "%d is not an HTTP status between 200 and 599", r.RespondStatus)

@@ -60,6 +60,7 @@ type junitSkipped struct {
 // failed "verdict" testcase, so it never reads as green. Leaked resources
 // and the run's error go to system-out.
 func WriteJUnit(w io.Writer, r *Report) error {
+	r = r.normalized()
 	suite := junitSuite{
 		Name:      "monhook check " + r.Scenario,
 		Time:      seconds(r.DurationMS),
@@ -73,6 +74,14 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			{"target_lab", fmt.Sprint(r.Target.Lab)},
 			{"speed", fmt.Sprint(r.Target.Speed)},
 		},
+	}
+	if a := r.Target.API; a != nil {
+		suite.Properties = append(suite.Properties, junitProperty{"api_flavor", a.Flavor})
+		for _, f := range featureOrder {
+			if v, ok := a.Features[f]; ok {
+				suite.Properties = append(suite.Properties, junitProperty{"api_" + f, fmt.Sprint(v)})
+			}
+		}
 	}
 	if r.Saved != nil {
 		suite.Properties = append(suite.Properties, junitProperty{"saved", r.Saved.Path})

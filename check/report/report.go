@@ -244,7 +244,8 @@ func (r *Report) FirstFailed() *Stage {
 }
 
 // normalized returns a shallow copy whose lists are empty rather than nil,
-// so JSON and YAML always carry every list key.
+// so JSON and YAML always carry every list key, with the callback token
+// redacted wherever a path is printed. Every writer starts from it.
 func (r *Report) normalized() *Report {
 	c := *r
 	c.Stages = orEmpty(c.Stages)
@@ -252,6 +253,7 @@ func (r *Report) normalized() *Report {
 	c.Strays = orEmpty(c.Strays)
 	c.Resources = orEmpty(c.Resources)
 	c.Leaked = orEmpty(c.Leaked)
+	c.redacted()
 	c.Deliveries = make([]Delivery, len(r.Deliveries))
 	for i, d := range r.Deliveries {
 		d.Findings = orEmpty(d.Findings)

@@ -13,6 +13,7 @@ import (
 // then strays, leaked or kept resources, hints for failed stages and a
 // verdict line.
 func WriteTable(w io.Writer, r *Report) error {
+	r = r.normalized()
 	ew := &errWriter{w: w}
 	if err := stageTable(ew, r); err != nil {
 		return err
@@ -151,13 +152,14 @@ func resourceTables(w io.Writer, r *Report) error {
 			return nil
 		}
 		fmt.Fprintln(w, title)
-		header := []any{"KIND", "ID", "NAME"}
+		// The columns of `monhook cleanup`'s table, in its order.
+		header := []any{"KIND", "NAME", "ID"}
 		if withErrors {
 			header = append(header, "ERROR")
 		}
 		t := newTable(w, header...)
 		for _, res := range rs {
-			row := []any{res.Kind, res.ID, res.Name}
+			row := []any{res.Kind, res.Name, res.ID}
 			if withErrors {
 				row = append(row, res.Error)
 			}

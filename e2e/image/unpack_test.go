@@ -4,6 +4,7 @@ package image
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
@@ -128,7 +129,7 @@ func (a layoutArchive) unpack(root string, layers []string) error {
 		if err != nil {
 			return err
 		}
-		zr, err := gzip.NewReader(strings.NewReader(string(b)))
+		zr, err := gzip.NewReader(bytes.NewReader(b))
 		if err != nil {
 			return fmt.Errorf("layer %s: %w", digest, err)
 		}

@@ -79,6 +79,11 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
 
+Preflight goes by what the Monasca API shows, never by a version: without the
+notification types endpoint (before Newton) methods are created without period,
+and scenarios needing period or last() exit 2 before anything is created. The
+report names the API's flavor (python, java) and features (target.api).
+
 --type email checks the EMAIL path instead: the method mails --email-to, the
 delivery stage reads the mail back over IMAP from --imap (password:
 $MONHOOK_IMAP_PASSWORD, else a prompt); teardown deletes this run's mail.
@@ -94,19 +99,24 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validate(cmd); err != nil {
-				return err
+				return o.withUsageReport(cmd, err)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
-			return checkRun(cmd.Context(), o)
+			return o.withUsageReport(cmd, checkRun(cmd.Context(), o))
 		},
 	}
+	// A flag that does not parse is a usage error too: report it with
+	// what was parsed before it (-o, --junit given earlier on the line).
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return o.withUsageReport(c, flagError(c, err))
+	})
 	fl := cmd.Flags()
 	fl.StringVarP(&o.Scenario, "scenario", "s", "cpu-idle", "built-in scenario (see monhook scenarios)")
 	fl.StringVar(&o.ScenarioFile, "scenario-file", "", "load the scenario from a YAML file instead")
 	fl.StringVar(&o.Hostname, "hostname", "", "host whose agent metric the alarm watches (default: the most recently reporting)")
-	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; teardown still runs after it")
+	fl.DurationVar(&o.Timeout, "timeout", 10*time.Minute, "overall deadline; running out fails the check (exit 1) in any stage, and teardown still runs after it")
 	fl.BoolVar(&o.Keep, "keep", false, "keep the created resources (no teardown) and list them")
 	fl.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report (one testcase per stage) to this file")
 	fl.StringVar(&o.Save, "save", "", "append the raw deliveries to this JSON Lines file (as listen --save does)")

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -159,5 +161,45 @@ func TestFactoryWithoutGlobalsReadsTheDefaults(t *testing.T) {
 	}
 	if f.Now().IsZero() {
 		t.Fatal("Now is zero without a clock")
+	}
+}
+
+// A usage error under -o json or --junit still leaves the report a CI job
+// waits for, carrying the error and exit code 2.
+func TestCheckUsageErrorStillWritesTheReports(t *testing.T) {
+	for _, args := range [][]string{
+		{"-s", "nope"},
+		{"--timeout", "-1s"},
+		{"--speed", "abc"},
+	} {
+		junit := filepath.Join(t.TempDir(), "j.xml")
+		full := append([]string{"check", "-o", "json", "--junit", junit}, args...)
+		code, stdout, _ := runCLI(t, full...)
+		if code != 2 {
+			t.Fatalf("%v: exit %d, want 2", args, code)
+		}
+		var rep struct {
+			SchemaVersion int    `json:"schema_version"`
+			Verdict       string `json:"verdict"`
+			ExitCode      int    `json:"exit_code"`
+			Error         string `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("%v: stdout is not the report: %v\n%s", args, err, stdout)
+		}
+		if rep.SchemaVersion != 1 || rep.Verdict != "error" || rep.ExitCode != 2 || !strings.Contains(rep.Error, args[1]) {
+			t.Errorf("%v: report %+v", args, rep)
+		}
+		x, err := os.ReadFile(junit)
+		if err != nil {
+			t.Fatalf("%v: no JUnit file: %v", args, err)
+		}
+		if !strings.Contains(string(x), `failures="1"`) || !strings.Contains(string(x), args[1]) {
+			t.Errorf("%v: JUnit does not carry the error:\n%s", args, x)
+		}
+	}
+	// Without -o json or --junit, stdout stays empty.
+	if _, stdout, _ := runCLI(t, "check", "-s", "nope"); stdout != "" {
+		t.Errorf("a table-mode usage error printed a report:\n%s", stdout)
 	}
 }

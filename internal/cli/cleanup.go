@@ -208,11 +208,23 @@ func findLeftovers(ctx context.Context, c *gophercloud.ServiceClient, o *cleanup
 	return out, nil
 }
 
+// cleanupSchemaVersion is the version of cleanup's -o json|yaml layout,
+// versioned like check's report so a consumer can tell a change.
+const cleanupSchemaVersion = 1
+
+// cleanupDocument is `monhook cleanup -o json|yaml`: what was found (and,
+// without --dry-run, deleted or not).
+type cleanupDocument struct {
+	SchemaVersion int        `json:"schema_version" yaml:"schema_version"`
+	Resources     []leftover `json:"resources" yaml:"resources"`
+}
+
 func writeLeftovers(o *cleanupOptions, found []leftover) error {
 	if found == nil {
 		found = []leftover{}
 	}
-	return output.Print(o.IO.Out, o.Output(), found, func(w io.Writer) error {
+	doc := cleanupDocument{SchemaVersion: cleanupSchemaVersion, Resources: found}
+	return output.Print(o.IO.Out, o.Output(), doc, func(w io.Writer) error {
 		if len(found) == 0 {
 			return nil
 		}

@@ -38,13 +38,13 @@ func runCleanupWith(t *testing.T, session func(context.Context, openstack.AuthFl
 	f.Connect = session
 	f.Clock = clocktest.New(now)
 	code := execute(context.Background(), f, NewCmdRoot(f), append([]string{"cleanup", "-o", "json"}, args...))
-	var got []leftover
+	var doc cleanupDocument
 	if out.Len() > 0 {
-		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 			t.Fatalf("cleanup output %q: %v", out.String(), err)
 		}
 	}
-	return code, got, errOut.String()
+	return code, doc.Resources, errOut.String()
 }
 
 func mustCreateMethod(t *testing.T, c *gophercloud.ServiceClient, name, typ, address string) string {

@@ -69,13 +69,16 @@ func runCleanup(t *testing.T, l *lab.Lab, args ...string) (int, []leftover) {
 	root.SetArgs(append([]string{"cleanup", "-o", "json"}, args...))
 	_, err := root.ExecuteC()
 	code := exitCode(context.Background(), err)
-	var got []leftover
+	var doc cleanupDocument
 	if code == 0 {
-		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 			t.Fatalf("cleanup output %q: %v (stderr %q)", out.String(), err, errOut.String())
 		}
+		if doc.SchemaVersion != 1 {
+			t.Fatalf("cleanup -o json schema_version %d, want 1: %s", doc.SchemaVersion, out.String())
+		}
 	}
-	return code, got
+	return code, doc.Resources
 }
 
 func TestCleanupDeletesOnlyMarkedResourcesHonouringFilters(t *testing.T) {

@@ -34,6 +34,9 @@ func checkConfigKeys(root *cobra.Command, v *viper.Viper) error {
 	delete(anyFlag, "help")
 	delete(anyFlag, "config") // the file cannot name itself
 
+	// Every problem is collected, so a file with two typos is fixed in
+	// one go rather than one run per typo.
+	var problems []string
 	settings := readConfigMap(v)
 	for _, key := range sortedKeys(settings) {
 		val := settings[key]
@@ -41,20 +44,24 @@ func checkConfigKeys(root *cobra.Command, v *viper.Viper) error {
 		c, isCommand := commands[key]
 		switch {
 		case isCommand && (isMap || val == nil):
-			if err := checkSectionKeys(root, c, section, file); err != nil {
-				return err
-			}
+			problems = append(problems, checkSectionKeys(root, c, section)...)
 		case isMap:
-			return unknownKey(file, key, "is not a command", keysOf(commands))
+			problems = append(problems, unknownKey(key, "is not a command", keysOf(commands)))
 		case !anyFlag[key]:
 			known := keysOf(commands)
 			for k := range anyFlag {
 				known = append(known, k)
 			}
-			return unknownKey(file, key, "is not a flag or a command", known)
+			problems = append(problems, unknownKey(key, "is not a flag or a command", known))
 		}
 	}
-	return nil
+	switch len(problems) {
+	case 0:
+		return nil
+	case 1:
+		return usageErrorf("config file %s: %s", file, problems[0])
+	}
+	return usageErrorf("config file %s: %d problems:\n  %s", file, len(problems), strings.Join(problems, "\n  "))
 }
 
 // configKeysAnnotation lists, comma-separated, the keys a command reads
@@ -64,7 +71,7 @@ const configKeysAnnotation = "monhook/config-keys"
 // checkSectionKeys checks the keys under a command's section: that
 // command's flags, the global ones and those it declares with
 // configKeysAnnotation.
-func checkSectionKeys(root, c *cobra.Command, section map[string]any, file string) error {
+func checkSectionKeys(root, c *cobra.Command, section map[string]any) []string {
 	own := map[string]bool{}
 	for _, k := range strings.Split(c.Annotations[configKeysAnnotation], ",") {
 		if k != "" {
@@ -76,28 +83,31 @@ func checkSectionKeys(root, c *cobra.Command, section map[string]any, file strin
 	c.Flags().VisitAll(func(f *pflag.Flag) { flags[f.Name] = true })
 	delete(flags, "help")
 	delete(flags, "config")
+	var problems []string
 	for _, key := range sortedKeys(section) {
 		full := c.Name() + "." + key
 		if own[key] {
 			continue // the command checks its own keys' values
 		}
 		if !flags[key] {
-			return unknownKey(file, full, "is not a flag of `monhook "+c.Name()+"`", keysOf(flags))
+			problems = append(problems, unknownKey(full, "is not a flag of `monhook "+c.Name()+"`", keysOf(flags)))
+			continue
 		}
 		if _, nested := section[key].(map[string]any); nested {
-			return usageErrorf("config file %s: key %q wants a value, not a section", file, full)
+			problems = append(problems, fmt.Sprintf("key %q wants a value, not a section", full))
 		}
 	}
-	return nil
+	return problems
 }
 
-func unknownKey(file, key, what string, known []string) error {
-	msg := fmt.Sprintf("config file %s: unknown key %q: %s", file, key, what)
+// unknownKey describes an unknown key, with the closest known one.
+func unknownKey(key, what string, known []string) string {
+	msg := fmt.Sprintf("unknown key %q: %s", key, what)
 	last := key[strings.LastIndex(key, ".")+1:]
 	if s := suggestions(last, known); len(s) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 	}
-	return usageErrorf("%s", msg)
+	return msg
 }
 
 // readConfigMap is the file's keys as written (lower-cased by viper).

@@ -22,6 +22,8 @@ func TestConfigFileUnknownKeysAreUsageErrors(t *testing.T) {
 		{"unknown section", "chekc:\n  scenario: synthetic\n", []string{`"chekc"`, `did you mean "check"`}},
 		{"nothing alike", "colour: blue\n", []string{`"colour"`}},
 		{"a section where a value belongs", "check:\n  scenario:\n    name: x\n", []string{`"check.scenario"`}},
+		// Every problem at once, not one run per typo.
+		{"two typos and a bad section", "outptu: json\nchekc:\n  x: 1\ncheck:\n  scenaro: synthetic\n", []string{"3 problems", `"outptu"`, `did you mean "output"`, `"chekc"`, `"check.scenaro"`, `did you mean "scenario"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,6 +79,12 @@ With --keystone-url the lab serves only Monasca and validates every token agains
 that Keystone, as keystonemiddleware does; the service credentials default to the
 OS_* environment.
 
+--release and --api make the lab answer as an older Monasca: mitaka has no
+notification-method types route, period or PATCH; every release's notifier writes
+the webhook body with its own encoder (json, ujson, simplejson); --api java answers
+with the Java monasca-api's error bodies, role refusal and paging links.
+--notifier-auth-token (Rocky on) adds X-Auth-Token to every webhook.
+
 --speed divides Monasca's engine timings (periods, the 60 s tick, the 30 s grace,
 retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 ` + labFaultsHelp,

@@ -131,7 +131,13 @@ func TestLabExportsAuthenticate(t *testing.T) {
 		errc <- labRun(ctx, &labOptions{IO: streams, Listen: "127.0.0.1:0", Speed: 1, VersionSuffix: true,
 			started: func(l *lab.Lab) { ready <- l }})
 	}()
-	<-ready
+	select {
+	case <-ready:
+	case err := <-errc:
+		t.Fatalf("labRun ended before the lab started: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the lab did not start within 30 s")
+	}
 	env := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
 		k, v, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
@@ -151,8 +157,13 @@ func TestLabExportsAuthenticate(t *testing.T) {
 		t.Fatalf("auth with the exports: %d", resp.StatusCode)
 	}
 	cancel()
-	if err := <-errc; err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("labRun did not return within 30 s of the cancel")
 	}
 }
 
@@ -171,6 +182,7 @@ func TestShellQuote(t *testing.T) {
 
 func TestLabHelpDocumentsTheFaultOptions(t *testing.T) {
 	code, stdout, _ := runCLI(t, "lab", "--help")
+	stdout = strings.Join(strings.Fields(stdout), " ") // the help is wrapped to the terminal
 	for _, want := range []string{"--agents-project", "--definition-delay", "--agent-clock-skew", "monasca-thresh silently drops", "webhook timeout stays 5 s"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("exit %d; lab --help does not document %q", code, want)

@@ -69,7 +69,8 @@ integer, metrics a list of objects) and shows where it departs, never dropping i
 
 When it listens it prints "ready <callback-url>" on stderr. Each delivery is a
 line on stdout (time, state transition, alarm name, alarm id, definition id,
-the metric and its dimensions, source, findings), followed by the whole body with
+the metric and its dimensions, source, findings; on a terminal wrapped to its
+width between fields, in a pipe one line), followed by the whole body with
 --full, or one JSON object per line with -o json. GET /healthz answers 200 with
 the counters. With --save every delivery is written to a JSON Lines file before
 it is answered, so one that was acknowledged survives monhook being killed;
@@ -175,6 +176,11 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	return nil
 }
 
+// openSave opens the --save file; a variable so a test can see the
+// options the flags became (an --fsync dropped on the way would otherwise
+// go unnoticed: the file looks the same).
+var openSave = jsonl.Open
+
 func listenRun(ctx context.Context, o *listenOptions) error {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
@@ -200,7 +206,7 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	var save *jsonl.Writer
 	if o.Save != "" {
-		w, err := jsonl.Open(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
+		w, err := openSave(o.Save, jsonl.Options{MaxSize: o.SaveMaxSize, Keep: o.SaveKeep, Fsync: o.Fsync})
 		if err != nil {
 			// A file that cannot be opened is the operator's setting to
 			// fix, found before anything listens.

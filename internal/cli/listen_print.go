@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mattn/go-runewidth"
+
 	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/webhook"
@@ -45,7 +47,14 @@ func (p *deliveryPrinter) delivery(d receiver.Delivery) {
 	case output.YAML:
 		p.buf = appendYAML(p.buf[:0], d)
 	default:
-		p.buf = append(p.buf[:0], deliveryLine(d, p.tty)...)
+		line := deliveryParts(d, p.tty)
+		if p.tty {
+			// A terminal gets lines that fit it; a pipe keeps one line
+			// per delivery for grep and awk.
+			p.buf = append(p.buf[:0], fitParts(line, output.Width(p.io.Out))...)
+		} else {
+			p.buf = append(p.buf[:0], strings.Join(line, "  ")...)
+		}
 		p.buf = append(p.buf, '\n')
 		if p.full {
 			p.buf = appendIndentedBody(p.buf, d.Body)
@@ -76,56 +85,94 @@ func (p *deliveryPrinter) status(format string, args ...any) {
 	fmt.Fprintf(p.io.ErrOut, format+"\n", args...)
 }
 
-// deliveryLine is the readable form: time, transition, alarm name, alarm
-// id, definition id, the metric and its dimensions (so three alarms of one
-// definition read as three hosts), source, then what we answered and what is
-// wrong with it.
+// deliveryLine is the readable form on one line: time, transition, alarm
+// name, alarm id, definition id, the metric and its dimensions (so three
+// alarms of one definition read as three hosts), source, then what we
+// answered and what is wrong with it.
 func deliveryLine(d receiver.Delivery, tty bool) string {
-	var b strings.Builder
+	return strings.Join(deliveryParts(d, tty), "  ")
+}
+
+// deliveryParts are the pieces of deliveryLine, each kept whole when a
+// terminal's line is wrapped (fitParts).
+func deliveryParts(d receiver.Delivery, tty bool) []string {
+	var parts []string
 	arrow := " -> "
 	if tty {
 		arrow = " → "
-		b.WriteString(d.ReceivedAt.Local().Format("15:04:05.000"))
+		parts = append(parts, d.ReceivedAt.Local().Format("15:04:05.000"))
 	} else {
-		b.WriteString(d.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000Z"))
+		parts = append(parts, d.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000Z"))
 	}
 	if n := d.Notification; n != nil {
-		fmt.Fprintf(&b, "  %s%s%s  %q  alarm %s  def %s", orDash(n.OldState), arrow, orDash(n.State), n.AlarmName, orDash(n.AlarmID), orDash(n.AlarmDefinitionID))
+		parts = append(parts, orDash(n.OldState)+arrow+orDash(n.State), fmt.Sprintf("%q", n.AlarmName),
+			"alarm "+orDash(n.AlarmID), "def "+orDash(n.AlarmDefinitionID))
 		if len(n.Metrics) > 0 {
-			b.WriteString("  ")
-			b.WriteString(metricText(n.Metrics[0]))
+			m := metricText(n.Metrics[0])
 			if more := len(n.Metrics) - 1; more > 0 {
-				fmt.Fprintf(&b, " (+%d more)", more)
+				m += fmt.Sprintf(" (+%d more)", more)
 			}
+			parts = append(parts, m)
 		}
 	} else {
-		b.WriteString("  (not a Monasca notification)")
+		parts = append(parts, "(not a Monasca notification)")
 	}
-	fmt.Fprintf(&b, "  from %s", d.Remote)
+	parts = append(parts, "from "+d.Remote)
 	if d.Status < 200 || d.Status > 299 {
-		fmt.Fprintf(&b, "  answered %d", d.Status)
+		parts = append(parts, fmt.Sprintf("answered %d", d.Status))
 	}
 	if f := d.Forward; f != nil {
 		if f.Error != "" {
-			fmt.Fprintf(&b, "  forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Error)
+			parts = append(parts, fmt.Sprintf("forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Error))
 		} else {
-			fmt.Fprintf(&b, "  forward %d in %v", f.Status, f.Latency.Round(time.Microsecond))
+			parts = append(parts, fmt.Sprintf("forward %d in %v", f.Status, f.Latency.Round(time.Microsecond)))
 		}
 	}
 	if enc, ok := d.Encoding(); ok && d.Notification != nil && enc != webhook.DefaultEncoding {
 		// A note, not a finding: an older release's encoder is Monasca too.
-		fmt.Fprintf(&b, "  (%s, %s)", enc, encodingReleases[enc])
+		parts = append(parts, fmt.Sprintf("(%s, %s)", enc, encodingReleases[enc]))
 	}
 	if len(d.Findings) == 0 {
-		b.WriteString("  ok")
-		return b.String()
+		return append(parts, "ok")
 	}
-	b.WriteString("  findings: ")
+	details := make([]string, len(d.Findings))
 	for i, f := range d.Findings {
-		if i > 0 {
-			b.WriteString("; ")
+		details[i] = f.Detail
+	}
+	return append(parts, "findings: "+strings.Join(details, "; "))
+}
+
+// fitParts joins parts with two spaces into lines of at most width
+// columns, continuation lines indented. A part is broken only at its own
+// spaces, and a word (an id, a URL, a metric) never: one wider than the
+// line gets a line of its own.
+func fitParts(parts []string, width int) string {
+	const indent = "    "
+	var b strings.Builder
+	col := 0
+	for i, part := range parts {
+		words := strings.Fields(part)
+		if strings.HasPrefix(part, `"`) {
+			words = []string{part} // a quoted alarm name stays whole
 		}
-		b.WriteString(f.Detail)
+		for j, word := range words {
+			sep := " "
+			if j == 0 {
+				sep = "  "
+			}
+			ww := runewidth.StringWidth(word)
+			switch {
+			case i == 0 && j == 0:
+			case col+len(sep)+ww <= width:
+				b.WriteString(sep)
+				col += len(sep)
+			default:
+				b.WriteString("\n" + indent)
+				col = len(indent)
+			}
+			b.WriteString(word)
+			col += ww
+		}
 	}
 	return b.String()
 }

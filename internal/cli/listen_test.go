@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/testcert"
 	"github.com/monhook/monhook/receiver"
+
+	"github.com/monhook/monhook/receiver/jsonl"
 )
 
 func TestNewCmdListen(t *testing.T) {
@@ -135,15 +138,31 @@ func runListen(t *testing.T, o *listenOptions, send func(t *testing.T, url strin
 	return listenRun(ctx, o)
 }
 
+// testClient bounds every request of these tests: a receiver that never
+// answers fails the test instead of hanging it.
+var testClient = &http.Client{Timeout: 30 * time.Second}
+
+// postJSON posts body and returns the status; it fails the test, so call
+// it only from the test's goroutine (postJSONStatus from others).
 func postJSON(t *testing.T, url, body string) int {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	code, err := postJSONStatus(url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	return code
+}
+
+// postJSONStatus posts body and returns the status or the error, for
+// goroutines, which must not call t.Fatal.
+func postJSONStatus(url, body string) (int, error) {
+	resp, err := testClient.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
 
 func TestListenRun(t *testing.T) {
@@ -175,6 +194,7 @@ func TestListenRun(t *testing.T) {
 			wantStdout: []string{`"alarm_definition_id":"78ce7b53"`, `"code":"wrong-type","key":"metrics"`},
 		},
 	}
+	t.Setenv("COLUMNS", "300") // one line per delivery even on the TTY
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			streams, stdout, stderr := TestStreams()
@@ -347,5 +367,71 @@ func TestListenPathServesTheClassicRecipe(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "stopped: 1 delivery, 1 stray") {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// --fsync, --save-max-size and --save-keep reach the writer: a flag
+// dropped on the way would change nothing visible in the file.
+func TestListenPassesTheSaveOptionsThrough(t *testing.T) {
+	var got jsonl.Options
+	errStop := errors.New("stop here")
+	old := openSave
+	t.Cleanup(func() { openSave = old })
+	openSave = func(path string, opts jsonl.Options) (*jsonl.Writer, error) {
+		got = opts
+		return nil, errStop
+	}
+	path := filepath.Join(t.TempDir(), "d.jsonl")
+	code, _, errOut := runCLI(t, "listen", "--listen", "127.0.0.1:0", "--save", path, "--fsync", "--save-max-size", "1MiB", "--save-keep", "3")
+	if code != 2 || !strings.Contains(errOut, "stop here") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !got.Fsync || got.Keep != 3 || got.MaxSize != 1<<20 {
+		t.Errorf("jsonl options %+v, want Fsync, Keep 3, MaxSize 1MiB", got)
+	}
+	_, _, _ = runCLI(t, "listen", "--listen", "127.0.0.1:0", "--save", path)
+	if got.Fsync {
+		t.Errorf("--fsync is on without the flag: %+v", got)
+	}
+}
+
+// On a terminal each delivery fits its width, wrapped between fields and
+// never inside an id or a metric; a pipe keeps one line per delivery.
+func TestListenDeliveryLinesFitTheTerminal(t *testing.T) {
+	t.Setenv("COLUMNS", "80")
+	for _, tty := range []bool{true, false} {
+		streams, stdout, _ := TestStreams()
+		streams.SetStdoutTTY(tty)
+		o := &listenOptions{IO: streams, Output: "table", Token: "tok"}
+		body := strings.Replace(monascaBody, `"hostname":"h1"`, `"hostname":"compute-0042.region-one.example.org","service":"nova"`, 1)
+		err := runListen(t, o, func(t *testing.T, url string) {
+			if code := postJSON(t, url, body); code != 200 {
+				t.Errorf("answered %d", code)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := strings.TrimSuffix(stdout.String(), "\n")
+		lines := strings.Split(out, "\n")
+		if !tty {
+			if len(lines) != 1 {
+				t.Errorf("a pipe got %d lines for one delivery:\n%s", len(lines), out)
+			}
+			continue
+		}
+		if len(lines) < 2 {
+			t.Errorf("the TTY line was not wrapped:\n%s", out)
+		}
+		for _, l := range lines {
+			if n := runewidth.StringWidth(l); n > 80 {
+				t.Errorf("line of %d columns: %q", n, l)
+			}
+		}
+		for _, whole := range []string{`"cpu high"`, "cpu.idle_perc{hostname=compute-0042.region-one.example.org,service=nova}", "alarm 20a54a65", "def 78ce7b53"} {
+			if !strings.Contains(out, whole) {
+				t.Errorf("%q is split:\n%s", whole, out)
+			}
+		}
 	}
 }

@@ -49,6 +49,7 @@ it created.` + "\n" + exitcode.Help,
 			if err := applyConfig(cmd, v); err != nil {
 				return err
 			}
+			warnCloudFlagsUnused(f.IO, cmd)
 			if err := output.CheckFormat(g.Output); err != nil {
 				if fl := cmd.Flags().Lookup("output"); fl != nil && !fl.Changed {
 					// Not on the command line: say where it came from.
@@ -90,6 +91,19 @@ it created.` + "\n" + exitcode.Help,
 		NewCmdSend(f, nil),
 	)
 	cmd.AddCommand(newCmdEnvironment(cmd))
+	// These never talk to a cloud: their help leaves the OpenStack flags
+	// out, and giving one is warned about.
+	for _, sub := range cmd.Commands() {
+		switch sub.Name() {
+		case "scenarios", "version", "send":
+			if sub.Annotations == nil {
+				sub.Annotations = map[string]string{}
+			}
+			sub.Annotations[annotationNoCloud] = "true"
+		}
+	}
+	cmd.SetHelpCommand(newCmdHelp())
+	installHelpLayout(cmd)
 	registerCompletions(cmd, f)
 	return cmd
 }

@@ -130,7 +130,13 @@ func TestKilledListenKeepsEveryAcknowledgedDelivery(t *testing.T) {
 			var wg sync.WaitGroup
 			codes := make(chan int, n)
 			for i := range n {
-				wg.Go(func() { codes <- postJSON(t, url, deliveryBody(fmt.Sprint("a-", i))) })
+				wg.Go(func() {
+					code, err := postJSONStatus(url, deliveryBody(fmt.Sprint("a-", i)))
+					if err != nil {
+						t.Error(err) // not Fatal: this is not the test's goroutine
+					}
+					codes <- code
+				})
 			}
 			wg.Wait()
 			close(codes)
@@ -150,6 +156,85 @@ func TestKilledListenKeepsEveryAcknowledgedDelivery(t *testing.T) {
 				t.Errorf("file holds %d deliveries, want %d", len(ids), n)
 			}
 		})
+	}
+}
+
+// TestKilledListenNeverAcknowledgesAnUnwrittenDelivery catches "answer,
+// then write": --save goes to a FIFO whose buffer the test shrinks to one
+// page and never reads until the end, so after a few records every write
+// waits. A listener that writes before it answers then stops answering; one
+// that answers first keeps acknowledging deliveries that are not written.
+// After kill -9, what the FIFO holds is everything that was ever written,
+// and every acknowledged delivery must be in it.
+func TestKilledListenNeverAcknowledgesAnUnwrittenDelivery(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	reader, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	const fSetPipeSz = 1031 // F_SETPIPE_SZ (Linux)
+	raw, err := reader.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var capacity int
+	_ = raw.Control(func(fd uintptr) {
+		r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSz, 4096)
+		if errno == 0 {
+			capacity = int(r)
+		}
+	})
+	if capacity == 0 {
+		t.Skip("cannot size the FIFO's buffer (F_SETPIPE_SZ)")
+	}
+	cmd, url := startListenProcess(t, "--listen", "127.0.0.1:0", "--token", "tok", "--save", path)
+	// A record is about 1 KiB: 20 of them are five times the buffer. The
+	// client's timeout only ends the first post that is (rightly) not
+	// answered; it decides nothing.
+	client := &http.Client{Timeout: 2 * time.Second}
+	var acked []string
+	for i := range 20 {
+		id := fmt.Sprint("f-", i)
+		resp, err := client.Post(url, "application/json", strings.NewReader(deliveryBody(id)))
+		if err != nil {
+			break // waiting for its write: not acknowledged
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			acked = append(acked, id)
+		}
+	}
+	killed(t, cmd)
+	_ = reader.SetReadDeadline(time.Now().Add(10 * time.Second)) // the writer is dead: EOF comes at once
+	written, err := io.ReadAll(reader)
+	if err != nil {
+		t.Fatalf("reading the FIFO: %v", err)
+	}
+	ids := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(string(written)))
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		var rec struct {
+			Notification struct {
+				AlarmID string `json:"alarm_id"`
+			} `json:"notification"`
+		}
+		if json.Unmarshal(sc.Bytes(), &rec) == nil {
+			ids[rec.Notification.AlarmID] = true
+		}
+	}
+	if len(acked) == 0 {
+		t.Fatal("no delivery acknowledged: the FIFO did not take even one record")
+	}
+	for _, id := range acked {
+		if !ids[id] {
+			t.Errorf("delivery %s was acknowledged but never written (%d acknowledged, %d written)", id, len(acked), len(ids))
+		}
 	}
 }
 

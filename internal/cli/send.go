@@ -47,6 +47,7 @@ type sendFlags struct {
 	dimensions                       []string
 	timestamp                        int64
 	threshold, value                 float64
+	valueGiven                       bool // --value was on the command line
 }
 
 // NewCmdSend builds `monhook send`.
@@ -95,6 +96,7 @@ retries), 2 for bad flags or URL.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.URL = args[0]
+			sf.valueGiven = cmd.Flags().Changed("value")
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
 			}
@@ -121,7 +123,7 @@ retries), 2 for bad flags or URL.`,
 	fl.StringArrayVar(&sf.dimensions, "dimension", nil, "metric dimension KEY=VALUE, repeatable, kept in order (default hostname=<this host>)")
 	fl.StringVar(&sf.origin, "origin", "thresh", "who changed the state: thresh (threshold engine) or api (PATCH of the alarm)")
 	fl.Float64Var(&sf.threshold, "threshold", 10, "threshold in the default message's sub-expression")
-	fl.Float64Var(&sf.value, "value", 4.25, "measured value in the default message")
+	fl.Float64Var(&sf.value, "value", sendAlarmValue, fmt.Sprintf("measured value in the default message (default %g for ALARM, %g for OK: the side of --threshold the state means)", sendAlarmValue, sendOKValue))
 	fl.IntVar(&o.Repeat, "repeat", 1, "send the same body this many times")
 	fl.DurationVar(&o.Every, "every", 0, "wait between repeats (a period-60 method re-sends every 60s)")
 	fl.IntVar(&o.Retries, "retries", 0, fmt.Sprintf("retry a failed send this many times (Monasca: %d)", webhook.MonascaRetries))
@@ -136,6 +138,28 @@ var webhookStates = []string{"ALARM", "OK", "UNDETERMINED"}
 
 // build validates the flags and fills o.Body: everything wrong is exit 2,
 // before anything is sent.
+// The default measured values of the default message, each on the side of
+// the default sub-expression avg(metric) < --threshold its state means.
+const (
+	sendAlarmValue = 4.25
+	sendOKValue    = 87.5
+)
+
+// messageValue is the measured value of the default message: --value
+// when given, else one on the side of avg(...) < --threshold that state
+// means. monasca-thresh writes OK's reason with the values that no longer
+// breach the threshold; 4.25 < 10 under "have not been exceeded" would
+// contradict itself.
+func messageValue(sf sendFlags, state string) float64 {
+	switch {
+	case sf.valueGiven:
+		return sf.value
+	case state == "OK":
+		return max(sendOKValue, sf.threshold+1)
+	}
+	return min(sendAlarmValue, sf.threshold-1)
+}
+
 func (o *sendOptions) build(sf sendFlags, now time.Time) error {
 	u, err := url.Parse(o.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -216,7 +240,7 @@ func (o *sendOptions) build(sf sendFlags, now time.Time) error {
 			b.Message = webhook.APIReason
 		} else {
 			sub := webhook.SubExpression("avg", m.Name, m.Dimensions, "<", sf.threshold)
-			b.Message = webhook.ThreshReason(b.State, sub, []float64{sf.value})
+			b.Message = webhook.ThreshReason(b.State, sub, []float64{messageValue(sf, b.State)})
 		}
 	}
 	return nil

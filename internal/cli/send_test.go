@@ -68,7 +68,8 @@ func TestSendDefaultsAreMonascaShaped(t *testing.T) {
 		b.Metrics[0].Dimensions[0].Key != "hostname" || b.AlarmTimestamp < 1e9 || b.AlarmTimestamp > 1e11 {
 		t.Errorf("defaults = %+v", b)
 	}
-	if o.Retries != 0 || o.Repeat != 1 || o.Timeout != 5*time.Second {
+	// Literals: monasca-notification's 5 s webhook timeout and 30 s retry interval.
+	if o.Retries != 0 || o.Repeat != 1 || o.Timeout != 5*time.Second || o.RetryInterval != 30*time.Second {
 		t.Errorf("options = %+v", o)
 	}
 }
@@ -315,5 +316,34 @@ func TestSendInterruptedBetweenRepeatsPrintsWhatWasSent(t *testing.T) {
 	}
 	if code := exitCode(context.Background(), err); code != exitcode.Of(exitcode.CannotRun) || len(rep.Sends) != 1 || n.Load() != 1 {
 		t.Errorf("exit %d (%v), %d sends reported, server saw %d; want exit 3, 1 and 1", code, err, len(rep.Sends), n.Load())
+	}
+}
+
+// monasca-thresh's OK reason lists values that no longer breach the
+// threshold: the default message must not say "have not been exceeded ...
+// < 10.0 with the values: [4.25]".
+func TestSendDefaultMessageAgreesWithItsState(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--state", "OK", "--old-state", "ALARM"}, `have not been exceeded for the sub-alarms: avg(cpu.idle_perc{hostname=h1}) < 10.0 with the values: [87.5]`},
+		{[]string{"--state", "ALARM"}, `Thresholds were exceeded for the sub-alarms: avg(cpu.idle_perc{hostname=h1}) < 10.0 with the values: [4.25]`},
+		{[]string{"--state", "OK", "--old-state", "ALARM", "--threshold", "200"}, `< 200.0 with the values: [201.0]`},
+		{[]string{"--state", "ALARM", "--threshold", "2"}, `< 2.0 with the values: [1.0]`},
+		{[]string{"--state", "OK", "--old-state", "ALARM", "--value", "3"}, `with the values: [3.0]`},
+	} {
+		o, err := sendOptionsFor(t, append([]string{"http://h:1/p", "--dimension", "hostname=h1"}, tc.args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(o.Body.Message, tc.want) {
+			t.Errorf("%v: message %q, want it to contain %q", tc.args, o.Body.Message, tc.want)
+		}
+	}
+	// A --value on the wrong side is sent as asked, with a warning.
+	code, _, errOut := runCLI(t, "send", "http://127.0.0.1:1/p", "--state", "OK", "--old-state", "ALARM", "--value", "3", "--timeout", "1ms")
+	if code == 2 || !strings.Contains(errOut, "--value 3 with --threshold 10 contradicts --state OK") {
+		t.Errorf("exit %d, stderr %q: want a warning about the contradiction", code, errOut)
 	}
 }

@@ -181,7 +181,7 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	fl.IntVar(&c.MaxConcurrent, "max-concurrent", canary.DefaultMaxConcurrent, "probes in flight at most, across all targets")
 	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", canary.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
 	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", canary.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
-	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", 0, "the sweep deletes this instance's leftovers at least this old (default: the longest a run can last, the longest timeout plus 1m)")
+	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", 0, "the sweep deletes this instance's leftovers at least this old (default: the longest a run can last, the longest timeout plus 40s)")
 	fl.DurationVar(&c.SweepInterval, "sweep-interval", canary.DefaultSweepInterval, "how often the sweep runs after the one at start-up")
 	fl.BoolVar(&c.NoSweep, "no-sweep", false, "never sweep this instance's leftovers")
 	fl.DurationVar(&c.DrainTimeout, "drain-timeout", canary.DefaultDrainTimeout, "on SIGTERM, how long probes in flight may still run before they are cancelled")

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/monhook/monhook/output"
+	"github.com/monhook/monhook/webhook"
 )
 
 // warnf tells the operator, on stderr, about an option that does nothing
@@ -41,6 +43,14 @@ func (o *sendOptions) warnIneffective(cmd *cobra.Command) {
 	}
 	if o.Retries == 0 && len(givenFlags(cmd, "retry-interval")) > 0 {
 		warnf(o.IO, "--retry-interval has no effect without --retries")
+	}
+	if v, ok := cmd.Flags().Lookup("value"), cmd.Flags().Lookup("threshold"); v != nil && ok != nil && v.Changed && !cmd.Flags().Changed("message") && o.Body.Origin != webhook.FromAPI {
+		value, _ := strconv.ParseFloat(v.Value.String(), 64)
+		threshold, _ := strconv.ParseFloat(ok.Value.String(), 64)
+		breached := value < threshold // the default message's avg(...) < --threshold
+		if (o.Body.State == "OK" && breached) || (o.Body.State == "ALARM" && !breached) {
+			warnf(o.IO, "--value %g with --threshold %g contradicts --state %s in the default message: monasca-thresh reports values on the side of the threshold the state means", value, threshold, o.Body.State)
+		}
 	}
 	if o.Body.State == o.Body.OldState {
 		warnf(o.IO, "--state and --old-state are both %s: Monasca notifies only when an alarm changes state", o.Body.State)

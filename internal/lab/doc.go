@@ -148,29 +148,36 @@
 // lab answer as an older Monasca. The default, latest, is the last upstream
 // code and everything above. A profile changes only what that release did
 // differently on the wire; package profile decides each difference in one
-// place. Sources are monasca-api (A), monasca-notification (N) at the tag.
+// place. Sources are named repository:path@tag (api: monasca-api,
+// notification: monasca-notification, on GitHub under openstack/).
 //
 // Python API, before Newton (mitaka):
 //
 //   - No GET /v2.0/notification-methods/types: the path is the item route
 //     with the id "types", which no method has, so 404 (route table in
-//     A monasca_api/api/server.py@mitaka-eol; the types resource is
-//     A monasca_api/v2/reference/notificationstype.py@newton-eol).
+//     api:monasca_api/api/server.py@mitaka-eol; the types resource is
+//     api:monasca_api/v2/reference/notificationstype.py@newton-eol).
 //   - Notification methods have no period: the request schema is name
 //     (≤250), type (one of EMAIL, email, WEBHOOK, webhook, PAGERDUTY,
 //     pagerduty) and address (≤512) with no extra keys, so a "period" is
 //     400 "Bad Request" "extra keys not allowed @ data['period']" and any
 //     other type "not a valid value for dictionary value @ data['type']";
 //     responses carry id, name, type, address, links
-//     (A monasca_api/v2/common/schemas/notifications_request_body_schema.py
-//     and A monasca_api/v2/reference/notifications.py@mitaka-eol). The
+//     (api:monasca_api/v2/common/schemas/notifications_request_body_schema.py@mitaka-eol
+//     and api:monasca_api/v2/reference/notifications.py@mitaka-eol). The
 //     schema error is HTTPBadRequest, 400, not the 422 the reference notes
 //     said. No type lookup follows: the literals are the check.
 //   - No PATCH on notification methods: the resource has on_post, on_get,
 //     on_delete and on_put, so PATCH is 405 with Allow "DELETE, GET, POST,
-//     PUT, OPTIONS" (A monasca_api/v2/reference/notifications.py@mitaka-eol).
+//     PUT, OPTIONS" (api:monasca_api/v2/reference/notifications.py@mitaka-eol).
 //   - GET /v2.0/notification-methods reads no sort_by
-//     (A monasca_api/v2/reference/notifications.py@mitaka-eol, on_get).
+//     (api:monasca_api/v2/reference/notifications.py@mitaka-eol, on_get).
+//   - Alarm expressions: no ", deterministic" and no last() (functions
+//     max, min, avg, count, sum), so either is 422 "Invalid alarm
+//     expression"
+//     (api:monasca_api/expression_parser/alarm_expr_parser.py@mitaka-eol;
+//     added by 0cce983d and 8b6e235a). The error text is the
+//     lab's pyparsing 3.3 wording of that grammar.
 //
 // Newton on is the latest code for everything above.
 //
@@ -221,24 +228,46 @@
 //     definition exists for ID", "No alarm exists for ID" (the MySQL
 //     repositories). A body that is not application/json: Jersey's bare
 //     415; no route: a bare 404.
+//   - Alarm definitions (POST): Jackson binds CreateAlarmDefinitionCommand
+//     (snake_case names, a single value accepted as a list); @NotEmpty
+//     name and expression; AlarmValidation.validate (name and description
+//     ≤255, actions ≤50 and no duplicates, severity low/medium/high/
+//     critical); the expression: 422 "The alarm expression is invalid"
+//     with the parser's text as details (the lab's parser, not ANTLR's),
+//     period texts as the Python parser's ("Periods N must be greater
+//     than or equal to 1"); then 409 "An alarm definition already exists
+//     for project / tenant: T named: N" and 422 "No notification method
+//     exists for action A" (app/command/CreateAlarmDefinitionCommand.java,
+//     app/validation/AlarmValidation.java, app/AlarmDefinitionService.java,
+//     resource/AlarmDefinitionResource.java, MonApiApplication.java).
+//   - With --release mitaka the Java API has no period (an unrecognized
+//     field), its type is the NotificationMethodType enum
+//     (valueOf(upper case): another name is a 422 "Unable to process the
+//     provided JSON"), PUT binds the create command, and there is no
+//     PATCH and no types route (java/ at mitaka-eol:
+//     app/command/CreateNotificationMethodCommand.java,
+//     domain/model/notificationmethod/NotificationMethodType.java,
+//     resource/NotificationMethodResource.java).
 //
-// The notifier (N monasca_notification/types/webhook_notifier.py@mitaka-eol,
-// plugins/webhook_notifier.py later):
+// The notifier (the webhook plugin, notification:monasca_notification/
+// types/webhook_notifier.py@mitaka-eol, plugins/webhook_notifier.py from
+// Newton):
 //
-//   - Mitaka to Ocata: json.dumps(body) under Python 2, so the ten keys
-//     (and the metric and dimension dicts json.loads built) come in Python
-//     2.7's dict order (pyjson.Py2DictOrder); Pike to Train: ujson.dumps
-//     (compact, "/" as "\/"; N plugins/webhook_notifier.py@pike-eol);
-//     Ussuri on: simplejson.dumps (N ...@ussuri-eol). Pike to Train are
-//     written with Python 2's order too, which those releases ran on.
+//   - Mitaka to Ocata: "import json", json.dumps(body) under Python 2, so
+//     the ten keys (and the metric and dimension dicts json.loads built)
+//     come in Python 2.7's dict order (pyjson.Py2DictOrder)
+//     (plugins/webhook_notifier.py@ocata-eol). Pike to Train: "import
+//     ujson as json" (compact, "/" as "\/"; @pike-eol, @train-eol), written
+//     with Python 2's order too, which those releases mostly ran on. Ussuri
+//     on: "import simplejson as json" (@ussuri-eol).
 //   - alarm_timestamp: Mitaka's alarm['timestamp'] / 1000 under Python 2
 //     and later int(timestamp / 1000.0) give the same integer.
-//   - Rocky on, [keystone] auth_required = True adds X-Auth-Token (lab
-//     option NotifierAuthToken: a token of NotifierUser).
+//   - Rocky on, [keystone] auth_required = True adds X-Auth-Token
+//     (plugins/webhook_notifier.py@rocky-eol; lab option
+//     NotifierAuthToken: a token of NotifierUser).
 //   - The timeout is 5 s in every release (the plugin's config dict with
-//     timeout 5 until Pike, [webhook_notifier] timeout from Queens).
-//   - Alarm expressions: "deterministic" and last() came in Newton; the
-//     mitaka profile does not refuse them yet (not modelled).
+//     timeout 5 until Pike, [webhook_notifier] timeout, default 5, minimum
+//     1, from Queens: plugins/webhook_notifier.py@queens-eol).
 //
 // Deviations of the profiles: Mitaka ran Python 2 and an older voluptuous,
 // whose messages the lab takes from the current one; EMAIL addresses are

@@ -13,13 +13,13 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// entry is one file or directory of a layer; a nil body is a directory.
+// entry is one file or directory of a layer.
 type entry struct {
-	name     string
-	mode     int64
-	uid      int
-	body     []byte
-	isFolder bool
+	name  string
+	mode  int64
+	uid   int // also the gid
+	body  []byte
+	isDir bool
 }
 
 // baseEntries is the filesystem around the binary: users, name service
@@ -33,7 +33,7 @@ func baseEntries(s spec) ([]entry, error) {
 		return nil, fmt.Errorf("CA bundle %s holds no PEM certificate", s.CABundle)
 	}
 	dir := func(name string, mode int64, uid int) entry {
-		return entry{name: name, mode: mode, uid: uid, isFolder: true}
+		return entry{name: name, mode: mode, uid: uid, isDir: true}
 	}
 	file := func(name, body string) entry { return entry{name: name, mode: 0o644, body: []byte(body)} }
 	return []entry{
@@ -57,9 +57,9 @@ func binaryEntries(path string) ([]entry, error) {
 		return nil, err
 	}
 	return []entry{
-		{name: "usr/", mode: 0o755, isFolder: true},
-		{name: "usr/local/", mode: 0o755, isFolder: true},
-		{name: "usr/local/bin/", mode: 0o755, isFolder: true},
+		{name: "usr/", mode: 0o755, isDir: true},
+		{name: "usr/local/", mode: 0o755, isDir: true},
+		{name: "usr/local/bin/", mode: 0o755, isDir: true},
 		{name: entrypoint[1:], mode: 0o755, body: b},
 	}, nil
 }
@@ -70,7 +70,7 @@ func layer(entries []entry, when time.Time) (v1.Layer, error) {
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
 		h := &tar.Header{Name: e.name, Mode: e.mode, Uid: e.uid, Gid: e.uid, ModTime: when, Format: tar.FormatPAX}
-		if e.isFolder {
+		if e.isDir {
 			h.Typeflag = tar.TypeDir
 		} else {
 			h.Typeflag, h.Size = tar.TypeReg, int64(len(e.body))

@@ -34,7 +34,6 @@ func (s spec) labels() map[string]string {
 		"org.opencontainers.image.description": "Prove that OpenStack Monasca delivers alarm notifications to a webhook",
 		"org.opencontainers.image.version":     s.Version,
 		"org.opencontainers.image.created":     s.Created.Format(time.RFC3339),
-		"org.opencontainers.image.ref.name":    s.Ref,
 	}
 	if s.Revision != "" {
 		l["org.opencontainers.image.revision"] = s.Revision

@@ -274,5 +274,6 @@ func (c Config) sweepAge() time.Duration {
 }
 
 // teardownAllowance is what a probe may run past its timeout: teardown has
-// its own deadline (DefaultTeardownTimeout of the runner).
-const teardownAllowance = time.Minute
+// its own deadline (DefaultTeardownTimeout of the runner, 30s), plus a
+// margin.
+const teardownAllowance = 40 * time.Second

@@ -82,7 +82,10 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	s.leaks.add(p.cloud, leakedResources(rep, runID))
 	r := newResult(rep, ts.collect(), s.clk.Now())
 	r.Target, r.Cloud, r.Type = p.target, p.cloud, typeLabel(p.typ)
-	if rep.Verdict == verdictError {
+	if !r.Success {
+		// The next probe authenticates afresh: a failure may come from a
+		// stale session (a token revoked, a project recreated behind the
+		// same name), and one Keystone call per failed probe is cheap.
 		s.conns.reset(p.cloud)
 	}
 	s.metrics.probes.WithLabelValues(r.Target, cloudLabel(r.Cloud), r.Scenario, r.Type, probeResult(r)).Inc()

@@ -257,11 +257,11 @@ func (a *API) match(path string) (resource, []string, bool) {
 	}
 	rest := segs[1:]
 	switch {
-	case len(rest) == 1 && rest[0] == "notification-methods":
-		return resource{[]route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, allButHead}, nil, true
 	case len(rest) == 1 && rest[0] == "notification-methods" && !a.profile.PatchNotificationMethods():
 		// Before Newton the resource has no on_patch.
 		return resource{[]route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, mitakaMethods}, nil, true
+	case len(rest) == 1 && rest[0] == "notification-methods":
+		return resource{[]route{{http.MethodGet, (*API).listMethods}, {http.MethodPost, (*API).createMethod}}, allButHead}, nil, true
 	case len(rest) == 2 && rest[0] == "notification-methods" && !a.profile.PatchNotificationMethods():
 		// Before Newton there is no types route: ".../types" is the item
 		// route with the id "types", which no method has (404).

@@ -238,8 +238,10 @@ func pyTruthy(v any) bool {
 }
 
 // parseExpression turns a parse failure into 422 "Invalid alarm expression".
-func parseExpression(s string) (*expr.Expression, error) {
-	e, err := expr.Parse(s)
+// Before Newton the grammar had no "deterministic" and no last().
+func (a *API) parseExpression(s string) (*expr.Expression, error) {
+	old := !a.profile.DeterministicAlarms()
+	e, err := expr.ParseGrammar(s, expr.Grammar{NoDeterministic: old, NoLast: !a.profile.LastFunction()})
 	if err != nil {
 		var pe *expr.ParseError
 		if errors.As(err, &pe) {

@@ -49,12 +49,20 @@ func (a *API) createDefinition(q *request, _ []string) {
 	if !ok {
 		return
 	}
-	in, err := parseDefinition(body, false)
+	parse := parseDefinition
+	if q.java() {
+		parse = func(body any, _ bool) (*defInput, error) { return parseJavaDefinition(body) }
+	}
+	in, err := parse(body, false)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	e, err := parseExpression(*in.expression)
+	parseExpr := a.parseExpression
+	if q.java() {
+		parseExpr = a.javaParseExpression
+	}
+	e, err := parseExpr(*in.expression)
 	if err != nil {
 		q.fail(err)
 		return
@@ -67,7 +75,11 @@ func (a *API) createDefinition(q *request, _ []string) {
 		MatchBy:        derefList(in.matchBy), AlarmActions: derefList(in.actions[model.StateAlarm]),
 		OKActions: derefList(in.actions[model.StateOK]), UndeterminedActions: derefList(in.actions[model.StateUndetermined]),
 	}
-	if err := a.store.CheckDefinitionName(q.tenant, d.Name, ""); err != nil {
+	check := func() error { return a.store.CheckDefinitionName(q.tenant, d.Name, "") }
+	if q.java() {
+		check = func() error { return a.javaCheckDefinition(d) }
+	}
+	if err := check(); err != nil {
 		q.fail(err)
 		return
 	}
@@ -106,7 +118,7 @@ func (a *API) updateDefinition(q *request, id string, patch bool) {
 	}
 	var newExpr *expr.Expression
 	if in.expression != nil {
-		if newExpr, err = parseExpression(*in.expression); err != nil {
+		if newExpr, err = a.parseExpression(*in.expression); err != nil {
 			q.fail(err)
 			return
 		}

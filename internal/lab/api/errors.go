@@ -84,11 +84,14 @@ func (q *request) fail(err error) {
 	var ae *apiError
 	var je *javaError
 	var ju *javaUnprocessable
+	var jd *javaDetailed
 	var ce *store.ConflictError
 	var ie *store.InvalidUpdateError
 	switch {
 	case errors.As(err, &je):
 		writeJavaFault(q.w, je.code, je.msg, "")
+	case errors.As(err, &jd):
+		writeJavaFault(q.w, jd.code, jd.message, jd.details)
 	case errors.As(err, &ju):
 		writeJavaFault(q.w, http.StatusUnprocessableEntity, "Unable to process the provided JSON", ju.details)
 	case errors.As(err, &ae):

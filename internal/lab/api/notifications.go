@@ -103,7 +103,7 @@ func (a *API) createMethod(q *request, _ []string) {
 	if !ok {
 		return
 	}
-	m, err := a.validateMethodFor(body, javaCreate)
+	m, err := a.validateMethodFor(body, verbCreate)
 	if err != nil {
 		q.fail(err)
 		return
@@ -129,7 +129,7 @@ func (a *API) putMethod(q *request, args []string) {
 	if !ok {
 		return
 	}
-	a.updateMethod(q, args[0], body, javaUpdate)
+	a.updateMethod(q, args[0], body, verbUpdate)
 }
 
 func (a *API) patchMethod(q *request, args []string) {
@@ -166,10 +166,10 @@ func (a *API) patchMethod(q *request, args []string) {
 		}
 		body = obj
 	}
-	a.updateMethod(q, args[0], body, javaPatch)
+	a.updateMethod(q, args[0], body, verbPatch)
 }
 
-func (a *API) updateMethod(q *request, id string, body any, cmd javaCommand) {
+func (a *API) updateMethod(q *request, id string, body any, cmd methodVerb) {
 	m, err := a.validateMethodFor(body, cmd)
 	if err != nil {
 		q.fail(err)
@@ -245,14 +245,14 @@ var notificationSchema = []field{
 
 // validateMethodFor validates a POST, PUT or PATCH body (PATCH: after
 // the stored fields were filled in) as the profile's API does.
-func (a *API) validateMethodFor(body any, cmd javaCommand) (model.NotificationMethod, error) {
+func (a *API) validateMethodFor(body any, cmd methodVerb) (model.NotificationMethod, error) {
 	switch {
 	case a.profile.Java():
 		return a.validateMethodJava(body, cmd)
 	case !a.profile.NotificationPeriods():
 		return a.validateMethodMitaka(body)
 	}
-	return a.validateMethod(body, cmd != javaCreate)
+	return a.validateMethod(body, cmd != verbCreate)
 }
 
 // validateMethod is parse_and_validate: the schema, the period (int() of

@@ -61,17 +61,19 @@ func (a *API) validateMethodMitaka(body any) (model.NotificationMethod, error) {
 	return m, nil
 }
 
-// javaCommand names the Jackson command class of each request, for the
-// texts of its deserialisation errors.
-type javaCommand int
+// methodVerb is which write a notification-method body is for: POST, PUT
+// or PATCH (the Python API requires all fields on PUT and PATCH; the Java
+// API binds a different command class to each, whose name its
+// deserialisation errors print).
+type methodVerb int
 
 const (
-	javaCreate javaCommand = iota // CreateNotificationMethodCommand (POST)
-	javaUpdate                    // UpdateNotificationMethodCommand (PUT)
-	javaPatch                     // PatchNotificationMethodCommand (PATCH)
+	verbCreate methodVerb = iota // CreateNotificationMethodCommand (POST)
+	verbUpdate                   // UpdateNotificationMethodCommand (PUT)
+	verbPatch                    // PatchNotificationMethodCommand (PATCH)
 )
 
-func (c javaCommand) class() string {
+func (c methodVerb) class() string {
 	return "monasca.api.app.command." + [...]string{"Create", "Update", "Patch"}[c] + "NotificationMethodCommand"
 }
 
@@ -130,8 +132,15 @@ type javaMethodFields struct {
 // process the provided JSON"; setPeriod parses the period as it is set
 // (Validation.parseAndValidateNumber: 422 "period (x) must be valid
 // number"); setType upper-cases the type.
-func parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
+//
+// Before Newton the command has no period (an unknown field) and the type
+// is the NotificationMethodType enum, whose @JsonCreator is
+// valueOf(text.toUpperCase()): another name fails inside Jackson.
+func (a *API) parseJavaMethod(body any, cmd methodVerb) (javaMethodFields, error) {
 	var f javaMethodFields
+	if cmd == verbUpdate && !a.profile.NotificationPeriods() {
+		cmd = verbCreate // before Newton PUT binds the create command
+	}
 	obj, ok := body.(pyjson.Object)
 	if !ok {
 		if _, list := body.([]any); list {
@@ -149,9 +158,15 @@ func parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
 			f.name, f.hasName = s, given
 		case "type":
 			f.typ, f.hasType = strings.ToUpper(s), given
+			if fixed := a.profile.FixedNotificationTypes(); given && fixed != nil && !slices.Contains(fixed, f.typ) {
+				return f, &javaUnprocessable{"No enum constant monasca.api.domain.model.notificationmethod.NotificationMethodType." + f.typ}
+			}
 		case "address":
 			f.address, f.hasAddr = s, given
 		case "period":
+			if !a.profile.NotificationPeriods() {
+				return f, &javaUnprocessable{fmt.Sprintf("Unrecognized field %q (class %s), not marked as ignorable", m.Key, cmd.class())}
+			}
 			f.period, f.hasPer = s, given
 			if given {
 				n, err := strconv.ParseInt(s, 10, 32)
@@ -172,7 +187,7 @@ func parseJavaMethod(body any, cmd javaCommand) (javaMethodFields, error) {
 // violation, sorted, as a list): name @NotEmpty @Size(1, 250), type
 // @NotNull, address @NotEmpty @Size(1, 512), and on PUT period @NotNull.
 // PATCH has only the @Size rules.
-func javaConstraints(f javaMethodFields, cmd javaCommand) error {
+func javaConstraints(f javaMethodFields, cmd methodVerb, requirePeriod bool) error {
 	var errs []string
 	was := func(s string, given bool) string {
 		if !given {
@@ -182,7 +197,7 @@ func javaConstraints(f javaMethodFields, cmd javaCommand) error {
 	}
 	text := func(field, s string, given bool, max int) {
 		n := len([]rune(s)) // UTF-16 units in Java; the same below U+10000
-		if cmd != javaPatch && (!given || n == 0) {
+		if cmd != verbPatch && (!given || n == 0) {
 			errs = append(errs, fmt.Sprintf("%s may not be empty (was %s)", field, was(s, given)))
 		}
 		if given && (n < 1 || n > max) {
@@ -191,10 +206,10 @@ func javaConstraints(f javaMethodFields, cmd javaCommand) error {
 	}
 	text("name", f.name, f.hasName, 250)
 	text("address", f.address, f.hasAddr, 512)
-	if cmd != javaPatch && !f.hasType {
+	if cmd != verbPatch && !f.hasType {
 		errs = append(errs, "type may not be null (was null)")
 	}
-	if cmd == javaUpdate && !f.hasPer {
+	if cmd == verbUpdate && !f.hasPer && requirePeriod {
 		errs = append(errs, "period may not be null (was null)")
 	}
 	if len(errs) == 0 {
@@ -228,13 +243,13 @@ func (a *API) javaValidateMethod(typ, address string, period int) error {
 }
 
 // validateMethodJava runs the Java resource's steps for POST and PUT.
-func (a *API) validateMethodJava(body any, cmd javaCommand) (model.NotificationMethod, error) {
+func (a *API) validateMethodJava(body any, cmd methodVerb) (model.NotificationMethod, error) {
 	var m model.NotificationMethod
-	f, err := parseJavaMethod(body, cmd)
+	f, err := a.parseJavaMethod(body, cmd)
 	if err != nil {
 		return m, err
 	}
-	if err := javaConstraints(f, cmd); err != nil {
+	if err := javaConstraints(f, cmd, a.profile.NotificationPeriods()); err != nil {
 		return m, err
 	}
 	if err := a.javaValidateMethod(f.typ, f.address, f.periodN); err != nil {
@@ -246,11 +261,11 @@ func (a *API) validateMethodJava(body any, cmd javaCommand) (model.NotificationM
 // patchMethodJava is the Java resource's patch: the command's fields over
 // the stored method, then NotificationMethodValidation.
 func (a *API) patchMethodJava(body any, old model.NotificationMethod) (model.NotificationMethod, error) {
-	f, err := parseJavaMethod(body, javaPatch)
+	f, err := a.parseJavaMethod(body, verbPatch)
 	if err != nil {
 		return old, err
 	}
-	if err := javaConstraints(f, javaPatch); err != nil {
+	if err := javaConstraints(f, verbPatch, true); err != nil {
 		return old, err
 	}
 	m := old

@@ -59,6 +59,10 @@ func TestMitakaNotificationMethods(t *testing.T) {
 		t.Fatalf("Allow %q", got)
 	}
 
+	if got := e.call("labuser", "PATCH", "/v2.0/notification-methods", nil).header.Get("Allow"); got != "DELETE, GET, POST, PUT, OPTIONS" {
+		t.Fatalf("collection Allow %q", got)
+	}
+
 	// PUT takes the same three keys; no "Period is required".
 	e.must(200, e.call("labuser", "PUT", "/v2.0/notification-methods/"+id,
 		map[string]any{"name": "h2", "type": "email", "address": "a@b.c"}))
@@ -191,4 +195,82 @@ func TestJavaPagingLinks(t *testing.T) {
 	if next := r.link("next"); next != want {
 		t.Fatalf("next\n %s\nwant\n %s", next, want)
 	}
+}
+
+// Before Newton the expression grammar had no "deterministic" and no last()
+// (monasca_api/expression_parser/alarm_expr_parser.py@mitaka-eol).
+func TestMitakaAlarmExpressions(t *testing.T) {
+	def := func(name, expression string) map[string]any {
+		return map[string]any{"name": name, "expression": expression}
+	}
+	m := newProfileEnv(t, "mitaka", "")
+	r := m.call("labuser", "POST", "/v2.0/alarm-definitions", def("d", "avg(cpu.idle_perc, deterministic) < 10"))
+	wantErrorContains(t, r, 422, "Invalid alarm expression", "parser failed on expression")
+	r = m.call("labuser", "POST", "/v2.0/alarm-definitions", def("l", "last(cpu.idle_perc) < 10"))
+	if r.status != 422 {
+		t.Fatalf("last() in mitaka: %d %s", r.status, r.raw)
+	}
+	m.must(201, m.call("labuser", "POST", "/v2.0/alarm-definitions", def("ok", "avg(cpu.idle_perc, 120) < 10 times 3")))
+
+	n := newProfileEnv(t, "newton", "")
+	n.must(201, n.call("labuser", "POST", "/v2.0/alarm-definitions", def("d", "avg(cpu.idle_perc, deterministic) < 10")))
+	n.must(201, n.call("labuser", "POST", "/v2.0/alarm-definitions", def("l", "last(cpu.idle_perc) < 10")))
+}
+
+// The Java API's alarm-definition checks (AlarmDefinitionResource.create,
+// CreateAlarmDefinitionCommand, AlarmValidation, AlarmDefinitionService).
+func TestJavaAlarmDefinitions(t *testing.T) {
+	e := newProfileEnv(t, "", "java")
+	post := func(body any) response { return e.call("labuser", "POST", "/v2.0/alarm-definitions", body) }
+	ue := "unprocessable_entity"
+	wantJavaFault(t, post(map[string]any{"description": "x"}), 422, ue,
+		"[expression may not be empty (was null), name may not be empty (was null)]", "")
+	wantJavaFault(t, post(map[string]any{"name": strings.Repeat("n", 256), "expression": "m > 1"}), 422, ue,
+		"Name "+strings.Repeat("n", 256)+" must be 255 characters or less", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1", "severity": "urgent"}), 422, ue,
+		"urgent is not a valid severity", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1", "alarm_actions": []string{"a", "a"}}), 422, ue,
+		"Alarm definition cannot have Duplicate alarm notification methods", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1", "ok_actions": "nope"}), 422, ue,
+		"No notification method exists for action nope", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "avg(m, 61) > 1"}), 422, ue,
+		"Period 61 must be a multiple of 60", "")
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1 times 0"}), 422, ue,
+		"Periods 0 must be greater than or equal to 1", "")
+	r := post(map[string]any{"name": "d", "expression": "avg(m >"})
+	if f, _ := r.obj()[ue].(map[string]any); r.status != 422 || f["message"] != "The alarm expression is invalid" ||
+		!strings.Contains(f["details"].(string), "parser failed") {
+		t.Fatalf("bad expression: %d %s", r.status, r.raw)
+	}
+	d := e.must(201, post(map[string]any{"name": "d", "expression": "m > 1", "severity": "high"})).obj()
+	if d["severity"] != "HIGH" {
+		t.Fatalf("severity %v", d["severity"])
+	}
+	tenant := e.lab.Users()[0].ProjectID
+	wantJavaFault(t, post(map[string]any{"name": "d", "expression": "m > 1"}), 409, "conflict",
+		"An alarm definition already exists for project / tenant: "+tenant+" named: d", "")
+	wantJavaFault(t, e.call("labuser", "GET", "/v2.0/alarm-definitions/nope", nil), 404, "not_found",
+		"No alarm definition exists for nope", "")
+}
+
+// The Java API before Newton: no period field, the type an enum of three,
+// no types route, no PATCH (java/ at mitaka-eol).
+func TestJavaMitakaNotificationMethods(t *testing.T) {
+	e := newProfileEnv(t, "mitaka", "java")
+	post := func(body any) response { return e.call("labuser", "POST", "/v2.0/notification-methods", body) }
+	wantJavaFault(t, post(map[string]any{"name": "n", "type": "WEBHOOK", "address": "http://127.0.0.1:9/", "period": 0}),
+		422, "unprocessable_entity", "Unable to process the provided JSON",
+		`Unrecognized field "period" (class monasca.api.app.command.CreateNotificationMethodCommand), not marked as ignorable`)
+	wantJavaFault(t, post(map[string]any{"name": "n", "type": "slack", "address": "http://127.0.0.1:9/"}),
+		422, "unprocessable_entity", "Unable to process the provided JSON",
+		"No enum constant monasca.api.domain.model.notificationmethod.NotificationMethodType.SLACK")
+	m := e.must(201, post(map[string]any{"name": "n", "type": "webhook", "address": "http://127.0.0.1:9/"})).obj()
+	wantKeys(t, m, "id", "name", "type", "address", "links")
+	e.must(200, e.call("labuser", "PUT", "/v2.0/notification-methods/"+m["id"].(string),
+		map[string]any{"name": "n2", "type": "EMAIL", "address": "a@b.c"}))
+	if r := e.call("labuser", "PATCH", "/v2.0/notification-methods/"+m["id"].(string), map[string]any{"name": "x"}); r.status != 405 {
+		t.Fatalf("PATCH: %d", r.status)
+	}
+	wantJavaFault(t, e.call("labuser", "GET", "/v2.0/notification-methods/types", nil), 404, "not_found",
+		"No notification method exists for types", "")
 }

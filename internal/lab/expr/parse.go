@@ -24,10 +24,12 @@ func (e *ParseError) Error() string {
 const maxWord = 255
 
 const (
-	msgRelOp  = "Expected {'<=' | 'LTE' | '<' | 'LT' | '>=' | 'GTE' | '>' | 'GT'}"
-	msgFunc   = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM' | 'LAST'}"
-	msgNumber = "Expected W:(0-9)"
-	msgExpr   = "Expected expression" // internal: no alternative got past the start
+	msgRelOp = "Expected {'<=' | 'LTE' | '<' | 'LT' | '>=' | 'GTE' | '>' | 'GT'}"
+	msgFunc  = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM' | 'LAST'}"
+	// The same before Newton, without last().
+	msgFuncNoLast = "Expected {'MAX' | 'MIN' | 'AVG' | 'COUNT' | 'SUM'}"
+	msgNumber     = "Expected W:(0-9)"
+	msgExpr       = "Expected expression" // internal: no alternative got past the start
 	// What pyparsing 3.3 says where no alternative got past the start: of
 	// the whole expression, and of one in parentheses.
 	msgTopStart    = "Expected {'OR' | '||'} operations"
@@ -38,9 +40,23 @@ const (
 	msgDimValue    = "Expected dimension_value"
 )
 
+// Grammar selects an older release's alarm-expression grammar; the zero
+// value is the latest.
+type Grammar struct {
+	// NoDeterministic: no ", deterministic" after the metric (before
+	// Newton).
+	NoDeterministic bool
+	// NoLast: the functions are max, min, avg, count and sum (before
+	// Newton).
+	NoLast bool
+}
+
 // Parse parses an alarm expression with the Python API's grammar.
-func Parse(s string) (*Expression, error) {
-	p := &parser{src: expandTabs(s)}
+func Parse(s string) (*Expression, error) { return ParseGrammar(s, Grammar{}) }
+
+// ParseGrammar parses an alarm expression with the grammar g.
+func ParseGrammar(s string, g Grammar) (*Expression, error) {
+	p := &parser{src: expandTabs(s), grammar: g}
 	end, tree, f := p.orExpr(0)
 	if f == nil {
 		if q := p.ws(end); q < len(p.src) {
@@ -97,7 +113,8 @@ type parser struct {
 	// tries "operand op operand" with try_parse, which runs no parse
 	// actions, so the period checks (and the lab's threshold check) do not
 	// fail while it looks.
-	dry int
+	dry     int
+	grammar Grammar
 }
 
 // expandTabs is Python's str.expandtabs(8), which pyparsing's parseString
@@ -369,13 +386,20 @@ var funcs = []string{"max", "min", "avg", "count", "sum", "last"}
 func (p *parser) funcAndMetric(pos int, sub *SubExpression) (int, *failure) {
 	end, ok := -1, false
 	for _, fn := range funcs {
+		if fn == "last" && p.grammar.NoLast {
+			continue
+		}
 		if end, ok = p.lit(pos, fn); ok {
 			sub.Function = strings.ToUpper(fn)
 			break
 		}
 	}
 	if !ok {
-		return pos, &failure{pos: p.ws(pos), msg: msgFunc}
+		msg := msgFunc
+		if p.grammar.NoLast {
+			msg = msgFuncNoLast
+		}
+		return pos, &failure{pos: p.ws(pos), msg: msg}
 	}
 	if end, ok = p.lit(end, "("); !ok {
 		return pos, &failure{pos: end, msg: "Expected '('"}
@@ -385,7 +409,7 @@ func (p *parser) funcAndMetric(pos int, sub *SubExpression) (int, *failure) {
 		return pos, f
 	}
 	sub.MetricName, sub.Dimensions = name, dims
-	if c, ok := p.lit(end, ","); ok {
+	if c, ok := p.lit(end, ","); ok && !p.grammar.NoDeterministic {
 		if d, ok := p.lit(c, "deterministic"); ok {
 			sub.Deterministic, end = true, d
 		}

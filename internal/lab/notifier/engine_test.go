@@ -240,12 +240,19 @@ func TestFailureRetriedFiveTimesThirtySecondsApart(t *testing.T) {
 		times = append(times, rcv.next(t).at)
 		if attempt < MaxAttempts {
 			r.clock.BlockUntilWaiters(1)
-			r.clock.Advance(RetryInterval)
+			// monasca-notification's [retry_engine] interval, 30 s: the
+			// retry timer is still pending a millisecond before it.
+			r.clock.Advance(30*time.Second - time.Millisecond)
+			if n := r.clock.Waiters(); n != 1 {
+				t.Fatalf("retry %d: %d timers pending after 29.999s, want the retry's", attempt+1, n)
+			}
+			r.clock.Advance(time.Millisecond)
 		}
 	}
 	for i := 1; i < len(times); i++ {
-		if d := times[i].Sub(times[i-1]); d != RetryInterval {
-			t.Errorf("retry %d came %v after the previous attempt, want %v", i, d, RetryInterval)
+		// A literal, not RetryInterval: the constant changed must fail here.
+		if d := times[i].Sub(times[i-1]); d != 30*time.Second {
+			t.Errorf("retry %d came %v after the previous attempt, want 30s", i, d)
 		}
 	}
 	if n := r.clock.Waiters(); n != 0 {
@@ -325,11 +332,13 @@ func TestSlowReceiverWithinFiveSecondsGetsOnePOSTAtSpeed10(t *testing.T) {
 	r.want("transition")
 	rcv.next(t) // the request is in the receiver, which does not answer yet
 	r.clock.BlockUntilWaiters(1)
-	r.clock.Advance(Timeout - time.Millisecond)
+	// 5 s is [webhook_notifier] timeout, written as a literal so that a
+	// changed Timeout fails here: it is not scaled by the speed.
+	r.clock.Advance(5*time.Second - time.Millisecond)
 	// A scaled timeout (0.5 s) has fired inside Advance: its timer is gone,
 	// or the failure it caused has already been traced before "sent".
 	if n := r.clock.Waiters(); n != 1 {
-		t.Fatalf("%d timers pending after %v, want the timeout's", n, Timeout-time.Millisecond)
+		t.Fatalf("%d timers pending after 4.999s, want the timeout's", n)
 	}
 	answer()
 	r.want("sent")
@@ -349,13 +358,17 @@ func TestTimeoutIsFailureAndRetryIntervalScales(t *testing.T) {
 	r.want("transition")
 	rcv.next(t) // the request is in the receiver, which does not answer
 	r.clock.BlockUntilWaiters(1)
-	r.clock.Advance(Timeout)
+	r.clock.Advance(5 * time.Second) // the unscaled webhook timeout
 	r.want("failed")
 	// The retry interval is an engine timing: 30 s / 10 later.
 	r.clock.BlockUntilWaiters(1)
-	r.clock.Advance(RetryInterval / 10)
-	if c := rcv.next(t); !c.at.Equal(start.Add(Timeout + RetryInterval/10)) {
-		t.Errorf("retry at %v, want %v", c.at, start.Add(Timeout+RetryInterval/10))
+	r.clock.Advance(3*time.Second - time.Millisecond)
+	if n := r.clock.Waiters(); n != 1 {
+		t.Fatalf("%d timers pending 2.999s after the failure, want the retry's (30 s / 10)", n)
+	}
+	r.clock.Advance(time.Millisecond)
+	if c := rcv.next(t); !c.at.Equal(start.Add(8 * time.Second)) {
+		t.Errorf("retry at %v, want %v (5 s timeout, then 30 s / 10)", c.at, start.Add(8*time.Second))
 	}
 }
 

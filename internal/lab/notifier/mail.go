@@ -21,7 +21,7 @@ type SMTP struct {
 }
 
 // DefaultFrom is the lab's from_addr.
-const DefaultFrom = "monasca-notification@monhook-lab.invalid"
+const DefaultFrom = "monasca@monhook.invalid"
 
 // mailFor is the plugin's input for a transition.
 func mailFor(t model.Transition, from, to string) *email.Notification {

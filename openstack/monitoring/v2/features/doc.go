@@ -7,8 +7,8 @@
 // PATCH on notification methods, the deterministic argument and the last
 // function of alarm expressions, in both the Python and the Java API. Before
 // it, the types were fixed (EMAIL, WEBHOOK, PAGERDUTY), a period in a create
-// request is refused with 422 (Python: "extra keys not allowed @
-// data['period']"; Java: "Unrecognized field \"period\""), PATCH is 405 and
+// request is refused (Python: 400 "extra keys not allowed @
+// data['period']"; Java: 422 "Unrecognized field \"period\""), PATCH is 405 and
 // the expression parser rejects deterministic and last.
 //
 // Detect reads the first: a 404 on the types endpoint from an endpoint that

@@ -194,7 +194,7 @@ var ErrPeriodRefused = errors.New("the API refused the period of the notificatio
 // way the API takes it: with "period" when the API has the feature, without
 // it when it does not (period 0 only; another period is a *MissingError,
 // nothing created). An API detected as having period that still refuses the
-// key (422 naming period: an unusual build, or detection skipped) is asked
+// key (400 or 422 naming period: an unusual build, or detection skipped) is asked
 // again without it for period 0, and api records the feature as missing.
 // api may be nil: Newton is assumed.
 func CreateMethod(ctx context.Context, c *gophercloud.ServiceClient, api *API, opts notificationmethods.CreateOpts, period int) (*notificationmethods.NotificationMethod, error) {
@@ -218,17 +218,18 @@ func CreateMethod(ctx context.Context, c *gophercloud.ServiceClient, api *API, o
 	api.Has[Period] = false
 	if period != 0 {
 		return nil, &MissingError{Feature: Period, Need: fmt.Sprintf("a notification method with period %d", period),
-			Evidence: "it answered 422 to a create request with period: " + monitoring.StatusText(err)}
+			Evidence: "it refused a create request with period: " + monitoring.StatusText(err)}
 	}
 	opts.Period = nil
 	return notificationmethods.Create(ctx, c, opts).Extract()
 }
 
-// refusesPeriod reports whether err is a 422 refusing the period key:
-// voluptuous' "extra keys not allowed @ data['period']" (Python) or
-// Jackson's `Unrecognized field "period"` (Java).
+// refusesPeriod reports whether err refuses the period key: voluptuous'
+// "extra keys not allowed @ data['period']" (Python; Mitaka answers it with
+// 400 "Bad Request", notifications.py@mitaka-eol) or Jackson's
+// `Unrecognized field "period"` (Java; 422 from JsonMappingExceptionManager).
 func refusesPeriod(err error) bool {
-	if monitoring.StatusCode(err) != http.StatusUnprocessableEntity {
+	if code := monitoring.StatusCode(err); code != http.StatusBadRequest && code != http.StatusUnprocessableEntity {
 		return false
 	}
 	a, ok := monitoring.AnswerOf(err)

@@ -104,9 +104,9 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-// fakeCreate answers creates like Mitaka when refuse is set: 422 for a
-// period key (Python or Java wording); 201 otherwise. It records the bodies.
-func fakeCreate(t *testing.T, fakeServer th.FakeServer, refuse string) *[]map[string]any {
+// fakeCreate answers creates like Mitaka when refuse is set: status and
+// refuse for a period key (Python or Java wording); 201 otherwise. It records the bodies.
+func fakeCreate(t *testing.T, fakeServer th.FakeServer, status int, refuse string) *[]map[string]any {
 	var bodies []map[string]any
 	fakeServer.Mux.HandleFunc("/v2.0/notification-methods", func(w http.ResponseWriter, r *http.Request) {
 		th.TestMethod(t, r, "POST")
@@ -115,7 +115,7 @@ func fakeCreate(t *testing.T, fakeServer th.FakeServer, refuse string) *[]map[st
 		_ = json.Unmarshal(b, &m)
 		bodies = append(bodies, m)
 		if _, ok := m["period"]; ok && refuse != "" {
-			writeJSON(w, 422, refuse)
+			writeJSON(w, status, refuse)
 			return
 		}
 		writeJSON(w, 201, `{"id":"m1","name":"n","type":"WEBHOOK","address":"http://h/x"}`)
@@ -128,7 +128,8 @@ var opts = notificationmethods.CreateOpts{Name: "n", Type: "WEBHOOK", Address: "
 func TestCreateMethodSendsPeriodOnlyWhereTheAPIHasIt(t *testing.T) {
 	fakeServer := th.SetupHTTP()
 	defer fakeServer.Teardown()
-	bodies := fakeCreate(t, fakeServer, `{"title":"Unprocessable Entity","description":"extra keys not allowed @ data['period']"}`)
+	// Mitaka's answer (notifications.py@mitaka-eol): the schema error as 400.
+	bodies := fakeCreate(t, fakeServer, 400, `{"title":"Bad Request","description":"extra keys not allowed @ data['period']"}`)
 	c := testclient.ServiceClient(fakeServer)
 
 	newton := features.Newton()
@@ -159,7 +160,7 @@ func TestCreateMethodSendsPeriodOnlyWhereTheAPIHasIt(t *testing.T) {
 func TestCreateMethodReadsTheJavaRefusal(t *testing.T) {
 	fakeServer := th.SetupHTTP()
 	defer fakeServer.Teardown()
-	bodies := fakeCreate(t, fakeServer, `{"unprocessable_entity":{"code":422,"message":"Unable to process the provided JSON","details":"Unrecognized field \"period\" (class monasca.api.app.command.CreateNotificationMethodCommand), not marked as ignorable","internal_code":"1b"}}`)
+	bodies := fakeCreate(t, fakeServer, 422, `{"unprocessable_entity":{"code":422,"message":"Unable to process the provided JSON","details":"Unrecognized field \"period\" (class monasca.api.app.command.CreateNotificationMethodCommand), not marked as ignorable","internal_code":"1b"}}`)
 	api := features.Newton()
 	_, err := features.CreateMethod(context.Background(), testclient.ServiceClient(fakeServer), &api, opts, 60)
 	var missing *features.MissingError
