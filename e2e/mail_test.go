@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"net/smtp"
 	"os"
 	"os/exec"
@@ -89,7 +90,10 @@ func assertMailboxClean(t *testing.T, lp *labProcess, m map[string]string) {
 	t.Helper()
 	r := runMonhook(t, lp.Env("MONHOOK_IMAP_PASSWORD="+m["MONHOOK_IMAP_PASSWORD"], "SSL_CERT_FILE="+m["SSL_CERT_FILE"]),
 		"cleanup", "--dry-run", "-o", "json", "--imap", m["MONHOOK_MAIL_IMAP"])
-	if r.Code != 0 || strings.TrimSpace(r.Stdout) != "[]" {
+	var doc struct {
+		Resources []map[string]any `json:"resources"`
+	}
+	if r.Code != 0 || json.Unmarshal([]byte(r.Stdout), &doc) != nil || len(doc.Resources) != 0 {
 		t.Errorf("cleanup --dry-run --imap: exit %d, left %s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 }
