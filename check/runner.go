@@ -47,6 +47,14 @@ type Runner struct {
 	// method mails Email.To and the delivery stage reads Email.Mailbox.
 	// Receiver is then unused.
 	Email *EmailOptions
+	// SkipCallbackTest skips the POST to the callback URL that proves,
+	// before anything is created, that it leads to the receiver: for a URL
+	// that does so only from the notifier's network.
+	SkipCallbackTest bool
+	// UserTimeout is the overall deadline the operator set (--timeout), 0
+	// when none was given: a run it cut short names it first if it is
+	// shorter than the scenario's minimum.
+	UserTimeout time.Duration
 	// Keep skips teardown and lists what was kept.
 	Keep bool
 	// Abandon, when closed, asks to exit without (the rest of) teardown: an
@@ -58,6 +66,18 @@ type Runner struct {
 	PollInterval time.Duration
 	// Progress, if set, is told when each stage starts (for a spinner).
 	Progress func(stage string)
+	// TimeoutName is how messages and hints name the overall deadline;
+	// default "--timeout", check's flag. A caller without that flag
+	// (serve) names its own, so no hint points at a flag that is not there.
+	TimeoutName string
+}
+
+// timeoutName is TimeoutName or check's flag.
+func (r *Runner) timeoutName() string {
+	if r.TimeoutName != "" {
+		return r.TimeoutName
+	}
+	return "--timeout"
 }
 
 // run is the state of one execution.
@@ -71,11 +91,14 @@ type run struct {
 	recv     *receiver.Receiver
 	mail     *mailSource // the EMAIL path's delivery source
 
-	methodID, definitionID, alarmID string
-	definitionName                  string
-	feeder                          *feeder
-	deliveries                      deliveryState
-	failure                         *stageError // the first failed stage's error
+	methodID, definitionID string
+	definitionName         string
+	alarmID                guardedID // the poll's find, or a verified delivery's
+	// since is when the trigger started: deliveries count from then on.
+	since      time.Time
+	feeder     *feeder
+	deliveries deliveryState
+	failure    *stageError // the first failed stage's error
 
 	// api is what preflight detected of the API; until then a Newton API
 	// is assumed.
@@ -113,6 +136,8 @@ func (r *Runner) Run(ctx context.Context) *report.Report {
 }
 
 // execute runs the stages up to delivery; the first failure skips the rest.
+// The alarm and delivery stages run side by side (watch): the delivery is
+// the proof, the alarm poll a diagnostic.
 func (x *run) execute(ctx context.Context) {
 	steps := []struct {
 		name string
@@ -124,36 +149,52 @@ func (x *run) execute(ctx context.Context) {
 		{scenarios.StageNotificationMethod, x.createMethod},
 		{scenarios.StageAlarmDefinition, x.createDefinition},
 		{scenarios.StageTrigger, x.trigger},
-		{scenarios.StageAlarm, x.awaitAlarm},
-		{scenarios.StageDelivery, x.awaitDeliveries},
 	}
 	for _, s := range steps {
-		switch {
-		case x.failure != nil && x.failure.overall:
-			// Not run for want of time. The stage the timeout hit is the
-			// one failure; these never ran, so they are skipped (as after
-			// an interrupt), not failures of their own: one cause, one
-			// failed JUnit testcase. The run is still not green.
-			x.skip(s.name, "not run: the overall timeout (--timeout) was reached in "+x.failure.stage)
-		case x.failure != nil:
-			x.skip(s.name, "skipped: "+x.failure.stage+" failed")
-		case ctx.Err() != nil:
-			x.notStarted(ctx, s.name)
-		default:
+		if x.mayStart(ctx, s.name) {
 			x.stage(ctx, s.name, s.fn)
 		}
 	}
+	if x.failure == nil && ctx.Err() == nil {
+		x.watch(ctx)
+		return
+	}
+	x.mayStart(ctx, scenarios.StageAlarm)
+	x.mayStart(ctx, scenarios.StageDelivery)
+	if x.Receiver.ForwardTo != "" {
+		x.mayStart(ctx, StageConsumer)
+	}
+}
+
+// mayStart reports whether stage name may run; if not, it records why not
+// (an earlier failure, the overall timeout, an interrupt).
+func (x *run) mayStart(ctx context.Context, name string) bool {
+	switch {
+	case x.failure != nil && x.failure.overall:
+		// Not run for want of time. The stage the timeout hit is the
+		// one failure; these never ran, so they are skipped (as after
+		// an interrupt), not failures of their own: one cause, one
+		// failed JUnit testcase. The run is still not green.
+		x.skip(name, "not run: the overall timeout ("+x.timeoutName()+") was reached in "+x.failure.stage)
+	case x.failure != nil:
+		x.skip(name, "skipped: "+x.failure.stage+" failed")
+	case ctx.Err() != nil:
+		x.notStarted(ctx, name)
+	default:
+		return true
+	}
+	return false
 }
 
 // notStarted records the stage the run's end hit before it began: the
 // overall timeout (a failure naming the stage) or an interrupt.
 func (x *run) notStarted(ctx context.Context, name string) {
-	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + ctxReason(ctx)}
+	se := &stageError{stage: name, class: classInterrupted, msg: "interrupted before this stage started: " + x.ctxReason(ctx)}
 	if isDeadline(ctx) {
 		se = &stageError{stage: name, class: classFailure, timedOut: true, overall: true,
-			msg: "the overall timeout (--timeout) was reached before this stage started"}
+			msg: "the overall timeout (" + x.timeoutName() + ") was reached before this stage started", hints: x.timeoutHints()}
 	}
-	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error()})
+	x.rep.Stages = append(x.rep.Stages, report.Stage{Name: name, Status: report.StatusFailed, Detail: se.Error(), Hints: se.hints})
 	x.failure = se
 }
 
@@ -166,42 +207,62 @@ func (x *run) stage(ctx context.Context, name string, fn func(context.Context) (
 	if x.Progress != nil {
 		x.Progress(name)
 	}
+	st, se := x.timed(ctx, ctx, name, fn)
+	x.record(st, se)
+}
+
+// record appends a finished stage; its error, if it is the first, is the
+// run's failure.
+func (x *run) record(st report.Stage, se *stageError) {
+	if se != nil && x.failure == nil {
+		x.failure = se
+	}
+	x.rep.Stages = append(x.rep.Stages, st)
+}
+
+// timed runs fn under the stage's budget within work and says how it went.
+// outer is the run's context, whose end (the overall --timeout, an
+// interrupt) words the failure; work may end earlier on its own.
+func (x *run) timed(outer, work context.Context, name string, fn func(context.Context) (string, error)) (report.Stage, *stageError) {
 	budget := x.sc.Budget(name)
-	sctx, cancel := context.WithTimeout(ctx, budget)
+	sctx, cancel := context.WithTimeout(work, budget)
 	defer cancel()
 	started := time.Now()
 	detail, err := fn(sctx)
 	st := report.Stage{Name: name, Status: report.StatusOK, StartedAt: &started,
 		DurationMS: report.Millis(time.Since(started)), Detail: detail}
-	if err != nil {
-		se := asStageError(err)
-		se.stage = name
-		switch {
-		case errors.Is(ctx.Err(), context.DeadlineExceeded) && se.class == classError:
-			// The overall --timeout ran out inside an API call: Monasca or
-			// Keystone did not answer in time. One rule for --timeout,
-			// wherever it strikes: the check failed (exit 1), the same as
-			// when it runs out before a stage or while awaiting an alarm.
-			se.class, se.timedOut, se.overall = classFailure, true, true
-			se.msg = "no answer before the overall timeout (--timeout)"
-		case errors.Is(ctx.Err(), context.DeadlineExceeded):
-			// The overall --timeout: whatever was awaited came too late.
-			se.class, se.timedOut, se.overall = classFailure, true, true
-			se.msg = "overall timeout (--timeout) reached during this stage"
-		case ctx.Err() != nil:
-			se.class = classInterrupted
-		case errors.Is(err, context.DeadlineExceeded):
-			se.timedOut = true
-			if se.msg == "" {
-				se.msg = fmt.Sprintf("timed out after %s (stage budget)", budget.Round(time.Millisecond))
-			}
-		}
-		st.Status = report.StatusFailed
-		st.Detail = se.Error()
-		st.Hints = se.hints
-		x.failure = se
+	if err == nil {
+		return st, nil
 	}
-	x.rep.Stages = append(x.rep.Stages, st)
+	se := asStageError(err)
+	se.stage = name
+	switch {
+	case errors.Is(outer.Err(), context.DeadlineExceeded) && se.class == classError:
+		// The overall --timeout ran out inside an API call: Monasca or
+		// Keystone did not answer in time. One rule for --timeout,
+		// wherever it strikes: the check failed (exit 1), the same as
+		// when it runs out before a stage or while awaiting an alarm.
+		se.class, se.timedOut, se.overall = classFailure, true, true
+		se.msg = "no answer before the overall timeout (" + x.timeoutName() + ")"
+		se.hints = append(x.timeoutHints(), se.hints...)
+	case errors.Is(outer.Err(), context.DeadlineExceeded):
+		// The overall --timeout: whatever was awaited came too late.
+		se.class, se.timedOut, se.overall = classFailure, true, true
+		se.msg = "overall timeout (" + x.timeoutName() + ") reached during this stage"
+		se.hints = append(x.timeoutHints(), se.hints...)
+	case outer.Err() != nil:
+		se.class = classInterrupted
+		se.msg, se.err = "interrupted: "+x.ctxReason(outer), nil
+	case errors.Is(err, context.DeadlineExceeded):
+		se.timedOut = true
+		if se.msg == "" {
+			se.msg = fmt.Sprintf("timed out after %s (stage budget)", budget.Round(time.Millisecond))
+		}
+	}
+	st.Status = report.StatusFailed
+	st.Detail = se.Error()
+	st.Hints = se.hints
+	return st, se
 }
 
 func (x *run) skip(name, why string) {
@@ -220,7 +281,7 @@ func (x *run) finish(ctx context.Context, start time.Time) {
 	switch {
 	case ctx.Err() != nil && !isDeadline(ctx):
 		x.rep.Verdict, result = report.VerdictInterrupted, exitcode.Interrupted
-		x.rep.Error = "interrupted: " + ctxReason(ctx)
+		x.rep.Error = "interrupted: " + x.ctxReason(ctx)
 	case x.failure == nil:
 		// No stage failed; a pass still needs its proof.
 		if why := x.unproven(); why != "" {
@@ -256,13 +317,15 @@ func (x *run) failStage(name, detail string) {
 	}
 }
 
-func ctxReason(ctx context.Context) string {
+func (x *run) ctxReason(ctx context.Context) string {
 	if isDeadline(ctx) {
-		return "overall timeout (--timeout) reached"
+		return "overall timeout (" + x.timeoutName() + ") reached"
 	}
-	if c := context.Cause(ctx); c != nil {
+	if c := context.Cause(ctx); c != nil && !errors.Is(c, context.Canceled) {
 		return c.Error()
 	}
+	// A plain cancel (a scrape abandoned, a caller giving up): its
+	// "context canceled" says nothing to an operator.
 	return "cancelled"
 }
 

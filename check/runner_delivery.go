@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/monhook/monhook/check/report"
+	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
@@ -22,11 +24,24 @@ type deliveryState struct {
 	counted    map[int]int              // seq → 1-based expectation index
 	findings   map[int][]report.Finding // our own findings per seq
 	unexpected []receiver.Delivery      // ours, but not the transition awaited
+	// consumerFailed are deliveries the --forward-to consumer did not
+	// answer 2xx: not counted (Monasca got 502 and retries).
+	consumerFailed []receiver.Delivery
+	// verified are the alarm ids deliveries carried, as GET
+	// /v2.0/alarms/{id} showed them.
+	verified map[string]alarmCheck
+}
+
+// alarmCheck is what GET /v2.0/alarms/{id} said about a delivery's alarm.
+type alarmCheck struct {
+	state    string
+	findings []report.Finding
 }
 
 func (x *run) awaitDeliveries(ctx context.Context) (string, error) {
 	ds := &x.deliveries
 	ds.seen, ds.counted, ds.findings = map[int]bool{}, map[int]int{}, map[int][]report.Finding{}
+	ds.verified = map[string]alarmCheck{}
 	var parts []string
 	for i, e := range x.sc.Expect {
 		exp := report.Expectation{Index: i + 1, State: e.State, OldState: e.OldState, Want: e.Want(),
@@ -51,35 +66,91 @@ func (x *run) awaitDeliveries(ctx context.Context) (string, error) {
 func (x *run) awaitExpectation(ctx context.Context, i int, e scenarios.Expectation, exp *report.Expectation) error {
 	ds := &x.deliveries
 	if e.Within > 0 {
+		// The first expectation's time runs from the trigger's start: a
+		// delivery can come before the alarm poll, or this stage, begins.
+		from := time.Now()
+		if i == 0 && !x.since.IsZero() {
+			from = x.since
+		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, e.Within.Duration())
+		ctx, cancel = context.WithDeadline(ctx, from.Add(e.Within.Duration()))
 		defer cancel()
 	}
+	ours := func(d receiver.Delivery) bool {
+		return !ds.seen[d.Seq] && d.Notification != nil && d.Notification.AlarmDefinitionID == x.definitionID
+	}
 	for exp.Got < exp.Want {
-		d, err := x.source().Await(ctx, func(d receiver.Delivery) bool {
-			return !ds.seen[d.Seq] && d.Notification != nil && d.Notification.AlarmDefinitionID == x.definitionID
-		})
+		d, err := x.source().Await(ctx, ours)
 		if err != nil {
+			// A delivery that arrived in time counts even when it is
+			// looked at only after the deadline.
+			if lerr := x.considerArrivedInTime(ctx, i, e, exp, ours); lerr != nil {
+				return lerr
+			}
+			if exp.Got >= exp.Want {
+				break
+			}
 			return x.missingDelivery(ctx, e, exp, err)
 		}
-		ds.seen[d.Seq] = true
-		if !matchesExpectation(d.Notification, x.comparable(e)) {
-			ds.unexpected = append(ds.unexpected, d)
-			continue
+		if err := x.consider(ctx, i, e, exp, d); err != nil {
+			return err
 		}
-		findings := x.payloadFindings(d)
-		ds.findings[d.Seq] = findings
-		if len(d.Findings) > 0 || len(findings) > 0 {
-			// Never counted: a body that is not Monasca's notification
-			// about this run's alarm in this run's project proves nothing,
-			// whoever sent it with the callback token.
-			return failed(fmt.Sprintf("delivery #%d departs from Monasca's notification: %s", d.Seq, describeFindings(d, findings)),
-				"the sender is not monasca-notification, or a proxy rewrote the body")
-		}
-		ds.counted[d.Seq] = i + 1
-		exp.Got++
 	}
 	exp.Met = true
+	return nil
+}
+
+// considerArrivedInTime considers, once ctx's deadline passed, the
+// deliveries that arrived before it but were not looked at yet.
+func (x *run) considerArrivedInTime(ctx context.Context, i int, e scenarios.Expectation, exp *report.Expectation, ours func(receiver.Delivery) bool) error {
+	deadline, ok := ctx.Deadline()
+	if !ok || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil
+	}
+	for _, d := range x.source().Deliveries() {
+		if exp.Got >= exp.Want {
+			return nil
+		}
+		if !ours(d) || d.ReceivedAt.After(deadline) {
+			continue
+		}
+		if err := x.consider(ctx, i, e, exp, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// consider judges one delivery of this run's definition for expectation
+// i: counted, set aside (another transition, a consumer that did not take
+// it) or a failure (it departs from Monasca's notification).
+func (x *run) consider(ctx context.Context, i int, e scenarios.Expectation, exp *report.Expectation, d receiver.Delivery) error {
+	ds := &x.deliveries
+	ds.seen[d.Seq] = true
+	if !matchesExpectation(d.Notification, x.comparable(e)) {
+		ds.unexpected = append(ds.unexpected, d)
+		return nil
+	}
+	findings, err := x.payloadFindings(ctx, d)
+	if err != nil {
+		return err
+	}
+	ds.findings[d.Seq] = findings
+	if len(d.Findings) > 0 || len(findings) > 0 {
+		// Never counted: a body that is not Monasca's notification
+		// about this run's alarm in this run's project proves nothing,
+		// whoever sent it with the callback token.
+		return failed(fmt.Sprintf("delivery #%d departs from Monasca's notification: %s", d.Seq, describeFindings(d, findings)),
+			"the sender is not monasca-notification, or a proxy rewrote the body")
+	}
+	if x.Receiver.ForwardTo != "" && !d.Forward.OK() {
+		// The consumer did not take it; Monasca got 502 and retries,
+		// and a retry the consumer takes counts.
+		ds.consumerFailed = append(ds.consumerFailed, d)
+		return nil
+	}
+	ds.counted[d.Seq] = i + 1
+	exp.Got++
 	return nil
 }
 
@@ -90,8 +161,11 @@ func matchesExpectation(n *receiver.Notification, e scenarios.Expectation) bool 
 }
 
 // payloadFindings are the checks only this run can make: the notification
-// is about our alarm, in our project.
-func (x *run) payloadFindings(d receiver.Delivery) []report.Finding {
+// is about our alarm, in our project. The alarm id is checked with GET
+// /v2.0/alarms/{id}, which answers only for alarms of the caller's project:
+// the alarm must exist there and belong to this run's definition. An API
+// error is the run's (exit 3).
+func (x *run) payloadFindings(ctx context.Context, d receiver.Delivery) ([]report.Finding, error) {
 	n := d.Notification
 	var out []report.Finding
 	// A mail names no tenant: the address it reached is its scope.
@@ -103,11 +177,48 @@ func (x *run) payloadFindings(d receiver.Delivery) []report.Finding {
 		out = append(out, report.Finding{Code: "wrong-name", Key: "alarm_name",
 			Detail: fmt.Sprintf("alarm_name %q is not the definition's name %q", n.AlarmName, x.definitionName)})
 	}
-	if x.alarmID != "" && n.AlarmID != x.alarmID {
-		out = append(out, report.Finding{Code: "unknown-alarm", Key: "alarm_id",
-			Detail: fmt.Sprintf("alarm_id %q is not the alarm the API lists for the definition (%q)", n.AlarmID, x.alarmID)})
+	check, err := x.verifyAlarm(ctx, n.AlarmID)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	return append(out, check.findings...), nil
+}
+
+// verifyAlarm looks a delivery's alarm id up once per run.
+func (x *run) verifyAlarm(ctx context.Context, id string) (alarmCheck, error) {
+	ds := &x.deliveries
+	if c, ok := ds.verified[id]; ok {
+		return c, nil
+	}
+	var c alarmCheck
+	// The delivery is in: checking it is not bound by the deadline it met
+	// (only by an interrupt, and by the bound of the hints' calls).
+	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hintCheckTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	})
+	defer stop()
+	a, err := alarms.Get(vctx, x.target.Client, id).Extract()
+	switch {
+	case id == "":
+		c.findings = []report.Finding{{Code: "unknown-alarm", Key: "alarm_id", Detail: "alarm_id is empty"}}
+	case monitoring.StatusCode(err) == http.StatusNotFound:
+		c.findings = []report.Finding{{Code: "unknown-alarm", Key: "alarm_id",
+			Detail: fmt.Sprintf("alarm_id %q: GET /v2.0/alarms/%s answered 404, no such alarm in this run's project", id, id)}}
+	case err != nil:
+		return c, apiError(err, "verifying the delivery's alarm_id with GET /v2.0/alarms/"+id)
+	case a.AlarmDefinition.ID != x.definitionID:
+		c.findings = []report.Finding{{Code: "unknown-alarm", Key: "alarm_id",
+			Detail: fmt.Sprintf("alarm %q belongs to definition %q, not this run's %q", id, a.AlarmDefinition.ID, x.definitionID)}}
+	default:
+		c.state = a.State
+		x.alarmID.setIfEmpty(id)
+	}
+	ds.verified[id] = c
+	return c, nil
 }
 
 func describeFindings(d receiver.Delivery, ours []report.Finding) string {
@@ -125,25 +236,34 @@ func describeFindings(d receiver.Delivery, ours []report.Finding) string {
 // and the receiver know.
 func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp *report.Expectation, err error) error {
 	if !errors.Is(err, context.DeadlineExceeded) {
-		return &stageError{class: classInterrupted, err: err}
+		return &stageError{class: classInterrupted, msg: "interrupted"}
 	}
 	msg := fmt.Sprintf("expected %d× %s within %s, got %d", exp.Want, transitionText(e.OldState, e.State), e.Within, exp.Got)
 	var hints []string
+	if failed := x.deliveries.consumerFailed; len(failed) > 0 {
+		// Monasca delivered; the consumer is what failed. Name it first.
+		msg = consumerFailure(x.Receiver.ForwardTo, failed) + "; " + msg
+		hints = append(hints, fmt.Sprintf("Monasca's deliveries reached monhook; %s did not take them: "+
+			"check that it runs and answers 2xx on that exact URL", x.Receiver.ForwardTo))
+	}
+	tlsRejected := false
 	for _, te := range x.source().TLSErrors() {
 		hints = append(hints, fmt.Sprintf("TLS handshake from %s failed (%s): the sender rejected our certificate; "+
 			"monasca-notification verifies webhooks against its host's CA store and cannot skip verification", te.Remote, te.Error))
+		tlsRejected = true
 		break
 	}
 	state := x.currentAlarmState(ctx)
 	switch {
 	case state == "":
-	case state == e.State && exp.Got == 0 && x.Email == nil:
+	case state == e.State && exp.Got == 0 && !tlsRejected && len(x.deliveries.consumerFailed) == 0 && x.Email == nil:
+		// Nothing reached us at all, and not for a certificate: then the
+		// network, or a notifier that is down.
 		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, yet nothing arrived: monasca-notification "+
 			"cannot reach %s (firewall, NAT: pass --callback-url with an address the notifier host can reach), "+
 			"or monasca-notification is not running", state, x.rep.CallbackURL))
 	case state != e.State:
-		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, not %s: the threshold engine has not moved it "+
-			"yet (avg-style expressions take 1–2.5 min; raise --timeout)", state, e.State))
+		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, not %s: %s", state, e.State, x.evaluationHint()))
 		hints = append(hints, x.clockSkewHints()...)
 	}
 	if exp.Got > 0 && exp.Got < exp.Want {
@@ -160,12 +280,13 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 }
 
 func (x *run) currentAlarmState(ctx context.Context) string {
-	if x.alarmID == "" || errors.Is(ctx.Err(), context.Canceled) {
+	id := x.alarmID.get()
+	if id == "" || errors.Is(ctx.Err(), context.Canceled) {
 		return ""
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hintCheckTimeout)
 	defer cancel()
-	a, err := alarms.Get(cctx, x.target.Client, x.alarmID).Extract()
+	a, err := alarms.Get(cctx, x.target.Client, id).Extract()
 	if err != nil {
 		return ""
 	}
@@ -194,6 +315,9 @@ func (x *run) collectDeliveries() {
 		rd.Findings = append(rd.Findings, ds.findings[d.Seq]...)
 		if x.mail != nil {
 			rd.Mail = x.mail.info[d.Seq]
+		}
+		if f := d.Forward; f != nil {
+			rd.Consumer = &report.Consumer{URL: f.URL, Status: f.Status, LatencyMS: report.Millis(f.Latency), Body: f.Body, Error: f.Error}
 		}
 		x.rep.Deliveries = append(x.rep.Deliveries, rd)
 	}

@@ -141,49 +141,60 @@ type mailSource struct {
 // INTERNALDATE, whole seconds), so a mail in time is not missed for want
 // of a poll.
 func (s *mailSource) Await(ctx context.Context, match func(receiver.Delivery) bool) (receiver.Delivery, error) {
-	find := func(ok func(receiver.Delivery) bool) (receiver.Delivery, bool) {
-		for _, d := range s.deliveries {
-			if ok(d) {
-				return d, true
-			}
-		}
-		return receiver.Delivery{}, false
-	}
 	for {
-		if d, ok := find(match); ok {
+		if ctx.Err() != nil {
+			return s.afterDeadline(ctx, match)
+		}
+		if d, ok := s.find(match); ok {
 			return d, nil
 		}
 		if err := s.read(ctx); err != nil && ctx.Err() == nil {
 			s.lastErr = err
 		}
-		if d, ok := find(match); ok {
+		if d, ok := s.find(match); ok {
 			return d, nil
 		}
 		wait := s.poll
-		dl, hasDeadline := ctx.Deadline()
-		if hasDeadline {
+		if dl, ok := ctx.Deadline(); ok {
 			wait = min(wait, max(time.Until(dl)/4, minMailPoll))
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if hasDeadline && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lastReadTimeout)
-				if err := s.read(lctx); err != nil {
-					s.lastErr = err
-				}
-				cancel()
-				if d, ok := find(func(d receiver.Delivery) bool {
-					return match(d) && !s.info[d.Seq].InMailboxAt.After(dl)
-				}); ok {
-					return d, nil
-				}
-			}
-			return receiver.Delivery{}, ctx.Err()
 		case <-t.C:
 		}
 	}
+}
+
+// afterDeadline is Await once ctx ended: at a deadline, one last read, and
+// only mail the server had stored by then counts.
+func (s *mailSource) afterDeadline(ctx context.Context, match func(receiver.Delivery) bool) (receiver.Delivery, error) {
+	dl, ok := ctx.Deadline()
+	if !ok || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return receiver.Delivery{}, ctx.Err()
+	}
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lastReadTimeout)
+	if err := s.read(lctx); err != nil {
+		s.lastErr = err
+	}
+	cancel()
+	if d, ok := s.find(func(d receiver.Delivery) bool {
+		return match(d) && !s.info[d.Seq].InMailboxAt.After(dl)
+	}); ok {
+		return d, nil
+	}
+	return receiver.Delivery{}, ctx.Err()
+}
+
+// find is the first delivery read so far that ok accepts.
+func (s *mailSource) find(ok func(receiver.Delivery) bool) (receiver.Delivery, bool) {
+	for _, d := range s.deliveries {
+		if ok(d) {
+			return d, true
+		}
+	}
+	return receiver.Delivery{}, false
 }
 
 const (

@@ -139,7 +139,7 @@ func TestEmailForgedMailForThisRunFails(t *testing.T) {
 		}
 	}
 	rep := run(t, r, time.Minute)
-	if rep.ExitCode != 1 || !strings.Contains(rep.Error, "not the alarm the API lists") {
+	if rep.ExitCode != 1 || !strings.Contains(rep.Error, `alarm_id "not-the-alarm"`) {
 		t.Fatalf("exit %d: %s", rep.ExitCode, rep.Error)
 	}
 	if len(rep.Deliveries) != 1 || rep.Deliveries[0].Expected {

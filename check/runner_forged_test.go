@@ -16,6 +16,7 @@ import (
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
 	"github.com/monhook/monhook/openstack/monitoring/v2/notificationmethods"
+	"github.com/monhook/monhook/pause"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -60,14 +61,22 @@ func learnRun(t *testing.T, target check.Target, runID string) runFacts {
 	if len(ds) == 1 {
 		f.definitionID = ds[0].ID
 	}
-	pages, err = alarms.List(target.Client, alarms.ListOpts{AlarmDefinitionID: f.definitionID}).AllPages(ctx)
-	if err != nil {
-		t.Error(err)
-		return f
-	}
-	as, _ := alarms.ExtractAlarms(pages)
-	if len(as) > 0 {
-		f.alarmID = as[0].ID
+	// The delivery stage starts with the alarm poll, before the threshold
+	// engine may have created the alarm: the forger waits for it, as it
+	// would have to.
+	deadline := time.Now().Add(10 * time.Second)
+	for f.alarmID == "" && time.Now().Before(deadline) {
+		pages, err = alarms.List(target.Client, alarms.ListOpts{AlarmDefinitionID: f.definitionID}).AllPages(ctx)
+		if err != nil {
+			t.Error(err)
+			return f
+		}
+		as, _ := alarms.ExtractAlarms(pages)
+		if len(as) > 0 {
+			f.alarmID = as[0].ID
+			break
+		}
+		_ = pause.For(ctx, 10*time.Millisecond)
 	}
 	return f
 }

@@ -22,8 +22,12 @@ import (
 )
 
 const (
-	// agentWindow is how far back preflight looks for agent measurements:
-	// a few agent intervals (15-30 s), so a host found is reporting now.
+	// agentPeriod is one agent collection interval (monasca-setup's default
+	// check_frequency, 30 s; the agent's own default is 15 s): a host whose
+	// latest measurement is this recent reports now.
+	agentPeriod = 30 * time.Second
+	// agentWindow is how far back preflight looks for agent measurements
+	// when no host reported within agentPeriod: a few agent intervals.
 	agentWindow = 2 * time.Minute
 	// hostSample caps the measurement rows preflight reads.
 	hostSample = 200
@@ -201,17 +205,25 @@ func (x *run) probeWrite(ctx context.Context) error {
 }
 
 // pickHost finds a host with recent agent measurements and settles the
-// run's hostname: the one given, or the most recently reporting host of a
-// bounded sample. One request, at most hostSample rows, whatever the size of
-// the cloud: GET /metrics/measurements with start_time a few agent intervals
-// back and group_by=hostname, first page only. monasca-api's InfluxDB
-// repository returns each group's oldest rows (time ascending, limit+1 per
-// group) and paginate_measurements fills the page group by group, so the
-// page names the first hosts, each with every row of the window until the
-// limit cuts one short.
+// run's hostname: the one given, or a host that reports now. One request,
+// at most hostSample rows, whatever the size of the cloud: GET
+// /metrics/measurements with group_by=hostname and start_time one agent
+// period back, first page only. monasca-api's InfluxDB repository returns
+// each group's oldest rows (time ascending, limit+1 per group) and
+// paginate_measurements fills the page group by group, so a page names the
+// first hosts in group order, not the newest: with a window of a few
+// periods, a big cloud's page may hold only hosts that stopped reporting a
+// minute ago. With a window of one period every host on the page reported
+// within it. Only when none did does a second, wider look (agentWindow)
+// take the most recent host of its sample.
 func (x *run) pickHost(ctx context.Context) (string, error) {
 	name := x.sc.Metric.Name
-	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-agentWindow), GroupBy: "hostname", Limit: hostSample}
+	window := agentPeriod
+	if x.vars.Hostname != "" {
+		// One host: its whole recent history fits a page.
+		window = agentWindow
+	}
+	opts := measurements.ListOpts{Name: name, StartTime: time.Now().Add(-window), GroupBy: "hostname", Limit: hostSample}
 	if x.vars.Hostname != "" {
 		opts.Dimensions = map[string]string{"hostname": x.vars.Hostname}
 	}
@@ -219,14 +231,14 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	latest := map[string]time.Time{}
-	for _, s := range series {
-		host := s.Dimensions["hostname"]
-		for _, m := range s.Measurements {
-			if host != "" && m.Timestamp.After(latest[host]) {
-				latest[host] = m.Timestamp
-			}
+	latest := latestByHost(series)
+	if len(latest) == 0 && window < agentWindow {
+		window = agentWindow
+		opts.StartTime = time.Now().Add(-window)
+		if series, err = firstSeriesPage(ctx, x.target.Client, opts); err != nil {
+			return "", err
 		}
+		latest = latestByHost(series)
 	}
 	if len(latest) == 0 {
 		return "", x.noRecentMeasurements(ctx, opts)
@@ -247,27 +259,45 @@ func (x *run) pickHost(ctx context.Context) (string, error) {
 	}
 	x.hostLag = time.Since(latest[x.vars.Hostname])
 	detail := fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement read %s old)",
-		name, len(hosts), agentWindow, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
+		name, len(hosts), window, x.vars.Hostname, max(x.hostLag.Round(time.Second), 0))
 	if x.hostLag < -clockSkewTolerance {
 		detail = fmt.Sprintf("%s from %d host(s) in a sample of the last %s; watching %s (newest measurement %s in the future: clock skew?)",
-			name, len(hosts), agentWindow, x.vars.Hostname, -x.hostLag.Round(time.Second))
+			name, len(hosts), window, x.vars.Hostname, -x.hostLag.Round(time.Second))
 	}
 	return detail, nil
 }
 
-// clockSkewHints name clock skew when the watched host's newest measurement
-// was in the future or older than agents report, as preflight read it.
+// latestByHost is each host's newest measurement time in series.
+func latestByHost(series []measurements.Series) map[string]time.Time {
+	latest := map[string]time.Time{}
+	for _, s := range series {
+		host := s.Dimensions["hostname"]
+		for _, m := range s.Measurements {
+			if host != "" && m.Timestamp.After(latest[host]) {
+				latest[host] = m.Timestamp
+			}
+		}
+	}
+	return latest
+}
+
+// clockSkewHints name clock skew when the watched host's newest
+// measurement, as preflight read it, was stamped outside what the
+// expression's window accepts (in the future, or older than the window
+// reaches back, and older than agents report).
 func (x *run) clockSkewHints() []string {
-	const drop = "monasca-thresh silently drops measurements outside its window (more than periods×period " +
-		"before the view's end, or 2 periods or more after it), so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
+	if !x.sc.NeedsAgent() || x.vars.Hostname == "" {
+		return nil
+	}
+	behind, ahead, drop := x.skewWindow()
+	const then = ", so the alarm cannot leave UNDETERMINED: check NTP on the agent host and here"
 	switch {
-	case !x.sc.NeedsAgent() || x.vars.Hostname == "":
-	case x.hostLag < -clockSkewTolerance:
-		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s",
-			x.vars.Hostname, -x.hostLag.Round(time.Second), drop)}
-	case x.hostLag > agentLagTolerance:
-		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s",
-			x.vars.Hostname, x.hostLag.Round(time.Second), drop)}
+	case -x.hostLag > max(ahead, clockSkewTolerance):
+		return []string{fmt.Sprintf("clock skew: host %s timestamps its measurements %s ahead of this machine's clock; %s%s",
+			x.vars.Hostname, -x.hostLag.Round(time.Second), drop, then)}
+	case x.hostLag > max(behind, agentLagTolerance):
+		return []string{fmt.Sprintf("clock skew: the newest measurement of host %s was %s old, its clock may run behind; %s%s",
+			x.vars.Hostname, x.hostLag.Round(time.Second), drop, then)}
 	}
 	return nil
 }

@@ -29,6 +29,11 @@ func (x *run) unproven() string {
 			return fmt.Sprintf("stage %s is %s", name, st)
 		}
 	}
+	if x.relaying() {
+		if st, ok := x.stageStatus(StageConsumer); !ok || st != report.StatusOK {
+			return "the --forward-to consumer did not take every counted delivery"
+		}
+	}
 	if len(x.sc.Expect) == 0 {
 		return "the scenario expects no delivery"
 	}
@@ -50,6 +55,9 @@ func (x *run) unproven() string {
 		if d.AlarmDefinitionID != x.definitionID || len(d.Findings) > 0 {
 			return fmt.Sprintf("delivery #%d was counted but is not a clean delivery of this run's definition", d.Seq)
 		}
+		if x.relaying() && (d.Consumer == nil || d.Consumer.Error != "" || d.Consumer.Status < 200 || d.Consumer.Status > 299) {
+			return fmt.Sprintf("delivery #%d was counted but the consumer did not answer it 2xx", d.Seq)
+		}
 		counted++
 	}
 	if counted < want {
@@ -66,3 +74,7 @@ func (x *run) stageStatus(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// relaying reports whether the run relays its deliveries to a consumer
+// (--forward-to), whose 2xx the proof then needs.
+func (x *run) relaying() bool { return x.Runner != nil && x.Receiver.ForwardTo != "" }

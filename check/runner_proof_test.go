@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/monhook/monhook/check/report"
+	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -57,6 +58,15 @@ func TestUnprovenAcceptsOnlyAFullProof(t *testing.T) {
 			x.rep.Deliveries[0].Findings = []report.Finding{{Code: "type", Detail: "x"}}
 		}, "delivery #1 was counted"},
 		{"no expectations", func(x *run) { x.sc.Expect = nil }, "expects no delivery"},
+		{"a consumer without its stage", func(x *run) { x.Runner = &Runner{Receiver: receiver.Options{ForwardTo: "http://c/"}} }, "consumer did not take"},
+		{"a counted delivery the consumer refused", func(x *run) {
+			x.Runner = &Runner{Receiver: receiver.Options{ForwardTo: "http://c/"}}
+			x.rep.Stages = append(x.rep.Stages, report.Stage{Name: StageConsumer, Status: report.StatusOK})
+			for i := range x.rep.Deliveries {
+				x.rep.Deliveries[i].Consumer = &report.Consumer{URL: "http://c/", Status: 200}
+			}
+			x.rep.Deliveries[1].Consumer.Status = 500
+		}, "delivery #2 was counted but the consumer did not answer it 2xx"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

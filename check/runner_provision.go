@@ -39,11 +39,19 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 	}
 	x.recv = rv
 	x.rep.CallbackURL = RedactCallbackURL(rv.CallbackURL())
+	x.rep.ForwardTo = x.Receiver.ForwardTo
 	detail := fmt.Sprintf("listening on %s; Monasca will call %s", rv.Addr(), x.rep.CallbackURL)
 	if w := rv.Warnings(); len(w) > 0 {
 		detail += "; warning: " + strings.Join(w, "; ")
 	}
-	return detail, nil
+	selfTest, err := x.selfTestCallback(ctx)
+	if err != nil {
+		return detail, err
+	}
+	if x.Receiver.ForwardTo != "" {
+		detail += "; relaying each delivery to " + x.Receiver.ForwardTo
+	}
+	return detail + "; " + selfTest, nil
 }
 
 // RedactCallbackURL hides the per-run token in the callback URL's last path

@@ -3,6 +3,8 @@ package check_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -205,6 +207,7 @@ func TestUnreachableCallbackFailsTheDeliveryStageWithAHint(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
 	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
+	r.SkipCallbackTest = true // as when only the notifier's network could reach it
 	rep := run(t, r, time.Minute)
 	if rep.ExitCode != 1 {
 		t.Fatalf("exit %d, want 1: %s", rep.ExitCode, rep.Error)
@@ -223,6 +226,7 @@ func TestInterruptDuringTheWaitStillTearsDown(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
 	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
+	r.SkipCallbackTest = true // as when only the notifier's network could reach it
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	r.Progress = func(stage string) {
@@ -285,6 +289,7 @@ func TestAFailedExpectationListsTheLaterOnesUnmet(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "ok-cycle")
 	r.Receiver.CallbackURL = "http://127.0.0.1:1/unreachable"
+	r.SkipCallbackTest = true // as when only the notifier's network could reach it
 	rep := run(t, r, time.Minute)
 	if rep.ExitCode != 1 || len(rep.Expectations) != 2 {
 		t.Fatalf("exit %d, expectations %+v; want 1 and both expectations listed", rep.ExitCode, rep.Expectations)
@@ -293,5 +298,37 @@ func TestAFailedExpectationListsTheLaterOnesUnmet(t *testing.T) {
 		if e.Met || e.Got != 0 {
 			t.Errorf("expectation %+v should be unmet", e)
 		}
+	}
+}
+
+// A callback URL that does not lead to the receiver is found before
+// anything is created: exit 3 at the receiver stage, naming the URL.
+func TestCallbackSelfTestStopsTheRunBeforeAnythingIsCreated(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Server", "BaseHTTP/0.6 Python/3.11.2")
+	}))
+	defer other.Close()
+	for _, tc := range []struct{ name, url, want string }{
+		{"nothing listens", "http://127.0.0.1:1/", "connection refused"},
+		{"another service answers", other.URL + "/", "something else answered 200 OK (Server: BaseHTTP/0.6 Python/3.11.2)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := startLab(t)
+			r := newRunner(t, l, "synthetic")
+			r.Receiver.CallbackURL = tc.url
+			rep := run(t, r, time.Minute)
+			if rep.ExitCode != 3 {
+				t.Fatalf("exit %d, want 3: %s", rep.ExitCode, rep.Error)
+			}
+			st := stage(rep, scenarios.StageReceiver)
+			if st.Status != report.StatusFailed || !strings.Contains(st.Detail, tc.want) ||
+				!strings.Contains(st.Detail, strings.TrimSuffix(tc.url, "/")) {
+				t.Errorf("receiver stage = %+v, want it failed naming the URL and %q", st, tc.want)
+			}
+			if len(rep.Resources) != 0 || stage(rep, scenarios.StageNotificationMethod).Status != report.StatusSkipped {
+				t.Errorf("resources %+v created after a failed self-test", rep.Resources)
+			}
+			assertNothingLeft(t, l)
+		})
 	}
 }

@@ -24,6 +24,9 @@ const (
 )
 
 func (x *run) trigger(ctx context.Context) (string, error) {
+	// The first expectation's time runs from when the trigger acts: the
+	// first post here, the PATCH below for api-state.
+	x.since = time.Now()
 	var parts []string
 	if x.sc.Metric.Source == scenarios.SourceSynthetic {
 		interval := x.sc.Metric.Interval.Duration()
@@ -54,6 +57,7 @@ func (x *run) trigger(ctx context.Context) (string, error) {
 			parts = append(parts, "alarm evaluated "+a.State+" by the threshold engine")
 		}
 		state := x.sc.Trigger.State
+		x.since = time.Now()
 		if _, err := alarms.Patch(ctx, x.target.Client, a.ID, alarms.PatchOpts{State: &state}).Extract(); err != nil {
 			return "", apiError(err, "setting the alarm state through the API")
 		}
@@ -89,12 +93,12 @@ func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
 			return false, err
 		}
 		found = list[0]
-		x.alarmID = found.ID
+		x.alarmID.setIfEmpty(found.ID)
 		return true, nil
 	})
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		if errors.Is(err, context.Canceled) {
-			return found, &stageError{class: classInterrupted, err: err}
+			return found, &stageError{class: classInterrupted, msg: "interrupted"}
 		}
 		return found, &stageError{class: classFailure, msg: "the threshold engine created no alarm for the definition in time", hints: x.noAlarmHints()}
 	}
@@ -106,7 +110,7 @@ func (x *run) pollAlarm(ctx context.Context) (alarms.Alarm, error) {
 func (x *run) awaitEvaluated(ctx context.Context) (alarms.Alarm, error) {
 	var a alarms.Alarm
 	err := x.poll(ctx, func(ctx context.Context) (bool, error) {
-		got, err := alarms.Get(ctx, x.target.Client, x.alarmID).Extract()
+		got, err := alarms.Get(ctx, x.target.Client, x.alarmID.get()).Extract()
 		if err != nil {
 			return false, apiError(err, "reading the alarm's state")
 		}
@@ -115,7 +119,7 @@ func (x *run) awaitEvaluated(ctx context.Context) (alarms.Alarm, error) {
 	})
 	switch {
 	case errors.Is(err, context.Canceled):
-		return a, &stageError{class: classInterrupted, err: err}
+		return a, &stageError{class: classInterrupted, msg: "interrupted"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return a, &stageError{class: classFailure, msg: "the threshold engine did not evaluate the alarm in time (still UNDETERMINED)",
 			hints: x.noAlarmHints()}

@@ -35,7 +35,7 @@ func TestExitCodesThroughTheBinary(t *testing.T) {
 			return runMonhook(t, lp.Env(), check...).Code
 		}},
 		{"check", "no delivery (callback unreachable)", 1, func(t *testing.T) int {
-			return runMonhook(t, lp.Env(), append(check, "--callback-url", unreachable)...).Code
+			return runMonhook(t, lp.Env(), append(check, "--callback-url", unreachable, "--skip-callback-test")...).Code
 		}},
 		{"check", "--timeout 1ns (nothing proven)", 1, func(t *testing.T) int {
 			return runMonhook(t, lp.Env(), append(check, "--timeout", "1ns")...).Code
@@ -56,7 +56,7 @@ func TestExitCodesThroughTheBinary(t *testing.T) {
 			return r.Code
 		}},
 		{"check", "SIGINT during the wait", 130, func(t *testing.T) int {
-			cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", "1", "--callback-url", unreachable, "--timeout", "5m")
+			cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", "1", "--callback-url", unreachable, "--skip-callback-test", "--timeout", "5m")
 			awaitProvisioned(t, lp)
 			sigintTwice(t, cmd)
 			return exitCodeOf(cmd.Wait())

@@ -63,7 +63,7 @@ func TestSignalDuringTheWaitExits130AfterTeardown(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			lp := startLabProcess(t, "--speed", e2eSpeed)
 			cmd, out, errOut := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed,
-				"--callback-url", unreachable, "--timeout", "5m", "-o", "json")
+				"--callback-url", unreachable, "--skip-callback-test", "--timeout", "5m", "-o", "json")
 			awaitProvisioned(t, lp)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
@@ -105,7 +105,7 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable)
+	cmd, _, _ := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable, "--skip-callback-test")
 	awaitProvisioned(t, lp)
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestKillDashNineThenCleanupRemovesOnlyMonhooksResources(t *testing.T) {
 
 func TestUnreachableCallbackExitsOneNamingTheDeliveryStage(t *testing.T) {
 	lp := startLabProcess(t, "--speed", e2eSpeed)
-	r := runMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable)
+	r := runMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", e2eSpeed, "--callback-url", unreachable, "--skip-callback-test")
 	if r.Code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}

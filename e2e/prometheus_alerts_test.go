@@ -53,11 +53,13 @@ func scaleRuleDurations(t *testing.T, rules string, factor int) string {
 }
 
 // switchableProxy forwards TCP connections to a backend while open; closed,
-// its port refuses connections (a stopped service, a firewall).
+// its port refuses connections and the open ones are cut (a stopped
+// service, a firewall), keep-alive connections included.
 type switchableProxy struct {
 	addr, backend string
 	mu            sync.Mutex
 	ln            net.Listener
+	conns         map[net.Conn]bool
 }
 
 func newSwitchableProxy(t *testing.T, backend string) *switchableProxy {
@@ -80,18 +82,47 @@ func (p *switchableProxy) open(t *testing.T) {
 			if err != nil {
 				return
 			}
+			if !p.track(c) {
+				c.Close()
+				return
+			}
 			go func() {
-				defer c.Close()
+				defer p.untrack(c)
 				b, err := net.Dial("tcp", p.backend)
 				if err != nil {
 					return
 				}
-				defer b.Close()
+				if !p.track(b) {
+					b.Close()
+					return
+				}
+				defer p.untrack(b)
 				go func() { _, _ = io.Copy(b, c); b.Close() }()
 				_, _ = io.Copy(c, b)
 			}()
 		}
 	}()
+}
+
+// track registers an open connection; false once the proxy is closed.
+func (p *switchableProxy) track(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln == nil {
+		return false
+	}
+	if p.conns == nil {
+		p.conns = map[net.Conn]bool{}
+	}
+	p.conns[c] = true
+	return true
+}
+
+func (p *switchableProxy) untrack(c net.Conn) {
+	c.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.conns, c)
 }
 
 func (p *switchableProxy) close() {
@@ -101,6 +132,10 @@ func (p *switchableProxy) close() {
 		p.ln.Close()
 		p.ln = nil
 	}
+	for c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
 }
 
 type promAlert struct {
@@ -289,6 +324,15 @@ scrape_configs:
 	for _, f := range faults {
 		f.inject()
 		a := awaitFiring(t, base, f.name)
+		t.Logf("%s: MonhookProbeFailing fires naming stage %s", f.name, a.Labels["stage"])
+		// The dashboard's failed-stage panel names the same stage.
+		for _, p := range dashboardPanels(t, "15s") {
+			if strings.HasPrefix(p.title, "Failed stage") {
+				if got := queryResult(t, base, p.expr); len(got) != 1 || got[0]["stage"] != a.Labels["stage"] {
+					t.Errorf("%s: panel %q shows %v, want one series with stage %s", f.name, p.title, got, a.Labels["stage"])
+				}
+			}
+		}
 		if !contains(f.stages, a.Labels["stage"]) {
 			t.Errorf("%s: the alert names stage %q, want one of %v: %v", f.name, a.Labels["stage"], f.stages, a.Labels)
 		}

@@ -186,6 +186,9 @@ scrape_configs:
 		t.Errorf("exporter counters through Prometheus: %v", v)
 	}
 	assertRulesHealthyAndQuiet(t, base)
+	// Every dashboard panel shows real data for a scheduled target and a
+	// /probe job; none names a failed stage while every probe passes.
+	assertDashboardHasData(t, base, "1m", "Failed stage")
 	if code := sp.stop(t); code != 0 {
 		t.Errorf("serve exit %d after SIGTERM", code)
 	}

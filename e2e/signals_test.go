@@ -89,7 +89,7 @@ func TestBackToBackSIGINTsTearDownAndLeaveNothing(t *testing.T) {
 			// --speed 1 against the fast lab: the delivery wait lasts
 			// minutes, so the signals surely find the check waiting.
 			cmd, out, errOut := startMonhook(t, lp.Env(), "check", "-s", "synthetic", "--speed", "1",
-				"--callback-url", unreachable, "--timeout", "5m", "-o", "json", "--junit", junit)
+				"--callback-url", unreachable, "--skip-callback-test", "--timeout", "5m", "-o", "json", "--junit", junit)
 			awaitProvisioned(t, lp)
 			sigintTwice(t, cmd)
 			if code := exitCodeOf(cmd.Wait()); code != 130 {
@@ -115,7 +115,7 @@ func TestGNUTimeoutSIGINTLeavesNothing(t *testing.T) {
 	lp := startLabProcess(t, "--speed", e2eSpeed)
 	junit := filepath.Join(t.TempDir(), "r.xml")
 	cmd := exec.Command(timeoutBin, "--preserve-status", "-s", "INT", "3", monhookBin(t), "check", "-s", "synthetic", "--speed", "1",
-		"--callback-url", unreachable, "--timeout", "5m", "-o", "json", "--junit", junit)
+		"--callback-url", unreachable, "--skip-callback-test", "--timeout", "5m", "-o", "json", "--junit", junit)
 	cmd.Env = lp.Env()
 	out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, errOut
@@ -153,7 +153,7 @@ func TestBackToBackSIGINTsWithTheInProcessLab(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	junit := filepath.Join(t.TempDir(), "r.xml")
 	cmd, out, errOut := startMonhook(t, baseEnv(), "check", "--lab", "-s", "synthetic", "--speed", "1",
-		"--listen", addr, "--callback-url", unreachable, "--timeout", "5m", "-o", "json", "--junit", junit)
+		"--listen", addr, "--callback-url", unreachable, "--skip-callback-test", "--timeout", "5m", "-o", "json", "--junit", junit)
 	awaitListening(t, addr) // the receiver stage is done: provisioning follows at once
 	sigintTwice(t, cmd)
 	if code := exitCodeOf(cmd.Wait()); code != 130 {

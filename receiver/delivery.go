@@ -28,6 +28,10 @@ type ForwardResult struct {
 	Status  int           `json:"status,omitempty"` // 0 when no response came
 	Latency time.Duration `json:"latency_ns"`
 	Error   string        `json:"error,omitempty"`
+	// TimedOut: no answer came within Options.ForwardTimeout.
+	TimedOut bool `json:"timed_out,omitempty"`
+	// Body is the start of the consumer's answer (ForwardBodyLimit bytes).
+	Body string `json:"body,omitempty"`
 }
 
 // Stray is a request that is not a delivery: wrong path (404), wrong method

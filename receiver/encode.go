@@ -84,6 +84,13 @@ func (d Delivery) AppendJSON(dst []byte) []byte {
 			dst = append(dst, `,"error":`...)
 			dst = appendString(dst, f.Error)
 		}
+		if f.TimedOut {
+			dst = append(dst, `,"timed_out":true`...)
+		}
+		if f.Body != "" {
+			dst = append(dst, `,"body":`...)
+			dst = appendString(dst, f.Body)
+		}
 		dst = append(dst, '}')
 	}
 	return append(dst, '}')

@@ -4,7 +4,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestForwardRelaysTheBodyAndRecordsTheConsumerStatus(t *testing.T) {
@@ -68,5 +70,37 @@ func TestForwardFailureAnswers502UnlessBestEffort(t *testing.T) {
 				t.Fatalf("forward = %+v, want error recorded: %v", f, tc.wantError)
 			}
 		})
+	}
+}
+
+// The consumer's failure is worded for the operator: what answered and the
+// start of its body, or why nothing answered.
+func TestForwardRecordsTheConsumersBodyAndWordsTheProblem(t *testing.T) {
+	long := strings.Repeat("x", 3*ForwardBodyLimit)
+	notFound := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("Cannot POST /openstack/alerts/tok\n" + long))
+	}))
+	defer notFound.Close()
+	r := newTestReceiver(t, Options{ForwardTo: notFound.URL})
+	defer r.Close()
+	post(r, "/tok", monascaBody, nil)
+	f := r.Deliveries()[0].Forward
+	if f.OK() || len(f.Body) != ForwardBodyLimit || !strings.HasPrefix(f.Body, "Cannot POST") {
+		t.Fatalf("forward = %+v, want the first %d bytes of the 404's body", f, ForwardBodyLimit)
+	}
+	if p := f.Problem(); !strings.HasPrefix(p, "answered 404 Not Found: Cannot POST /openstack/alerts/tok x") {
+		t.Fatalf("problem = %q", p)
+	}
+
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
+	defer slow.Close()
+	defer close(hang)
+	r2 := newTestReceiver(t, Options{ForwardTo: slow.URL, ForwardTimeout: 50 * time.Millisecond})
+	defer r2.Close()
+	post(r2, "/tok", monascaBody, nil)
+	if f := r2.Deliveries()[0].Forward; !f.TimedOut || f.Problem() != "no answer within 50ms" {
+		t.Fatalf("forward = %+v, want a timeout named with its limit", f)
 	}
 }

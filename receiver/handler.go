@@ -25,6 +25,9 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.stray(w, req, now, http.StatusMethodNotAllowed, StrayWrongMethod, "")
 		return
 	}
+	if r.answerProbe(w, req) {
+		return
+	}
 	body, err := readBody(w, req, r.opts.MaxBody)
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -28,7 +28,9 @@ type Receiver struct {
 	leafHost func(string) string
 	forward  *forwarder
 
-	attempts atomic.Int64 // deliveries seen, for FailFirst
+	attempts atomic.Int64           // deliveries seen, for FailFirst
+	probes   atomic.Int64           // callback self-test probes answered
+	probe    atomic.Pointer[string] // the callback self-test's current nonce
 	seq      atomic.Int64
 	stats    struct{ deliveries, strays, malformed, oversized, tlsErrors atomic.Uint64 }
 

@@ -14,7 +14,7 @@ const MinScaledBudget = time.Second
 var monascaTimedStages = map[string]bool{StageTrigger: true, StageAlarm: true, StageDelivery: true}
 
 // Scaled returns a copy for a lab running `speed` times faster than real
-// time (--lab --speed N): the metric interval, every expectation's
+// time (--lab --speed N): the metric interval, the minimum, every expectation's
 // `within`, and the trigger, alarm and delivery budgets are divided by
 // speed. The receiver delay is not: it is set against monasca-notification's
 // 5 s webhook timeout, which the lab keeps at 5 s at every speed. Budgets
@@ -29,6 +29,7 @@ func (s *Scenario) Scaled(speed float64) *Scenario {
 	div := func(d Duration) Duration { return Duration(float64(d) / speed) }
 	bound := func(d Duration) Duration { return max(div(d), Duration(MinScaledBudget)) }
 	c.Metric.Interval = div(c.Metric.Interval)
+	c.Minimum = div(c.Minimum)
 	for i := range c.Expect {
 		c.Expect[i].Within = bound(c.Expect[i].Within)
 	}

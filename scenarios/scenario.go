@@ -100,6 +100,11 @@ type Scenario struct {
 	// Stages); stages not listed get DefaultBudgets. The budgets are for a
 	// real cloud; `--lab --speed N` runs use Scaled.
 	Budgets map[string]Duration `yaml:"budgets,omitempty" json:"budgets,omitempty"`
+	// Minimum is the least time a run takes on a healthy real deployment
+	// (Monasca's own timings: definition propagation, evaluation, retry
+	// intervals, re-send periods); an overall timeout below it cannot pass,
+	// and a run cut short by one is told so first. 0: not documented.
+	Minimum Duration `yaml:"minimum,omitempty" json:"minimum,omitempty"`
 }
 
 // Metric describes the metric the alarm watches.

@@ -182,6 +182,9 @@ func (a Actions) pointsAt(state string) bool {
 }
 
 func (s *Scenario) validateBudgets() error {
+	if s.Minimum < 0 {
+		return verr("minimum", "must not be negative")
+	}
 	stages := Stages()
 	for k, d := range s.Budgets {
 		if !slices.Contains(stages, k) {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/monhook/monhook/pause"
@@ -50,7 +51,13 @@ type Attempt struct {
 	// TimedOut says no answer came within the client's timeout (Error then
 	// has the transport's wording), so a caller can name its own setting.
 	TimedOut bool `json:"timed_out,omitempty"`
+	// Body is the start of an answer outside 200–299 (ErrorBodyLimit
+	// bytes): the consumer's own words for what went wrong.
+	Body string `json:"body,omitempty"`
 }
+
+// ErrorBodyLimit bounds the part of a failed answer kept in Attempt.Body.
+const ErrorBodyLimit = 200
 
 // OK reports whether Monasca would count the attempt as delivered.
 func (a Attempt) OK() bool { return a.Error == "" && a.Status >= 200 && a.Status <= 299 }
@@ -83,14 +90,25 @@ func (s *Sender) Repeat(ctx context.Context, target string, body []byte, n int, 
 	return sends, nil
 }
 
+// Resend is Send for a saved delivery: body and header as they were
+// received (header replaces the plugin's headers; Go sets Host and
+// Content-Length itself), counted as send number send.
+func (s *Sender) Resend(ctx context.Context, send int, target string, body []byte, header http.Header) ([]Attempt, error) {
+	return s.sendWith(ctx, send, target, body, header)
+}
+
 func (s *Sender) send(ctx context.Context, send int, target string, body []byte) ([]Attempt, error) {
+	return s.sendWith(ctx, send, target, body, nil)
+}
+
+func (s *Sender) sendWith(ctx context.Context, send int, target string, body []byte, header http.Header) ([]Attempt, error) {
 	client := s.Client
 	if client == nil {
 		client = NewClient(DefaultTimeout, nil)
 	}
 	var attempts []Attempt
 	for n := 1; ; n++ {
-		a := s.attempt(ctx, client, n, target, body)
+		a := s.attempt(ctx, client, n, target, body, header)
 		a.Send = send
 		attempts = append(attempts, a)
 		if s.OnAttempt != nil {
@@ -105,12 +123,15 @@ func (s *Sender) send(ctx context.Context, send int, target string, body []byte)
 	}
 }
 
-func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target string, body []byte) Attempt {
+func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target string, body []byte, header http.Header) Attempt {
 	a := Attempt{Number: n, Start: time.Now()}
 	req, err := NewRequest(ctx, target, body)
 	if err != nil {
 		a.Error = err.Error()
 		return a
+	}
+	if header != nil {
+		req.Header = header.Clone()
 	}
 	if s.AuthToken != "" {
 		req.Header.Set("X-Auth-Token", s.AuthToken)
@@ -124,10 +145,15 @@ func (s *Sender) attempt(ctx context.Context, client *http.Client, n int, target
 		return a
 	}
 	// Read the answer as requests does before the connection is reused.
+	head := make([]byte, ErrorBodyLimit)
+	got, _ := io.ReadFull(resp.Body, head)
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	a.Latency = time.Since(a.Start)
 	a.Status = resp.StatusCode
+	if !a.OK() {
+		a.Body = strings.ToValidUTF8(string(head[:got]), "\uFFFD")
+	}
 	return a
 }
 

@@ -23,9 +23,12 @@
 //	endpoint        the Monasca API endpoint used
 //	project_id      the caller's project (the tenant_id deliveries must carry)
 //	callback_url    the URL Monasca was told to call, per-run token redacted
+//	forward_to      with --forward-to: the consumer each delivery was relayed to; the
+//	                verdict then requires its 2xx for every counted delivery, and the
+//	                stages end with a "consumer" stage
 //	stages[]        one per stage, in run order:
 //	  name          auth | preflight | receiver | notification-method | alarm-definition |
-//	                trigger | alarm | delivery | teardown
+//	                trigger | alarm | delivery | consumer (with --forward-to) | teardown
 //	  status        ok | failed | skipped
 //	  started_at    when the stage started (absent if skipped)
 //	  duration_ms   how long it took
@@ -46,6 +49,9 @@
 //	  expected      counted toward an expectation
 //	  expectation   which one (index), 0 if none
 //	  findings[]    what is wrong with it: code (machine-readable), key (payload key), detail
+//	  consumer      with --forward-to: the consumer's answer to the relayed delivery:
+//	                url, status (absent when none came), latency_ms, body (its first
+//	                200 bytes), error (refused, no answer within D, ...)
 //	strays[]        requests that reached the receiver but are not this run's deliveries
 //	                (wrong token or path, another definition); reported, never counted:
 //	  received_at, remote (address), method, path, reason, status (answered)
@@ -102,6 +108,7 @@ type Report struct {
 	Endpoint      string        `json:"endpoint" yaml:"endpoint"`
 	ProjectID     string        `json:"project_id" yaml:"project_id"`
 	CallbackURL   string        `json:"callback_url" yaml:"callback_url"`
+	ForwardTo     string        `json:"forward_to,omitempty" yaml:"forward_to,omitempty"`
 	Stages        []Stage       `json:"stages" yaml:"stages"`
 	Expectations  []Expectation `json:"expectations" yaml:"expectations"`
 	Deliveries    []Delivery    `json:"deliveries" yaml:"deliveries"`
@@ -170,9 +177,19 @@ type Delivery struct {
 	Expected          bool      `json:"expected" yaml:"expected"`
 	Expectation       int       `json:"expectation,omitempty" yaml:"expectation,omitempty"`
 	Findings          []Finding `json:"findings" yaml:"findings"`
+	Consumer          *Consumer `json:"consumer,omitempty" yaml:"consumer,omitempty"`
 	// Mail is set on the EMAIL path (--type email): the mail as read from
 	// the mailbox.
 	Mail *Mail `json:"mail,omitempty" yaml:"mail,omitempty"`
+}
+
+// Consumer is the --forward-to consumer's answer to a relayed delivery.
+type Consumer struct {
+	URL       string  `json:"url" yaml:"url"`
+	Status    int     `json:"status,omitempty" yaml:"status,omitempty"`
+	LatencyMS float64 `json:"latency_ms" yaml:"latency_ms"`
+	Body      string  `json:"body,omitempty" yaml:"body,omitempty"`
+	Error     string  `json:"error,omitempty" yaml:"error,omitempty"`
 }
 
 // Mail is a delivery read from the mailbox. The SMTP hand-off cannot be

@@ -46,10 +46,12 @@ type checkOptions struct {
 	JUnit        string
 	Save         string
 
-	Listen      string
-	CallbackURL string
-	TLSCert     string
-	TLSKey      string
+	Listen           string
+	CallbackURL      string
+	SkipCallbackTest bool
+	ForwardTo        string
+	TLSCert          string
+	TLSKey           string
 
 	Email emailFlags
 
@@ -57,6 +59,10 @@ type checkOptions struct {
 	Speed     float64
 	LabHosts  int
 	LabFaults labFaults
+
+	// timeoutSet: --timeout was given (not the default), so a run it cuts
+	// short below the scenario's minimum names it.
+	timeoutSet bool
 
 	// Abandon closes on a second, later Ctrl-C: teardown is cut short.
 	Abandon <-chan struct{}
@@ -84,6 +90,11 @@ notification types endpoint (before Newton) methods are created without period,
 and scenarios needing period or last() exit 2 before anything is created. The
 report names the API's flavor (python, java) and features (target.api).
 
+Before creating anything, check POSTs a probe to the callback URL (token path
+included) and stops with exit 3 when it does not reach its own receiver: a
+wrong host or port, or another service answering there. With --forward-to
+each delivery is relayed to your consumer, and the verdict needs its 2xx too.
+
 --type email checks the EMAIL path instead: the method mails --email-to, the
 delivery stage reads the mail back over IMAP from --imap (password:
 $MONHOOK_IMAP_PASSWORD, else a prompt); teardown deletes this run's mail.
@@ -93,6 +104,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
   monhook check --os-cloud prod --scenario synthetic
   monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
   monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080
+  monhook check --lab --forward-to http://127.0.0.1:3001/openstack/alerts
   monhook check --lab --type email -s ok-cycle
   monhook check --type email --email-to canary@example.org \
       --imap imaps://canary%40example.org@imap.example.org/INBOX`,
@@ -122,6 +134,8 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.StringVar(&o.Save, "save", "", "append the raw deliveries to this JSON Lines file (as listen --save does)")
 	fl.StringVar(&o.Listen, "listen", "", "receiver listen address (default: all interfaces, ephemeral port)")
 	fl.StringVar(&o.CallbackURL, "callback-url", "", "URL Monasca must call, for NAT or containers (default: the local address of the route toward Monasca)")
+	fl.BoolVar(&o.SkipCallbackTest, "skip-callback-test", false, "skip the probe POST to the callback URL (for a URL reachable only from the notifier's network)")
+	fl.StringVar(&o.ForwardTo, "forward-to", "", "relay each delivery to your consumer at this URL; it must answer 2xx too (else Monasca gets 502)")
 	fl.StringVar(&o.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate")
 	fl.StringVar(&o.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.BoolVar(&o.Lab, "lab", false, "run against the built-in Monasca lab instead of a cloud")
@@ -139,6 +153,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 	if err := checkTLSPair(o.TLSCert, o.TLSKey); err != nil {
 		return err
 	}
+	o.timeoutSet = cmd.Flags().Changed("timeout")
 	switch {
 	case o.Timeout <= 0:
 		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
@@ -180,6 +195,12 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 		}
 	}
 	o.warnIneffective(cmd)
+	if o.ForwardTo != "" {
+		u, err := url.Parse(o.ForwardTo)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErrorf("--forward-to %q: want an http:// or https:// URL with a host, e.g. http://127.0.0.1:3001/", o.ForwardTo)
+		}
+	}
 	if o.CallbackURL != "" {
 		u, err := url.Parse(o.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -233,7 +254,15 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 		Hostname: o.Hostname,
 		Keep:     o.Keep,
 		Abandon:  o.Abandon,
-		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey},
+		Receiver: receiver.Options{Listen: o.Listen, CallbackURL: o.CallbackURL, TLSCert: o.TLSCert, TLSKey: o.TLSKey,
+			ForwardTo: o.ForwardTo},
+		SkipCallbackTest: o.SkipCallbackTest,
+	}
+	if o.timeoutSet {
+		runner.UserTimeout = o.Timeout
+	}
+	if o.SkipCallbackTest {
+		warnf(o.IO, "--skip-callback-test: nothing proves before the run that %s leads to this receiver", callbackOrDefault(o.CallbackURL))
 	}
 	runner.RunID = marker.NewRunID()
 	var saved *jsonl.Writer
@@ -427,4 +456,12 @@ func labConnect(l *lab.Lab, debug io.Writer, debugOn bool, version string) func(
 		}
 		return check.Target{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}
+}
+
+// callbackOrDefault names the callback URL for messages.
+func callbackOrDefault(u string) string {
+	if u == "" {
+		return "the callback URL"
+	}
+	return u
 }

@@ -48,7 +48,9 @@ func TestExitCodesInProcess(t *testing.T) {
 		run  func(t *testing.T) int
 	}{
 		{"check passes", 0, func(*testing.T) int { return run(check...) }},
-		{"check without a delivery", 1, func(*testing.T) int { return run(append(check, "--callback-url", unreachable)...) }},
+		{"check without a delivery", 1, func(*testing.T) int {
+			return run(append(check, "--callback-url", unreachable, "--skip-callback-test")...)
+		}},
 		{"check --timeout 1ns", 1, func(*testing.T) int { return run(append(check, "--timeout", "1ns")...) }},
 		{"check --speed NaN", 2, func(*testing.T) int { return run("check", "--speed", "NaN") }},
 		{"check with a wrong password", 3, func(t *testing.T) int {
@@ -66,7 +68,7 @@ func TestExitCodesInProcess(t *testing.T) {
 			go func() {
 				streams, _, _ := TestStreams()
 				done <- RunSignals(context.Background(), streams,
-					[]string{"check", "-s", "synthetic", "--speed", "1", "--callback-url", unreachable}, sigs, burstPolicy(t))
+					[]string{"check", "-s", "synthetic", "--speed", "1", "--callback-url", unreachable, "--skip-callback-test"}, sigs, burstPolicy(t))
 			}()
 			awaitLeftovers(t, s.Monitoring, 2)
 			sigs <- syscall.SIGINT

@@ -90,7 +90,7 @@ func TestHelpEnvironmentGivesEachCommandsMeaning(t *testing.T) {
 	_, out, _ := runCLI(t, "help", "environment")
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
-		"MONHOOK_TIMEOUT --timeout (check, cleanup, send): check, cleanup: overall deadline; send: per attempt",
+		"MONHOOK_TIMEOUT --timeout (check, cleanup, listen, send): check, cleanup: overall deadline; listen: with --expect, how long to wait for the deliveries; send: per attempt",
 		"lab: listen address (host:port, :port or a bare port)",
 		"serve: HTTP address of /probe",
 	} {

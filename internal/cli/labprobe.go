@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/monhook/monhook/openstack"
@@ -44,4 +45,38 @@ func probeLabSpeed(ctx context.Context, r openstack.Resolved) (speed float64, ok
 		return 0, false
 	}
 	return v, true
+}
+
+// labSpeeds remembers, per cloud, whether it is a monhook lab and at what
+// speed (serve asks before every probe; the first answer holds).
+type labSpeeds struct {
+	ctx   context.Context
+	flags func() openstack.AuthFlags
+	mu    sync.Mutex
+	m     map[string]float64
+}
+
+func newLabSpeeds(ctx context.Context, flags func() openstack.AuthFlags) *labSpeeds {
+	return &labSpeeds{ctx: ctx, flags: flags, m: map[string]float64{}}
+}
+
+// of is the lab speed of cloud ("" = the OS_* environment), 0 when it is
+// not a monhook lab or cannot be resolved.
+func (l *labSpeeds) of(cloud string) float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.m[cloud]; ok {
+		return v
+	}
+	flags := l.flags()
+	if cloud != "" {
+		flags.Cloud = cloud
+	}
+	r, err := openstack.Resolve(flags)
+	if err != nil {
+		return 0
+	}
+	v, _ := probeLabSpeed(l.ctx, r)
+	l.m[cloud] = v
+	return v
 }

@@ -47,7 +47,11 @@ type listenOptions struct {
 	Attach         string
 	AttachOn       []string
 	RegisterPeriod int
-	Session        func(context.Context) (*openstack.Session, error)
+	// Expect makes listen a verdict: exit 0 once Expect deliveries of the
+	// attached definition arrived, 1 after Timeout.
+	Expect  int
+	Timeout time.Duration
+	Session func(context.Context) (*openstack.Session, error)
 
 	// ready is called with the running receiver once it listens (tests).
 	ready func(*receiver.Receiver)
@@ -81,6 +85,11 @@ With --register (and OpenStack credentials) monhook creates a WEBHOOK
 notification method pointing at the listener, named with monhook's marker, and
 prints its id; --attach NAME adds it to that alarm definition's actions. Both
 are removed on exit (monhook cleanup sweeps the method after a crash).
+With --expect N, listen is a verdict for that definition: it exits 0 once N
+of its deliveries arrived (with --forward-to, each answered 2xx by the
+consumer too) and 1 when --timeout passes first. It warns when the
+definition's alarms already sit in the state that fires: Monasca notifies on
+transitions only.
 
 SIGINT or SIGTERM stops accepting, finishes in-flight requests, syncs the
 file and exits 0.`,
@@ -90,7 +99,9 @@ file and exits 0.`,
   monhook listen --save deliveries.jsonl --fsync    # survive a power loss too
   monhook listen --fail-first 2 --delay 2s          # exercise Monasca's retry
   monhook listen --listen :3001 --path /openstack/alerts --full
-  monhook listen --register --attach "cpu high" --attach-on alarm,ok   # like stripe listen`,
+  monhook listen --register --attach "cpu high" --attach-on alarm,ok   # like stripe listen
+  monhook listen --register --attach "cpu high" --expect 1 --timeout 5m \
+    --forward-to http://127.0.0.1:3001/openstack/alerts`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Output = f.Output()
@@ -134,6 +145,8 @@ file and exits 0.`,
 	fl.StringSliceVar(&opts.AttachOn, "attach-on", []string{register.OnAlarm}, "with --attach, the states whose actions get the method: alarm, ok, undetermined")
 	fl.IntVar(&opts.RegisterPeriod, "register-period", 0, "with --register, the method's period: 0 (once) or 60 (re-send while in ALARM)")
 	fl.BoolVar(&opts.ForwardBestEffort, "forward-best-effort", false, "answer the sender as usual even when the --forward-to relay fails")
+	fl.IntVar(&opts.Expect, "expect", 0, "with --attach, exit 0 once N deliveries of the definition arrived (and, with --forward-to, were answered 2xx), 1 after --timeout")
+	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "with --expect, how long to wait for the deliveries")
 	return cmd
 }
 
@@ -166,6 +179,16 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 		return usageErrorf("--attach and --register-period need --register")
 	case o.Attach == "" && cmd.Flags().Changed("attach-on"):
 		return usageErrorf("--attach-on needs --attach")
+	case o.Expect < 0:
+		return usageErrorf("--expect must not be negative")
+	case o.Expect > 0 && o.Attach == "":
+		return usageErrorf("--expect needs --register --attach DEFINITION: it counts the deliveries of that definition")
+	case cmd.Flags().Changed("timeout") && o.Expect == 0:
+		return usageErrorf("--timeout needs --expect")
+	case o.Timeout <= 0:
+		return usageErrorf("--timeout must be positive, got %s", o.Timeout)
+	case o.Expect > 0 && o.ForwardBestEffort:
+		return usageErrorf("--forward-best-effort and --expect exclude each other: the verdict needs the consumer's 2xx")
 	case o.RegisterPeriod != 0 && o.RegisterPeriod != 60:
 		return usageErrorf("--register-period %d: Monasca accepts 0 or 60", o.RegisterPeriod)
 	case o.SaveKeep < 0:
@@ -264,12 +287,20 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 			return err
 		}
 	}
+	if reg != nil && reg.DefinitionID != "" {
+		warnAlreadyFiring(ctx, sess, reg, o.AttachOn, p)
+	}
 	p.status("ready %s", r.CallbackURL())
 	if o.ready != nil {
 		o.ready(r)
 	}
 
-	<-ctx.Done()
+	var verdict error
+	if o.Expect > 0 {
+		verdict = awaitExpected(ctx, o, r, reg, p)
+	} else {
+		<-ctx.Done()
+	}
 
 	// Unregister first, so Monasca stops sending; then stop accepting, let
 	// in-flight requests finish (their saves included), then sync and close
@@ -289,7 +320,11 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 	}
 	p.status("%s", summary)
 	if err := errors.Join(errs...); err != nil {
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			return err // leftovers: exit 4 stands over the verdict
+		}
 		return cannotRun(err)
 	}
-	return nil
+	return verdict
 }

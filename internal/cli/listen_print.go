@@ -122,8 +122,8 @@ func deliveryParts(d receiver.Delivery, tty bool) []string {
 		parts = append(parts, fmt.Sprintf("answered %d", d.Status))
 	}
 	if f := d.Forward; f != nil {
-		if f.Error != "" {
-			parts = append(parts, fmt.Sprintf("forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Error))
+		if !f.OK() {
+			parts = append(parts, fmt.Sprintf("forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Problem()))
 		} else {
 			parts = append(parts, fmt.Sprintf("forward %d in %v", f.Status, f.Latency.Round(time.Microsecond)))
 		}

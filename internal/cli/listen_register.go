@@ -10,7 +10,10 @@ import (
 
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/openstack"
+	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
 	"github.com/monhook/monhook/openstack/monitoring/v2/features"
+	"github.com/monhook/monhook/output"
+	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/register"
 )
 
@@ -70,4 +73,79 @@ func endpointHostOf(s *openstack.Session) string {
 		return ""
 	}
 	return u.Host
+}
+
+// awaitExpected is the verdict of `listen --register --attach DEF --expect
+// N`: nil once N deliveries of the attached definition arrived (with
+// --forward-to, each also answered 2xx by the consumer), exit 1 when
+// --timeout passed first. Deliveries count from registration on.
+func awaitExpected(ctx context.Context, o *listenOptions, r *receiver.Receiver, reg *register.Registration, p *deliveryPrinter) error {
+	start := time.Now()
+	wctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	seen := map[int]bool{}
+	got := 0
+	var consumerFailed []receiver.Delivery
+	for got < o.Expect {
+		d, err := r.Await(wctx, func(d receiver.Delivery) bool {
+			return !seen[d.Seq] && d.Notification != nil && d.Notification.AlarmDefinitionID == reg.DefinitionID
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err() // interrupted: exit 130
+			}
+			msg := fmt.Sprintf("expected %s of alarm definition %q within %s (--timeout), got %d",
+				output.Count(o.Expect, "delivery", "deliveries"), reg.DefinitionName, o.Timeout, got)
+			if n := len(consumerFailed); n > 0 {
+				last := consumerFailed[n-1]
+				msg += fmt.Sprintf("; the consumer %s did not take %s: %s", o.ForwardTo,
+					output.Count(n, "delivery", "deliveries"), last.Forward.Problem())
+			}
+			return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: errors.New(msg)}
+		}
+		seen[d.Seq] = true
+		switch {
+		case len(d.Findings) > 0:
+			p.status("not counted: delivery #%d departs from Monasca's notification", d.Seq)
+		case o.ForwardTo != "" && !d.Forward.OK():
+			consumerFailed = append(consumerFailed, d)
+			p.status("not counted: delivery #%d was not taken by %s: %s", d.Seq, o.ForwardTo, d.Forward.Problem())
+		default:
+			got++
+		}
+	}
+	p.status("expectation met: %s of alarm definition %q in %s", output.Count(got, "delivery", "deliveries"),
+		reg.DefinitionName, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// warnAlreadyFiring says when the attached definition's alarms already sit
+// in a state whose actions got the method: Monasca notifies on transitions
+// only, so nothing arrives until one leaves that state and comes back.
+func warnAlreadyFiring(ctx context.Context, s *openstack.Session, reg *register.Registration, on []string, p *deliveryPrinter) {
+	pages, err := alarms.List(s.Monitoring, alarms.ListOpts{AlarmDefinitionID: reg.DefinitionID}).AllPages(ctx)
+	if err != nil {
+		return
+	}
+	list, err := alarms.ExtractAlarms(pages)
+	if err != nil {
+		return
+	}
+	if len(list) == 0 {
+		p.status("note: alarm definition %q has no alarms yet; the threshold engine creates them from new measurements", reg.DefinitionName)
+		return
+	}
+	byState := map[string]int{}
+	for _, a := range list {
+		byState[a.State]++
+	}
+	for _, st := range on {
+		state := strings.ToUpper(st)
+		n := byState[state]
+		if n == 0 {
+			continue
+		}
+		p.status("warning: alarm definition %q has %s already in %s (of %d): Monasca notifies on transitions only, "+
+			"so nothing will arrive until one leaves %s and comes back", reg.DefinitionName, output.Count(n, "alarm", "alarms"), state, len(list), state)
+	}
 }

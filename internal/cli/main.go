@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/output"
 )
 
@@ -52,6 +53,11 @@ func execute(ctx context.Context, f *Factory, root *cobra.Command, args []string
 	_, err := root.ExecuteContextC(ctx)
 	err = usageOnUnknownCommand(err)
 	code := exitCode(ctx, err)
+	if code == exitcode.Of(exitcode.Interrupted) && errors.Is(err, context.Canceled) {
+		// A call cut off by the signal says "context canceled": say what
+		// happened instead.
+		err = fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	}
 	if err != nil {
 		var ee *ExitError
 		if !(errors.As(err, &ee) && ee.Silent) {

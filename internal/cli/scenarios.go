@@ -34,7 +34,9 @@ it (<run-id> and <hostname> stand for the run's values), the action lists, the
 expected deliveries with their time limits, and every stage's budget.
 
 Budgets and limits are for a real cloud; --speed N shows the ones a
-check --lab --speed N run uses.`,
+check --lab --speed N run uses. MINIMUM is the least time a run takes on a
+healthy real deployment (Monasca's own timings, divided by --speed on the lab):
+a --timeout below it cannot pass, and a run it cuts short says so first.`,
 		Example: `  monhook scenarios
   monhook scenarios retry
   monhook scenarios ok-cycle --speed 60 -o yaml`,
@@ -82,9 +84,11 @@ func scenariosRun(_ context.Context, o *scenariosOptions) error {
 	}
 	all := scenarios.Builtins()
 	return output.Print(o.IO.Out, o.Output(), all, func(w io.Writer) error {
-		t := output.NewTable(w, "SCENARIO", "METRIC", "EXPRESSION", "PROVES")
+		// MINIMUM is the least a run takes on a healthy real deployment: a
+		// shorter --timeout cannot pass (divided by --speed on the lab).
+		t := output.NewTable(w, "SCENARIO", "METRIC", "EXPRESSION", "MINIMUM", "PROVES")
 		for _, s := range all {
-			if err := t.Append(s.Name, s.Metric.Source+": "+s.Metric.Name, s.Preview(), s.Proves); err != nil {
+			if err := t.Append(s.Name, s.Metric.Source+": "+s.Metric.Name, s.Preview(), roundTiming(s.Minimum.Duration()).String(), s.Proves); err != nil {
 				return err
 			}
 		}
@@ -154,6 +158,9 @@ func writeScenario(w io.Writer, d scenarioDetail) error {
 		trigger += " to " + s.Trigger.State
 	}
 	field("trigger", trigger)
+	if s.Minimum > 0 {
+		field("minimum", roundTiming(s.Minimum.Duration()).String()+" (the least a healthy deployment needs; a shorter --timeout cannot pass)")
+	}
 	if s.Receiver != (scenarios.Receiver{}) {
 		var r []string
 		if s.Receiver.FailFirst > 0 {
@@ -204,4 +211,12 @@ func writeScenario(w io.Writer, d scenarioDetail) error {
 		}
 	}
 	return t.Render()
+}
+
+// roundTiming keeps a scaled timing readable (583ms, not 583.333333ms).
+func roundTiming(d time.Duration) time.Duration {
+	if d >= 10*time.Millisecond {
+		return d.Round(time.Millisecond)
+	}
+	return d
 }

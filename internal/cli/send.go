@@ -32,7 +32,9 @@ type sendOptions struct {
 	Retries       int
 	RetryInterval time.Duration
 	Timeout       time.Duration
-	Encoding      webhook.Encoding
+	// Replay re-sends the deliveries of a --save file instead of a built body.
+	Replay   string
+	Encoding webhook.Encoding
 	// AuthToken is sent as X-Auth-Token; never printed.
 	AuthToken string
 
@@ -81,13 +83,14 @@ The body's severity, link and lifecycle state are not flags: the plugin does not
 send them.
 
 Exit status: 0 when every send was delivered, 1 when one was not (after its
-retries), 2 for bad flags or URL.`,
+retries), 2 for bad flags or URL.` + "\n" + replayHelp,
 		Example: `  monhook send http://127.0.0.1:8080/openstack/alerts
   monhook send https://hooks.example.com/monasca --state OK --old-state ALARM \
       --alarm-name "cpu high" --dimension hostname=web1 --dimension service=nova
   monhook send "$URL" --origin api --repeat 3 --every 60s      # a period-60 method
   monhook send "$URL" --retries 5 --retry-interval 30s        # Monasca's retries
-  monhook send "$URL" -o json | jq '.sends[0].attempts[0].status'`,
+  monhook send "$URL" -o json | jq '.sends[0].attempts[0].status'
+  monhook send "$URL" --replay deliveries.jsonl --every 1s   # what listen --save kept`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("%s takes one argument, the webhook URL", cmd.CommandPath())
@@ -99,6 +102,15 @@ retries), 2 for bad flags or URL.`,
 			sf.valueGiven = cmd.Flags().Changed("value")
 			if err := o.build(sf, time.Now()); err != nil {
 				return err
+			}
+			if o.Replay != "" {
+				if err := o.checkReplayFlags(cmd); err != nil {
+					return err
+				}
+				if runF != nil {
+					return runF(cmd.Context(), o)
+				}
+				return sendReplayRun(cmd.Context(), o)
 			}
 			o.warnIneffective(cmd)
 			if runF != nil {
@@ -129,6 +141,7 @@ retries), 2 for bad flags or URL.`,
 	fl.IntVar(&o.Retries, "retries", 0, fmt.Sprintf("retry a failed send this many times (Monasca: %d)", webhook.MonascaRetries))
 	fl.DurationVar(&o.RetryInterval, "retry-interval", webhook.MonascaRetryInterval, "wait between retries (Monasca: 30s)")
 	fl.DurationVar(&o.Timeout, "timeout", webhook.DefaultTimeout, "per attempt, for the connection and for the answer (Monasca: 5s)")
+	fl.StringVar(&o.Replay, "replay", "", "re-send the deliveries a listen --save FILE holds, with their bytes and headers (redacted secrets stay redacted)")
 	fl.StringVar(&sf.encoding, "encoding", string(webhook.DefaultEncoding), "body encoder of the Monasca release: json (Mitaka-Ocata), ujson (Pike-Train) or simplejson (Ussuri on)")
 	fl.StringVar(&o.AuthToken, "auth-token", "", "send this X-Auth-Token, as Rocky and later can ([keystone] auth_required); never printed")
 	return cmd
@@ -330,7 +343,7 @@ func notDelivered(rep sendReport, of int) error {
 		a := s.Attempts[len(s.Attempts)-1]
 		what := a.Error
 		if a.Status != 0 {
-			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status))
+			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
 		}
 		if of > 1 {
 			return fmt.Errorf("not delivered (send %d of %d): %s", s.Send, of, what)
@@ -338,6 +351,14 @@ func notDelivered(rep sendReport, of int) error {
 		return fmt.Errorf("not delivered: %s", what)
 	}
 	return fmt.Errorf("not delivered")
+}
+
+// bodyText is a failed answer's body on one line, for messages.
+func bodyText(body string) string {
+	if b := strings.Join(strings.Fields(body), " "); b != "" {
+		return ": " + b
+	}
+	return ""
 }
 
 // certificateHint explains a failed TLS verification: Monasca's plugin
@@ -387,5 +408,8 @@ func attemptLine(send, of int, a webhook.Attempt) string {
 	if of > 1 || a.Number > 1 {
 		line += fmt.Sprintf("  send %d/%d attempt %d", send, of, a.Number)
 	}
-	return line
+	if a.Status != 0 && !a.OK() {
+		line += "  " + strings.TrimPrefix(bodyText(a.Body), ": ")
+	}
+	return strings.TrimRight(line, " ")
 }

@@ -63,25 +63,31 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
   GET /probe?scenario=NAME[&cloud=NAME][&type=email][&debug=true]
         runs one check and answers its metrics: monhook_probe_success (1 only
         with proof: every expected notification arrived and matched Monasca's
-        payload, nothing leaked), monhook_probe_duration_seconds,
+        payload, nothing leaked), monhook_probe_duration_seconds, probe_success
+        and probe_duration_seconds (blackbox_exporter's names),
         monhook_stage_duration_seconds{stage}, monhook_stage_success{stage},
-        monhook_delivery_latency_seconds, monhook_deliveries{result},
-        monhook_leaked_resources. A failed probe is still 200; an unknown
-        scenario or cloud is 400. The deadline is Prometheus'
+        monhook_probe_failed_stage{stage}, monhook_delivery_latency_seconds
+        (trigger to first arrival), monhook_deliveries{result},
+        monhook_leaked_resources. target= and module= are aliases of cloud=
+        and scenario=. A failed probe is still 200; an unknown scenario,
+        cloud or parameter is 400. The deadline is Prometheus'
         X-Prometheus-Scrape-Timeout-Seconds minus --timeout-offset, at most
         --probe-timeout; the check stops a fifth earlier (at most 5s) so
-        that teardown and the answer fit in it. cloud is a clouds.yaml entry; omitted = the OS_*
-        environment (--os-cloud/OS_CLOUD). Concurrent requests for the same
-        scenario and cloud share one run. type=email checks the EMAIL
-        path through the mailbox of --email-to and --imap (password:
+        that teardown and the answer fit in it. cloud is a clouds.yaml
+        entry; omitted = the OS_* environment (--os-cloud/OS_CLOUD), or the
+        lab with --lab. Concurrent requests for the same scenario and cloud
+        share one run, and one within --probe-min-interval after it gets its
+        result: a scrape storm runs nothing more. type=email checks the
+        EMAIL path through the mailbox of --email-to and --imap (password:
         $MONHOOK_IMAP_PASSWORD); with --lab, through the lab's own.
-  GET /metrics   the exporter's own metrics (monhook_probes_total{target,cloud,scenario,type,result},
-                 monhook_probes_in_flight, Go and process) and each scheduled
-                 target's last result, labelled target/cloud/scenario/type and stamped
-                 with the time it finished
+  GET /metrics   the exporter's own metrics (monhook_probes_total, sweeps,
+                 reloads, Go and process) and each scheduled target's last
+                 result, labelled target/cloud/scenario/type and stamped with
+                 the time it finished
   GET /healthz   200 "ok"; 503 while draining
   GET /          targets with their last result, recent probes, links to reports
   GET /report?target=NAME | ?run=RUNID   the JSON report of a recent probe
+  POST /-/reload reloads the configuration, as SIGHUP does
 
 One receiver serves every probe for the process lifetime on --receiver-listen
 (default ` + canary.DefaultReceiverListen + `): open that one port toward monasca-notification;
@@ -107,12 +113,16 @@ Config file keys (--config), under serve: every flag by name, e.g.
     max-concurrent: 20
     targets:                 # probed in the background, results on /metrics
       - cloud: prod          # clouds.yaml entry; omitted = OS_* environment
-        scenario: synthetic  # see monhook scenarios
+        scenario: synthetic  # see monhook scenarios; or scenario-file: FILE
+        hostname: HOST       # agent scenarios only, as check --hostname
         interval: 5m         # default 5m
         timeout: 3m          # default half the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
         type: email          # default webhook; email needs email-to and imap
-A bad setting exits 2 naming its key, before anything listens.`,
+A bad setting exits 2 naming its key, before anything listens.
+--web.config.file takes the web configuration file every Prometheus exporter
+takes (exporter-toolkit: tls_server_config, basic_auth_users with bcrypt
+hashes); give Prometheus the matching basic_auth or tls_config.`,
 		Example: `  monhook serve --lab                                   # against the built-in lab
   curl 'http://127.0.0.1:10070/probe?scenario=synthetic'
   monhook serve --os-cloud prod --callback-url http://203.0.113.10:10071
@@ -175,11 +185,13 @@ A bad setting exits 2 naming its key, before anything listens.`,
 	fl.StringVar(&c.Listen, "listen", canary.DefaultListen, "HTTP address of /probe, /metrics, /healthz and the index page (host:port, :port or a bare port)")
 	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address, host:port, :port or a bare port (the port to open toward monasca-notification)")
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
+	fl.StringVar(&c.WebConfigFile, "web.config.file", "", "exporter-toolkit web configuration (TLS, basic auth) for --listen: /probe writes to Monasca, do not leave it open")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen)")
 	fl.IntVar(&c.MaxConcurrent, "max-concurrent", canary.DefaultMaxConcurrent, "probes in flight at most, across all targets")
 	fl.DurationVar(&c.ProbeTimeout, "probe-timeout", canary.DefaultProbeTimeout, "a /probe's deadline without Prometheus' timeout header, and its cap with it")
+	fl.DurationVar(&c.ProbeMinInterval, "probe-min-interval", canary.DefaultProbeMinInterval, "a /probe this soon after a run of the same cloud and scenario finished gets its result, no new run (negative: always run)")
 	fl.DurationVar(&c.TimeoutOffset, "timeout-offset", canary.DefaultTimeoutOffset, "taken off Prometheus' scrape timeout so the answer arrives in time")
 	fl.DurationVar(&c.SweepOlderThan, "sweep-older-than", 0, "the sweep deletes this instance's leftovers at least this old (default: the longest a run can last, the longest timeout plus 40s)")
 	fl.DurationVar(&c.SweepInterval, "sweep-interval", canary.DefaultSweepInterval, "how often the sweep runs after the one at start-up")
@@ -244,6 +256,7 @@ func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.
 func serveRun(ctx context.Context, o *serveOptions) error {
 	cfg := effectiveServeConfig(o)
 	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
+	labSpeed := newLabSpeeds(ctx, o.AuthFlags).of
 	if o.Lab {
 		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
 		o.LabFaults.apply(&opts)
@@ -261,6 +274,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		}
 		defer l.Close()
 		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
+		labSpeed = func(string) float64 { return cfg.Speed }
 		resolve = func(cloud string) (canary.ConnectFunc, error) {
 			if cloud != "" && cloud != "lab" {
 				return nil, fmt.Errorf("unknown cloud: with --lab the only cloud is the lab (\"\" or \"lab\")")
@@ -278,10 +292,11 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		}
 	}
 	srv, err := canary.New(canary.Options{
-		Config:  cfg,
-		Resolve: resolve,
-		Logger:  slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
-		Load:    load,
+		Config:   cfg,
+		Resolve:  resolve,
+		Logger:   slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+		Load:     load,
+		LabSpeed: labSpeed,
 	})
 	var ce *canary.ConfigError
 	if errors.As(err, &ce) {

@@ -26,9 +26,11 @@ type (
 	// ConnectFunc authenticates (the check's auth stage).
 	ConnectFunc = func(ctx context.Context) (Conn, error)
 	// Report is one check's outcome (schema documented in scenarios/report).
-	Report   = report.Report
-	scenario = scenarios.Scenario
-	leftover = marker.Resource
+	Report = report.Report
+	// reportTarget is the report's target: a lab or not, at what speed.
+	reportTarget = report.Target
+	scenario     = scenarios.Scenario
+	leftover     = marker.Resource
 	// EmailOptions is the mailbox of type=email probes.
 	EmailOptions = check.EmailOptions
 )
@@ -46,6 +48,7 @@ const (
 	statusOK      = report.StatusOK
 	statusSkipped = report.StatusSkipped
 	stageDelivery = scenarios.StageDelivery
+	stageTrigger  = scenarios.StageTrigger
 	runIDLength   = marker.RunIDLength
 )
 
@@ -54,6 +57,9 @@ var exitCannotRun = exitcode.Of(exitcode.CannotRun)
 
 // lookupScenario returns a fresh copy of a built-in scenario.
 func lookupScenario(name string) (*scenario, error) { return scenarios.Builtin(name) }
+
+// loadScenarioFile reads a scenario file (check's --scenario-file).
+func loadScenarioFile(path string) (*scenario, error) { return scenarios.LoadFile(path) }
 
 // scenarioNames lists the built-ins, sorted, for error messages.
 func scenarioNames() []string {
@@ -76,7 +82,8 @@ type checkSpec struct {
 	RunID       string
 	Mux         *receiver.Mux // the process's one receiver
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
-	OnDelivery  func(receiver.Delivery)
+	Hostname    string        // agent host to watch; "" = preflight picks
+	ForwardTo   string        // the target's forward-to: its consumer joins the verdict
 	Email       *EmailOptions // set: the EMAIL path, read from this mailbox
 }
 
@@ -91,13 +98,20 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 		Scenario: c.Scenario,
 		Connect:  c.Connect,
 		RunID:    c.RunID,
+		Hostname: c.Hostname,
+		// serve has no --timeout: its deadline is the scrape timeout
+		// (/probe) or the target's timeout.
+		TimeoutName: "the probe's deadline: scrape timeout or serve.targets[].timeout",
 		Receiver: receiver.Options{
 			Mux:         c.Mux,
 			CallbackURL: c.CallbackURL,
 			History:     probeHistory,
-			OnDelivery:  c.OnDelivery,
+			ForwardTo:   c.ForwardTo,
 		},
 		Email: c.Email,
+		// The shared receiver's callback URL is checked once for the
+		// process, not per probe: a probe's verdict stays Monasca's.
+		SkipCallbackTest: true,
 	}
 	return r.Run(ctx)
 }

@@ -13,15 +13,16 @@ import (
 // port-allocation wiki hands to exporters and which is fully allocated; 10070
 // echoes Monasca's own 8070, and the receiver sits next to it.
 const (
-	DefaultListen         = ":10070"
-	DefaultReceiverListen = ":10071"
-	DefaultMaxConcurrent  = 20
-	DefaultProbeTimeout   = 2 * time.Minute
-	DefaultTimeoutOffset  = 500 * time.Millisecond
-	DefaultInterval       = 5 * time.Minute
-	DefaultDrainTimeout   = 30 * time.Second
-	DefaultHistory        = 20
-	maxTargetTimeout      = 10 * time.Minute
+	DefaultListen           = ":10070"
+	DefaultReceiverListen   = ":10071"
+	DefaultMaxConcurrent    = 20
+	DefaultProbeTimeout     = 2 * time.Minute
+	DefaultTimeoutOffset    = 500 * time.Millisecond
+	DefaultProbeMinInterval = 5 * time.Second
+	DefaultInterval         = 5 * time.Minute
+	DefaultDrainTimeout     = 30 * time.Second
+	DefaultHistory          = 20
+	maxTargetTimeout        = 10 * time.Minute
 )
 
 // Config is everything `monhook serve` is told, from flags and the config
@@ -36,6 +37,11 @@ type Config struct {
 	// each run appends its token. "" = the local address of the route toward
 	// each cloud's Monasca API, on the receiver's port.
 	CallbackURL string
+	// WebConfigFile is an exporter-toolkit web configuration (TLS, basic
+	// auth) for the HTTP listener (/probe writes to Monasca: it must not be
+	// open to anyone who can reach the port); "" = plain HTTP, no auth.
+	// Read again on every new connection, as by Prometheus' exporters.
+	WebConfigFile string
 	// TLSCert and TLSKey (PEM files, both or neither) make the receiver
 	// HTTPS; monasca-notification verifies the certificate against its
 	// host's CA store.
@@ -48,6 +54,11 @@ type Config struct {
 	// ProbeTimeout bounds a /probe without Prometheus' timeout header, and
 	// caps one with it.
 	ProbeTimeout time.Duration
+	// ProbeMinInterval: a /probe within this long after a run of the same
+	// cloud and scenario finished gets that run's result instead of a new
+	// run (a scrape storm cannot multiply Monasca API calls); default 5s,
+	// negative = never.
+	ProbeMinInterval time.Duration
 	// TimeoutOffset is taken off Prometheus' scrape timeout so that the
 	// answer gets back before Prometheus gives up.
 	TimeoutOffset time.Duration
@@ -63,7 +74,8 @@ type Config struct {
 	// cancelling them (their teardown still runs).
 	DrainTimeout time.Duration
 	// Speed compresses scenario timings for a target that runs faster than
-	// real Monasca (the lab); ≤0 = 1.
+	// real Monasca (the lab); ≤0 = each cloud's own (Options.LabSpeed: a
+	// monhook lab says its speed, as check discovers it), else 1.
 	Speed float64
 	// History is how many recent /probe results the index page keeps.
 	History int
@@ -84,14 +96,23 @@ type Target struct {
 	Name string
 	// Cloud is a clouds.yaml entry; "" = the OS_* environment.
 	Cloud string
-	// Scenario is a built-in scenario name.
-	Scenario string
+	// Scenario is a built-in scenario name; ScenarioFile a scenario file
+	// (as check's --scenario-file). Exactly one of them.
+	Scenario     string
+	ScenarioFile string
+	// Hostname is the agent host an agent scenario watches (as check's
+	// --hostname); "" lets preflight pick the most recently reporting.
+	Hostname string
 	// Interval between probe starts; default 5m.
 	Interval time.Duration
 	// Timeout bounds one probe; default half the interval, at most 10m,
 	// so that a result stays on /metrics for at least half an interval
 	// before the next one replaces it.
 	Timeout time.Duration
+	// ForwardTo relays each of the target's deliveries to this consumer
+	// (an http(s) URL), whose 2xx the probe then also needs, as check
+	// --forward-to; "" relays nothing.
+	ForwardTo string
 	// Type is the notification type checked: webhook (default) or email.
 	Type string
 }
@@ -104,7 +125,7 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
-	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && !strings.ContainsAny(flag, ".[") {
+	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && (!strings.ContainsAny(flag, ".[") || flag == webConfigFlag) && flag != "targets" {
 		return fmt.Sprintf("config key %q (flag --%s): %s", e.Key, flag, e.Msg)
 	}
 	return fmt.Sprintf("config key %q: %s", e.Key, e.Msg)
@@ -128,14 +149,17 @@ func (c Config) withDefaults() Config {
 	if c.ProbeTimeout == 0 {
 		c.ProbeTimeout = DefaultProbeTimeout
 	}
+	if c.ProbeMinInterval == 0 {
+		c.ProbeMinInterval = DefaultProbeMinInterval
+	}
 	if c.TimeoutOffset == 0 {
 		c.TimeoutOffset = DefaultTimeoutOffset
 	}
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = DefaultDrainTimeout
 	}
-	if c.Speed <= 0 {
-		c.Speed = 1
+	if c.Speed < 0 {
+		c.Speed = 0
 	}
 	if c.History <= 0 {
 		c.History = DefaultHistory
@@ -161,7 +185,13 @@ func (c Config) withDefaults() Config {
 			t.Type = TypeWebhook
 		}
 		if t.Name == "" {
-			t.Name = cloudLabel(t.Cloud) + "/" + t.Scenario
+			name := t.Scenario
+			if t.ScenarioFile != "" {
+				if sc, err := loadScenarioFile(t.ScenarioFile); err == nil {
+					name = sc.Name
+				}
+			}
+			t.Name = cloudLabel(t.Cloud) + "/" + name
 		}
 	}
 	return c
@@ -179,6 +209,11 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 			return configErrorf("serve.callback-url", "%q: want an http:// or https:// URL with a host and no query", c.CallbackURL)
+		}
+	}
+	if c.WebConfigFile != "" {
+		if err := validateWebConfig(c.WebConfigFile); err != nil {
+			return configErrorf("serve."+webConfigFlag, "%s: %v", c.WebConfigFile, err)
 		}
 	}
 	switch {
@@ -210,11 +245,12 @@ func (c Config) Validate() error {
 	names := map[string]int{}
 	for i, t := range c.Targets {
 		key := fmt.Sprintf("serve.targets[%d]", i)
-		if t.Scenario == "" {
-			return configErrorf(key+".scenario", "missing (one of %s)", strings.Join(scenarioNames(), ", "))
+		sc, err := t.loadScenario(key)
+		if err != nil {
+			return err
 		}
-		if _, err := lookupScenario(t.Scenario); err != nil {
-			return configErrorf(key+".scenario", "unknown scenario %q (one of %s)", t.Scenario, strings.Join(scenarioNames(), ", "))
+		if t.Hostname != "" && !sc.NeedsAgent() {
+			return configErrorf(key+".hostname", "%q: scenario %s posts its own metric and watches no agent host", t.Hostname, sc.Name)
 		}
 		if t.Interval < time.Second {
 			return configErrorf(key+".interval", "must be at least 1s, got %s", t.Interval)
@@ -251,6 +287,28 @@ func (c Config) checkType(key, typ string) error {
 		return nil
 	}
 	return configErrorf(key, "%q: want webhook or email", typ)
+}
+
+// loadScenario is the target's scenario, built-in or from its file; key
+// prefixes the config key an error names.
+func (t Target) loadScenario(key string) (*scenario, error) {
+	switch {
+	case t.Scenario != "" && t.ScenarioFile != "":
+		return nil, configErrorf(key+".scenario-file", "give scenario or scenario-file, not both")
+	case t.ScenarioFile != "":
+		sc, err := loadScenarioFile(t.ScenarioFile)
+		if err != nil {
+			return nil, configErrorf(key+".scenario-file", "%v", err)
+		}
+		return sc, nil
+	case t.Scenario == "":
+		return nil, configErrorf(key+".scenario", "missing (one of %s, or scenario-file)", strings.Join(scenarioNames(), ", "))
+	}
+	sc, err := lookupScenario(t.Scenario)
+	if err != nil {
+		return nil, configErrorf(key+".scenario", "unknown scenario %q (one of %s)", t.Scenario, strings.Join(scenarioNames(), ", "))
+	}
+	return sc, nil
 }
 
 // MaxRun is the longest a run of this configuration can last: the longest

@@ -3,9 +3,13 @@ package serve
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/monhook/monhook/marker"
 )
@@ -24,13 +28,14 @@ serve:
       timeout: 3m
     - scenario: api-state
       name: env-api
+      forward-to: http://127.0.0.1:3001/openstack/alerts
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Target{
 		{Cloud: "prod", Scenario: "synthetic", Interval: 5 * time.Minute, Timeout: 3 * time.Minute},
-		{Name: "env-api", Scenario: "api-state"},
+		{Name: "env-api", Scenario: "api-state", ForwardTo: "http://127.0.0.1:3001/openstack/alerts"},
 	}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("targets = %+v, want %+v", got, want)
@@ -50,6 +55,7 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{"serve:\n  targets:\n    - scenario: synthetic\n    - scenario: synthetic\n      intervall: 5m\n", "serve.targets[1].intervall"},
 		{"serve:\n  targets: synthetic\n", "serve.targets"},
 		{"serve:\n  targets:\n    - synthetic\n", "serve.targets[0]"},
+		{"serve:\n  targets:\n    - scenario: synthetic\n      forward-to: 127.0.0.1:3001\n", "serve.targets[0].forward-to"},
 	}
 	for _, c := range parse {
 		_, err := ParseTargets([]byte(c.yaml))
@@ -81,6 +87,26 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 	l := startLab(t)
 	_, err := New(Options{Config: Config{Targets: []Target{{Cloud: "mars", Scenario: "synthetic"}}}, Resolve: l.resolve})
 	assertKey(t, err, "serve.targets[0].cloud")
+}
+
+// The refusal of a too-young sweep age names the real minimum: the
+// longest timeout plus the teardown allowance, and that minimum is
+// accepted.
+func TestSweepOlderThanNamesItsMinimum(t *testing.T) {
+	cfg := Config{SweepOlderThan: 2*time.Minute + time.Second,
+		Targets: []Target{{Scenario: "synthetic", Interval: 10 * time.Minute, Timeout: 3 * time.Minute}}}.withDefaults()
+	err := cfg.Validate()
+	assertKey(t, err, "serve.sweep-older-than")
+	if want := "must be at least 3m40s"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to say %q", err, want)
+	}
+	cfg.SweepOlderThan = 3*time.Minute + 40*time.Second
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("the named minimum is refused: %v", err)
+	}
+	if got := (Config{}).withDefaults().sweepAge(); got != DefaultProbeTimeout+teardownAllowance {
+		t.Errorf("default sweep age %s, want the longest /probe run %s", got, DefaultProbeTimeout+teardownAllowance)
+	}
 }
 
 func assertKey(t *testing.T, err error, key string) {
@@ -140,4 +166,44 @@ func TestSessionIsSharedUntilAProbeCouldNotRun(t *testing.T) {
 	if _, err := connect(context.Background()); err != nil || calls != 2 {
 		t.Fatalf("after reset: %d authentications (%v), want a fresh one", calls, err)
 	}
+}
+
+// Targets accept what check accepts: a scenario file and an agent host.
+func TestTargetsTakeScenarioFilesAndHostnames(t *testing.T) {
+	src, err := os.ReadFile("../../scenarios/builtin/synthetic.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "mine.yaml")
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), "name: synthetic", "name: my-synthetic", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseTargets([]byte("serve:\n  targets:\n    - scenario-file: " + file + "\n    - scenario: cpu-idle\n      hostname: lab-compute-2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Targets: got}.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Targets[0].Name != "env/my-synthetic" || cfg.Targets[1].Hostname != "lab-compute-2" {
+		t.Errorf("targets %+v", cfg.Targets)
+	}
+	for _, c := range []struct {
+		target Target
+		key    string
+	}{
+		{Target{Scenario: "synthetic", ScenarioFile: file}, "serve.targets[0].scenario-file"},
+		{Target{ScenarioFile: "/nonexistent.yaml"}, "serve.targets[0].scenario-file"},
+		{Target{Scenario: "synthetic", Hostname: "h1"}, "serve.targets[0].hostname"},
+	} {
+		assertKey(t, Config{Targets: []Target{c.target}}.withDefaults().Validate(), c.key)
+	}
+
+	l := startLab(t)
+	s := startServer(t, l, Config{Targets: []Target{{Name: "mine", ScenarioFile: file, Interval: time.Second}}})
+	awaitMetric(t, s, "the scenario file's target passes", func(m map[string]*dto.MetricFamily) bool {
+		mm, ok := sample(m, "monhook_probe_success", "target", "mine", "scenario", "my-synthetic")
+		return ok && value(mm) == 1
+	})
 }

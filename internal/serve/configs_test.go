@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -204,5 +206,44 @@ func yamlDocs(t *testing.T, path string) []map[string]any {
 			t.Fatalf("%s: %v", path, err)
 		}
 		out = append(out, d)
+	}
+}
+
+// The two shipped scrape configs merge into one prometheus.yml: no job
+// name twice, and promtool (when installed) accepts the merged file.
+func TestScrapeConfigsMerge(t *testing.T) {
+	merged := map[string]any{"rule_files": []any{}, "scrape_configs": []any{}}
+	jobs := map[string]string{}
+	for _, f := range []string{"scrape-probe.yml", "scrape-targets.yml"} {
+		var doc map[string]any
+		mustYAML(t, "../../configs/prometheus/"+f, &doc)
+		for _, sc := range doc["scrape_configs"].([]any) {
+			name := sc.(map[string]any)["job_name"].(string)
+			if other, dup := jobs[name]; dup {
+				t.Errorf("job %q is in both %s and %s: Prometheus refuses the merged config", name, other, f)
+			}
+			jobs[name] = f
+			merged["scrape_configs"] = append(merged["scrape_configs"].([]any), sc)
+		}
+	}
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool not installed: merged config checked for job names only")
+	}
+	abs, err := filepath.Abs("../../configs/prometheus/monhook-alerts.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged["rule_files"] = []any{abs}
+	b, err := yaml.Marshal(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "prometheus.yml")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(promtool, "check", "config", path).CombinedOutput(); err != nil {
+		t.Errorf("promtool check config of both scrape configs merged: %v\n%s\n%s", err, out, b)
 	}
 }

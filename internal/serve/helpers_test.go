@@ -106,6 +106,9 @@ func startServer(t *testing.T, l *testLab, cfg Config) *Server {
 	if cfg.Speed == 0 {
 		cfg.Speed = labSpeed
 	}
+	if cfg.ProbeMinInterval == 0 {
+		cfg.ProbeMinInterval = -1 // every test probe runs, unless a test says otherwise
+	}
 	s, err := New(Options{Config: cfg, Resolve: l.resolve})
 	if err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, req *http.Request) {
 		Targets, Recent []indexRow
 	}{Instance: s.Config().InstanceID}
 	for _, t := range s.currentTargets() {
-		row := indexRow{Name: t.Name, Cloud: cloudLabel(t.Cloud), Scenario: t.Scenario,
+		row := indexRow{Name: t.Name, Cloud: cloudLabel(t.Cloud), Scenario: t.sc.Name,
 			Interval: t.Interval.String(), Timeout: t.Timeout.String(), Result: "not probed yet", Running: t.isRunning()}
 		if r := t.lastResult(); r != nil {
 			fillRow(&row, r)

@@ -36,7 +36,7 @@ func newResultDescs(labels []string) *resultDescs {
 		failedStage: prometheus.NewDesc("monhook_probe_failed_stage",
 			"Present only when the probe failed: the stage that failed (not-run: the probe never started; proof: every stage passed but the proof is missing), valued when the probe finished (Unix time), so that the latest of several is the largest. The alert names the stage from it.", with("stage"), nil),
 		latency: prometheus.NewDesc("monhook_delivery_latency_seconds",
-			"From the alarm's state transition (the payload's alarm_timestamp, 1 s resolution) to the notification's arrival; the slowest counted delivery. Absent when none arrived.", labels, nil),
+			"From the start of the trigger stage (monhook posting the metric, or setting the alarm's state) to the first counted notification's arrival, both on serve's clock: the threshold engine's evaluation plus the notification path. Absent when none arrived.", labels, nil),
 		deliveries: prometheus.NewDesc("monhook_deliveries",
 			"Requests that reached the probe's receiver, by result: expected, findings (counted but the payload departs from Monasca's), unexpected (another transition), stray.", with("result"), nil),
 		leaked: prometheus.NewDesc("monhook_leaked_resources",

@@ -16,7 +16,9 @@ type probeSpec struct {
 	target   string // scheduled target name; "" for /probe
 	cloud    string
 	scenario *scenario
+	hostname string
 	connect  ConnectFunc
+	forward  string // the target's forward-to consumer; "" none
 	typ      string // TypeWebhook or TypeEmail
 }
 
@@ -24,6 +26,13 @@ type probeSpec struct {
 // second Prometheus of an HA pair gets the same answer and Monasca sees one
 // check). It waits for a slot under the concurrency cap within ctx.
 func (s *Server) probe(ctx context.Context, p probeSpec) (*result, error) {
+	if p.target == "" {
+		// A scrape storm (many scrapers, a loop of curl) cannot multiply
+		// Monasca API calls: a run that finished moments ago answers.
+		if r := s.flights.recent(p.key, s.clk.Now().Add(-s.Config().ProbeMinInterval)); r != nil {
+			return r, nil
+		}
+	}
 	f, leader := s.flights.join(p.key)
 	if !leader {
 		select {
@@ -65,22 +74,24 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	runID := s.ids.next()
 	defer s.ids.release(runID)
 	cfg := s.Config()
-	ts := newAlarmTimestamps()
+	target := s.targetOf(cfg, p.cloud)
 	var mail *EmailOptions
 	if p.typ == TypeEmail {
 		mail = cfg.Email
 	}
 	rep := runCheck(ctx, checkSpec{
 		Email:       mail,
-		Scenario:    scaleScenario(p.scenario, cfg.Speed),
+		Scenario:    scaleScenario(p.scenario, target.Speed),
 		Connect:     p.connect,
 		RunID:       runID,
 		Mux:         s.receiverMux(),
 		CallbackURL: cfg.CallbackURL,
-		OnDelivery:  ts.record,
+		Hostname:    p.hostname,
+		ForwardTo:   p.forward,
 	})
+	rep.Target = target
 	s.leaks.add(p.cloud, leakedResources(rep, runID))
-	r := newResult(rep, ts.collect(), s.clk.Now())
+	r := newResult(rep, s.clk.Now())
 	r.Target, r.Cloud, r.Type = p.target, p.cloud, typeLabel(p.typ)
 	if !r.Success {
 		// The next probe authenticates afresh: a failure may come from a
@@ -100,6 +111,24 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 		s.log.Warn("probe", append(attrs, "failed_stage", r.failedStage(), "error", rep.Error)...)
 	}
 	return r
+}
+
+// targetOf is what the probe runs against: a monhook lab runs at its own
+// speed, which serve discovers the way check does unless --speed says
+// otherwise; anything else at real Monasca's speed.
+func (s *Server) targetOf(cfg Config, cloud string) reportTarget {
+	lab := 0.0
+	if s.labSpeed != nil {
+		lab = s.labSpeed(cloud)
+	}
+	t := reportTarget{Lab: lab > 0, Speed: cfg.Speed}
+	if t.Speed <= 0 {
+		t.Speed = lab
+	}
+	if t.Speed <= 0 {
+		t.Speed = 1
+	}
+	return t
 }
 
 // withTeardownReserve ends the check a little before ctx's deadline: the
@@ -136,10 +165,12 @@ func cloudLabel(cloud string) string {
 	return cloud
 }
 
-// flights is one run per key at a time; later callers join it.
+// flights is one run per key at a time; later callers join it. The last
+// result of each key is kept for recent.
 type flights struct {
-	mu sync.Mutex
-	m  map[string]*flight
+	mu   sync.Mutex
+	m    map[string]*flight
+	last map[string]*result
 }
 
 type flight struct {
@@ -148,7 +179,17 @@ type flight struct {
 	err  error
 }
 
-func newFlights() *flights { return &flights{m: map[string]*flight{}} }
+func newFlights() *flights { return &flights{m: map[string]*flight{}, last: map[string]*result{}} }
+
+// recent is key's last result if it finished after since.
+func (fs *flights) recent(key string, since time.Time) *result {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if r := fs.last[key]; r != nil && r.Finished.After(since) {
+		return r
+	}
+	return nil
+}
 
 func (fs *flights) join(key string) (*flight, bool) {
 	fs.mu.Lock()
@@ -164,6 +205,9 @@ func (fs *flights) join(key string) (*flight, bool) {
 func (fs *flights) finish(key string, f *flight) {
 	fs.mu.Lock()
 	delete(fs.m, key)
+	if f.r != nil {
+		fs.last[key] = f.r
+	}
 	fs.mu.Unlock()
 	close(f.done)
 }

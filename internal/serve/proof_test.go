@@ -44,7 +44,7 @@ func TestSuccessNeedsEveryPieceOfProof(t *testing.T) {
 		if proven(r) {
 			t.Errorf("%s: reported as success", name)
 		}
-		if newResult(r, nil, time.Now()).Success {
+		if newResult(r, time.Now()).Success {
 			t.Errorf("%s: newResult says success", name)
 		}
 	}
@@ -53,12 +53,17 @@ func TestSuccessNeedsEveryPieceOfProof(t *testing.T) {
 	}
 }
 
-func TestDeliveryLatencyFromTheAlarmTimestamp(t *testing.T) {
-	r := newResult(passingReport(), map[int]int64{1: 998}, time.Now())
+func TestDeliveryLatencyFromTheTriggerOnServesClock(t *testing.T) {
+	rep := passingReport()
+	trigger := time.Unix(998, 0)
+	rep.Stages = append(rep.Stages, report.Stage{Name: "trigger", Status: report.StatusOK, StartedAt: &trigger})
+	// A later, counted delivery does not make the first one slower.
+	rep.Deliveries = append(rep.Deliveries, report.Delivery{Seq: 2, Expected: true, ReceivedAt: time.Unix(1010, 0)})
+	r := newResult(rep, time.Now())
 	if !r.HasLatency || r.Latency != 2500*time.Millisecond {
-		t.Fatalf("latency %v (has %v), want 2.5s from alarm_timestamp 998 to arrival at 1000.5", r.Latency, r.HasLatency)
+		t.Fatalf("latency %v (has %v), want 2.5s from the trigger at 998 to the first arrival at 1000.5", r.Latency, r.HasLatency)
 	}
-	if r := newResult(passingReport(), nil, time.Now()); r.HasLatency {
-		t.Error("a latency without an alarm_timestamp")
+	if r := newResult(passingReport(), time.Now()); r.HasLatency {
+		t.Error("a latency without a trigger stage")
 	}
 }

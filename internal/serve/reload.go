@@ -12,7 +12,7 @@ import (
 // is unchanged (its last result and its timing stay), and replaces one
 // whose settings changed.
 func (t Target) key() string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s", t.Name, t.Cloud, t.Scenario, t.Interval, t.Timeout, t.Type)
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", t.Name, t.Cloud, t.Scenario, t.ScenarioFile, t.Hostname, t.ForwardTo, t.Interval, t.Timeout, t.Type)
 }
 
 // newTargetStates resolves every target's cloud and builds its state,
@@ -32,8 +32,14 @@ func (s *Server) newTargetStates(targets []Target, old []*targetState) ([]*targe
 		if err != nil {
 			return nil, configErrorf(fmt.Sprintf("serve.targets[%d].cloud", i), "%q: %v", t.Cloud, err)
 		}
+		// Loaded once: a scenario file edited later changes nothing until
+		// a reload, which validates it first.
+		sc, err := t.loadScenario(fmt.Sprintf("serve.targets[%d]", i))
+		if err != nil {
+			return nil, err
+		}
 		ctx, stop := context.WithCancel(s.schedCtx)
-		out = append(out, &targetState{Target: t, connect: connect, ctx: ctx, stop: stop})
+		out = append(out, &targetState{Target: t, sc: sc, connect: connect, ctx: ctx, stop: stop})
 	}
 	return out, nil
 }
@@ -51,6 +57,7 @@ func fixedChanges(old, new Config) []string {
 		{"serve.receiver-listen", old.ReceiverListen, new.ReceiverListen},
 		{"serve.tls-cert", old.TLSCert, new.TLSCert},
 		{"serve.tls-key", old.TLSKey, new.TLSKey},
+		{"serve." + webConfigFlag, old.WebConfigFile, new.WebConfigFile},
 		{"serve.instance-id", old.InstanceID, new.InstanceID},
 		{"serve.max-concurrent", fmt.Sprint(old.MaxConcurrent), fmt.Sprint(new.MaxConcurrent)},
 		{"serve.history", fmt.Sprint(old.History), fmt.Sprint(new.History)},
@@ -84,6 +91,9 @@ func (s *Server) Reload(cfg Config) (notes []string, err error) {
 		notes = append(notes, key+" changes at the next restart, not on reload")
 	}
 	cfg.Listen, cfg.ReceiverListen, cfg.TLSCert, cfg.TLSKey = old.Listen, old.ReceiverListen, old.TLSCert, old.TLSKey
+	// The file's content is read on every new connection; its path is
+	// fixed at start-up.
+	cfg.WebConfigFile = old.WebConfigFile
 	cfg.InstanceID, cfg.MaxConcurrent, cfg.History = old.InstanceID, old.MaxConcurrent, old.History
 	targets, err := s.newTargetStates(cfg.Targets, s.targets)
 	if err != nil {

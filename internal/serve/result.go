@@ -1,11 +1,7 @@
 package serve
 
 import (
-	"maps"
-	"sync"
 	"time"
-
-	"github.com/monhook/monhook/receiver"
 )
 
 // result is one finished probe, as the metrics and the index page see it.
@@ -20,9 +16,11 @@ type result struct {
 	Report   *Report
 	// Success is the proof: see proven.
 	Success bool
-	// Latency is the slowest counted delivery's delay from the alarm's
-	// transition (the payload's alarm_timestamp) to its arrival; valid when
-	// HasLatency.
+	// Latency is from the start of the trigger stage (monhook posting the
+	// metric, or setting the alarm's state) to the arrival of the first
+	// counted delivery, both on serve's own clock; valid when HasLatency.
+	// Not from the payload's alarm_timestamp: whole seconds, and Monasca's
+	// clock.
 	Latency    time.Duration
 	HasLatency bool
 	// Deliveries counts what reached this run's token path, by result.
@@ -74,9 +72,8 @@ func proven(rep *Report) bool {
 	return true
 }
 
-// newResult sums a report up; alarmTS holds the alarm_timestamp (seconds)
-// of each delivery the run's receiver recorded, by seq.
-func newResult(rep *Report, alarmTS map[int]int64, finished time.Time) *result {
+// newResult sums a report up.
+func newResult(rep *Report, finished time.Time) *result {
 	r := &result{
 		Scenario:   rep.Scenario,
 		RunID:      rep.RunID,
@@ -98,15 +95,12 @@ func newResult(rep *Report, alarmTS map[int]int64, finished time.Time) *result {
 		default:
 			r.Deliveries[deliveryUnexpected]++
 		}
-		ts, ok := alarmTS[d.Seq]
-		if !d.Expected || !ok || ts <= 0 {
+		trigger := triggerStart(rep)
+		if !d.Expected || len(d.Findings) > 0 || trigger.IsZero() {
 			continue
 		}
-		lat := d.ReceivedAt.Sub(time.Unix(ts, 0))
-		if lat < 0 {
-			lat = 0 // clocks of Monasca and serve disagree; no negative delays
-		}
-		if !r.HasLatency || lat > r.Latency {
+		lat := max(d.ReceivedAt.Sub(trigger), 0)
+		if !r.HasLatency || lat < r.Latency {
 			r.Latency, r.HasLatency = lat, true
 		}
 	}
@@ -137,28 +131,12 @@ func (r *result) failedStage() string {
 	return ""
 }
 
-// alarmTimestamps records each delivery's alarm_timestamp for newResult;
-// record runs on the receiver's request goroutines.
-type alarmTimestamps struct {
-	mu sync.Mutex
-	ts map[int]int64
-}
-
-func newAlarmTimestamps() *alarmTimestamps { return &alarmTimestamps{ts: map[int]int64{}} }
-
-func (a *alarmTimestamps) record(d receiver.Delivery) {
-	if d.Notification == nil {
-		return
+// triggerStart is when the trigger stage started; zero if it did not run.
+func triggerStart(rep *Report) time.Time {
+	for _, st := range rep.Stages {
+		if st.Name == stageTrigger && st.StartedAt != nil && st.Status != statusSkipped {
+			return *st.StartedAt
+		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.ts) < probeHistory {
-		a.ts[d.Seq] = d.Notification.AlarmTimestamp
-	}
-}
-
-func (a *alarmTimestamps) collect() map[int]int64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return maps.Clone(a.ts)
+	return time.Time{}
 }

@@ -11,6 +11,7 @@ import (
 // targetState is a scheduled target and its last result.
 type targetState struct {
 	Target
+	sc      *scenario
 	connect ConnectFunc
 	// ctx ends this target's schedule (drain, or a reload that removes or
 	// changes it); a run in flight is not cancelled by it.
@@ -52,11 +53,6 @@ func (t *targetState) setLast(r *result) {
 // the following slot.
 func (s *Server) schedule(t *targetState, offset time.Duration) {
 	defer s.schedWG.Done()
-	sc, err := lookupScenario(t.Scenario)
-	if err != nil { // Validate checked it; a catalogue change would land here
-		s.log.Error("target disabled", "target", t.Name, "error", err)
-		return
-	}
 	timer := s.clk.NewTimer(offset)
 	defer timer.Stop()
 	for {
@@ -69,14 +65,14 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 		t.setRunning(true)
 		// Not derived from t.ctx: a reload lets the run in flight finish.
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: sc, connect: t.connect, typ: t.Type})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: t.sc, hostname: t.Hostname, connect: t.connect, forward: t.ForwardTo, typ: t.Type})
 		cancel()
 		t.setRunning(false)
 		switch {
 		case err == errDraining:
 			return
 		case err != nil:
-			r = unrunResult(t.Cloud, t.Scenario, err, s.clk.Now())
+			r = unrunResult(t.Cloud, t.sc.Name, err, s.clk.Now())
 			r.Target = t.Name
 		}
 		t.setLast(r)
@@ -98,7 +94,7 @@ func (c targetCollector) Describe(ch chan<- *prometheus.Desc) { c.s.targetDescs.
 func (c targetCollector) Collect(ch chan<- prometheus.Metric) {
 	d := c.s.targetDescs
 	for _, t := range c.s.currentTargets() {
-		lv := []string{t.Name, cloudLabel(t.Cloud), t.Scenario, typeLabel(t.Type)}
+		lv := []string{t.Name, cloudLabel(t.Cloud), t.sc.Name, typeLabel(t.Type)}
 		ch <- prometheus.MustNewConstMetric(d.interval, prometheus.GaugeValue, t.Interval.Seconds(), lv...)
 		ch <- prometheus.MustNewConstMetric(d.timeoutOf, prometheus.GaugeValue, t.Timeout.Seconds(), lv...)
 		r := t.lastResult()

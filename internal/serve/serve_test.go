@@ -114,9 +114,19 @@ func TestBlockedCallbackPortFailsAtTheDeliveryStage(t *testing.T) {
 	if _, ok := sample(mfs, "monhook_delivery_latency_seconds"); ok {
 		t.Error("a latency without a delivery")
 	}
+	// serve has no --timeout flag: its messages name its own deadline.
+	get(t, probeURL(s, "synthetic"), scrapeTimeoutHeader, "1.5")
+	var js strings.Builder
+	r := s.recent.newestFirst()[0]
+	if err := writeReportJSON(&js, r.Report); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js.String(), "--timeout") || !strings.Contains(r.Report.Error, "the probe's deadline") {
+		t.Errorf("the report names a flag serve lacks, or not its deadline: %q\n%s", r.Report.Error, js.String())
+	}
 	l.assertClean(t)
 	exp := parseMetrics(t, get(t, s.URL()+"/metrics").body)
-	if v := mustValue(t, exp, "monhook_probes_total", "scenario", "synthetic", "result", "fail"); v != 1 {
+	if v := mustValue(t, exp, "monhook_probes_total", "scenario", "synthetic", "result", "fail"); v != 2 {
 		t.Errorf("monhook_probes_total{fail} = %v", v)
 	}
 }
@@ -368,7 +378,7 @@ func TestAProbeThatCouldNotRunDropsTheSessionAndTheNextOneRecovers(t *testing.T)
 	resolve := func(string) (ConnectFunc, error) {
 		return func(context.Context) (Conn, error) { c := sessions[min(n, 1)]; n++; return c, nil }, nil
 	}
-	s, err := New(Options{Config: Config{Listen: "127.0.0.1:0", ReceiverListen: "127.0.0.1:0", Speed: labSpeed}, Resolve: resolve})
+	s, err := New(Options{Config: Config{Listen: "127.0.0.1:0", ReceiverListen: "127.0.0.1:0", Speed: labSpeed, ProbeMinInterval: -1}, Resolve: resolve})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,4 +413,54 @@ func TestTheCheckEndsBeforeTheDeadlineToLeaveTimeForTeardown(t *testing.T) {
 	if dl, _ := rctx.Deadline(); !dl.Equal(now.Add(8 * time.Second)) {
 		t.Errorf("the check's deadline is %s after now, want 8s", dl.Sub(now))
 	}
+}
+
+// Without --speed, a probe of a monhook lab runs at the lab's own speed
+// (as check discovers it) and the report says so.
+func TestProbeRunsAtTheLabsOwnSpeed(t *testing.T) {
+	l := startLab(t)
+	s, err := New(Options{Config: Config{Listen: "127.0.0.1:0", ReceiverListen: "127.0.0.1:0", NoSweep: true},
+		Resolve: l.resolve, LabSpeed: func(string) float64 { return labSpeed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	a := get(t, probeURL(s, "synthetic"), scrapeTimeoutHeader, "20")
+	if v := mustValue(t, parseMetrics(t, a.body), "monhook_probe_success"); v != 1 {
+		t.Fatalf("probe at the lab's speed: success %v", v)
+	}
+	r := s.recent.newestFirst()[0]
+	if !r.Report.Target.Lab || r.Report.Target.Speed != labSpeed {
+		t.Errorf("report target %+v, want lab at speed %d", r.Report.Target, labSpeed)
+	}
+}
+
+// A scrape storm cannot multiply Monasca API calls: a /probe right after a
+// finished run of the same cloud and scenario gets its result.
+func TestAScrapeStormRunsOneProbe(t *testing.T) {
+	l := startLab(t)
+	s := startServer(t, l, Config{ProbeMinInterval: time.Minute})
+	<-s.SweepDone()
+	first := get(t, probeURL(s, "synthetic"))
+	calls := l.calls.monasca()
+	for range 10 {
+		if a := get(t, probeURL(s, "synthetic")); a.body != first.body {
+			t.Fatalf("a scrape right after the run got another answer:\n%s\nvs\n%s", a.body, first.body)
+		}
+	}
+	if n := l.calls.monasca() - calls; n != 0 {
+		t.Errorf("ten scrapes after the run made %d Monasca API calls, want 0", n)
+	}
+	exp := parseMetrics(t, get(t, s.URL()+"/metrics").body)
+	if v := sumValues(exp, "monhook_probes_total"); v != 1 {
+		t.Errorf("monhook_probes_total = %v, want 1", v)
+	}
+	// Another scenario is another run.
+	if a := get(t, probeURL(s, "api-state")); mustValue(t, parseMetrics(t, a.body), "monhook_probe_success") != 1 {
+		t.Errorf("another scenario did not run")
+	}
+	l.assertClean(t)
 }

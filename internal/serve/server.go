@@ -37,6 +37,9 @@ type Options struct {
 	Clock clock.Clock
 	// Logger gets one line per probe and the sweep's findings; nil discards.
 	Logger *slog.Logger
+	// LabSpeed tells whether a cloud is a monhook lab and its speed (0:
+	// not a lab, or unknown); used when Config.Speed is 0. nil: none is.
+	LabSpeed func(cloud string) float64
 	// Load reads the configuration again (flags and config file) for
 	// POST /-/reload and ReloadFromSource; nil: reloading is not offered.
 	Load func() (Config, error)
@@ -44,14 +47,15 @@ type Options struct {
 
 // Server is one `monhook serve`.
 type Server struct {
-	cfgMu   sync.Mutex // guards cfg, targets and running; Reload replaces them
-	cfg     Config
-	running bool // schedules started, not draining
-	clk     clock.Clock
-	log     *slog.Logger
-	load    func() (Config, error)
-	conns   *connCache
-	ids     *runIDs
+	cfgMu    sync.Mutex // guards cfg, targets and running; Reload replaces them
+	cfg      Config
+	running  bool // schedules started, not draining
+	clk      clock.Clock
+	log      *slog.Logger
+	load     func() (Config, error)
+	labSpeed func(cloud string) float64
+	conns    *connCache
+	ids      *runIDs
 
 	reg         *prometheus.Registry
 	metrics     *exporterMetrics
@@ -97,6 +101,7 @@ func New(opts Options) (*Server, error) {
 		clk:       opts.Clock,
 		log:       opts.Logger,
 		load:      opts.Load,
+		labSpeed:  opts.LabSpeed,
 		conns:     newConnCache(opts.Resolve),
 		ids:       newRunIDs(cfg.InstanceID),
 		reg:       prometheus.NewRegistry(),
@@ -165,7 +170,12 @@ func (s *Server) Start() error {
 	}
 	s.mux, s.ln, s.started = mux, ln, true
 	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.httpSrv.Serve(ln) }()
+	srv, webConfig := s.httpSrv, s.cfg.WebConfigFile
+	go func() {
+		if err := serveHTTP(ln, srv, webConfig, s.log); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("HTTP listener stopped", "error", err)
+		}
+	}()
 
 	s.schedWG.Add(1)
 	go s.sweepLoop()

@@ -119,14 +119,12 @@ func (s *Server) sweepCloud(cloud string, olderThan time.Duration) {
 	}
 	conn, err := connect(ctx)
 	if err != nil {
-		s.metrics.sweeps.WithLabelValues(cloudLabel(cloud), "error").Inc()
-		s.log.Warn("sweep: cannot connect", "cloud", cloudLabel(cloud), "error", err)
+		s.sweepFailed(cloud, "sweep: cannot connect", err)
 		return
 	}
 	found, err := findLeftovers(ctx, conn.Client, s.ids.instance, olderThan, s.clk.Now())
 	if err != nil {
-		s.metrics.sweeps.WithLabelValues(cloudLabel(cloud), "error").Inc()
-		s.log.Warn("sweep: cannot list leftovers", "cloud", cloudLabel(cloud), "error", err)
+		s.sweepFailed(cloud, "sweep: cannot list leftovers", err)
 		return
 	}
 	// Our own finished runs' leaks go whatever their age; a run still in
@@ -159,6 +157,14 @@ func (s *Server) sweepCloud(cloud string, olderThan time.Duration) {
 	if len(todo) > 0 {
 		s.log.Info("sweep", "cloud", cloudLabel(cloud), "found", len(todo), "deleted", len(todo)-remaining, "remaining", remaining)
 	}
+}
+
+// sweepFailed records a sweep that could not look: the leaks this process
+// knows of are still there as far as anyone can tell.
+func (s *Server) sweepFailed(cloud, msg string, err error) {
+	s.metrics.sweeps.WithLabelValues(cloudLabel(cloud), "error").Inc()
+	s.metrics.leftovers.WithLabelValues(cloudLabel(cloud)).Set(float64(len(s.leaks.of(cloud))))
+	s.log.Warn(msg, "cloud", cloudLabel(cloud), "error", err)
 }
 
 // knownClouds are the clouds of the targets, the default cloud when it

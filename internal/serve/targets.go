@@ -2,6 +2,7 @@ package serve
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,10 +17,12 @@ import (
 //	serve:
 //	  targets:
 //	    - cloud: prod            # clouds.yaml entry; omitted = OS_* environment
-//	      scenario: synthetic
+//	      scenario: synthetic    # or scenario-file: /etc/monhook/my.yaml
+//	      hostname: compute-1    # agent scenarios: the host to watch
 //	      interval: 5m
 //	      timeout: 3m
 //	      name: prod-synthetic   # optional, default <cloud>/<scenario>
+//	      forward-to: http://127.0.0.1:3001/   # optional: the consumer joins the verdict
 func ParseTargets(data []byte) ([]Target, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -69,20 +72,35 @@ func parseTarget(n *yaml.Node, key string) (Target, error) {
 			t.Cloud = v.Value
 		case "scenario":
 			t.Scenario = v.Value
+		case "scenario-file":
+			t.ScenarioFile = v.Value
+		case "hostname":
+			t.Hostname = v.Value
 		case "interval":
 			t.Interval, err = parseDuration(v.Value)
 		case "timeout":
 			t.Timeout, err = parseDuration(v.Value)
+		case "forward-to":
+			t.ForwardTo, err = parseForwardTo(v.Value)
 		case "type":
 			t.Type = strings.ToLower(v.Value)
 		default:
-			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, interval, timeout, type", n.Content[i].Line)
+			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, scenario-file, hostname, interval, timeout, forward-to, type", n.Content[i].Line)
 		}
 		if err != nil {
 			return t, configErrorf(field, "%q (line %d): %v", v.Value, v.Line, err)
 		}
 	}
 	return t, nil
+}
+
+// parseForwardTo checks a consumer URL as check --forward-to does.
+func parseForwardTo(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("want an http:// or https:// URL with a host, e.g. http://127.0.0.1:3001/")
+	}
+	return s, nil
 }
 
 func parseDuration(s string) (time.Duration, error) {
