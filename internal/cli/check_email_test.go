@@ -70,7 +70,7 @@ func TestEmailPasswordFromEnvironmentOrPrompt(t *testing.T) {
 func TestCheckLabEmailPassesWithDeliveriesInJSON(t *testing.T) {
 	for _, sc := range []string{"synthetic", "ok-cycle"} {
 		t.Run(sc, func(t *testing.T) {
-			code, stdout, stderr := runCLI(t, "check", "--lab", "--type", "email", "-s", sc, "-o", "json", "--debug")
+			code, stdout, stderr := runCLI(t, "check", "--lab", "--type", "email", "-s", sc, "-o", "json")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}

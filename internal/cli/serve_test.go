@@ -12,6 +12,7 @@ import (
 	"time"
 
 	canary "github.com/monhook/monhook/internal/serve"
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 func writeConfig(t *testing.T, yaml string) string {
@@ -130,7 +131,10 @@ func TestServeAcceptsABarePort(t *testing.T) {
 }
 
 func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
-	streams, _, errOut := TestStreams()
+	streams, _, _ := TestStreams()
+	// serve logs from several goroutines: a buffer safe for that.
+	errOut := &syncbuf.Buffer{}
+	streams.ErrOut = errOut
 	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
 	ready := make(chan *canary.Server, 1)

@@ -87,6 +87,8 @@ func TestRefusedMailIsRetried(t *testing.T) {
 	if j := r.want("failed"); j.mail == nil {
 		t.Fatalf("failed job %+v is not a mail", j)
 	}
+	// The retry's timer is set after the trace event: wait for it.
+	r.clock.BlockUntilWaiters(1)
 	r.clock.Advance(RetryInterval)
 	if j := r.want("failed"); j.kind != retry || j.attempt != 1 {
 		t.Fatalf("job %+v, want retry 1", j)
