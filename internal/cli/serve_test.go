@@ -62,7 +62,11 @@ func mustListen(t *testing.T) string {
 }
 
 func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
-	streams, _, errOut := TestStreams()
+	streams, _, _ := TestStreams()
+	// serve's banner and exporter-toolkit's "Listening on" come from two
+	// goroutines: a buffer safe for that.
+	errOut := &syncbuf.Buffer{}
+	streams.ErrOut = errOut
 	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
 	for _, c := range root.Commands() {
