@@ -72,8 +72,8 @@ func TestATimeoutBeforeAnyStageFailsNamingTheStage(t *testing.T) {
 }
 
 // The same --timeout running out while Monasca does not answer an API
-// call is the same outcome, exit 1 and one failure, not "could not run"
-// (exit 3): one timeout, one exit code.
+// call (`--timeout 1ms` in auth) is the same outcome, exit 1 and one
+// failure, not "could not run" (exit 3): one timeout, one exit code.
 func TestATimeoutInsideAnAPICallIsTheSameFailure(t *testing.T) {
 	l := startLab(t)
 	r := newRunner(t, l, "synthetic")
@@ -343,4 +343,26 @@ func TestTeardownDeletesTheDefinitionBeforeTheMethod(t *testing.T) {
 	if len(rep.Leaked) != 1 || rep.Leaked[0].Kind != report.KindNotificationMethod {
 		t.Errorf("leaked %+v, want only the (inert) notification method", rep.Leaked)
 	}
+}
+
+// --timeout running out while the run waits for Monasca's pipeline (here
+// the deliveries of a lab without its notification engine) is the same
+// exit 1 and one failure.
+func TestATimeoutAwaitingMonascaFailsTheCheck(t *testing.T) {
+	l := labtest.Start(t, lab.Options{Speed: labSpeed, NoNotifier: true})
+	r := newRunner(t, l, "synthetic")
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	rep := r.Run(ctx)
+	if rep.Verdict != report.VerdictFail || rep.ExitCode != 1 {
+		t.Fatalf("verdict %s exit %d, want fail/1: %s", rep.Verdict, rep.ExitCode, rep.Error)
+	}
+	first := rep.FirstFailed()
+	if first == nil || (first.Name != scenarios.StageAlarm && first.Name != scenarios.StageDelivery && first.Name != scenarios.StageTrigger) {
+		t.Fatalf("first failed stage %+v, want one awaiting Monasca", first)
+	}
+	if failures, _ := junitCounts(t, rep); failures != 1 {
+		t.Errorf("JUnit: %d failures, want 1", failures)
+	}
+	assertNothingLeft(t, l)
 }

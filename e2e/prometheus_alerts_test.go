@@ -240,7 +240,7 @@ func TestPrometheusAlertsFireNameTheStageAndResolve(t *testing.T) {
 `, lp.env["OS_AUTH_URL"], lp.env["OS_USERNAME"], lp.env["OS_PASSWORD"], lp.env["OS_PROJECT_NAME"], lp.env["OS_REGION_NAME"])), 0o600))
 	env := append(baseEnv(), "OS_CLIENT_CONFIG_FILE="+clouds, "MONASCA_API_URL=http://"+api.addr+"/monitoring")
 	serveArgs := []string{"--config", cfgFile, "--receiver-listen", receiverAddr,
-		"--callback-url", "http://" + callback.addr, "--probe-timeout", "10s", "--sweep-interval", "2s"}
+		"--callback-url", "http://" + callback.addr, "--probe-timeout", "10s"}
 	sp := startServeEnv(t, env, serveArgs...)
 	host := strings.TrimPrefix(sp.URL, "http://")
 
@@ -356,9 +356,11 @@ scrape_configs:
 		awaitResolved(t, base, f.name)
 	}
 
-	// The kill -9's leftovers are swept by the restarted serve within its
-	// longest run (10s --probe-timeout + 40s teardown) plus a sweep.
-	deadline := time.Now().Add(90 * time.Second)
+	// The kill -9's leftovers are swept by the restarted serve, with no
+	// sweep flag at all: once they are as old as its longest run (the 10s
+	// --probe-timeout plus 40s for teardown), at its next sweep (every
+	// minute by default).
+	deadline := time.Now().Add(150 * time.Second)
 	for !labClean(t, lp) {
 		if time.Now().After(deadline) {
 			break

@@ -157,11 +157,15 @@ func cleanupAKeptCheck(t *testing.T, lp *labProcess) {
 		t.Fatalf("check --keep: exit %d, resources %v: %s", r.Code, rep.Resources, rep.Error)
 	}
 	c := runMonhook(t, lp.Env(), "cleanup", "--run-id", rep.RunID, "-o", "json")
-	var found []struct {
-		Kind    string `json:"kind"`
-		Deleted bool   `json:"deleted"`
+	var doc struct {
+		Resources []struct {
+			Kind    string `json:"kind"`
+			Deleted bool   `json:"deleted"`
+		} `json:"resources"`
 	}
-	if err := json.Unmarshal([]byte(c.Stdout), &found); err != nil || c.Code != 0 {
+	err := json.Unmarshal([]byte(c.Stdout), &doc)
+	found := doc.Resources
+	if err != nil || c.Code != 0 {
 		t.Fatalf("cleanup: exit %d, %v\n%s\n%s", c.Code, err, c.Stdout, c.Stderr)
 	}
 	if len(found) != 2 || !found[0].Deleted || !found[1].Deleted {
@@ -181,8 +185,8 @@ func listenRegister(t *testing.T, lp *labProcess, p releaseProfile) {
 		t.Errorf("stderr says the method was created without period: %v, want %v\n%s", lacks, p.preNewton, stderr)
 	}
 	r := runMonhook(t, lp.Env(), "cleanup", "--dry-run", "-o", "json")
-	var found []map[string]any
-	if err := json.Unmarshal([]byte(r.Stdout), &found); err != nil || len(found) != 1 {
+	found, err := cleanupResources(r.Stdout)
+	if err != nil || len(found) != 1 {
 		t.Errorf("while listening, cleanup sees %v (%v); want our method", found, err)
 	}
 	if code := l.stop(t); code != 0 {

@@ -51,7 +51,8 @@ const Help = `
 Exit status:
   0    every expected delivery arrived and matched, teardown clean
   1    the check ran and failed: a delivery missing, late or wrong, or
-       --timeout ran out first (send: a send was not delivered)
+       --timeout ran out first, in whichever stage (send: a send was not
+       delivered)
   2    usage or configuration error, found before anything is created
   3    could not run: auth, preflight or API error
   4    resources were left behind: teardown (or cleanup) could not delete them,

@@ -60,7 +60,7 @@ func (t *TableWriter) Render() error {
 			if err := t.draw(header[:last], short); err != nil {
 				return err
 			}
-			return t.details(header[last], rows)
+			return t.details(header[last], header[0], rows)
 		}
 	}
 	return t.records(header, rows)
@@ -100,9 +100,9 @@ func distinct(rows [][]string, c int) bool {
 
 // details prints the last column below the table: "key: text", wrapped
 // with continuation lines indented, units whole.
-func (t *TableWriter) details(title string, rows [][]string) error {
+func (t *TableWriter) details(title, key string, rows [][]string) error {
 	var b strings.Builder
-	b.WriteString(strings.ToLower(title) + ":\n")
+	b.WriteString(strings.ToLower(title) + " (by " + strings.ToLower(key) + "):\n")
 	for _, r := range rows {
 		text := strings.TrimSpace(r[len(r)-1])
 		if len(r) < 2 || text == "" || text == "-" {

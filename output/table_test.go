@@ -46,7 +46,7 @@ func TestTableMovesADetailColumnBelowRatherThanSplitATokenInIt(t *testing.T) {
 		[]any{"delivery", "ok", "0.0ms", ""},
 	)
 	tokensWhole(t, out, id, url, expr, "f79a4ed8f30955ee77dd236152e062c5")
-	if !strings.Contains(out, "detail:\n  auth: token for project") {
+	if !strings.Contains(out, "detail (by stage):\n  auth: token for project") {
 		t.Errorf("no details section keyed by stage:\n%s", out)
 	}
 	if strings.Contains(out, "delivery:") {

@@ -194,7 +194,9 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	o.warnIneffective(cmd)
+	if err := o.checkIneffective(cmd); err != nil {
+		return err
+	}
 	if o.ForwardTo != "" {
 		u, err := url.Parse(o.ForwardTo)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

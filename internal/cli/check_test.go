@@ -203,3 +203,22 @@ func TestCheckUsageErrorStillWritesTheReports(t *testing.T) {
 		t.Errorf("a table-mode usage error printed a report:\n%s", stdout)
 	}
 }
+
+// A run that itself ends in exit 2 (preflight: the API lacks what the
+// scenario needs) wrote its report; the usage report is not added to it.
+func TestCheckRefusedByPreflightWritesOneReport(t *testing.T) {
+	code, stdout, _ := runCLI(t, "check", "--lab", "--lab-release", "mitaka", "-s", "periodic", "-o", "json")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	var rep struct {
+		Stages []struct{ Name string } `json:"stages"`
+	}
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if len(rep.Stages) == 0 || dec.More() {
+		t.Errorf("want the run's own report alone (stages %d, more documents %v):\n%s", len(rep.Stages), dec.More(), stdout)
+	}
+}

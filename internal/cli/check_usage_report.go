@@ -21,7 +21,9 @@ import (
 // mistake, not an empty file. Nothing ran, so the report has no stages.
 func (o *checkOptions) withUsageReport(cmd *cobra.Command, err error) error {
 	var ee *ExitError
-	if err == nil || !errors.As(err, &ee) || ee.Code != exitcode.Of(exitcode.Usage) {
+	if err == nil || !errors.As(err, &ee) || ee.Code != exitcode.Of(exitcode.Usage) || ee.Silent {
+		// Silent: the run itself ended in exit 2 (preflight found the
+		// API lacks what the scenario needs) and wrote its own report.
 		return err
 	}
 	format := o.Output()

@@ -166,3 +166,30 @@ func TestCleanupTimeoutIsNamed(t *testing.T) {
 		t.Errorf("err %v (exit %d); want exit 3 naming --timeout", err, code)
 	}
 }
+
+// At 80 columns the cleanup table prints every id whole: they are what
+// an operator pastes into a delete.
+func TestCleanupTablePrintsEveryIDWhole(t *testing.T) {
+	t.Setenv("COLUMNS", "80")
+	streams, out, _ := TestStreams()
+	o := &cleanupOptions{IO: streams, Output: func() string { return "table" }}
+	found := []leftover{
+		{Kind: "alarm-definition", ID: "ea214990-17a1-476b-b52b-2578667360b8", Name: "monhook-wq3jdxmm-alarm"},
+		{Kind: "notification-method", ID: "2061d476-06b7-45ea-9685-3350562f3de9", Name: "monhook-wq3jdxmm-webhook-20261207T031043Z", Error: "DELETE http://127.0.0.1:45153/monitoring/v2.0/notification-methods/2061d476-06b7-45ea-9685-3350562f3de9: 503"},
+	}
+	if err := writeLeftovers(o, found); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range found {
+		// Every occurrence of the id's start is the whole id.
+		if strings.Count(out.String(), l.ID[:9]) != strings.Count(out.String(), l.ID) {
+			t.Errorf("%s is split:\n%s", l.ID, out)
+		}
+		if !strings.Contains(out.String(), l.Name) {
+			t.Errorf("%s is split:\n%s", l.Name, out)
+		}
+	}
+	if !strings.Contains(out.String(), "http://127.0.0.1:45153/monitoring/v2.0/notification-methods/2061d476-06b7-45ea-9685-3350562f3de9:") {
+		t.Errorf("the URL in the error is split:\n%s", out)
+	}
+}

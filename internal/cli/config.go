@@ -71,7 +71,7 @@ func applyConfig(cmd *cobra.Command, v *viper.Viper) error {
 		if firstErr != nil || fl.Changed || fl.Name == "help" || fl.Name == "config" {
 			return
 		}
-		envName := envPrefix + "_" + strings.ToUpper(strings.NewReplacer("-", "_").Replace(fl.Name))
+		envName := envName(fl.Name)
 		var (
 			raw    any
 			source string

@@ -88,6 +88,7 @@ func monhookEnvironment(root *cobra.Command) [][3]string {
 	// give it that meaning: MONHOOK_TIMEOUT is check's overall deadline but
 	// send's per-attempt timeout, and the help must not claim one for both.
 	usages := map[string][]envUsage{}
+	flagOf := map[string]string{} // the flag's own spelling (web.config.file)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		add := func(fl *pflag.Flag) {
@@ -95,6 +96,7 @@ func monhookEnvironment(root *cobra.Command) [][3]string {
 				return
 			}
 			name := envName(fl.Name)
+			flagOf[name] = fl.Name
 			where := c.Name()
 			if c == root {
 				where = "all"
@@ -120,7 +122,7 @@ func monhookEnvironment(root *cobra.Command) [][3]string {
 	sort.Strings(names)
 	rows := make([][3]string, 0, len(names))
 	for _, n := range names {
-		flag := "--" + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(n, envPrefix+"_"), "_", "-"))
+		flag := "--" + flagOf[n]
 		rows = append(rows, [3]string{n, flag + " (" + strings.Join(users[n], ", ") + ")", describeUsages(usages[n])})
 	}
 	return rows
@@ -165,7 +167,9 @@ func isOpenStackFlag(name string) bool {
 
 // envName is the MONHOOK_* name applyConfig reads for a flag.
 func envName(flag string) string {
-	return envPrefix + "_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+	// "." too: --web.config.file is MONHOOK_WEB_CONFIG_FILE, a name a
+	// shell can set.
+	return envPrefix + "_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(flag))
 }
 
 // firstClause is the usage up to its first "; " outside parentheses, so a

@@ -36,7 +36,7 @@ func TestHelpEnvironmentListsEveryVariableWithItsFlag(t *testing.T) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
-			if fl.Name == "help" || fl.Name == "config" || fl.Name == "version" || isOpenStackFlag(fl.Name) {
+			if fl.Name == "help" || fl.Name == "config" || fl.Name == "version" || fl.Hidden || isOpenStackFlag(fl.Name) {
 				return
 			}
 			if want := envName(fl.Name) + "\n      --" + fl.Name + " ("; !strings.Contains(out, want) {

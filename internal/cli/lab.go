@@ -125,7 +125,9 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 			if err := opts.Faults.validate("", opts.KeystoneURL != ""); err != nil {
 				return err
 			}
-			opts.warnIneffective(cmd)
+			if err := opts.checkIneffective(cmd); err != nil {
+				return err
+			}
 			if opts.KeystoneURL != "" {
 				fromEnv(&opts.ServiceUser, "OS_USERNAME")
 				fromEnv(&opts.ServicePassword, "OS_PASSWORD")
@@ -287,14 +289,17 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 	fmt.Fprintln(w, "  Press Ctrl-C to stop.")
 }
 
-// warnIneffective warns about lab options the chosen mode ignores.
-func (o *labOptions) warnIneffective(cmd *cobra.Command) {
-	service := givenFlags(cmd, "keystone-service-user", "keystone-service-password", "keystone-service-project",
-		"keystone-service-user-domain", "keystone-service-project-domain")
-	if o.KeystoneURL == "" && len(service) > 0 {
-		warnf(o.IO, "%s ignored without --keystone-url: the lab's own Keystone needs no service user", strings.Join(service, ", "))
+// checkIneffective applies the rule of warn.go to lab's options: the
+// service user is for an external Keystone only.
+func (o *labOptions) checkIneffective(cmd *cobra.Command) error {
+	if o.KeystoneURL == "" {
+		if err := needFlag(o.IO, cmd, "--keystone-url", "keystone-service-user", "keystone-service-password", "keystone-service-project",
+			"keystone-service-user-domain", "keystone-service-project-domain"); err != nil {
+			return err
+		}
 	}
 	if o.KeystoneURL != "" && len(givenFlags(cmd, "token-ttl")) > 0 {
 		warnf(o.IO, "--token-ttl has no effect with --keystone-url: the external Keystone issues the tokens")
 	}
+	return nil
 }

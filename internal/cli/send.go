@@ -112,7 +112,9 @@ retries), 2 for bad flags or URL.` + "\n" + replayHelp,
 				}
 				return sendReplayRun(cmd.Context(), o)
 			}
-			o.warnIneffective(cmd)
+			if err := o.checkIneffective(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}

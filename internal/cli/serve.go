@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -28,12 +30,13 @@ type serveOptions struct {
 	AuthFlags  func() openstack.AuthFlags
 	ConfigFile func() string
 
-	Config    canary.Config
-	Lab       bool
-	LabHosts  int
-	LabFaults labFaults
-	EmailTo   string
-	IMAP      string
+	Config       canary.Config
+	webConfigKey string // serve.web-config-file from the config file
+	Lab          bool
+	LabHosts     int
+	LabFaults    labFaults
+	EmailTo      string
+	IMAP         string
 
 	// load reads the configuration again for a reload (SIGHUP,
 	// POST /-/reload); set by the command, nil when built alone.
@@ -143,7 +146,9 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 				return err
 			}
 			if !o.Lab {
-				warnLabFlagsWithoutLab(o.IO, cmd)
+				if err := labFlagsNeedLab(o.IO, cmd); err != nil {
+					return err
+				}
 			}
 			warnOutputIgnored(o.IO, cmd, f.Global.Output, "its results are served over HTTP (/probe, /metrics)")
 			// A bare port is ":PORT", as for check, listen and lab.
@@ -164,6 +169,9 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 			}
 			if o.Config.ProbeTimeout <= 0 {
 				return usageError(&canary.ConfigError{Key: "serve.probe-timeout", Msg: fmt.Sprintf("must be positive, got %s", o.Config.ProbeTimeout)})
+			}
+			if !cmd.Flags().Changed("web.config.file") && o.webConfigKey != "" {
+				o.Config.WebConfigFile = o.webConfigKey
 			}
 			targets, err := loadServeTargets(o.ConfigFile())
 			if err != nil {
@@ -186,6 +194,10 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 	fl.StringVar(&c.ReceiverListen, "receiver-listen", canary.DefaultReceiverListen, "the one webhook receiver's address, host:port, :port or a bare port (the port to open toward monasca-notification)")
 	fl.StringVar(&c.CallbackURL, "callback-url", "", "base URL Monasca calls, each probe adds its token (default: the local address of the route toward the cloud's Monasca, on the receiver's port)")
 	fl.StringVar(&c.WebConfigFile, "web.config.file", "", "exporter-toolkit web configuration (TLS, basic auth) for --listen: /probe writes to Monasca, do not leave it open")
+	// The config file's key: viper reads dots as nesting, so the file
+	// says serve.web-config-file; the command line's flag wins.
+	fl.StringVar(&o.webConfigKey, "web-config-file", "", "config file key for --web.config.file")
+	_ = fl.MarkHidden("web-config-file")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve the receiver over HTTPS with this PEM certificate (monasca-notification must trust it)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM key for --tls-cert")
 	fl.StringVar(&c.InstanceID, "instance-id", "", "4 characters (a-z, 2-7) that begin every run id of this instance (default: derived from --receiver-listen)")
@@ -254,6 +266,10 @@ func loadServeTargets(explicit string) ([]canary.Target, error) {
 func usageError(err error) error { return &ExitError{Code: exitcode.Of(exitcode.Usage), Err: err} }
 
 func serveRun(ctx context.Context, o *serveOptions) error {
+	// serve's log lines come from many goroutines (probes, the sweep,
+	// the HTTP listener) and its own lines from this one: one lock keeps
+	// each line whole.
+	errOut := &lockedWriter{w: o.IO.ErrOut}
 	cfg := effectiveServeConfig(o)
 	resolve := func(cloud string) (canary.ConnectFunc, error) { return resolveCloud(o.AuthFlags(), cloud) }
 	labSpeed := newLabSpeeds(ctx, o.AuthFlags).of
@@ -273,7 +289,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 			return cannotRun(fmt.Errorf("starting the lab: %w", err))
 		}
 		defer l.Close()
-		connect := labConnect(l, o.IO.ErrOut, o.Debug(), o.Version)
+		connect := labConnect(l, errOut, o.Debug(), o.Version)
 		labSpeed = func(string) float64 { return cfg.Speed }
 		resolve = func(cloud string) (canary.ConnectFunc, error) {
 			if cloud != "" && cloud != "lab" {
@@ -294,7 +310,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	srv, err := canary.New(canary.Options{
 		Config:   cfg,
 		Resolve:  resolve,
-		Logger:   slog.New(slog.NewTextHandler(o.IO.ErrOut, nil)),
+		Logger:   slog.New(slog.NewTextHandler(errOut, nil)),
 		Load:     load,
 		LabSpeed: labSpeed,
 	})
@@ -308,7 +324,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Start(); err != nil {
 		return cannotRun(err)
 	}
-	fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s (receiver on %s, instance %s, %s)\n",
+	fmt.Fprintf(errOut, "monhook serve: %s (receiver on %s, instance %s, %s)\n",
 		srv.URL(), srv.ReceiverAddr(), srv.Config().InstanceID, output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
 	if o.started != nil {
 		o.started(srv)
@@ -327,12 +343,12 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		case <-ctx.Done():
 		case <-hup:
 			if notes, err := srv.ReloadFromSource(); err != nil {
-				fmt.Fprintf(o.IO.ErrOut, "monhook serve: SIGHUP: configuration not reloaded, the running one stays: %v\n", err)
+				fmt.Fprintf(errOut, "monhook serve: SIGHUP: configuration not reloaded, the running one stays: %v\n", err)
 			} else {
-				fmt.Fprintf(o.IO.ErrOut, "monhook serve: SIGHUP: configuration reloaded (%s)\n",
+				fmt.Fprintf(errOut, "monhook serve: SIGHUP: configuration reloaded (%s)\n",
 					output.Count(len(srv.Config().Targets), "scheduled target", "scheduled targets"))
 				for _, n := range notes {
-					fmt.Fprintf(o.IO.ErrOut, "monhook serve: %s\n", n)
+					fmt.Fprintf(errOut, "monhook serve: %s\n", n)
 				}
 			}
 		}
@@ -343,7 +359,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return cannotRun(fmt.Errorf("shutting down: %w", err))
 	}
-	fmt.Fprintln(o.IO.ErrOut, "monhook serve: drained, bye")
+	fmt.Fprintln(errOut, "monhook serve: drained, bye")
 	return nil
 }
 
@@ -363,4 +379,16 @@ func resolveCloud(flags openstack.AuthFlags, cloud string) (canary.ConnectFunc, 
 		}
 		return canary.Conn{Client: s.Monitoring, ProjectID: s.ProjectID}, nil
 	}, nil
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/webhook"
@@ -35,14 +36,81 @@ func givenFlags(cmd *cobra.Command, names ...string) []string {
 	return out
 }
 
-// warnIneffective warns about send options that do nothing with the
-// others, and about a body Monasca never sends.
-func (o *sendOptions) warnIneffective(cmd *cobra.Command) {
-	if o.Repeat == 1 && len(givenFlags(cmd, "every")) > 0 {
-		warnf(o.IO, "--every has no effect without --repeat")
+// One rule for every flag that does not apply (README "Flags that do not
+// apply"):
+//
+//   - A flag that needs another one, given on the command line without
+//     it, is refused (exit 2): the operator asked for something that would
+//     not happen (--lab-hosts without --lab would run against the OS_*
+//     cloud, --fsync without --save would sync nothing). needFlag.
+//   - The same flag set by the config file or the environment is warned
+//     about: those are defaults for every run, not a request to this one.
+//   - A flag that the chosen mode overrides or has no use for (--os-cloud
+//     with --lab, --hostname with a synthetic scenario, cloud flags on a
+//     command that talks to no cloud) is warned about, and the run goes on.
+
+// needFlag refuses the flags among names (without "--") given on the
+// command line while need is absent, and warns about those set only by the
+// config file or the environment.
+func needFlag(io *IOStreams, cmd *cobra.Command, need string, names ...string) error {
+	var typed, configured []string
+	for _, n := range names {
+		fl := cmd.Flags().Lookup(n)
+		switch {
+		case fl == nil:
+		case fl.Changed:
+			typed = append(typed, "--"+n)
+		case fl.Value.String() != fl.DefValue:
+			configured = append(configured, "--"+n)
+		}
 	}
-	if o.Retries == 0 && len(givenFlags(cmd, "retry-interval")) > 0 {
-		warnf(o.IO, "--retry-interval has no effect without --retries")
+	if len(configured) > 0 {
+		warnf(io, "%s (from the config file or environment) %s no effect without %s", strings.Join(configured, ", "), hasHave(len(configured)), need)
+	}
+	if len(typed) > 0 {
+		return usageErrorf("%s %s %s", strings.Join(typed, ", "), needsNeed(len(typed)), need)
+	}
+	return nil
+}
+
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
+}
+
+func needsNeed(n int) string {
+	if n == 1 {
+		return "needs"
+	}
+	return "need"
+}
+
+// labFlags are cmd's --lab-* flags (those of check and serve that shape
+// the in-process lab), however many are added later.
+func labFlags(cmd *cobra.Command) []string {
+	var names []string
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if strings.HasPrefix(fl.Name, "lab-") {
+			names = append(names, fl.Name)
+		}
+	})
+	return names
+}
+
+// checkIneffective applies the rule to send's options, and warns about a
+// body Monasca never sends.
+func (o *sendOptions) checkIneffective(cmd *cobra.Command) error {
+	if o.Repeat == 1 {
+		if err := needFlag(o.IO, cmd, "--repeat", "every"); err != nil {
+			return err
+		}
+	}
+	if o.Retries == 0 {
+		if err := needFlag(o.IO, cmd, "--retries", "retry-interval"); err != nil {
+			return err
+		}
 	}
 	if v, ok := cmd.Flags().Lookup("value"), cmd.Flags().Lookup("threshold"); v != nil && ok != nil && v.Changed && !cmd.Flags().Changed("message") && o.Body.Origin != webhook.FromAPI {
 		value, _ := strconv.ParseFloat(v.Value.String(), 64)
@@ -55,33 +123,38 @@ func (o *sendOptions) warnIneffective(cmd *cobra.Command) {
 	if o.Body.State == o.Body.OldState {
 		warnf(o.IO, "--state and --old-state are both %s: Monasca notifies only when an alarm changes state", o.Body.State)
 	}
+	return nil
 }
 
-// warnLabFlagsWithoutLab names the --lab-* flags given to check or serve
-// without --lab: a fault asked for (--lab-no-notifier) must not seem to
-// have been produced.
-func warnLabFlagsWithoutLab(io *IOStreams, cmd *cobra.Command) {
-	given := givenFlags(cmd, "lab-hosts", "lab-agents-project", "lab-definition-delay", "lab-agent-clock-skew", "lab-no-notifier")
-	switch len(given) {
-	case 0:
-	case 1:
-		warnf(io, "%s has no effect without --lab", given[0])
-	default:
-		warnf(io, "%s have no effect without --lab", strings.Join(given, ", "))
-	}
+// labFlagsNeedLab refuses --lab-* flags given to check or serve without
+// --lab: without it the run goes to the OS_* cloud, and a fault asked for
+// (--lab-no-notifier) must not seem to have been produced.
+func labFlagsNeedLab(io *IOStreams, cmd *cobra.Command) error {
+	return needFlag(io, cmd, "--lab", labFlags(cmd)...)
 }
 
-// warnIneffective warns about check options the chosen mode ignores.
-func (o *checkOptions) warnIneffective(cmd *cobra.Command) {
+// checkIneffective applies the rule to check's options.
+func (o *checkOptions) checkIneffective(cmd *cobra.Command) error {
 	if !o.Lab {
-		warnLabFlagsWithoutLab(o.IO, cmd)
-		return
+		return labFlagsNeedLab(o.IO, cmd)
 	}
-	// --lab builds its own credentials and endpoint: the cloud flags are
-	// not consulted.
-	if given := givenFlags(cmd, "os-cloud", "os-auth-url", "os-region-name", "os-interface", "os-cacert", "insecure", "monasca-api-url"); len(given) > 0 {
-		warnf(o.IO, "%s ignored with --lab: the check runs against the built-in lab, not a cloud", strings.Join(given, ", "))
+	// --lab builds its own credentials and endpoint: no cloud flag is
+	// consulted.
+	if cloud := givenFlags(cmd, openStackFlagNames(cmd)...); len(cloud) > 0 {
+		warnf(o.IO, "%s ignored with --lab: the check runs against the built-in lab, not a cloud", strings.Join(cloud, ", "))
 	}
+	return nil
+}
+
+// openStackFlagNames are the OpenStack flags cmd has, in flag order.
+func openStackFlagNames(cmd *cobra.Command) []string {
+	var names []string
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if isOpenStackFlag(fl.Name) {
+			names = append(names, fl.Name)
+		}
+	})
+	return names
 }
 
 // warnOutputIgnored warns when -o was typed for a command whose stdout

@@ -125,7 +125,10 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
-	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && (!strings.ContainsAny(flag, ".[") || flag == webConfigFlag) && flag != "targets" {
+	if e.Key == webConfigKey {
+		return fmt.Sprintf("config key %q (flag --%s): %s", e.Key, webConfigFlag, e.Msg)
+	}
+	if flag, ok := strings.CutPrefix(e.Key, "serve."); ok && !strings.ContainsAny(flag, ".[") && flag != "targets" {
 		return fmt.Sprintf("config key %q (flag --%s): %s", e.Key, flag, e.Msg)
 	}
 	return fmt.Sprintf("config key %q: %s", e.Key, e.Msg)
@@ -213,7 +216,7 @@ func (c Config) Validate() error {
 	}
 	if c.WebConfigFile != "" {
 		if err := validateWebConfig(c.WebConfigFile); err != nil {
-			return configErrorf("serve."+webConfigFlag, "%s: %v", c.WebConfigFile, err)
+			return configErrorf(webConfigKey, "%s: %v", c.WebConfigFile, err)
 		}
 	}
 	switch {

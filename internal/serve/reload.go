@@ -57,7 +57,7 @@ func fixedChanges(old, new Config) []string {
 		{"serve.receiver-listen", old.ReceiverListen, new.ReceiverListen},
 		{"serve.tls-cert", old.TLSCert, new.TLSCert},
 		{"serve.tls-key", old.TLSKey, new.TLSKey},
-		{"serve." + webConfigFlag, old.WebConfigFile, new.WebConfigFile},
+		{webConfigKey, old.WebConfigFile, new.WebConfigFile},
 		{"serve.instance-id", old.InstanceID, new.InstanceID},
 		{"serve.max-concurrent", fmt.Sprint(old.MaxConcurrent), fmt.Sprint(new.MaxConcurrent)},
 		{"serve.history", fmt.Sprint(old.History), fmt.Sprint(new.History)},

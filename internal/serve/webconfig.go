@@ -12,6 +12,9 @@ import (
 // Prometheus exporter names it.
 const webConfigFlag = "web.config.file"
 
+// webConfigKey is its config file key (viper reads dots as nesting).
+const webConfigKey = "serve.web-config-file"
+
 // validateWebConfig reads an exporter-toolkit web configuration the way
 // serving will: a missing file, bad YAML, a TLS pair that does not load or
 // a user without a bcrypt hash is a bad setting found before listening.

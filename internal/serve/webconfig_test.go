@@ -48,7 +48,7 @@ func TestWebConfigFileRequiresBasicAuth(t *testing.T) {
 	}
 	for _, f := range []string{bad, "/nonexistent/web.yml"} {
 		err := Config{WebConfigFile: f}.withDefaults().Validate()
-		assertKey(t, err, "serve.web.config.file")
+		assertKey(t, err, "serve.web-config-file")
 		if err == nil || !strings.Contains(err.Error(), "flag --web.config.file") {
 			t.Errorf("%s: %v, want it to name the flag", f, err)
 		}
