@@ -43,6 +43,10 @@ type Runner struct {
 	// settings; the runner adds the route toward Monasca, the scenario's
 	// scripted answers and the clock.
 	Receiver receiver.Options
+	// Email, if set, checks the EMAIL path instead of the webhook: the
+	// method mails Email.To and the delivery stage reads Email.Mailbox.
+	// Receiver is then unused.
+	Email *EmailOptions
 	// SkipCallbackTest skips the POST to the callback URL that proves,
 	// before anything is created, that it leads to the receiver: for a URL
 	// that does so only from the notifier's network.
@@ -85,6 +89,7 @@ type run struct {
 	vars     scenarios.Vars
 	rendered scenarios.Rendered
 	recv     *receiver.Receiver
+	mail     *mailSource // the EMAIL path's delivery source
 
 	methodID, definitionID string
 	definitionName         string
@@ -267,8 +272,8 @@ func (x *run) skip(name, why string) {
 // finish closes the receiver, copies deliveries and strays into the report
 // and decides the verdict and exit code.
 func (x *run) finish(ctx context.Context, start time.Time) {
-	if x.recv != nil {
-		_ = x.recv.Close()
+	if src := x.source(); src != nil {
+		_ = src.Close()
 		x.collectDeliveries()
 	}
 	x.rep.DurationMS = report.Millis(time.Since(start))

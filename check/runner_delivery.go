@@ -80,7 +80,7 @@ func (x *run) awaitExpectation(ctx context.Context, i int, e scenarios.Expectati
 		return !ds.seen[d.Seq] && d.Notification != nil && d.Notification.AlarmDefinitionID == x.definitionID
 	}
 	for exp.Got < exp.Want {
-		d, err := x.recv.Await(ctx, ours)
+		d, err := x.source().Await(ctx, ours)
 		if err != nil {
 			// A delivery that arrived in time counts even when it is
 			// looked at only after the deadline.
@@ -107,7 +107,7 @@ func (x *run) considerArrivedInTime(ctx context.Context, i int, e scenarios.Expe
 	if !ok || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return nil
 	}
-	for _, d := range x.recv.Deliveries() {
+	for _, d := range x.source().Deliveries() {
 		if exp.Got >= exp.Want {
 			return nil
 		}
@@ -127,7 +127,7 @@ func (x *run) considerArrivedInTime(ctx context.Context, i int, e scenarios.Expe
 func (x *run) consider(ctx context.Context, i int, e scenarios.Expectation, exp *report.Expectation, d receiver.Delivery) error {
 	ds := &x.deliveries
 	ds.seen[d.Seq] = true
-	if !matchesExpectation(d.Notification, e) {
+	if !matchesExpectation(d.Notification, x.comparable(e)) {
 		ds.unexpected = append(ds.unexpected, d)
 		return nil
 	}
@@ -168,7 +168,8 @@ func matchesExpectation(n *receiver.Notification, e scenarios.Expectation) bool 
 func (x *run) payloadFindings(ctx context.Context, d receiver.Delivery) ([]report.Finding, error) {
 	n := d.Notification
 	var out []report.Finding
-	if x.target.ProjectID != "" && n.TenantID != x.target.ProjectID {
+	// A mail names no tenant: the address it reached is its scope.
+	if x.target.ProjectID != "" && n.TenantID != x.target.ProjectID && x.Email == nil {
 		out = append(out, report.Finding{Code: "wrong-tenant", Key: "tenant_id",
 			Detail: fmt.Sprintf("tenant_id %q is not this run's project %q", n.TenantID, x.target.ProjectID)})
 	}
@@ -246,7 +247,7 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 			"check that it runs and answers 2xx on that exact URL", x.Receiver.ForwardTo))
 	}
 	tlsRejected := false
-	for _, te := range x.recv.TLSErrors() {
+	for _, te := range x.source().TLSErrors() {
 		hints = append(hints, fmt.Sprintf("TLS handshake from %s failed (%s): the sender rejected our certificate; "+
 			"monasca-notification verifies webhooks against its host's CA store and cannot skip verification", te.Remote, te.Error))
 		tlsRejected = true
@@ -255,7 +256,7 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	state := x.currentAlarmState(ctx)
 	switch {
 	case state == "":
-	case state == e.State && exp.Got == 0 && !tlsRejected && len(x.deliveries.consumerFailed) == 0:
+	case state == e.State && exp.Got == 0 && !tlsRejected && len(x.deliveries.consumerFailed) == 0 && x.Email == nil:
 		// Nothing reached us at all, and not for a certificate: then the
 		// network, or a notifier that is down.
 		hints = append(hints, fmt.Sprintf("the API reports the alarm in %s, yet nothing arrived: monasca-notification "+
@@ -271,9 +272,10 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	for _, d := range x.deliveries.unexpected {
 		hints = append(hints, fmt.Sprintf("received instead: %s (delivery #%d)", transitionText(d.Notification.OldState, d.Notification.State), d.Seq))
 	}
-	if n := len(x.recv.Strays()); n > 0 {
+	if n := len(x.source().Strays()); n > 0 {
 		hints = append(hints, fmt.Sprintf("%d request(s) reached the receiver but not as this run's deliveries (see strays)", n))
 	}
+	hints = append(hints, x.mailHints(state, e, exp)...)
 	return &stageError{class: classFailure, msg: msg, hints: hints}
 }
 
@@ -295,7 +297,7 @@ func (x *run) currentAlarmState(ctx context.Context) string {
 // run's deliveries, and everything else as strays.
 func (x *run) collectDeliveries() {
 	ds := &x.deliveries
-	for _, d := range x.recv.Deliveries() {
+	for _, d := range x.source().Deliveries() {
 		n := d.Notification
 		if n != nil && n.AlarmDefinitionID != x.definitionID {
 			x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: d.ReceivedAt, Remote: d.Remote,
@@ -311,12 +313,15 @@ func (x *run) collectDeliveries() {
 			rd.Findings = append(rd.Findings, report.Finding{Code: f.Code, Key: f.Key, Detail: f.Detail})
 		}
 		rd.Findings = append(rd.Findings, ds.findings[d.Seq]...)
+		if x.mail != nil {
+			rd.Mail = x.mail.info[d.Seq]
+		}
 		if f := d.Forward; f != nil {
 			rd.Consumer = &report.Consumer{URL: f.URL, Status: f.Status, LatencyMS: report.Millis(f.Latency), Body: f.Body, Error: f.Error}
 		}
 		x.rep.Deliveries = append(x.rep.Deliveries, rd)
 	}
-	for _, s := range x.recv.Strays() {
+	for _, s := range x.source().Strays() {
 		x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: s.ReceivedAt, Remote: s.Remote,
 			Method: s.Method, Path: s.Path, Reason: s.Reason, Status: s.Status})
 	}

@@ -86,7 +86,12 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 	}
 	x.api = api
 	x.reportAPI()
-	if !slices.Contains(api.NotificationTypes, "WEBHOOK") {
+	if x.Email != nil && !slices.Contains(api.NotificationTypes, TypeEmail) {
+		return "", cannotRun(nil, fmt.Sprintf("EMAIL is not a registered notification method type (have: %s)", strings.Join(api.NotificationTypes, ", ")),
+			"monasca-notification registers EMAIL when its email plugin is enabled ([notification_types] enabled includes email); "+
+				"ask the operator to enable it, or check the webhook path with --type webhook")
+	}
+	if x.Email == nil && !slices.Contains(api.NotificationTypes, "WEBHOOK") {
 		return "", cannotRun(nil, fmt.Sprintf("WEBHOOK is not a registered notification method type (have: %s)",
 			strings.Join(api.NotificationTypes, ", ")), hintWebhookType)
 	}
@@ -99,7 +104,7 @@ func (x *run) preflight(ctx context.Context) (string, error) {
 			return "", refused(err)
 		}
 	}
-	detail := "API reachable; write role ok; WEBHOOK registered"
+	detail := "API reachable; write role ok; " + x.methodType() + " registered"
 	if !api.Has[features.Types] {
 		var lacks []string
 		for _, f := range api.Missing() {

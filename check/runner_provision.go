@@ -20,6 +20,9 @@ import (
 const roleDefinition = "alarm"
 
 func (x *run) startReceiver(ctx context.Context) (string, error) {
+	if x.Email != nil {
+		return x.openMailbox(ctx)
+	}
 	opts := x.Receiver
 	if opts.RouteTo == "" {
 		opts.RouteTo = endpointHost(x.target.Client)
@@ -67,13 +70,18 @@ func RedactCallbackURL(raw string) string {
 func redactTokenPath(p string) string { return report.RedactPath(p) }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
-	name := marker.MethodName(x.RunID, time.Now())
+	name, address := marker.MethodName(x.RunID, time.Now()), ""
+	if x.Email != nil {
+		name, address = marker.EmailMethodName(x.RunID, time.Now()), x.Email.To
+	} else {
+		address = x.recv.CallbackURL()
+	}
 	// With "period" only where the API has it (Newton on): Mitaka's
 	// schema refuses the key (400 "extra keys not allowed") even for period 0.
 	nm, err := features.CreateMethod(ctx, x.target.Client, &x.api, notificationmethods.CreateOpts{
 		Name:    name,
-		Type:    "WEBHOOK",
-		Address: x.recv.CallbackURL(),
+		Type:    x.methodType(),
+		Address: address,
 	}, x.sc.Period)
 	x.reportAPI()
 	var missing *features.MissingError
@@ -82,7 +90,10 @@ func (x *run) createMethod(ctx context.Context) (string, error) {
 	}
 	if err != nil {
 		x.adoptIfCreated(ctx, report.KindNotificationMethod, name)
-		return "", apiError(err, "creating the WEBHOOK notification method")
+		if pe := x.periodRefused(err); pe != nil {
+			return "", pe
+		}
+		return "", apiError(err, "creating the "+x.methodType()+" notification method")
 	}
 	x.methodID = nm.ID
 	x.rep.Resources = append(x.rep.Resources, report.Resource{Kind: report.KindNotificationMethod, ID: nm.ID, Name: nm.Name})

@@ -68,8 +68,22 @@ func (x *run) teardown(ctx context.Context) {
 		res.Deleted = true
 	}
 
+	mailNote := ""
+	if x.mail != nil {
+		n, err := x.deleteMails(tctx)
+		switch {
+		case err != nil:
+			res := report.Resource{Kind: report.KindMail, ID: x.Email.Mailbox.String(), Name: marker.ResourceName(x.RunID, "") + "*",
+				Error: err.Error()}
+			x.rep.Resources = append(x.rep.Resources, res)
+			x.rep.Leaked = append(x.rep.Leaked, res)
+		case n > 0:
+			mailNote = fmt.Sprintf("; deleted %d mail(s) from the mailbox", n)
+		}
+	}
+
 	st := report.Stage{Name: scenarios.StageTeardown, Status: report.StatusOK, StartedAt: &started,
-		DurationMS: report.Millis(time.Since(started)), Detail: "deleted " + resourceList(x.rep.Resources)}
+		DurationMS: report.Millis(time.Since(started)), Detail: "deleted " + resourceList(x.rep.Resources) + mailNote}
 	if len(x.rep.Leaked) > 0 {
 		st.Status = report.StatusFailed
 		st.Detail = "could not delete " + resourceList(x.rep.Leaked)

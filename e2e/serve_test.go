@@ -24,7 +24,7 @@ func TestServeProbesEveryScenarioAgainstTheLabProcessAndExitsZero(t *testing.T) 
 		wantMetric(t, body, "monhook_leaked_resources", 0)
 	}
 	_, metrics := fetch(t, sp.URL+"/metrics")
-	wantMetric(t, metrics, `monhook_probes_total{cloud="env",result="success",scenario="synthetic",target=""}`, 1)
+	wantMetric(t, metrics, `monhook_probes_total{cloud="env",result="success",scenario="synthetic",target="",type="webhook"}`, 1)
 	if status, body := fetch(t, sp.URL+"/probe?scenario=nosuch"); status != 400 || !strings.Contains(body, `unknown scenario "nosuch"`) {
 		t.Errorf("unknown scenario: %d %q", status, body)
 	}

@@ -20,9 +20,10 @@ const RunIDLength = 8
 const (
 	namePrefix = "monhook-"
 	// descFormat is Description's layout; descRE below must match it.
-	descFormat     = "monhook test resource; run=%s; created=%s; safe to delete"
-	methodRole     = "webhook"
-	compactRFC3339 = "20060102T150405Z"
+	descFormat      = "monhook test resource; run=%s; created=%s; safe to delete"
+	methodRole      = "webhook"
+	emailMethodRole = "email"
+	compactRFC3339  = "20060102T150405Z"
 )
 
 var (
@@ -30,7 +31,7 @@ var (
 	runIDPattern   = `[a-z2-7]{8}`
 	resourceNameRE = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-([a-z0-9]+(?:-[a-z0-9]+)*)$`)
 	descRE         = regexp.MustCompile(`^monhook test resource; run=(` + runIDPattern + `); created=([0-9TZ:+.-]+); safe to delete$`)
-	methodRE       = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-` + methodRole + `-([0-9]{8}T[0-9]{6}Z)$`)
+	methodRE       = regexp.MustCompile(`^monhook-(` + runIDPattern + `)-(?:` + methodRole + `|` + emailMethodRole + `)-([0-9]{8}T[0-9]{6}Z)$`)
 	roleRE         = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 )
 
@@ -83,8 +84,25 @@ func MethodName(runID string, created time.Time) string {
 	return ResourceName(runID, methodRole) + "-" + created.UTC().Format(compactRFC3339)
 }
 
+// EmailMethodName is MethodName for an EMAIL method:
+// "monhook-<runid>-email-<created>".
+func EmailMethodName(runID string, created time.Time) string {
+	return ResourceName(runID, emailMethodRole) + "-" + created.UTC().Format(compactRFC3339)
+}
+
+// RunIDOf returns the run id of a name ResourceName made (an alarm
+// definition's name, as a mail's subject carries it).
+func RunIDOf(name string) (string, bool) {
+	n := resourceNameRE.FindStringSubmatch(name)
+	if n == nil {
+		return "", false
+	}
+	return n[1], true
+}
+
 // ParseMethodMarker recognises a notification method monhook created: its
-// name must be exactly MethodName(runID, created).
+// name must be exactly MethodName(runID, created) or
+// EmailMethodName(runID, created).
 func ParseMethodMarker(name string) (Marker, bool) {
 	m := methodRE.FindStringSubmatch(name)
 	if m == nil {

@@ -178,6 +178,9 @@ type Delivery struct {
 	Expectation       int       `json:"expectation,omitempty" yaml:"expectation,omitempty"`
 	Findings          []Finding `json:"findings" yaml:"findings"`
 	Consumer          *Consumer `json:"consumer,omitempty" yaml:"consumer,omitempty"`
+	// Mail is set on the EMAIL path (--type email): the mail as read from
+	// the mailbox.
+	Mail *Mail `json:"mail,omitempty" yaml:"mail,omitempty"`
 }
 
 // Consumer is the --forward-to consumer's answer to a relayed delivery.
@@ -187,6 +190,22 @@ type Consumer struct {
 	LatencyMS float64 `json:"latency_ms" yaml:"latency_ms"`
 	Body      string  `json:"body,omitempty" yaml:"body,omitempty"`
 	Error     string  `json:"error,omitempty" yaml:"error,omitempty"`
+}
+
+// Mail is a delivery read from the mailbox. The SMTP hand-off cannot be
+// seen, so its timing runs from the state change (the mail's own "at …
+// UTC", whole seconds) to the server storing it (IMAP INTERNALDATE, whole
+// seconds).
+type Mail struct {
+	UID            uint32    `json:"uid" yaml:"uid"`
+	Subject        string    `json:"subject" yaml:"subject"`
+	From           string    `json:"from" yaml:"from"`
+	To             string    `json:"to" yaml:"to"`
+	Format         string    `json:"format" yaml:"format"` // the release family the layout matches: mitaka, pike, queens
+	StateChangedAt time.Time `json:"state_changed_at,omitzero" yaml:"state_changed_at,omitempty"`
+	InMailboxAt    time.Time `json:"in_mailbox_at" yaml:"in_mailbox_at"`
+	ReadAt         time.Time `json:"read_at" yaml:"read_at"`
+	LatencyMS      float64   `json:"latency_ms" yaml:"latency_ms"` // state change → in the mailbox
 }
 
 // Finding is something wrong with a delivery.
@@ -211,6 +230,9 @@ type Stray struct {
 const (
 	KindNotificationMethod = marker.KindNotificationMethod
 	KindAlarmDefinition    = marker.KindAlarmDefinition
+	// KindMail is this run's mail in the mailbox (--type email); listed
+	// only when teardown could not delete it.
+	KindMail = "mail"
 )
 
 // Resource is something the run created in Monasca.

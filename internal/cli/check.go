@@ -53,6 +53,8 @@ type checkOptions struct {
 	TLSCert          string
 	TLSKey           string
 
+	Email emailFlags
+
 	Lab       bool
 	Speed     float64
 	LabHosts  int
@@ -65,6 +67,9 @@ type checkOptions struct {
 	// Abandon closes on a second, later Ctrl-C: teardown is cut short.
 	Abandon <-chan struct{}
 
+	// labSMTP is the lab notifier's smarthost (--lab --type email).
+	labSMTP string
+
 	// progress, when set, is told each stage as it starts (tests).
 	progress func(stage string)
 }
@@ -75,7 +80,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *checkOptions) error) *c
 		Abandon: f.Abandon}
 	cmd := &cobra.Command{
 		Use:   "check",
-		Short: "Prove that Monasca delivers an alarm notification to a webhook",
+		Short: "Prove that Monasca delivers an alarm notification to a webhook (or by email)",
 		Long: `Runs a scenario stage by stage: auth, preflight, receiver, notification method,
 alarm definition, trigger, alarm, delivery, teardown. Everything created is removed
 at the end, also on failure, timeout and Ctrl-C (unless --keep).
@@ -90,12 +95,19 @@ included) and stops with exit 3 when it does not reach its own receiver: a
 wrong host or port, or another service answering there. With --forward-to
 each delivery is relayed to your consumer, and the verdict needs its 2xx too.
 
+--type email checks the EMAIL path instead: the method mails --email-to, the
+delivery stage reads the mail back over IMAP from --imap (password:
+$MONHOOK_IMAP_PASSWORD, else a prompt); teardown deletes this run's mail.
+
 The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
   monhook check --os-cloud prod --scenario synthetic
   monhook check --scenario cpu-idle --hostname compute-3 --timeout 10m
   monhook check -o json --junit report.xml --callback-url http://203.0.113.10:8080 --listen :8080
-  monhook check --lab --forward-to http://127.0.0.1:3001/openstack/alerts`,
+  monhook check --lab --forward-to http://127.0.0.1:3001/openstack/alerts
+  monhook check --lab --type email -s ok-cycle
+  monhook check --type email --email-to canary@example.org \
+      --imap imaps://canary%40example.org@imap.example.org/INBOX`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validate(cmd); err != nil {
@@ -130,6 +142,7 @@ The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.`
 	fl.Float64Var(&o.Speed, "speed", 0, fmt.Sprintf("how many times faster than real Monasca the target runs, %d to %d; scales the scenario's timings (default 60 with --lab, a monhook lab's own speed against one, else 1)", MinSpeed, MaxSpeed))
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
+	o.Email.addFlags(fl)
 	return cmd
 }
 
@@ -198,7 +211,7 @@ func (o *checkOptions) validate(cmd *cobra.Command) error {
 			return usageErrorf("--callback-url %q: want an http:// or https:// URL with a host", o.CallbackURL)
 		}
 	}
-	return nil
+	return o.Email.validate(cmd, o.IO, o.Lab)
 }
 
 // loadScenario returns the scenario named by the options; a bad name or
@@ -229,6 +242,11 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	sc, err := o.loadScenario()
 	if err != nil {
 		return err
+	}
+	if o.Email.email() {
+		if err := emailScenario(sc); err != nil {
+			return err
+		}
 	}
 	if o.Hostname != "" && !sc.NeedsAgent() {
 		warnf(o.IO, "--hostname has no effect: scenario %s posts its own metric (%s) and watches no agent host", sc.Name, sc.Metric.Name)
@@ -300,6 +318,17 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 	}
 	speed := target.Speed
 	runner.Scenario = sc.Scaled(speed)
+	if o.Email.email() {
+		runner.Email = o.Email.options()
+	}
+	if o.Lab && o.Email.email() {
+		ms, eo, err := startLabMailbox()
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+		runner.Email, o.labSMTP = eo, ms.SMTPAddr()
+	}
 	if o.Lab {
 		l, err := startLab(ctx, o, speed)
 		if err != nil {
@@ -403,6 +432,7 @@ func openSaveFile(path string) (*jsonl.Writer, error) {
 // startLab starts the in-process lab for --lab.
 func startLab(ctx context.Context, o *checkOptions, speed float64) (*lab.Lab, error) {
 	opts := lab.Options{Speed: speed, Hosts: o.LabHosts}
+	opts.SMTP.Addr = o.labSMTP
 	o.LabFaults.apply(&opts)
 	if o.Debug() {
 		opts.Debug = o.IO.ErrOut

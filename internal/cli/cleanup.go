@@ -29,6 +29,7 @@ type cleanupOptions struct {
 	OlderThan time.Duration
 	RunID     string
 	Timeout   time.Duration
+	Mailbox   cleanupMailbox
 }
 
 // NewCmdCleanup builds `monhook cleanup`.
@@ -41,10 +42,13 @@ func NewCmdCleanup(f *Factory, runF func(context.Context, *cleanupOptions) error
 check left behind (after a crash or kill -9). A resource is monhook's only when it
 carries monhook's marker: an alarm definition needs it in both name and description,
 a notification method in its name (methods have no description). Nothing else is
-ever touched. Exit 4 if something could not be deleted.`,
+ever touched. With --imap, the mail of check --type email in that mailbox is a
+leftover too: only mail whose subject names a monhook run's alarm definition.
+Exit 4 if something could not be deleted.`,
 		Example: `  monhook cleanup --dry-run
   monhook cleanup --older-than 1h
-  monhook cleanup --run-id k3x9q2ab`,
+  monhook cleanup --run-id k3x9q2ab
+  monhook cleanup --older-than 1h --imap imaps://canary%40example.org@imap.example.org/INBOX`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.OlderThan < 0 {
@@ -55,6 +59,9 @@ ever touched. Exit 4 if something could not be deleted.`,
 			}
 			if o.RunID != "" && len(o.RunID) != marker.RunIDLength {
 				return usageErrorf("--run-id %q is not a monhook run id (%d characters)", o.RunID, marker.RunIDLength)
+			}
+			if err := o.Mailbox.validate(o.IO); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -67,6 +74,7 @@ ever touched. Exit 4 if something could not be deleted.`,
 	fl.DurationVar(&o.OlderThan, "older-than", 0, "only resources created at least this long ago, the boundary included (e.g. 1h)")
 	fl.StringVar(&o.RunID, "run-id", "", "only the resources of this run")
 	fl.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "overall deadline")
+	fl.StringVar(&o.Mailbox.IMAP, "imap", "", "also the mail of check --type email in this mailbox, imaps://USER@HOST/INBOX (password: $"+EnvIMAPPassword+" or a prompt)")
 	return cmd
 }
 
@@ -92,6 +100,11 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 	if err != nil {
 		return cannotRun(o.timedOut(ctx, "listing leftovers", err))
 	}
+	mails, err := o.Mailbox.find(ctx, o, o.Now())
+	defer o.Mailbox.close()
+	if err != nil {
+		return cannotRun(o.timedOut(ctx, "listing leftover mail", err))
+	}
 	if !o.DryRun && len(found) > 0 {
 		// Without the write role every delete would fail alike: ask once,
 		// and explain it as check does.
@@ -112,12 +125,22 @@ func cleanupRun(ctx context.Context, o *cleanupOptions) error {
 			return cannotRun(errors.New(msg))
 		}
 	}
+	found = append(found, mails...)
 	failures := 0
 	if !o.DryRun {
 		// Definitions first: deleting a method silently strips it from
 		// definitions, and a definition's alarms go with it.
 		for i := range found {
 			l := &found[i]
+			if l.Kind == kindMail {
+				if err := o.Mailbox.delete(ctx, *l); err != nil {
+					l.Error = err.Error()
+					failures++
+					continue
+				}
+				l.Deleted = true
+				continue
+			}
 			if err := marker.Delete(ctx, s.Monitoring, l.Kind, l.ID); err != nil {
 				l.Error = err.Error()
 				if msg, _, ok := check.DescribeAPIError(err, "DELETE"); ok {

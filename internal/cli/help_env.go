@@ -42,7 +42,8 @@ var osEnvironment = [][3]string{
 
 // otherEnvironment are variables outside both families that change behaviour.
 var otherEnvironment = [][3]string{
-	{"SSL_CERT_FILE, SSL_CERT_DIR", "", "extra CAs for Go's TLS: `send` to a self-signed --tls-cert listener, like REQUESTS_CA_BUNDLE for Monasca"},
+	{"MONHOOK_IMAP_PASSWORD", "", "the IMAP password for --imap (check, serve, cleanup); without it a terminal prompt, never printed"},
+	{"SSL_CERT_FILE, SSL_CERT_DIR", "", "extra CAs for Go's TLS: `send` to a self-signed --tls-cert listener, like REQUESTS_CA_BUNDLE for Monasca; an --imap server's private CA"},
 	{"HTTPS_PROXY, HTTP_PROXY, NO_PROXY", "", "proxies for every HTTP client (as python-requests honours them)"},
 	{"TERM", "", "\"dumb\" turns spinners off"},
 }

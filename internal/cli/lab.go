@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -14,7 +16,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/lab/notifier"
 )
+
+// validateSMTP checks --smtp and --smtp-from before the lab starts.
+func validateSMTP(addr, from string) error {
+	if addr != "" {
+		host, port, err := net.SplitHostPort(addr)
+		if p, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
+			return usageErrorf("--smtp %q: want HOST:PORT, e.g. 127.0.0.1:25", addr)
+		}
+	}
+	if _, err := mail.ParseAddress(from); err != nil {
+		return usageErrorf("--smtp-from %q is not an email address", from)
+	}
+	return nil
+}
 
 type labOptions struct {
 	IO    *IOStreams
@@ -26,6 +43,8 @@ type labOptions struct {
 	TokenTTL      time.Duration
 	VersionSuffix bool
 	Faults        labFaults
+	SMTP          string
+	SMTPFrom      string
 
 	KeystoneURL          string
 	ServiceUser          string
@@ -46,7 +65,8 @@ func NewCmdLab(f *Factory, runF func(context.Context, *labOptions) error) *cobra
 		Short: "Run the built-in Monasca lab in the foreground",
 		Long: `Run the Monasca lab: Keystone v3 and the Monasca v2.0 API on one port, with
 simulated agents posting cpu.idle_perc, a threshold engine and a notification engine
-that really sends webhooks.
+that really sends webhooks (and, with --smtp, mails EMAIL methods through that
+SMTP server as monasca-notification's email plugin does).
 
 Stdout carries only "export ...=..." lines: the OS_* variables of the lab's
 monasca-user (with --keystone-url: OS_AUTH_URL and MONASCA_API_URL), and
@@ -72,7 +92,8 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
   . ./lab.env && monhook check -s ok-cycle   # terminal 2: runs at speed 60
   monhook lab --listen 0.0.0.0:8070 --speed 60 --hosts 5
   monhook lab --keystone-url http://keystone:5000/v3   # with OS_USERNAME etc. of a service user
-  monhook lab --speed 60 --agents-project service --agent-clock-skew -5m`,
+  monhook lab --speed 60 --agents-project service --agent-clock-skew -5m
+  monhook lab --speed 60 --smtp 127.0.0.1:25   # EMAIL methods mailed via postfix`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Debug = f.Debug()
@@ -91,6 +112,9 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 				return err
 			}
 			opts.Listen = listen
+			if err := validateSMTP(opts.SMTP, opts.SMTPFrom); err != nil {
+				return err
+			}
 			if opts.KeystoneURL != "" {
 				// The lab exports it as OS_AUTH_URL: a value that is not a
 				// URL would start a lab no client can use.
@@ -129,6 +153,8 @@ retry and periodic intervals, agent intervals); the webhook timeout stays 5 s.
 	fl.StringVar(&opts.ServiceProject, "keystone-service-project", "", "its project (default $OS_PROJECT_NAME)")
 	fl.StringVar(&opts.ServiceUserDomain, "keystone-service-user-domain", "", "its user domain (default $OS_USER_DOMAIN_NAME, else Default)")
 	fl.StringVar(&opts.ServiceProjectDomain, "keystone-service-project-domain", "", "its project domain (default $OS_PROJECT_DOMAIN_NAME, else Default)")
+	fl.StringVar(&opts.SMTP, "smtp", "", "SMTP server (HOST:PORT) the notifier mails EMAIL methods through; none: not mailed")
+	fl.StringVar(&opts.SMTPFrom, "smtp-from", notifier.DefaultFrom, "the mails' From (the email plugin's from_addr)")
 	opts.Faults.addFlags(fl, "", "")
 	return cmd
 }
@@ -150,6 +176,7 @@ func labRun(ctx context.Context, o *labOptions) error {
 		KeystoneURL:              o.KeystoneURL,
 		ServiceUser:              o.ServiceUser, ServicePassword: o.ServicePassword, ServiceProject: o.ServiceProject,
 		ServiceUserDomain: o.ServiceUserDomain, ServiceProjectDomain: o.ServiceProjectDomain,
+		SMTP: notifier.SMTP{Addr: o.SMTP, From: o.SMTPFrom},
 	}
 	o.Faults.apply(&opts)
 	if o.Debug {
@@ -243,6 +270,9 @@ func writeLabSummary(w io.Writer, l *lab.Lab, o *labOptions) {
 	fmt.Fprintf(w, "  Monasca API:  %s\n", l.MonitoringURL())
 	if p := l.Profile(); !p.IsLatest() {
 		fmt.Fprintf(w, "  Answers as:   Monasca %s, the %s API (--release, --api)\n", p.Release(), p.API())
+	}
+	if o.SMTP != "" {
+		fmt.Fprintf(w, "  EMAIL via:    smtp://%s (From %s)\n", o.SMTP, o.SMTPFrom)
 	}
 	if names := l.Hostnames(); len(names) > 0 {
 		fmt.Fprintf(w, "  Agents:       cpu.idle_perc from hostname=%s\n", strings.Join(names, ", "))

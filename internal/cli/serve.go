@@ -35,6 +35,8 @@ type serveOptions struct {
 	Lab          bool
 	LabHosts     int
 	LabFaults    labFaults
+	EmailTo      string
+	IMAP         string
 
 	// load reads the configuration again for a reload (SIGHUP,
 	// POST /-/reload); set by the command, nil when built alone.
@@ -61,7 +63,7 @@ notification engine, Kafka lag, a firewall change on the callback port, an
 expired service password) alerts before anyone needs a notification.
 
 Endpoints (on --listen, default ` + canary.DefaultListen + `):
-  GET /probe?scenario=NAME[&cloud=NAME][&debug=true]
+  GET /probe?scenario=NAME[&cloud=NAME][&type=email][&debug=true]
         runs one check and answers its metrics: monhook_probe_success (1 only
         with proof: every expected notification arrived and matched Monasca's
         payload, nothing leaked), monhook_probe_duration_seconds, probe_success
@@ -78,11 +80,13 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
         entry; omitted = the OS_* environment (--os-cloud/OS_CLOUD), or the
         lab with --lab. Concurrent requests for the same scenario and cloud
         share one run, and one within --probe-min-interval after it gets its
-        result: a scrape storm runs nothing more.
+        result: a scrape storm runs nothing more. type=email checks the
+        EMAIL path through the mailbox of --email-to and --imap (password:
+        $MONHOOK_IMAP_PASSWORD); with --lab, through the lab's own.
   GET /metrics   the exporter's own metrics (monhook_probes_total, sweeps,
                  reloads, Go and process) and each scheduled target's last
-                 result, labelled target/cloud/scenario and stamped with the
-                 time it finished
+                 result, labelled target/cloud/scenario/type and stamped with
+                 the time it finished
   GET /healthz   200 "ok"; 503 while draining
   GET /          targets with their last result, recent probes, links to reports
   GET /report?target=NAME | ?run=RUNID   the JSON report of a recent probe
@@ -117,6 +121,7 @@ Config file keys (--config), under serve: every flag by name, e.g.
         interval: 5m         # default 5m
         timeout: 3m          # default half the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
+        type: email          # default webhook; email needs email-to and imap
 A bad setting exits 2 naming its key, before anything listens.
 --web.config.file takes the web configuration file every Prometheus exporter
 takes (exporter-toolkit: tls_server_config, basic_auth_users with bcrypt
@@ -173,6 +178,9 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 				return err
 			}
 			o.Config.Targets = targets
+			if err := o.mailbox(); err != nil {
+				return err
+			}
 			o.load = serveLoader(f, commandLineArgs(cmd), o.Lab)
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -205,7 +213,29 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 	fl.BoolVar(&o.Lab, "lab", false, "probe the built-in Monasca lab (cloud \"\" or \"lab\") instead of clouds")
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
+	fl.StringVar(&o.EmailTo, "email-to", "", "for type=email probes: the address their EMAIL methods mail")
+	fl.StringVar(&o.IMAP, "imap", "", "for type=email probes: where to read it, imaps://USER@HOST/INBOX (password: $"+EnvIMAPPassword+" or a prompt)")
 	return cmd
+}
+
+// mailbox settles the type=email mailbox before anything listens: both
+// flags or neither, the password from the environment or a prompt.
+func (o *serveOptions) mailbox() error {
+	if o.EmailTo == "" && o.IMAP == "" {
+		return nil
+	}
+	if o.Lab {
+		return usageErrorf("--email-to, --imap: --lab runs its own SMTP server and mailbox")
+	}
+	if o.EmailTo == "" || o.IMAP == "" {
+		return usageErrorf("--email-to and --imap go together")
+	}
+	f := emailFlags{Type: "email", EmailTo: o.EmailTo, IMAP: o.IMAP}
+	if err := f.validateMailbox(o.IO); err != nil {
+		return err
+	}
+	o.Config.Email = f.options()
+	return nil
 }
 
 // loadServeTargets reads serve.targets from the config file (the one named
@@ -246,6 +276,14 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if o.Lab {
 		opts := lab.Options{Speed: cfg.Speed, Hosts: o.LabHosts}
 		o.LabFaults.apply(&opts)
+		// type=email probes mail through the lab's own SMTP server into
+		// its own mailbox.
+		ms, eo, err := startLabMailbox()
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+		cfg.Email, opts.SMTP.Addr = eo, ms.SMTPAddr()
 		l := lab.New(opts)
 		if err := l.Start(ctx); err != nil {
 			return cannotRun(fmt.Errorf("starting the lab: %w", err))
@@ -260,11 +298,20 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 			return connect, nil
 		}
 	}
+	load := o.load
+	if load != nil && o.Lab {
+		// The lab's mailbox keeps running across reloads, as the lab does.
+		load = func() (canary.Config, error) {
+			c, err := o.load()
+			c.Email = cfg.Email
+			return c, err
+		}
+	}
 	srv, err := canary.New(canary.Options{
 		Config:   cfg,
 		Resolve:  resolve,
 		Logger:   slog.New(slog.NewTextHandler(errOut, nil)),
-		Load:     o.load,
+		Load:     load,
 		LabSpeed: labSpeed,
 	})
 	var ce *canary.ConfigError

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	canary "github.com/monhook/monhook/internal/serve"
+	"github.com/monhook/monhook/internal/syncbuf"
 )
 
 func writeConfig(t *testing.T, yaml string) string {
@@ -38,6 +39,8 @@ func TestServeBadConfigExitsTwoNamingTheKeyBeforeListening(t *testing.T) {
 		{[]string{"--config", writeConfig(t, "serve:\n  max-concurrent: 0\n")}, "serve.max-concurrent"},
 		{[]string{"--lab", "--config", writeConfig(t, "serve:\n  targets:\n    - cloud: mars\n      scenario: synthetic\n")}, "serve.targets[0].cloud"},
 		{[]string{"--instance-id", "TOOLONG"}, "serve.instance-id"},
+		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: email\n")}, "serve.targets[0].type"},
+		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: pager\n")}, "serve.targets[0].type"},
 	}
 	for _, c := range cases {
 		args := append([]string{"serve", "--listen", ln, "--receiver-listen", ln}, c.args...)
@@ -61,7 +64,11 @@ func mustListen(t *testing.T) string {
 }
 
 func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
-	streams, _, errOut := TestStreams()
+	streams, _, _ := TestStreams()
+	// serve's banner and exporter-toolkit's "Listening on" come from two
+	// goroutines: a buffer safe for that.
+	errOut := &syncbuf.Buffer{}
+	streams.ErrOut = errOut
 	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
 	for _, c := range root.Commands() {
@@ -129,21 +136,87 @@ func TestServeAcceptsABarePort(t *testing.T) {
 	}
 }
 
+func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
+	streams, _, _ := TestStreams()
+	// serve logs from several goroutines: a buffer safe for that.
+	errOut := &syncbuf.Buffer{}
+	streams.ErrOut = errOut
+	f := NewFactory(streams, "test")
+	root := NewCmdRoot(f)
+	ready := make(chan *canary.Server, 1)
+	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		o.started = func(s *canary.Server) { ready <- s }
+		return serveRun(ctx, o)
+	}))
+	cfg := writeConfig(t, "serve:\n  targets:\n    - name: lab-email\n      scenario: synthetic\n      type: email\n      interval: 2s\n"+
+		"    - name: lab-webhook\n      scenario: synthetic\n      interval: 2s\n")
+	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
+	var s *canary.Server
+	select {
+	case s = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v\n%s", err, errOut)
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not start")
+	}
+	get := func(path string) string {
+		resp, err := http.Get(s.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if body := get("/probe?scenario=ok-cycle&type=email"); !strings.Contains(body, "\nmonhook_probe_success 1\n") {
+		t.Fatalf("email probe against the lab:\n%s", body)
+	}
+	if body := get("/probe?scenario=synthetic&type=sms"); !strings.Contains(body, "want webhook or email") {
+		t.Errorf("type=sms: %s", body)
+	}
+	// The scheduled targets start within a second of each other (spread
+	// over the 2s interval); wait for both results.
+	want := []string{
+		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-email",type="email"} 1`,
+		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-webhook",type="webhook"} 1`,
+		`monhook_probes_total{cloud="lab",result="success",scenario="ok-cycle",target="",type="email"} 1`,
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		body := get("/metrics")
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				missing = w
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %s:\n%s", missing, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // SIGHUP reloads the config file; a bad one keeps the running
 // configuration and says why; serve keeps serving through both.
 func TestServeSIGHUPReloadsAndABadFileKeepsTheRunningConfig(t *testing.T) {
 	cfgFile := writeConfig(t, "serve:\n  max-concurrent: 5\n")
-	streams, _, errOut := TestStreams()
+	streams, _, _ := TestStreams()
+	// serve logs from several goroutines: a buffer safe for that.
+	errOut := &syncbuf.Buffer{}
+	streams.ErrOut = errOut
 	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
-	for _, c := range root.Commands() {
-		if c.Name() == "serve" {
-			root.RemoveCommand(c)
-		}
-	}
 	ready := make(chan *canary.Server, 1)
 	hup := make(chan os.Signal, 1)
-	root.AddCommand(NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
 		o.started = func(s *canary.Server) { ready <- s }
 		o.hup = hup
 		return serveRun(ctx, o)

@@ -181,6 +181,13 @@
 //
 // Newton on is the latest code for everything above.
 //
+// Python API, Newton to Train: a non-zero period on any type but WEBHOOK is
+// 400 "Period can only be set with webhooks", after the address checks
+// (A monasca_api/v2/common/schemas/notifications_request_body_schema.py@
+// train-eol), and the notifier re-sends only webhooks (N
+// monasca_notification/notification_engine.py@train-eol). Ussuri allows a
+// period on every type (A 92fbb930; N notification_engine.py@ussuri-eol).
+//
 // Java API (--api java; monasca-api's java/ folder, read at queens-eol,
 // Dropwizard 0.7, paths under java/src/main/java/monasca/api/):
 //

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 
+	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/internal/lab/agents"
 	"github.com/monhook/monhook/internal/lab/evaluator"
 	"github.com/monhook/monhook/internal/lab/notifier"
@@ -27,6 +28,7 @@ func (l *Lab) engines() []engine {
 	})
 	l.notifier = notifier.New(notifier.Options{
 		Store: l.store, Bus: l.bus, Clock: l.clock, Speed: l.opts.Speed, Logger: l.log.With("engine", "notifier"),
+		SMTP:     l.smtp(),
 		Encoding: l.opts.Profile.WebhookEncoding(), AuthToken: l.notifierToken(),
 	})
 	out := []engine{{name: "evaluator", run: l.evaluator.Run, subscribes: true}}
@@ -98,4 +100,14 @@ func (l *Lab) notifierToken() func(context.Context) (string, error) {
 		return nil
 	}
 	return func(context.Context) (string, error) { return l.Token(NotifierUser) }
+}
+
+// smtp is the notifier's [email_notifier]: the smarthost given, and the
+// mail format of the profile's release unless one was given.
+func (l *Lab) smtp() notifier.SMTP {
+	s := l.opts.SMTP
+	if s.Format == 0 {
+		s.Format, _ = email.FormatFor(l.opts.Profile.Release())
+	}
+	return s
 }

@@ -67,6 +67,10 @@ type Options struct {
 	// NoNotifier leaves the notification engine out: alarms still change
 	// state, nothing is ever sent (a dead monasca-notification).
 	NoNotifier bool
+	// SMTP is the notifier's smarthost for EMAIL methods (the email
+	// plugin's [email_notifier]); with no Addr EMAIL methods are accepted
+	// but nothing is mailed. Its Format is the release's mail layout.
+	SMTP notifier.SMTP
 	// Profile is the Monasca release and API flavor the lab answers as
 	// (internal/lab/profile); the zero value is the latest Python API.
 	Profile profile.Profile

@@ -31,6 +31,14 @@ type (
 	reportTarget = report.Target
 	scenario     = scenarios.Scenario
 	leftover     = marker.Resource
+	// EmailOptions is the mailbox of type=email probes.
+	EmailOptions = check.EmailOptions
+)
+
+// Notification types a probe checks (target key type, /probe?type=).
+const (
+	TypeWebhook = "webhook"
+	TypeEmail   = "email"
 )
 
 // Report vocabulary used by the metrics.
@@ -76,6 +84,7 @@ type checkSpec struct {
 	CallbackURL string        // base URL Monasca calls; "" = route toward the API
 	Hostname    string        // agent host to watch; "" = preflight picks
 	ForwardTo   string        // the target's forward-to: its consumer joins the verdict
+	Email       *EmailOptions // set: the EMAIL path, read from this mailbox
 }
 
 // probeHistory bounds what one probe's receiver keeps in memory: a probe
@@ -99,6 +108,7 @@ func runCheck(ctx context.Context, c checkSpec) *Report {
 			History:     probeHistory,
 			ForwardTo:   c.ForwardTo,
 		},
+		Email: c.Email,
 		// The shared receiver's callback URL is checked once for the
 		// process, not per probe: a probe's verdict stays Monasca's.
 		SkipCallbackTest: true,

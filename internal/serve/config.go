@@ -84,6 +84,9 @@ type Config struct {
 	DefaultCloud string
 	// Targets are probed in the background on their interval.
 	Targets []Target
+	// Email is the mailbox type=email probes mail and read (serve's
+	// --email-to and --imap); nil: type=email is refused.
+	Email *EmailOptions
 }
 
 // Target is one scheduled probe: a scenario against a cloud, every Interval.
@@ -110,6 +113,8 @@ type Target struct {
 	// (an http(s) URL), whose 2xx the probe then also needs, as check
 	// --forward-to; "" relays nothing.
 	ForwardTo string
+	// Type is the notification type checked: webhook (default) or email.
+	Type string
 }
 
 // ConfigError is a bad setting, named by its config key: `monhook serve`
@@ -178,6 +183,9 @@ func (c Config) withDefaults() Config {
 		}
 		if t.Cloud == "" {
 			t.Cloud = c.DefaultCloud
+		}
+		if t.Type == "" {
+			t.Type = TypeWebhook
 		}
 		if t.Name == "" {
 			name := t.Scenario
@@ -255,6 +263,9 @@ func (c Config) Validate() error {
 			// would make every run overlap the next one.
 			return configErrorf(key+".timeout", "must be positive and at most the interval (%s), got %s", t.Interval, t.Timeout)
 		}
+		if err := c.checkType(key+".type", t.Type); err != nil {
+			return err
+		}
 		if j, dup := names[t.Name]; dup {
 			return configErrorf(key+".name", "%q is also the name of serve.targets[%d]", t.Name, j)
 		}
@@ -265,6 +276,20 @@ func (c Config) Validate() error {
 			c.SweepOlderThan, c.MaxRun(), c.MaxRun()-teardownAllowance, teardownAllowance)
 	}
 	return nil
+}
+
+// checkType accepts webhook and, with a mailbox configured, email.
+func (c Config) checkType(key, typ string) error {
+	switch typ {
+	case TypeWebhook, "":
+		return nil
+	case TypeEmail:
+		if c.Email == nil {
+			return configErrorf(key, "email needs serve.email-to and serve.imap (the mailbox Monasca mails and where to read it)")
+		}
+		return nil
+	}
+	return configErrorf(key, "%q: want webhook or email", typ)
 }
 
 // loadScenario is the target's scenario, built-in or from its file; key

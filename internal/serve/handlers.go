@@ -34,6 +34,12 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 		s.badRequest(w, "unknown-scenario", "unknown scenario %q (one of %s)", name, strings.Join(scenarioNames(), ", "))
 		return
 	}
+	typ := q.typ
+	if err := s.Config().checkType("type", typ); err != nil {
+		s.badRequest(w, "bad-type", "type: %s", err.(*ConfigError).Msg)
+		return
+	}
+	typ = typeLabel(typ)
 	cloud := q.cloud
 	if cloud == "" {
 		cloud = s.Config().DefaultCloud
@@ -50,7 +56,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
-	r, err := s.probe(ctx, probeSpec{key: probeKey(cloud, name), cloud: cloud, scenario: sc, connect: connect})
+	r, err := s.probe(ctx, probeSpec{key: probeKey(cloud, name, typ), cloud: cloud, scenario: sc, connect: connect, typ: typ})
 	switch {
 	case errors.Is(err, errDraining):
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

@@ -7,7 +7,7 @@ import (
 // resultDescs describe one probe's result. /probe answers them without
 // labels of its own (Prometheus adds instance, as for blackbox_exporter);
 // /metrics carries each scheduled target's last result with the labels
-// target, cloud and scenario.
+// target, cloud, scenario and type (webhook or email).
 type resultDescs struct {
 	success, duration, exitCode        *prometheus.Desc
 	stageDuration, stageSuccess        *prometheus.Desc
@@ -139,7 +139,7 @@ type exporterMetrics struct {
 func newExporterMetrics(reg prometheus.Registerer, unrouted, tlsErrors func() float64) *exporterMetrics {
 	m := &exporterMetrics{
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probes_total",
-			Help: "Probes run, by target (\"\" for /probe), cloud, scenario and result (success; fail, error, interrupted as the check's verdict; leaked; unproven). A counter, so that no result is missed between scrapes."}, []string{"target", "cloud", "scenario", "result"}),
+			Help: "Probes run, by target (\"\" for /probe), cloud, scenario, notification type (webhook, email) and result (success; fail, error, interrupted as the check's verdict; leaked; unproven). A counter, so that no result is missed between scrapes."}, []string{"target", "cloud", "scenario", "type", "result"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "monhook_probes_in_flight",
 			Help: "Probes running now."}),
 		badRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probe_bad_requests_total",

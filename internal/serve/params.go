@@ -10,6 +10,7 @@ import (
 // probeQuery is what a /probe request asks for.
 type probeQuery struct {
 	scenario, cloud string
+	typ             string // webhook or email; "" = webhook
 	debug           bool
 }
 
@@ -19,7 +20,7 @@ type probeQuery struct {
 var probeParamAliases = map[string]string{"target": "cloud", "module": "scenario"}
 
 // probeParamNames are every parameter /probe knows.
-var probeParamNames = []string{"scenario", "module", "cloud", "target", "debug"}
+var probeParamNames = []string{"scenario", "module", "cloud", "target", "type", "debug"}
 
 // probeParams reads /probe's query. An unknown parameter is refused rather
 // than ignored (a typo such as scenrio= would otherwise probe something
@@ -39,7 +40,7 @@ func probeParams(v url.Values) (probeQuery, error) {
 			canon = a
 		}
 		switch canon {
-		case "scenario", "cloud", "debug":
+		case "scenario", "cloud", "type", "debug":
 		default:
 			return q, fmt.Errorf("unknown parameter %q (the parameters are %s)", k, strings.Join(probeParamNames, ", "))
 		}
@@ -50,7 +51,7 @@ func probeParams(v url.Values) (probeQuery, error) {
 			got[canon], from[canon] = val, k
 		}
 	}
-	q.scenario, q.cloud = got["scenario"], got["cloud"]
+	q.scenario, q.cloud, q.typ = got["scenario"], got["cloud"], strings.ToLower(got["type"])
 	switch got["debug"] {
 	case "", "false":
 	case "true":
@@ -63,7 +64,11 @@ func probeParams(v url.Values) (probeQuery, error) {
 
 // probeKey is the single-flight key of a /probe: concurrent scrapes of the
 // same scenario on the same cloud share one run. The cloud is part of it:
-// two clouds are two runs, each with its own result.
-func probeKey(cloud, scenario string) string {
-	return "probe\x00" + cloud + "\x00" + scenario
+// two clouds are two runs, each with its own result; so is the type.
+func probeKey(cloud, scenario, typ string) string {
+	k := "probe\x00" + cloud + "\x00" + scenario
+	if typ == TypeEmail {
+		k += "\x00" + typ
+	}
+	return k
 }

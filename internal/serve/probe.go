@@ -19,6 +19,7 @@ type probeSpec struct {
 	hostname string
 	connect  ConnectFunc
 	forward  string // the target's forward-to consumer; "" none
+	typ      string // TypeWebhook or TypeEmail
 }
 
 // probe runs spec, or joins the run already in flight for the same key (a
@@ -74,7 +75,12 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	defer s.ids.release(runID)
 	cfg := s.Config()
 	target := s.targetOf(cfg, p.cloud)
+	var mail *EmailOptions
+	if p.typ == TypeEmail {
+		mail = cfg.Email
+	}
 	rep := runCheck(ctx, checkSpec{
+		Email:       mail,
 		Scenario:    scaleScenario(p.scenario, target.Speed),
 		Connect:     p.connect,
 		RunID:       runID,
@@ -86,15 +92,15 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	rep.Target = target
 	s.leaks.add(p.cloud, leakedResources(rep, runID))
 	r := newResult(rep, s.clk.Now())
-	r.Target, r.Cloud = p.target, p.cloud
+	r.Target, r.Cloud, r.Type = p.target, p.cloud, typeLabel(p.typ)
 	if !r.Success {
 		// The next probe authenticates afresh: a failure may come from a
 		// stale session (a token revoked, a project recreated behind the
 		// same name), and one Keystone call per failed probe is cheap.
 		s.conns.reset(p.cloud)
 	}
-	s.metrics.probes.WithLabelValues(r.Target, cloudLabel(r.Cloud), r.Scenario, probeResult(r)).Inc()
-	attrs := []any{"scenario", r.Scenario, "cloud", cloudLabel(r.Cloud), "run_id", r.RunID,
+	s.metrics.probes.WithLabelValues(r.Target, cloudLabel(r.Cloud), r.Scenario, r.Type, probeResult(r)).Inc()
+	attrs := []any{"scenario", r.Scenario, "type", r.Type, "cloud", cloudLabel(r.Cloud), "run_id", r.RunID,
 		"result", probeResult(r), "duration", r.Duration.Round(1e6)}
 	if r.Target != "" {
 		attrs = append(attrs, "target", r.Target)
@@ -141,6 +147,14 @@ func withTeardownReserve(ctx context.Context, now time.Time) (context.Context, c
 // calls on a healthy Monasca take well under a second.
 func teardownReserve(left time.Duration) time.Duration {
 	return min(left/5, 5*time.Second)
+}
+
+// typeLabel is the type label's value: webhook unless email.
+func typeLabel(typ string) string {
+	if typ == TypeEmail {
+		return TypeEmail
+	}
+	return TypeWebhook
 }
 
 // cloudLabel names the OS_* environment "env" where a name is needed.

@@ -9,6 +9,7 @@ type result struct {
 	Target   string // scheduled target name; "" for /probe
 	Cloud    string
 	Scenario string
+	Type     string // webhook or email
 	RunID    string
 	Finished time.Time
 	Duration time.Duration

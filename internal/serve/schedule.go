@@ -65,7 +65,7 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 		t.setRunning(true)
 		// Not derived from t.ctx: a reload lets the run in flight finish.
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: t.sc, hostname: t.Hostname, connect: t.connect, forward: t.ForwardTo})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: t.sc, hostname: t.Hostname, connect: t.connect, forward: t.ForwardTo, typ: t.Type})
 		cancel()
 		t.setRunning(false)
 		switch {
@@ -94,7 +94,7 @@ func (c targetCollector) Describe(ch chan<- *prometheus.Desc) { c.s.targetDescs.
 func (c targetCollector) Collect(ch chan<- prometheus.Metric) {
 	d := c.s.targetDescs
 	for _, t := range c.s.currentTargets() {
-		lv := []string{t.Name, cloudLabel(t.Cloud), t.sc.Name}
+		lv := []string{t.Name, cloudLabel(t.Cloud), t.sc.Name, typeLabel(t.Type)}
 		ch <- prometheus.MustNewConstMetric(d.interval, prometheus.GaugeValue, t.Interval.Seconds(), lv...)
 		ch <- prometheus.MustNewConstMetric(d.timeoutOf, prometheus.GaugeValue, t.Timeout.Seconds(), lv...)
 		r := t.lastResult()

@@ -163,7 +163,7 @@ func TestBadProbeInputIs400WithAPlainTextReason(t *testing.T) {
 		{probeURL(s, "synthetic", "cloud=mars"), nil, `cloud "mars": no such cloud`},
 		{probeURL(s, "synthetic"), []string{scrapeTimeoutHeader, "soon"}, "not a positive number of seconds"},
 		{probeURL(s, "synthetic"), []string{scrapeTimeoutHeader, "0.2"}, "leaves no time"},
-		{probeURL(s, "synthetic", "clod=lab"), nil, `unknown parameter "clod" (the parameters are scenario, module, cloud, target, debug)`},
+		{probeURL(s, "synthetic", "clod=lab"), nil, `unknown parameter "clod" (the parameters are scenario, module, cloud, target, type, debug)`},
 		{probeURL(s, "synthetic", "module=api-state"), nil, `parameters module="api-state" and scenario="synthetic" disagree`},
 		{probeURL(s, "synthetic", "debug=yes"), nil, `debug="yes": want true or false`},
 		{s.URL() + "/probe?module=nosuch", nil, `unknown scenario "nosuch"`},

@@ -126,7 +126,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.targets = targets
 	s.probeDescs = newProbeDescs()
-	s.targetDescs = newResultDescs([]string{"target", "cloud", "scenario"})
+	s.targetDescs = newResultDescs([]string{"target", "cloud", "scenario", "type"})
 	s.metrics = newExporterMetrics(s.reg, s.muxCounter((*receiver.Mux).Unrouted), s.muxCounter((*receiver.Mux).TLSErrors))
 	s.reg.MustRegister(
 		collectors.NewGoCollector(),

@@ -3,6 +3,7 @@ package serve
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -81,8 +82,10 @@ func parseTarget(n *yaml.Node, key string) (Target, error) {
 			t.Timeout, err = parseDuration(v.Value)
 		case "forward-to":
 			t.ForwardTo, err = parseForwardTo(v.Value)
+		case "type":
+			t.Type = strings.ToLower(v.Value)
 		default:
-			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, scenario-file, hostname, interval, timeout, forward-to", n.Content[i].Line)
+			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, scenario-file, hostname, interval, timeout, forward-to, type", n.Content[i].Line)
 		}
 		if err != nil {
 			return t, configErrorf(field, "%q (line %d): %v", v.Value, v.Line, err)

@@ -284,6 +284,9 @@ func (a *API) validateMethod(body any, requireAll bool) (model.NotificationMetho
 			return m, err
 		}
 	}
+	if m.Type != "WEBHOOK" && m.Period != 0 && !a.profile.PeriodsOnEveryType() {
+		return m, badNotification("Period can only be set with webhooks")
+	}
 	return m, nil
 }
 

@@ -83,6 +83,20 @@ func TestNewtonNotificationMethods(t *testing.T) {
 	e.must(200, e.call("labuser", "PATCH", "/v2.0/notification-methods/"+m["id"].(string), map[string]any{"name": "q"}))
 }
 
+// Newton to Train refuse a period on anything but WEBHOOK; Ussuri allows it.
+func TestPeriodOnEmailFromUssuriOn(t *testing.T) {
+	mail := map[string]any{"name": "e", "type": "EMAIL", "address": "a@b.c", "period": 60}
+	for _, rel := range []string{"newton", "train"} {
+		e := newProfileEnv(t, rel, "")
+		r := e.call("labuser", "POST", "/v2.0/notification-methods", mail)
+		if r.status != 400 || !strings.Contains(string(r.raw), "Period can only be set with webhooks") {
+			t.Errorf("%s: %d %s", rel, r.status, r.raw)
+		}
+	}
+	e := newProfileEnv(t, "ussuri", "")
+	e.must(201, e.call("labuser", "POST", "/v2.0/notification-methods", mail))
+}
+
 var internalCode = regexp.MustCompile(`^[0-9a-f]{1,16}$`)
 
 // wantJavaFault checks a Java API error: {"<fault>": {code, message,

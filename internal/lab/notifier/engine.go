@@ -1,6 +1,7 @@
 // Package notifier is the lab's notification engine, modelled on
 // monasca-notification: on each alarm transition it POSTs the webhook body
-// to the definition's methods for the new state, retries failures at the
+// to the definition's methods for the new state (and, given an SMTP
+// smarthost, mails EMAIL methods as the email plugin does), retries failures at the
 // retry interval, and re-sends period-60 notifications while the state
 // holds.
 package notifier
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab/model"
 	"github.com/monhook/monhook/webhook"
@@ -37,6 +39,9 @@ type Options struct {
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	Workers    int // concurrent senders; default 16
+	// SMTP sends EMAIL methods' notifications (the email plugin); with no
+	// Addr they are logged and skipped, as before the plugin existed.
+	SMTP SMTP
 	// Encoding is the plugin's JSON encoder (the release's); "" is
 	// simplejson, the last releases'.
 	Encoding webhook.Encoding
@@ -62,6 +67,7 @@ type Engine struct {
 	client  *http.Client
 	log     *slog.Logger
 	workers int
+	smtp    SMTP
 
 	encoding  webhook.Encoding
 	authToken func(ctx context.Context) (string, error)
@@ -89,8 +95,9 @@ type job struct {
 	methodID string
 	address  string
 	alarmID  string
-	state    string // the notification's new state, for the periodic check
-	body     []byte
+	state    string              // the notification's new state, for the periodic check
+	body     []byte              // webhook body
+	mail     *email.Notification // EMAIL methods: composed at each send (its Date)
 }
 
 // New returns an engine; call Run to start it.
@@ -107,11 +114,17 @@ func New(o Options) *Engine {
 	if o.Workers <= 0 {
 		o.Workers = defaultWorkers
 	}
+	if o.SMTP.From == "" {
+		o.SMTP.From = DefaultFrom
+	}
+	if o.SMTP.Format == 0 {
+		o.SMTP.Format = email.Latest
+	}
 	if o.Encoding == "" {
 		o.Encoding = webhook.SimpleJSON
 	}
 	return &Engine{
-		store: o.Store, bus: o.Bus, clock: o.Clock, client: o.HTTPClient, log: o.Logger, workers: o.Workers,
+		store: o.Store, bus: o.Bus, clock: o.Clock, client: o.HTTPClient, log: o.Logger, workers: o.Workers, smtp: o.SMTP,
 		encoding: o.Encoding, authToken: o.AuthToken,
 		// The webhook timeout is a receiver's real time to answer, not a
 		// Monasca interval: at --speed 60 a receiver that takes 100 ms
@@ -167,7 +180,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 }
 
-// notify queues the first send to every WEBHOOK method of the definition's
+// notify queues the first send to every WEBHOOK (and EMAIL) method of the definition's
 // actions for the new state (alarm_action rows by newState).
 func (e *Engine) notify(ctx context.Context, t model.Transition) {
 	// The jobs are decided first and queued after the trace, so a test sees
@@ -204,11 +217,16 @@ func (e *Engine) jobsFor(t model.Transition) []job {
 		if !ok {
 			continue
 		}
-		if m.Type != "WEBHOOK" {
+		j := job{kind: first, methodID: id, address: m.Address, alarmID: t.AlarmID, state: t.NewState, body: body}
+		switch {
+		case m.Type == "WEBHOOK":
+		case m.Type == "EMAIL" && e.smtp.Addr != "":
+			j.body, j.mail = nil, mailFor(t, e.smtp.From, m.Address)
+		default:
 			e.log.Info("notification type not sent by the lab", "type", m.Type, "method", id, "alarm", t.AlarmID)
 			continue
 		}
-		jobs = append(jobs, job{kind: first, methodID: id, address: m.Address, alarmID: t.AlarmID, state: t.NewState, body: body})
+		jobs = append(jobs, j)
 	}
 	return jobs
 }
@@ -261,7 +279,12 @@ func (e *Engine) send(ctx context.Context, j job) {
 	if j.kind == retry {
 		e.retried.Add(1)
 	}
-	ok := e.post(ctx, j)
+	var ok bool
+	if j.mail != nil {
+		ok = e.sendMail(ctx, j)
+	} else {
+		ok = e.post(ctx, j)
+	}
 	switch {
 	case ok:
 		e.sent.Add(1)

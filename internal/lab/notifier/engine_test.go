@@ -88,9 +88,15 @@ type rig struct {
 func newRig(t *testing.T, speed float64) *rig { return newRigWorkers(t, speed, 2) }
 
 func newRigWorkers(t *testing.T, speed float64, workers int) *rig {
+	return newRigWith(t, Options{Speed: speed, Workers: workers})
+}
+
+// newRigWith runs an engine with o on the rig's fake clock, store and bus.
+func newRigWith(t *testing.T, o Options) *rig {
 	c := clocktest.New(start)
 	r := &rig{t: t, clock: c, store: newMemStore(), bus: newChanBus(), events: make(chan traced, 100)}
-	r.eng = New(Options{Store: r.store, Bus: r.bus, Clock: c, Speed: speed, Workers: workers})
+	o.Store, o.Bus, o.Clock = r.store, r.bus, c
+	r.eng = New(o)
 	r.eng.trace = func(ev string, j job) { r.events <- traced{ev, j} }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

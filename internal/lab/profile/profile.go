@@ -122,6 +122,12 @@ func (p Profile) Java() bool { return p.API() == Java }
 // "period" (requests may carry it, responses show it): Newton on.
 func (p Profile) NotificationPeriods() bool { return p.atLeast("newton") }
 
+// PeriodsOnEveryType reports whether a method of any type may carry a
+// period (and the notifier re-sends it): the Python API from Ussuri on.
+// Newton to Train refuse a non-zero period on anything but WEBHOOK, as the
+// Java API always does.
+func (p Profile) PeriodsOnEveryType() bool { return !p.Java() && p.atLeast("ussuri") }
+
 // NotificationTypesRoute reports whether GET
 // /v2.0/notification-methods/types exists: Newton on. Before it the path
 // is an item of /notification-methods with the id "types".
