@@ -41,7 +41,7 @@ func (x *run) consumerStage(deliveryErr *stageError) {
 	switch {
 	case deliveryErr == nil:
 		st.Detail = fmt.Sprintf("%s answered %s to %s (slowest %s)%s", url, statuses(counted),
-			output.Count(len(counted), "delivery", "deliveries"), roundDuration(slowest), failures)
+			output.Count(len(counted), "delivery", "deliveries"), report.FormatDuration(slowest), failures)
 	case len(ds.consumerFailed) > 0:
 		st.Status = report.StatusFailed
 		st.Detail = consumerFailure(url, ds.consumerFailed)

@@ -169,7 +169,8 @@ func formatValues(vs []float64) string {
 }
 
 // roundDuration keeps durations readable after speed scaling (83ms, not
-// 83.333333ms).
+// 83.333333ms; 1ms, not 1.031506ms), to the precision the report's
+// tables show (report.FormatDuration).
 func roundDuration(d time.Duration) time.Duration {
 	switch {
 	case d >= 10*time.Second:
@@ -177,5 +178,5 @@ func roundDuration(d time.Duration) time.Duration {
 	case d >= 10*time.Millisecond:
 		return d.Round(time.Millisecond)
 	}
-	return d
+	return d.Round(100 * time.Microsecond)
 }

@@ -1,11 +1,13 @@
 package check_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -143,10 +145,11 @@ func TestForwardToPutsTheConsumerInTheVerdict(t *testing.T) {
 		name, url string
 		exit      int
 		want      string
+		cell      string // the deliveries table's CONSUMER cell
 	}{
-		{"consumer answers 200", okURL, 0, okURL + " answered 200 to 1 delivery"},
-		{"consumer answers 404", failURL, 1, "answered 404 Not Found: Cannot POST /openstack/alerts"},
-		{"consumer is down", downURL, 1, "connection refused"},
+		{"consumer answers 200", okURL, 0, okURL + " answered 200 to 1 delivery", "200 ("},
+		{"consumer answers 404", failURL, 1, "answered 404 Not Found: Cannot POST /openstack/alerts", "404 ("},
+		{"consumer is down", downURL, 1, "connection refused", "refused"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := startLab(t)
@@ -162,6 +165,17 @@ func TestForwardToPutsTheConsumerInTheVerdict(t *testing.T) {
 			}
 			if len(rep.Deliveries) == 0 || rep.Deliveries[0].Consumer == nil || rep.Deliveries[0].Consumer.URL != tc.url {
 				t.Fatalf("deliveries %+v: want the consumer's answer recorded", rep.Deliveries)
+			}
+			if tc.exit == 0 && !regexp.MustCompile(`\(slowest \d+(\.\d)?(ms|s)\)`).MatchString(c.Detail) {
+				t.Errorf("consumer stage detail %q: the slowest answer is not rounded as the report's durations are", c.Detail)
+			}
+			t.Setenv("COLUMNS", "80")
+			var table bytes.Buffer
+			if err := report.WriteTable(&table, rep); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(table.String(), "CONSUMER") || !strings.Contains(table.String(), "│ "+tc.cell) {
+				t.Errorf("deliveries table has no CONSUMER column with %q:\n%s", tc.cell, table.String())
 			}
 			if tc.exit != 0 {
 				if !strings.Contains(rep.Error, tc.url) || !strings.Contains(rep.Error, tc.want) {

@@ -114,7 +114,17 @@ func deliveryTable(w io.Writer, r *Report) error {
 		fmt.Fprintln(w, "deliveries: none received")
 		return nil
 	}
-	t := newTable(w, "#", "RECEIVED", "TRANSITION", "ANSWER", "COUNTED", "FINDINGS")
+	// CONSUMER only with --forward-to: each relay's answer next to the one
+	// Monasca got.
+	relayed := false
+	for _, d := range r.Deliveries {
+		relayed = relayed || d.Consumer != nil
+	}
+	header := []any{"#", "RECEIVED", "TRANSITION", "ANSWER", "COUNTED"}
+	if relayed {
+		header = append(header, "CONSUMER")
+	}
+	t := newTable(w, append(header, "FINDINGS")...)
 	for _, d := range r.Deliveries {
 		counted := "no"
 		if d.Expected {
@@ -124,12 +134,34 @@ func deliveryTable(w io.Writer, r *Report) error {
 		if d.ResponseStatus != 0 {
 			answer = fmt.Sprint(d.ResponseStatus)
 		}
-		if err := t.Append(d.Seq, offset(r.StartedAt, d.ReceivedAt), transition(d.OldState, d.State),
-			answer, counted, findings(d.Findings)); err != nil {
+		row := []any{d.Seq, offset(r.StartedAt, d.ReceivedAt), transition(d.OldState, d.State), answer, counted}
+		if relayed {
+			row = append(row, consumerAnswer(d.Consumer))
+		}
+		if err := t.Append(append(row, findings(d.Findings))...); err != nil {
 			return err
 		}
 	}
 	return t.Render()
+}
+
+// consumerAnswer is the --forward-to consumer's answer in a cell: its
+// status and how long it took, or what kept it from answering (refused,
+// timeout, or the transport error as the receiver worded it).
+func consumerAnswer(c *Consumer) string {
+	switch {
+	case c == nil:
+		return "-"
+	case c.Status != 0:
+		return fmt.Sprintf("%d (%s)", c.Status, formatMillis(c.LatencyMS))
+	case strings.HasPrefix(c.Error, "connection refused"):
+		return "refused"
+	case strings.HasPrefix(c.Error, "no answer within"):
+		return "timeout"
+	case c.Error == "":
+		return "-"
+	}
+	return c.Error
 }
 
 func strayTable(w io.Writer, r *Report) error {
@@ -207,6 +239,10 @@ func offset(start, t time.Time) string {
 	}
 	return "+" + formatMillis(Millis(t.Sub(start)))
 }
+
+// FormatDuration prints d as the report's tables do (see formatMillis), for
+// durations in stage details.
+func FormatDuration(d time.Duration) string { return formatMillis(Millis(d)) }
 
 // formatMillis prints a duration compactly: 0.4ms, 4.1ms, 12ms, 2.3s, 1m05s.
 func formatMillis(ms float64) string {

@@ -75,3 +75,51 @@ func TestKeptAndLeakedListsUseCleanupsColumnOrder(t *testing.T) {
 		t.Errorf("kept list is not KIND, NAME, ID like monhook cleanup:\n%s", b.String())
 	}
 }
+
+// TestDeliveriesTableShowsTheConsumersAnswerAtEightyColumns: with
+// --forward-to each delivery row carries the consumer's answer (status and
+// latency, refused, timeout), the table stays within 80 columns and the
+// findings' ids whole; without it there is no CONSUMER column.
+func TestDeliveriesTableShowsTheConsumersAnswerAtEightyColumns(t *testing.T) {
+	t.Setenv("COLUMNS", "80")
+	start := time.Date(2026, 1, 26, 10, 0, 0, 0, time.UTC)
+	id := "ea214990-17a1-476b-b52b-2578667360b8"
+	url := "http://consumer.example.com:9095/openstack/alerts"
+	d := func(seq int, c *Consumer, findings ...Finding) Delivery {
+		return Delivery{Seq: seq, ReceivedAt: start.Add(time.Duration(seq) * time.Second), State: "ALARM", OldState: "UNDETERMINED",
+			ResponseStatus: 502, Consumer: c, Findings: findings}
+	}
+	r := &Report{RunID: "gxydwbtb", Scenario: "synthetic", StartedAt: start, Verdict: VerdictFail, Deliveries: []Delivery{
+		d(1, &Consumer{URL: url, Status: 200, LatencyMS: 1.031506}),
+		d(2, &Consumer{URL: url, Status: 404, LatencyMS: 12.4, Body: "Cannot POST"}),
+		d(3, &Consumer{URL: url, Error: "connection refused (nothing listens there)"}),
+		d(4, &Consumer{URL: url, Error: "no answer within 5s"},
+			Finding{Code: "wrong-definition", Detail: "alarm_definition_id " + id + " is not this run's definition"}),
+	}}
+	var b bytes.Buffer
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"CONSUMER", "200 (1.0ms)", "404 (12ms)", "refused", "timeout", id} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q is split or missing:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+
+	for i := range r.Deliveries {
+		r.Deliveries[i].Consumer = nil
+	}
+	b.Reset()
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "CONSUMER") {
+		t.Errorf("a CONSUMER column without --forward-to:\n%s", b.String())
+	}
+}
