@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/monhook/monhook/check/report"
-	monitoring "github.com/monhook/monhook/openstack/monitoring/v2"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/scenarios"
@@ -201,20 +199,12 @@ func (x *run) verifyAlarm(ctx context.Context, id string) (alarmCheck, error) {
 		}
 	})
 	defer stop()
-	a, err := alarms.Get(vctx, x.target.Client, id).Extract()
-	switch {
-	case id == "":
-		c.findings = []report.Finding{{Code: "unknown-alarm", Key: "alarm_id", Detail: "alarm_id is empty"}}
-	case monitoring.StatusCode(err) == http.StatusNotFound:
-		c.findings = []report.Finding{{Code: "unknown-alarm", Key: "alarm_id",
-			Detail: fmt.Sprintf("alarm_id %q: GET /v2.0/alarms/%s answered 404, no such alarm in this run's project", id, id)}}
-	case err != nil:
+	state, findings, err := VerifyAlarm(vctx, x.target.Client, id, x.definitionID)
+	if err != nil {
 		return c, apiError(err, "verifying the delivery's alarm_id with GET /v2.0/alarms/"+id)
-	case a.AlarmDefinition.ID != x.definitionID:
-		c.findings = []report.Finding{{Code: "unknown-alarm", Key: "alarm_id",
-			Detail: fmt.Sprintf("alarm %q belongs to definition %q, not this run's %q", id, a.AlarmDefinition.ID, x.definitionID)}}
-	default:
-		c.state = a.State
+	}
+	c.state, c.findings = state, findings
+	if len(findings) == 0 {
 		x.alarmID.setIfEmpty(id)
 	}
 	ds.verified[id] = c

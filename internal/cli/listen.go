@@ -86,8 +86,9 @@ notification method pointing at the listener, named with monhook's marker, and
 prints its id; --attach NAME adds it to that alarm definition's actions. Both
 are removed on exit (monhook cleanup sweeps the method after a crash).
 With --expect N, listen is a verdict for that definition: it exits 0 once N
-of its deliveries arrived (with --forward-to, each answered 2xx by the
-consumer too) and 1 when --timeout passes first. It warns when the
+of its deliveries arrived, each about an alarm of it in the project (GET
+/v2.0/alarms/{id}) and, with --forward-to, answered 2xx by the consumer;
+1 when --timeout passes first. It warns when the
 definition's alarms already sit in the state that fires: Monasca notifies on
 transitions only.
 
@@ -297,7 +298,7 @@ func listenRun(ctx context.Context, o *listenOptions) error {
 
 	var verdict error
 	if o.Expect > 0 {
-		verdict = awaitExpected(ctx, o, r, reg, p)
+		verdict = awaitExpected(ctx, o, sess, r, reg, p)
 	} else {
 		<-ctx.Done()
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"github.com/monhook/monhook/internal/clock"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/model"
+	"github.com/monhook/monhook/internal/lab/notifier"
 	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarmdefinitions"
@@ -122,5 +124,69 @@ func TestListenExpectWarnsWhenTheAlarmsAlreadyFire(t *testing.T) {
 	}
 	if want := `alarm definition "cpu high" has 1 alarm already in ALARM (of 1)`; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr %q lacks %q", stderr, want)
+	}
+}
+
+// Each delivery's alarm is verified with GET /v2.0/alarms/{id}, as check
+// does: a delivery naming the attached definition but an alarm that does
+// not exist in the project, or one of another definition, is not counted.
+func TestListenExpectVerifiesEachDeliverysAlarm(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		alarm      func(t *testing.T, l *lab.Lab, s *openstack.Session) string
+	}{
+		{"no such alarm", "answered 404, no such alarm in the caller's project", func(*testing.T, *lab.Lab, *openstack.Session) string {
+			return "00000000-0000-0000-0000-000000000000"
+		}},
+		{"another definition's alarm", "not to", func(t *testing.T, l *lab.Lab, s *openstack.Session) string {
+			other, err := alarmdefinitions.Create(context.Background(), s.Monitoring, alarmdefinitions.CreateOpts{Name: "disk full", Expression: "avg(disk.space_used_perc) > 90"}).Extract()
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := l.Store().CreateAlarm(model.Alarm{DefinitionID: other.ID, State: "OK",
+				Metrics: []model.MetricDef{{Name: "disk.space_used_perc", Dimensions: map[string]string{"hostname": "web1"}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, session, alarmID := expectLab(t, "OK")
+			s, err := session(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			genuine, err := alarms.Get(context.Background(), s.Monitoring, alarmID).Extract()
+			if err != nil {
+				t.Fatal(err)
+			}
+			forgedAlarm := tc.alarm(t, l, s)
+			streams, _, stderr := TestStreams()
+			o := expectOptions(t, session, 1, 2*time.Second)
+			o.IO = streams
+			o.ready = func(r *receiver.Receiver) {
+				body, err := notifier.Body(model.Transition{AlarmID: forgedAlarm, DefinitionID: genuine.AlarmDefinition.ID,
+					TenantID: s.ProjectID, AlarmName: "cpu high", OldState: "OK", NewState: "ALARM", Reason: "forged",
+					Timestamp: time.Now(), Metrics: []model.MetricDef{{Name: "cpu.idle_perc", Dimensions: map[string]string{"hostname": "web1"}}}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp, err := http.Post(r.CallbackURL(), "application/json", bytes.NewReader(body))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+			}
+			err = listenRun(context.Background(), o)
+			if code := exitCode(context.Background(), err); code != exitcode.Of(exitcode.Fail) {
+				t.Fatalf("err = %v (exit %d), want exit 1: the forged delivery was counted", err, code)
+			}
+			if !strings.Contains(stderr.String(), "not counted: delivery #1: ") || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("stderr %q: want delivery #1 not counted because %q", stderr, tc.want)
+			}
+		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/monhook/monhook/check"
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/exitcode"
 	"github.com/monhook/monhook/openstack"
 	"github.com/monhook/monhook/openstack/monitoring/v2/alarms"
@@ -76,13 +78,16 @@ func endpointHostOf(s *openstack.Session) string {
 }
 
 // awaitExpected is the verdict of `listen --register --attach DEF --expect
-// N`: nil once N deliveries of the attached definition arrived (with
-// --forward-to, each also answered 2xx by the consumer), exit 1 when
-// --timeout passed first. Deliveries count from registration on.
-func awaitExpected(ctx context.Context, o *listenOptions, r *receiver.Receiver, reg *register.Registration, p *deliveryPrinter) error {
+// N`: nil once N deliveries of the attached definition arrived, each
+// about an alarm of that definition in the caller's project (GET
+// /v2.0/alarms/{id}, as check verifies its deliveries) and, with
+// --forward-to, answered 2xx by the consumer; exit 1 when --timeout passed
+// first. Deliveries count from registration on.
+func awaitExpected(ctx context.Context, o *listenOptions, s *openstack.Session, r *receiver.Receiver, reg *register.Registration, p *deliveryPrinter) error {
 	start := time.Now()
 	wctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
+	verified := map[string][]report.Finding{} // alarm id → why it is not the definition's
 	seen := map[int]bool{}
 	got := 0
 	var consumerFailed []receiver.Delivery
@@ -104,9 +109,17 @@ func awaitExpected(ctx context.Context, o *listenOptions, r *receiver.Receiver, 
 			return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: errors.New(msg)}
 		}
 		seen[d.Seq] = true
+		var alarmFindings []report.Finding
+		if len(d.Findings) == 0 {
+			if alarmFindings, err = verifyDeliveryAlarm(ctx, s, reg, d, verified); err != nil {
+				return err
+			}
+		}
 		switch {
 		case len(d.Findings) > 0:
 			p.status("not counted: delivery #%d departs from Monasca's notification", d.Seq)
+		case len(alarmFindings) > 0:
+			p.status("not counted: delivery #%d: %s", d.Seq, alarmFindings[0].Detail)
 		case o.ForwardTo != "" && !d.Forward.OK():
 			consumerFailed = append(consumerFailed, d)
 			p.status("not counted: delivery #%d was not taken by %s: %s", d.Seq, o.ForwardTo, d.Forward.Problem())
@@ -118,6 +131,30 @@ func awaitExpected(ctx context.Context, o *listenOptions, r *receiver.Receiver, 
 		reg.DefinitionName, time.Since(start).Round(time.Millisecond))
 	return nil
 }
+
+// verifyDeliveryAlarm looks a delivery's alarm id up once (check's
+// VerifyAlarm): the delivery arrived in time, so its check is bound by an
+// interrupt and its own timeout, not by --timeout. An API error is exit 3.
+func verifyDeliveryAlarm(ctx context.Context, s *openstack.Session, reg *register.Registration, d receiver.Delivery, verified map[string][]report.Finding) ([]report.Finding, error) {
+	id := d.Notification.AlarmID
+	if f, ok := verified[id]; ok {
+		return f, nil
+	}
+	vctx, cancel := context.WithTimeout(ctx, alarmVerifyTimeout)
+	defer cancel()
+	_, findings, err := check.VerifyAlarm(vctx, s.Monitoring, id, reg.DefinitionID)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // interrupted: exit 130
+		}
+		return nil, cannotRun(fmt.Errorf("verifying delivery #%d's alarm_id with GET /v2.0/alarms/%s: %w", d.Seq, id, s.Explain(err)))
+	}
+	verified[id] = findings
+	return findings, nil
+}
+
+// alarmVerifyTimeout bounds one GET /v2.0/alarms/{id} of a delivery.
+const alarmVerifyTimeout = 10 * time.Second
 
 // warnAlreadyFiring says when the attached definition's alarms already sit
 // in a state whose actions got the method: Monasca notifies on transitions
