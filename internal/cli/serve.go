@@ -63,7 +63,7 @@ notification engine, Kafka lag, a firewall change on the callback port, an
 expired service password) alerts before anyone needs a notification.
 
 Endpoints (on --listen, default ` + canary.DefaultListen + `):
-  GET /probe?scenario=NAME[&cloud=NAME][&type=email][&debug=true]
+  GET /probe?scenario=NAME[&cloud=NAME][&hostname=H][&type=email][&debug=true]
         runs one check and answers its metrics: monhook_probe_success (1 only
         with proof: every expected notification arrived and matched Monasca's
         payload, nothing leaked), monhook_probe_duration_seconds, probe_success
@@ -80,7 +80,8 @@ Endpoints (on --listen, default ` + canary.DefaultListen + `):
         entry; omitted = the OS_* environment (--os-cloud/OS_CLOUD), or the
         lab with --lab. Concurrent requests for the same scenario and cloud
         share one run, and one within --probe-min-interval after it gets its
-        result: a scrape storm runs nothing more. type=email checks the
+        result: a scrape storm runs nothing more. hostname= is the agent
+        host an agent scenario watches (as --hostname). type=email checks the
         EMAIL path through the mailbox of --email-to and --imap (password:
         $MONHOOK_IMAP_PASSWORD); with --lab, through the lab's own.
   GET /metrics   the exporter's own metrics (monhook_probes_total, sweeps,

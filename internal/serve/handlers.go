@@ -34,6 +34,12 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 		s.badRequest(w, "unknown-scenario", "unknown scenario %q (one of %s)", name, strings.Join(scenarioNames(), ", "))
 		return
 	}
+	if q.hostname != "" && !sc.NeedsAgent() {
+		// As a target's hostname key: a typo'd scenario must not pass
+		// silently as a probe of the host.
+		s.badRequest(w, "bad-hostname", "hostname=%q: scenario %s posts its own metric and watches no agent host", q.hostname, sc.Name)
+		return
+	}
 	typ := q.typ
 	if err := s.Config().checkType("type", typ); err != nil {
 		s.badRequest(w, "bad-type", "type: %s", err.(*ConfigError).Msg)
@@ -56,7 +62,7 @@ func (s *Server) handleProbe(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	defer cancel()
-	r, err := s.probe(ctx, probeSpec{key: probeKey(cloud, name, typ), cloud: cloud, scenario: sc, connect: connect, typ: typ})
+	r, err := s.probe(ctx, probeSpec{key: probeKey(cloud, name, q.hostname, typ), cloud: cloud, scenario: sc, hostname: q.hostname, connect: connect, typ: typ})
 	switch {
 	case errors.Is(err, errDraining):
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

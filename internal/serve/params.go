@@ -10,6 +10,7 @@ import (
 // probeQuery is what a /probe request asks for.
 type probeQuery struct {
 	scenario, cloud string
+	hostname        string // agent scenarios: the host to watch; "" = preflight picks
 	typ             string // webhook or email; "" = webhook
 	debug           bool
 }
@@ -20,7 +21,7 @@ type probeQuery struct {
 var probeParamAliases = map[string]string{"target": "cloud", "module": "scenario"}
 
 // probeParamNames are every parameter /probe knows.
-var probeParamNames = []string{"scenario", "module", "cloud", "target", "type", "debug"}
+var probeParamNames = []string{"scenario", "module", "cloud", "target", "hostname", "type", "debug"}
 
 // probeParams reads /probe's query. An unknown parameter is refused rather
 // than ignored (a typo such as scenrio= would otherwise probe something
@@ -40,7 +41,7 @@ func probeParams(v url.Values) (probeQuery, error) {
 			canon = a
 		}
 		switch canon {
-		case "scenario", "cloud", "type", "debug":
+		case "scenario", "cloud", "hostname", "type", "debug":
 		default:
 			return q, fmt.Errorf("unknown parameter %q (the parameters are %s)", k, strings.Join(probeParamNames, ", "))
 		}
@@ -51,7 +52,7 @@ func probeParams(v url.Values) (probeQuery, error) {
 			got[canon], from[canon] = val, k
 		}
 	}
-	q.scenario, q.cloud, q.typ = got["scenario"], got["cloud"], strings.ToLower(got["type"])
+	q.scenario, q.cloud, q.hostname, q.typ = got["scenario"], got["cloud"], got["hostname"], strings.ToLower(got["type"])
 	switch got["debug"] {
 	case "", "false":
 	case "true":
@@ -64,11 +65,15 @@ func probeParams(v url.Values) (probeQuery, error) {
 
 // probeKey is the single-flight key of a /probe: concurrent scrapes of the
 // same scenario on the same cloud share one run. The cloud is part of it:
-// two clouds are two runs, each with its own result; so is the type.
-func probeKey(cloud, scenario, typ string) string {
+// two clouds are two runs, each with its own result; so are the type and
+// the agent host watched.
+func probeKey(cloud, scenario, hostname, typ string) string {
 	k := "probe\x00" + cloud + "\x00" + scenario
 	if typ == TypeEmail {
 		k += "\x00" + typ
+	}
+	if hostname != "" {
+		k += "\x00host=" + hostname
 	}
 	return k
 }

@@ -163,7 +163,9 @@ func TestBadProbeInputIs400WithAPlainTextReason(t *testing.T) {
 		{probeURL(s, "synthetic", "cloud=mars"), nil, `cloud "mars": no such cloud`},
 		{probeURL(s, "synthetic"), []string{scrapeTimeoutHeader, "soon"}, "not a positive number of seconds"},
 		{probeURL(s, "synthetic"), []string{scrapeTimeoutHeader, "0.2"}, "leaves no time"},
-		{probeURL(s, "synthetic", "clod=lab"), nil, `unknown parameter "clod" (the parameters are scenario, module, cloud, target, type, debug)`},
+		{probeURL(s, "synthetic", "clod=lab"), nil, `unknown parameter "clod" (the parameters are scenario, module, cloud, target, hostname, type, debug)`},
+		{probeURL(s, "synthetic", "hostname=compute-1"), nil, `hostname="compute-1": scenario synthetic posts its own metric and watches no agent host`},
+		{probeURL(s, "cpu-idle", "hostname=a", "hostname=b"), nil, `parameters hostname="a" and hostname="b" disagree`},
 		{probeURL(s, "synthetic", "module=api-state"), nil, `parameters module="api-state" and scenario="synthetic" disagree`},
 		{probeURL(s, "synthetic", "debug=yes"), nil, `debug="yes": want true or false`},
 		{s.URL() + "/probe?module=nosuch", nil, `unknown scenario "nosuch"`},
@@ -181,6 +183,18 @@ func TestBadProbeInputIs400WithAPlainTextReason(t *testing.T) {
 	}
 	if v := mustValue(t, exp, "monhook_probe_bad_requests_total", "reason", "unknown-scenario"); v != 2 {
 		t.Errorf("bad request counter = %v", v)
+	}
+	l.assertClean(t)
+}
+
+// hostname= picks the agent host an agent scenario watches, as a target's
+// hostname key and check's --hostname do.
+func TestProbeHostnameIsTheAgentHostWatched(t *testing.T) {
+	l := startLab(t)
+	s := startServer(t, l, Config{})
+	a := get(t, probeURL(s, "cpu-idle", "hostname=lab-compute-2", "debug=true"))
+	if folded := strings.Join(strings.Fields(a.body), " "); a.status != 200 || !strings.Contains(folded, "watching lab-compute-2") {
+		t.Errorf("%d, want the preflight watching lab-compute-2:\n%s", a.status, a.body)
 	}
 	l.assertClean(t)
 }
