@@ -8,7 +8,6 @@ import (
 
 	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/email/mailbox"
-	"github.com/monhook/monhook/marker"
 )
 
 // kindMail is a leftover mail of `check --type email` in cleanup's list.
@@ -50,26 +49,14 @@ func (c *cleanupMailbox) find(ctx context.Context, o *cleanupOptions, now time.T
 		return nil, fmt.Errorf("--imap: %w", err)
 	}
 	c.mb = mb
-	pattern := "monhook-"
-	if o.RunID != "" {
-		pattern = marker.ResourceName(o.RunID, "")
-	}
-	msgs, err := mb.Matching(ctx, pattern, time.Time{})
+	mails, err := email.FindRunMail(ctx, mb, email.RunMailFilter{RunID: o.RunID, OlderThan: o.OlderThan, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("--imap: searching %s: %w", c.cfg, err)
 	}
-	var out []leftover
-	for _, m := range msgs {
-		parsed, _ := email.Parse(m.Raw)
-		runID, ok := marker.RunIDOf(parsed.AlarmName)
-		if !ok || (o.RunID != "" && runID != o.RunID) {
-			continue // only the plugin's mail about a monhook alarm
-		}
-		if o.OlderThan > 0 && now.Sub(m.InternalDate) < o.OlderThan {
-			continue
-		}
-		out = append(out, leftover{Kind: kindMail, ID: strconv.FormatUint(uint64(m.UID), 10), Name: parsed.Subject,
-			RunID: runID, Created: m.InternalDate})
+	out := make([]leftover, 0, len(mails))
+	for _, m := range mails {
+		out = append(out, leftover{Kind: kindMail, ID: strconv.FormatUint(uint64(m.UID), 10), Name: m.Subject,
+			RunID: m.RunID, Created: m.Stored})
 	}
 	return out, nil
 }

@@ -145,7 +145,7 @@ func newExporterMetrics(reg prometheus.Registerer, unrouted, tlsErrors func() fl
 		badRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_probe_bad_requests_total",
 			Help: "/probe requests answered 400, by reason."}, []string{"reason"}),
 		swept: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_swept_resources_total",
-			Help: "Leftovers of this instance's runs the sweep handled, by cloud and outcome (found, deleted, failed)."}, []string{"cloud", "outcome"}),
+			Help: "Leftovers of this instance's runs the sweep handled, by cloud (for run mail: the mailbox's URL) and outcome (found, deleted, failed)."}, []string{"cloud", "outcome"}),
 		sweeps: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "monhook_sweeps_total",
 			Help: "Sweeps of a cloud, by result (ok; error: could not connect or list)."}, []string{"cloud", "result"}),
 		leftovers: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "monhook_leftover_resources",

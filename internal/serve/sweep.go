@@ -25,7 +25,8 @@ import (
 //     timeouts has no run in flight that old, so it is never touched.
 //
 // Nothing without monhook's exact marker, or with another instance's id,
-// is ever listed (package marker).
+// is ever listed (package marker). With a mailbox for type=email probes,
+// the sweep takes this instance's old run mail there too (sweep_mail.go).
 
 // sweepTimeout bounds one sweep of one cloud.
 const sweepTimeout = 2 * time.Minute
@@ -108,6 +109,7 @@ func (s *Server) sweepAll() {
 	for _, cloud := range s.knownClouds() {
 		s.sweepCloud(cloud, cfg.sweepAge())
 	}
+	s.sweepMail(cfg.sweepAge())
 }
 
 func (s *Server) sweepCloud(cloud string, olderThan time.Duration) {
