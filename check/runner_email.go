@@ -32,6 +32,9 @@ type EmailOptions struct {
 	Mailbox   mailbox.Config // where To's mail is read
 	Password  string         // the IMAP password; never reported
 	TLSConfig *tls.Config    // nil: system roots (SSL_CERT_FILE)
+	// From pins the sender: this run's mail from another address is a
+	// finding. "": any sender, recorded in the report.
+	From string
 	// Poll is the longest wait between mailbox reads; default 1 s.
 	Poll time.Duration
 }
@@ -262,6 +265,10 @@ func (s *mailSource) add(msg mailbox.Message) {
 		d.Findings = append(d.Findings, receiver.Finding{Code: email.FindingRecipient, Key: "To",
 			Detail: fmt.Sprintf("To %s is not the method's address %s", m.To, x.Email.To)})
 	}
+	if want := x.Email.From; want != "" && !strings.EqualFold(m.From, want) && !hasFinding(findings, email.FindingSender) {
+		d.Findings = append(d.Findings, receiver.Finding{Code: email.FindingSender, Key: "From",
+			Detail: fmt.Sprintf("From %s is not the expected sender %s", m.From, want)})
+	}
 	info := &report.Mail{UID: msg.UID, Subject: m.Subject, From: m.From, To: m.To, Format: m.Format,
 		InMailboxAt: msg.InternalDate, ReadAt: now}
 	if !m.Transitioned.IsZero() {
@@ -379,4 +386,15 @@ func (x *run) mailHints(state string, e scenarios.Expectation, exp *report.Expec
 		hints = append(hints, fmt.Sprintf("%d mail(s) of other monhook runs arrived (not counted): runs share the mailbox, or an older run left mail", other))
 	}
 	return hints
+}
+
+// hasFinding reports whether the parser already found code (a From that
+// is no address is not also a wrong sender).
+func hasFinding(fs []email.Finding, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
 }

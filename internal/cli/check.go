@@ -98,6 +98,7 @@ each delivery is relayed to your consumer, and the verdict needs its 2xx too.
 --type email checks the EMAIL path instead: the method mails --email-to, the
 delivery stage reads the mail back over IMAP from --imap (password:
 $MONHOOK_IMAP_PASSWORD, else a prompt); teardown deletes this run's mail.
+--email-from pins the sender: this run's mail from another is a finding.
 
 The report (a stage table, or -o json|yaml) goes to stdout; progress to stderr.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab
@@ -327,6 +328,7 @@ func checkRun(ctx context.Context, o *checkOptions) (err error) {
 			return err
 		}
 		defer ms.Close()
+		eo.From = o.Email.EmailFrom // the lab mails from its own sender
 		runner.Email, o.labSMTP = eo, ms.SMTPAddr()
 	}
 	if o.Lab {

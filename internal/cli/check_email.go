@@ -26,8 +26,9 @@ const labMailbox = "canary@monhook-lab.invalid"
 // emailFlags select the notification type and, for EMAIL, the mailbox.
 type emailFlags struct {
 	Type    string
-	EmailTo string
-	IMAP    string
+	EmailTo   string
+	EmailFrom string
+	IMAP      string
 
 	mailbox  mailbox.Config // parsed --imap
 	password string         // from the environment or the prompt; never printed
@@ -36,6 +37,7 @@ type emailFlags struct {
 func (f *emailFlags) addFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&f.Type, "type", "webhook", "notification type to check: webhook or email")
 	fl.StringVar(&f.EmailTo, "email-to", "", "with --type email: the address the EMAIL method mails")
+	fl.StringVar(&f.EmailFrom, "email-from", "", "with --type email: the sender Monasca's mail must come from (default: any, recorded)")
 	fl.StringVar(&f.IMAP, "imap", "", "with --type email: where to read it, imaps://USER@HOST/INBOX ('@' in USER as %40; password: $"+EnvIMAPPassword+" or a prompt)")
 }
 
@@ -48,7 +50,7 @@ func (f *emailFlags) validate(cmd *cobra.Command, io *IOStreams, lab bool) error
 	f.Type = strings.ToLower(strings.TrimSpace(f.Type))
 	switch f.Type {
 	case "webhook":
-		if given := givenFlags(cmd, "email-to", "imap"); len(given) > 0 {
+		if given := givenFlags(cmd, "email-to", "email-from", "imap"); len(given) > 0 {
 			return usageErrorf("%s need --type email", strings.Join(given, ", "))
 		}
 		return nil
@@ -58,6 +60,9 @@ func (f *emailFlags) validate(cmd *cobra.Command, io *IOStreams, lab bool) error
 	}
 	if given := givenFlags(cmd, "listen", "callback-url", "tls-cert", "tls-key", "save"); len(given) > 0 {
 		warnf(io, "%s ignored with --type email: no webhook receiver runs", strings.Join(given, ", "))
+	}
+	if err := validateEmailFrom("--email-from", f.EmailFrom); err != nil {
+		return err
 	}
 	if lab {
 		if given := givenFlags(cmd, "email-to", "imap"); len(given) > 0 {
@@ -70,6 +75,17 @@ func (f *emailFlags) validate(cmd *cobra.Command, io *IOStreams, lab bool) error
 			"e.g. --email-to canary@example.org --imap imaps://canary%%40example.org@imap.example.org/INBOX")
 	}
 	return f.validateMailbox(io)
+}
+
+// validateEmailFrom checks a pinned sender: a bare address, or "" (any).
+func validateEmailFrom(name, from string) error {
+	if from == "" {
+		return nil
+	}
+	if a, err := mail.ParseAddress(from); err != nil || a.Address != from {
+		return usageErrorf("%s %q: want a bare address such as monasca@example.org", name, from)
+	}
+	return nil
 }
 
 // validateMailbox checks --email-to and --imap and reads the password.
@@ -101,7 +117,7 @@ func (f *emailFlags) validateMailbox(io *IOStreams) error {
 
 // options are the runner's EMAIL options against a real mailbox.
 func (f *emailFlags) options() *check.EmailOptions {
-	return &check.EmailOptions{To: f.EmailTo, Mailbox: f.mailbox, Password: f.password}
+	return &check.EmailOptions{To: f.EmailTo, From: f.EmailFrom, Mailbox: f.mailbox, Password: f.password}
 }
 
 // startLabMailbox runs the embedded SMTP server and IMAP mailbox of

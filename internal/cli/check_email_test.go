@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/monhook/monhook/internal/lab/notifier"
 )
 
 func TestEmailFlagMistakesAreUsageErrorsBeforeAnyCall(t *testing.T) {
@@ -27,6 +29,8 @@ func TestEmailFlagMistakesAreUsageErrorsBeforeAnyCall(t *testing.T) {
 		{"mailbox flags without email", []string{"check", "--email-to", "c@example.org"}, "--email-to need --type email"},
 		{"lab has its own mailbox", []string{"check", "--lab", "--type", "email", "--imap", "imaps://u@h/INBOX"}, "--lab runs its own"},
 		{"retry by email", []string{"check", "--lab", "--type", "email", "-s", "retry"}, "scripts the webhook receiver"},
+		{"bad sender", []string{"check", "--type", "email", "--email-from", "Monasca", "--email-to", "c@example.org", "--imap", "imaps://u@h/INBOX"}, `--email-from "Monasca": want a bare address`},
+		{"sender without email", []string{"check", "--email-from", "monasca@example.org"}, "--email-from need --type email"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,6 +97,49 @@ func TestCheckLabEmailPassesWithDeliveriesInJSON(t *testing.T) {
 				if !d.Expected || len(d.Mail) == 0 {
 					t.Errorf("delivery %+v", d)
 				}
+			}
+		})
+	}
+}
+
+// --email-from pins the sender: the lab's mail from its own sender passes
+// and names it; pinned to another address, the run's mail is a finding and
+// is not counted (exit 1).
+func TestCheckEmailFromPinsTheSender(t *testing.T) {
+	for _, tc := range []struct {
+		from string
+		exit int
+	}{{notifier.DefaultFrom, 0}, {"alerts@example.org", 1}} {
+		t.Run(tc.from, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "check", "--lab", "--type", "email", "-s", "synthetic", "--timeout", "30s", "--email-from", tc.from, "-o", "json")
+			if code != tc.exit {
+				t.Fatalf("exit %d, want %d: %s", code, tc.exit, stderr)
+			}
+			var rep struct {
+				Deliveries []struct {
+					Expected bool `json:"expected"`
+					Findings []struct {
+						Code, Detail string
+					} `json:"findings"`
+					Mail struct {
+						From string `json:"from"`
+					} `json:"mail"`
+				} `json:"deliveries"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Deliveries) == 0 {
+				t.Fatal("no delivery")
+			}
+			d := rep.Deliveries[0]
+			if d.Mail.From != notifier.DefaultFrom {
+				t.Errorf("mail from %q, want the lab's sender recorded", d.Mail.From)
+			}
+			wrong := len(d.Findings) == 1 && d.Findings[0].Code == "sender" &&
+				strings.Contains(d.Findings[0].Detail, "is not the expected sender "+tc.from)
+			if (tc.exit == 1) != wrong || d.Expected == wrong {
+				t.Errorf("delivery %+v: want a sender finding (and not counted) only for a sender other than the pinned one", d)
 			}
 		})
 	}

@@ -124,6 +124,8 @@ Config file keys (--config), under serve: every flag by name, e.g.
         timeout: 3m          # default half the interval, at most 10m; ≤ interval
         name: prod-synthetic # default <cloud>/<scenario>
         type: email          # default webhook; email needs email-to and imap
+        email-from: ADDRESS  # type email: the sender to expect (check's
+                             # --email-from); default any
 A bad setting exits 2 naming its key, before anything listens.
 --web.config.file takes the web configuration file every Prometheus exporter
 takes (exporter-toolkit: tls_server_config, basic_auth_users with bcrypt

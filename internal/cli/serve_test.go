@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monhook/monhook/internal/lab/notifier"
 	canary "github.com/monhook/monhook/internal/serve"
 	"github.com/monhook/monhook/internal/syncbuf"
 )
@@ -41,6 +42,8 @@ func TestServeBadConfigExitsTwoNamingTheKeyBeforeListening(t *testing.T) {
 		{[]string{"--instance-id", "TOOLONG"}, "serve.instance-id"},
 		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: email\n")}, "serve.targets[0].type"},
 		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: pager\n")}, "serve.targets[0].type"},
+		{[]string{"--lab", "--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: email\n      email-from: Monasca\n")}, "serve.targets[0].email-from"},
+		{[]string{"--lab", "--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      email-from: monasca@example.org\n")}, "serve.targets[0].email-from"},
 	}
 	for _, c := range cases {
 		args := append([]string{"serve", "--listen", ln, "--receiver-listen", ln}, c.args...)
@@ -149,7 +152,10 @@ func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
 		return serveRun(ctx, o)
 	}))
 	cfg := writeConfig(t, "serve:\n  targets:\n    - name: lab-email\n      scenario: synthetic\n      type: email\n      interval: 2s\n"+
-		"    - name: lab-webhook\n      scenario: synthetic\n      interval: 2s\n")
+		"    - name: lab-webhook\n      scenario: synthetic\n      interval: 2s\n"+
+		// email-from pins the sender: the lab's own passes, another fails.
+		"    - name: lab-email-pinned\n      scenario: synthetic\n      type: email\n      interval: 2s\n      email-from: "+notifier.DefaultFrom+"\n"+
+		"    - name: lab-email-other\n      scenario: synthetic\n      type: email\n      interval: 2s\n      email-from: alerts@example.org\n")
 	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -183,6 +189,8 @@ func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
 	want := []string{
 		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-email",type="email"} 1`,
 		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-webhook",type="webhook"} 1`,
+		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-email-pinned",type="email"} 1`,
+		`monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-email-other",type="email"} 0`,
 		`monhook_probes_total{cloud="lab",result="success",scenario="ok-cycle",target="",type="email"} 1`,
 	}
 	deadline := time.Now().Add(time.Minute)

@@ -115,6 +115,9 @@ type Target struct {
 	ForwardTo string
 	// Type is the notification type checked: webhook (default) or email.
 	Type string
+	// EmailFrom pins the sender of a type email target's mail (as check
+	// --email-from): mail from another is a finding. "": any sender.
+	EmailFrom string
 }
 
 // ConfigError is a bad setting, named by its config key: `monhook serve`
@@ -265,6 +268,9 @@ func (c Config) Validate() error {
 		}
 		if err := c.checkType(key+".type", t.Type); err != nil {
 			return err
+		}
+		if t.EmailFrom != "" && t.Type != TypeEmail {
+			return configErrorf(key+".email-from", "%q: only a type email target reads mail", t.EmailFrom)
 		}
 		if j, dup := names[t.Name]; dup {
 			return configErrorf(key+".name", "%q is also the name of serve.targets[%d]", t.Name, j)

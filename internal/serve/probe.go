@@ -19,6 +19,7 @@ type probeSpec struct {
 	hostname string
 	connect  ConnectFunc
 	forward  string // the target's forward-to consumer; "" none
+	from     string // the target's email-from: the sender to expect; "" any
 	typ      string // TypeWebhook or TypeEmail
 }
 
@@ -76,8 +77,12 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	cfg := s.Config()
 	target := s.targetOf(cfg, p.cloud)
 	var mail *EmailOptions
-	if p.typ == TypeEmail {
-		mail = cfg.Email
+	if p.typ == TypeEmail && cfg.Email != nil {
+		o := *cfg.Email
+		if p.from != "" {
+			o.From = p.from
+		}
+		mail = &o
 	}
 	rep := runCheck(ctx, checkSpec{
 		Email:       mail,

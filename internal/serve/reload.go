@@ -12,7 +12,7 @@ import (
 // is unchanged (its last result and its timing stay), and replaces one
 // whose settings changed.
 func (t Target) key() string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", t.Name, t.Cloud, t.Scenario, t.ScenarioFile, t.Hostname, t.ForwardTo, t.Interval, t.Timeout, t.Type)
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", t.Name, t.Cloud, t.Scenario, t.ScenarioFile, t.Hostname, t.ForwardTo, t.Interval, t.Timeout, t.Type, t.EmailFrom)
 }
 
 // newTargetStates resolves every target's cloud and builds its state,

@@ -65,7 +65,7 @@ func (s *Server) schedule(t *targetState, offset time.Duration) {
 		t.setRunning(true)
 		// Not derived from t.ctx: a reload lets the run in flight finish.
 		ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
-		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: t.sc, hostname: t.Hostname, connect: t.connect, forward: t.ForwardTo, typ: t.Type})
+		r, err := s.probe(ctx, probeSpec{key: "target\x00" + t.key(), target: t.Name, cloud: t.Cloud, scenario: t.sc, hostname: t.Hostname, connect: t.connect, forward: t.ForwardTo, from: t.EmailFrom, typ: t.Type})
 		cancel()
 		t.setRunning(false)
 		switch {

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"fmt"
+	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -23,6 +24,8 @@ import (
 //	      timeout: 3m
 //	      name: prod-synthetic   # optional, default <cloud>/<scenario>
 //	      forward-to: http://127.0.0.1:3001/   # optional: the consumer joins the verdict
+//	      type: email            # optional, default webhook
+//	      email-from: monasca@example.org      # type email: the sender to expect
 func ParseTargets(data []byte) ([]Target, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -84,14 +87,25 @@ func parseTarget(n *yaml.Node, key string) (Target, error) {
 			t.ForwardTo, err = parseForwardTo(v.Value)
 		case "type":
 			t.Type = strings.ToLower(v.Value)
+		case "email-from":
+			t.EmailFrom, err = parseEmailFrom(v.Value)
 		default:
-			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, scenario-file, hostname, interval, timeout, forward-to, type", n.Content[i].Line)
+			return t, configErrorf(field, "unknown key (line %d); a target has name, cloud, scenario, scenario-file, hostname, interval, timeout, forward-to, type, email-from", n.Content[i].Line)
 		}
 		if err != nil {
 			return t, configErrorf(field, "%q (line %d): %v", v.Value, v.Line, err)
 		}
 	}
 	return t, nil
+}
+
+// parseEmailFrom checks a pinned sender as check --email-from does: a
+// bare address.
+func parseEmailFrom(s string) (string, error) {
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		return "", fmt.Errorf("want a bare address such as monasca@example.org")
+	}
+	return s, nil
 }
 
 // parseForwardTo checks a consumer URL as check --forward-to does.
