@@ -25,7 +25,7 @@ const labMailbox = "canary@monhook-lab.invalid"
 
 // emailFlags select the notification type and, for EMAIL, the mailbox.
 type emailFlags struct {
-	Type    string
+	Type      string
 	EmailTo   string
 	EmailFrom string
 	IMAP      string
