@@ -101,8 +101,8 @@ probe tears down what it created. The sweep, at start-up and every
 --sweep-interval, deletes this instance's leftovers (run ids begin with the
 instance id, derived from --receiver-listen): what its own finished runs
 could not delete, and any at least --sweep-older-than old, an age no run in
-flight reaches, so a kill -9's leftovers go and a twin's runs stay; with
---imap, this instance's run mail of that age in the mailbox too.
+flight reaches, so a kill -9's leftovers go and a twin's runs stay; where
+email probes run, this instance's run mail of that age in the mailbox too.
 SIGTERM drains: probes in flight get --drain-timeout to finish, are then
 cancelled (teardown still runs), and serve exits 0. SIGHUP and
 POST /-/reload read the config file (settings and serve.targets) again:

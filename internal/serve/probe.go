@@ -77,6 +77,9 @@ func (s *Server) run(ctx context.Context, p probeSpec) *result {
 	cfg := s.Config()
 	target := s.targetOf(cfg, p.cloud)
 	var mail *EmailOptions
+	if p.typ == TypeEmail {
+		s.mailProbed.Store(true)
+	}
 	if p.typ == TypeEmail && cfg.Email != nil {
 		o := *cfg.Email
 		if p.from != "" {

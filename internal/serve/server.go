@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -68,6 +69,9 @@ type Server struct {
 	targets  []*targetState
 	recent   *history
 	leaks    *leaks
+	// mailProbed is set once a type=email probe ran: from then on the
+	// sweep looks at the mailbox too (sweep_mail.go).
+	mailProbed atomic.Bool
 
 	probeCtx     context.Context // cancelled when draining runs out of time
 	cancelProbes context.CancelFunc

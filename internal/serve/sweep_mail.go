@@ -15,9 +15,11 @@ import (
 // `cleanup --imap` finds it) stored at least olderThan ago, never a run's
 // in flight. It is counted like a cloud's resources, with the mailbox's
 // URL (no password) as the cloud label: one mailbox serves every cloud.
+// It looks only where email probes run: with a type email target, or once
+// a /probe?type=email ran in this process.
 func (s *Server) sweepMail(olderThan time.Duration) {
 	o := s.Config().Email
-	if o == nil {
+	if o == nil || !s.probesMail() {
 		return
 	}
 	label := o.Mailbox.String()
@@ -55,4 +57,18 @@ func (s *Server) sweepMail(olderThan time.Duration) {
 	if deleted+remaining > 0 {
 		s.log.Info("sweep", "mailbox", label, "found", deleted+remaining, "deleted", deleted, "remaining", remaining)
 	}
+}
+
+// probesMail reports whether email probes run here: a type email target,
+// or a /probe?type=email this process answered.
+func (s *Server) probesMail() bool {
+	if s.mailProbed.Load() {
+		return true
+	}
+	for _, t := range s.currentTargets() {
+		if t.Type == TypeEmail {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/email/mailbox"
+	"github.com/monhook/monhook/internal/lab"
+	"github.com/monhook/monhook/internal/lab/notifier"
 	"github.com/monhook/monhook/internal/mailserver"
 	"github.com/monhook/monhook/marker"
 )
@@ -20,8 +22,8 @@ import (
 // With a mailbox for type=email probes, the sweep deletes this instance's
 // old run mail there (what a killed run or a late mail leaves), as
 // `cleanup --imap` finds it, and counts it like a cloud's leftovers; a run
-// in flight's mail, another instance's and mail without the run marker
-// stay.
+// in flight's mail, young mail, another instance's and mail without the
+// run marker stay. It looks only once email probes run here.
 func TestSweepDeletesThisInstancesOldRunMail(t *testing.T) {
 	const addr = "canary@monhook-lab.invalid"
 	ms, err := mailserver.Start(mailserver.Options{Address: addr, Password: "pw"})
@@ -33,9 +35,9 @@ func TestSweepDeletesThisInstancesOldRunMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := startLab(t)
+	l := startLabWith(t, lab.Options{SMTP: notifier.SMTP{Addr: ms.SMTPAddr()}})
 	s := startServer(t, l, Config{InstanceID: "abcd", SweepInterval: 20 * time.Millisecond,
-		Email: &EmailOptions{To: addr, Mailbox: cfg, Password: "pw"}})
+		Email: &EmailOptions{To: addr, Mailbox: cfg, Password: "pw", Poll: 50 * time.Millisecond}})
 	<-s.SweepDone()
 	inFlight := s.ids.next()
 	defer s.ids.release(inFlight)
@@ -53,6 +55,17 @@ func TestSweepDeletesThisInstancesOldRunMail(t *testing.T) {
 	stored("monhook-prod-alerts", old)                           // no run marker: kept
 
 	label := cfg.String()
+	// No email target and no email probe yet: sweeps leave the mailbox alone.
+	awaitMetric(t, s, "three more sweeps", func(m map[string]*dto.MetricFamily) bool {
+		mm, ok := sample(m, "monhook_sweeps_total", "cloud", "env", "result", "ok")
+		return ok && value(mm) >= 3
+	})
+	if _, ok := sample(parseMetrics(t, get(t, s.URL()+"/metrics").body), "monhook_sweeps_total", "cloud", label); ok {
+		t.Fatal("the sweep looked at the mailbox before any email probe ran")
+	}
+	if a := get(t, probeURL(s, "synthetic", "type=email")); !strings.Contains(a.body, "\nmonhook_probe_success 1\n") {
+		t.Fatalf("email probe:\n%s", a.body)
+	}
 	awaitMetric(t, s, "one leftover mail deleted", func(m map[string]*dto.MetricFamily) bool {
 		mm, ok := sample(m, "monhook_swept_resources_total", "cloud", label, "outcome", "deleted")
 		return ok && value(mm) == 1
