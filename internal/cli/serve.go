@@ -36,6 +36,7 @@ type serveOptions struct {
 	LabHosts     int
 	LabFaults    labFaults
 	EmailTo      string
+	EmailFrom    string
 	IMAP         string
 
 	// load reads the configuration again for a reload (SIGHUP,
@@ -218,6 +219,7 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 	fl.IntVar(&o.LabHosts, "lab-hosts", 3, "with --lab: simulated agent hosts")
 	o.LabFaults.addFlags(fl, "lab-", "with --lab: ")
 	fl.StringVar(&o.EmailTo, "email-to", "", "for type=email probes: the address their EMAIL methods mail")
+	fl.StringVar(&o.EmailFrom, "email-from", "", "for type=email probes: the sender their mail must come from (default: any; a target's email-from wins)")
 	fl.StringVar(&o.IMAP, "imap", "", "for type=email probes: where to read it, imaps://USER@HOST/INBOX (password: $"+EnvIMAPPassword+" or a prompt)")
 	return cmd
 }
@@ -225,7 +227,13 @@ hashes); give Prometheus the matching basic_auth or tls_config.`,
 // mailbox settles the type=email mailbox before anything listens: both
 // flags or neither, the password from the environment or a prompt.
 func (o *serveOptions) mailbox() error {
+	if err := validateEmailFrom("--email-from", o.EmailFrom); err != nil {
+		return err
+	}
 	if o.EmailTo == "" && o.IMAP == "" {
+		if o.EmailFrom != "" && !o.Lab {
+			return usageErrorf("--email-from needs --email-to and --imap (the mailbox type=email probes read)")
+		}
 		return nil
 	}
 	if o.Lab {
@@ -234,7 +242,7 @@ func (o *serveOptions) mailbox() error {
 	if o.EmailTo == "" || o.IMAP == "" {
 		return usageErrorf("--email-to and --imap go together")
 	}
-	f := emailFlags{Type: "email", EmailTo: o.EmailTo, IMAP: o.IMAP}
+	f := emailFlags{Type: "email", EmailTo: o.EmailTo, EmailFrom: o.EmailFrom, IMAP: o.IMAP}
 	if err := f.validateMailbox(o.IO); err != nil {
 		return err
 	}
@@ -287,6 +295,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 			return err
 		}
 		defer ms.Close()
+		eo.From = o.EmailFrom // the lab mails from its own sender
 		cfg.Email, opts.SMTP.Addr = eo, ms.SMTPAddr()
 		l := lab.New(opts)
 		if err := l.Start(ctx); err != nil {

@@ -44,6 +44,8 @@ func TestServeBadConfigExitsTwoNamingTheKeyBeforeListening(t *testing.T) {
 		{[]string{"--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: pager\n")}, "serve.targets[0].type"},
 		{[]string{"--lab", "--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      type: email\n      email-from: Monasca\n")}, "serve.targets[0].email-from"},
 		{[]string{"--lab", "--config", writeConfig(t, "serve:\n  targets:\n    - scenario: synthetic\n      email-from: monasca@example.org\n")}, "serve.targets[0].email-from"},
+		{[]string{"--lab", "--email-from", "Monasca"}, `--email-from "Monasca"`},
+		{[]string{"--email-from", "monasca@example.org"}, "--email-from needs --email-to and --imap"},
 	}
 	for _, c := range cases {
 		args := append([]string{"serve", "--listen", ln, "--receiver-listen", ln}, c.args...)
@@ -207,6 +209,56 @@ func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("/metrics lacks %s:\n%s", missing, body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// serve --email-from pins the sender of every type=email probe; a
+// target's email-from wins over it.
+func TestServeEmailFromPinsTheSenderOfEmailProbes(t *testing.T) {
+	streams, _, _ := TestStreams()
+	errOut := &syncbuf.Buffer{}
+	streams.ErrOut = errOut
+	f := NewFactory(streams, "test")
+	root := NewCmdRoot(f)
+	ready := make(chan *canary.Server, 1)
+	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+		o.started = func(s *canary.Server) { ready <- s }
+		return serveRun(ctx, o)
+	}))
+	cfg := writeConfig(t, "serve:\n  targets:\n    - name: lab-email-pinned\n      scenario: synthetic\n      type: email\n      interval: 2s\n      email-from: "+notifier.DefaultFrom+"\n")
+	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg, "--email-from", "alerts@example.org"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
+	var s *canary.Server
+	select {
+	case s = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v\n%s", err, errOut)
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not start")
+	}
+	get := func(path string) string {
+		resp, err := http.Get(s.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if body := get("/probe?scenario=synthetic&type=email&debug=true"); !strings.Contains(body, "monhook_probe_success 0") ||
+		!strings.Contains(strings.Join(strings.Fields(body), " "), "is not the expected sender alerts@example.org") {
+		t.Errorf("/probe type=email with --email-from another sender:\n%s", body)
+	}
+	want := `monhook_probe_success{cloud="lab",scenario="synthetic",target="lab-email-pinned",type="email"} 1`
+	deadline := time.Now().Add(time.Minute)
+	for body := get("/metrics"); !strings.Contains(body, want); body = get("/metrics") {
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %s:\n%s", want, body)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
