@@ -226,18 +226,7 @@ func TestPrometheusAlertsFireNameTheStageAndResolve(t *testing.T) {
 	must(t, os.WriteFile(cfgFile, []byte("serve:\n  drain-timeout: 1s\n"), 0o644))
 	// Prometheus names the cloud (target=lab), a clouds.yaml entry; the
 	// Monasca API is reached through the switchable proxy.
-	clouds := filepath.Join(t.TempDir(), "clouds.yaml")
-	must(t, os.WriteFile(clouds, []byte(fmt.Sprintf(`clouds:
-  lab:
-    auth:
-      auth_url: %s
-      username: %s
-      password: %s
-      project_name: %s
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: %s
-`, lp.env["OS_AUTH_URL"], lp.env["OS_USERNAME"], lp.env["OS_PASSWORD"], lp.env["OS_PROJECT_NAME"], lp.env["OS_REGION_NAME"])), 0o600))
+	clouds := lp.cloudsFile(t, "lab")
 	env := append(baseEnv(), "OS_CLIENT_CONFIG_FILE="+clouds, "MONASCA_API_URL=http://"+api.addr+"/monitoring")
 	serveArgs := []string{"--config", cfgFile, "--receiver-listen", receiverAddr,
 		"--callback-url", "http://" + callback.addr, "--probe-timeout", "10s"}
