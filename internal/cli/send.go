@@ -378,7 +378,9 @@ func certificateHint(rep sendReport) string {
 	return ""
 }
 
-func writeSendReport(o *sendOptions, rep sendReport) error {
+// writeSendReport writes a send or replay report (sendReport,
+// replayReport) in the chosen output format.
+func writeSendReport(o *sendOptions, rep any) error {
 	if o.Output() == output.YAML {
 		// The JSON document is the contract; YAML is the same keys, in order.
 		doc, err := json.Marshal(rep)
