@@ -144,12 +144,8 @@ replay:
 	if !rep.OK {
 		for _, s := range rep.Sends {
 			if !s.Delivered && len(s.Attempts) > 0 {
-				a := s.Attempts[len(s.Attempts)-1]
-				what := a.Error
-				if a.Status != 0 {
-					what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
-				}
-				return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered (send %d of %d, saved delivery #%d): %s", s.Send, total, s.Seq, what)}
+				return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered (send %d of %d, saved delivery #%d): %s",
+					s.Send, total, s.Seq, attemptProblem(s.Attempts[len(s.Attempts)-1]))}
 			}
 		}
 		return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: errors.New("not delivered")}
