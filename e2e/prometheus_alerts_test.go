@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -326,7 +327,7 @@ scrape_configs:
 				}
 			}
 		}
-		if !contains(f.stages, a.Labels["stage"]) {
+		if !slices.Contains(f.stages, a.Labels["stage"]) {
 			t.Errorf("%s: the alert names stage %q, want one of %v: %v", f.name, a.Labels["stage"], f.stages, a.Labels)
 		}
 		// SIGHUP mid-fault, a probe likely in flight: serve reloads and
@@ -377,15 +378,6 @@ func stopLab(t *testing.T, lp *labProcess) {
 	done := make(chan error, 1)
 	go func() { done <- lp.cmd.Wait() }()
 	stopProcess(t, done, func() error { return lp.cmd.Process.Signal(syscall.SIGTERM) })
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // awaitLog waits until serve's stderr contains s.
