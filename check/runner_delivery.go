@@ -291,7 +291,7 @@ func (x *run) collectDeliveries() {
 		n := d.Notification
 		if n != nil && n.AlarmDefinitionID != x.definitionID {
 			x.rep.Strays = append(x.rep.Strays, report.Stray{ReceivedAt: d.ReceivedAt, Remote: d.Remote,
-				Method: d.Method, Path: redactTokenPath(d.Path), Reason: "not-this-run", Status: d.Status})
+				Method: d.Method, Path: report.RedactPath(d.Path), Reason: "not-this-run", Status: d.Status})
 			continue
 		}
 		rd := report.Delivery{Seq: d.Seq, ReceivedAt: d.ReceivedAt, ResponseStatus: d.Status,

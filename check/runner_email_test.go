@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"bytes"
-	"context"
 	"net"
 	"net/smtp"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/monhook/monhook/internal/lab/profile"
 	"github.com/monhook/monhook/internal/labtest"
 	"github.com/monhook/monhook/internal/mailserver"
+	"github.com/monhook/monhook/internal/mailserver/mailservertest"
 	"github.com/monhook/monhook/scenarios"
 )
 
@@ -27,39 +27,20 @@ const canary = "canary@monhook-lab.invalid"
 // into an IMAP mailbox.
 func mailLab(t *testing.T) (*lab.Lab, *mailserver.Server, mailbox.Config) {
 	t.Helper()
-	ms, err := mailserver.Start(mailserver.Options{Address: canary, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ms.Close() })
-	cfg, err := mailbox.ParseURL(ms.IMAPURL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ms, cfg := mailservertest.Start(t, canary)
 	l := labtest.Start(t, lab.Options{Speed: labSpeed, SMTP: notifier.SMTP{Addr: ms.SMTPAddr()}})
 	return l, ms, cfg
 }
 
 func emailRunner(t *testing.T, l *lab.Lab, cfg mailbox.Config, scenario string) *check.Runner {
 	r := newRunner(t, l, scenario)
-	r.Email = &check.EmailOptions{To: canary, Mailbox: cfg, Password: "pw", Poll: 50 * time.Millisecond}
+	r.Email = &check.EmailOptions{To: canary, Mailbox: cfg, Password: mailservertest.Password, Poll: 50 * time.Millisecond}
 	return r
 }
 
 func mailsIn(t *testing.T, cfg mailbox.Config) []mailbox.Message {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	mb, err := mailbox.Dial(ctx, cfg, "pw", mailbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mb.Close()
-	msgs, err := mb.After(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return msgs
+	return mailservertest.Messages(t, cfg, 10*time.Second)
 }
 
 // sendMail hands a mail to the lab's SMTP server, as another sender would.
@@ -121,12 +102,7 @@ func TestEmailMailOfAnotherRunIsAStrayNotCounted(t *testing.T) {
 }
 
 func TestEmailForgedMailForThisRunFails(t *testing.T) {
-	ms, err := mailserver.Start(mailserver.Options{Address: canary, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ms.Close()
-	cfg, _ := mailbox.ParseURL(ms.IMAPURL())
+	ms, cfg := mailservertest.Start(t, canary)
 	// The lab mails nothing: the forged mail is the only one.
 	l := labtest.Start(t, lab.Options{Speed: labSpeed})
 	r := emailRunner(t, l, cfg, "synthetic")
@@ -180,12 +156,7 @@ func TestEmailMailboxUnreachableIsExit3(t *testing.T) {
 }
 
 func TestEmailSMTPRefusalIsAMissingMailWithTheHint(t *testing.T) {
-	ms, err := mailserver.Start(mailserver.Options{Address: canary, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ms.Close()
-	cfg, _ := mailbox.ParseURL(ms.IMAPURL())
+	_, cfg := mailservertest.Start(t, canary)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -224,12 +195,7 @@ func TestEmailPeriodicFollowsWhatTheAPIAccepts(t *testing.T) {
 		exit         int
 	}{{"train", "python", 2}, {"ussuri", "java", 2}, {"ussuri", "python", 0}} {
 		t.Run(c.release+"/"+c.api, func(t *testing.T) {
-			ms, err := mailserver.Start(mailserver.Options{Address: canary, Password: "pw"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ms.Close()
-			cfg, _ := mailbox.ParseURL(ms.IMAPURL())
+			ms, cfg := mailservertest.Start(t, canary)
 			l := labtest.Start(t, lab.Options{Speed: labSpeed, Profile: profile.MustParse(c.release, c.api),
 				SMTP: notifier.SMTP{Addr: ms.SMTPAddr()}})
 			rep := run(t, emailRunner(t, l, cfg, "periodic"), time.Minute)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -55,19 +54,14 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 }
 
 // RedactCallbackURL hides the per-run token in the callback URL's last path
-// segment, keeping its last four characters to tell runs apart. The result
-// is for people, not for requests.
+// segment (report.RedactURL; the report writers apply it again). The
+// result is for people, not for requests.
 func RedactCallbackURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable callback URL)"
+	if u, ok := report.RedactURL(raw); ok {
+		return u
 	}
-	return u.Scheme + "://" + u.Host + redactTokenPath(u.Path)
+	return "(unparseable callback URL)"
 }
-
-// redactTokenPath hides a long last path segment (the token); the report
-// writers apply the same rule again to every path they print.
-func redactTokenPath(p string) string { return report.RedactPath(p) }
 
 func (x *run) createMethod(ctx context.Context) (string, error) {
 	name, address := marker.MethodName(x.RunID, time.Now()), ""

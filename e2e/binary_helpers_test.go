@@ -72,6 +72,26 @@ func (l *labProcess) Env(extra ...string) []string {
 	return append(env, extra...)
 }
 
+// cloudsFile writes a clouds.yaml whose entry name is the lab's
+// credentials, for tests where Prometheus names a cloud (target=name)
+// rather than the environment pointing at the lab.
+func (l *labProcess) cloudsFile(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "clouds.yaml")
+	must(t, os.WriteFile(path, []byte(fmt.Sprintf(`clouds:
+  %s:
+    auth:
+      auth_url: %s
+      username: %s
+      password: %s
+      project_name: %s
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: %s
+`, name, l.env["OS_AUTH_URL"], l.env["OS_USERNAME"], l.env["OS_PASSWORD"], l.env["OS_PROJECT_NAME"], l.env["OS_REGION_NAME"])), 0o600))
+	return path
+}
+
 // baseEnv is the test's environment without any OS_* or MONHOOK_* variable,
 // so that nothing from the machine leaks into a test.
 func baseEnv() []string {

@@ -31,6 +31,16 @@ func parseReport(t *testing.T, r result) *report.Report {
 	return &rep
 }
 
+// stageNamed is the report's stage of that name, or a zero Stage.
+func stageNamed(rep *report.Report, name string) report.Stage {
+	for _, s := range rep.Stages {
+		if s.Name == name {
+			return s
+		}
+	}
+	return report.Stage{}
+}
+
 // cleanupResources reads `monhook cleanup -o json`: the resources of a
 // schema_version 1 document.
 func cleanupResources(stdout string) ([]map[string]any, error) {

@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bufio"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,24 +81,6 @@ func (c *consumerProcess) stop() {
 	}
 }
 
-func checkReport(t *testing.T, r result) *report.Report {
-	t.Helper()
-	var rep report.Report
-	if err := json.Unmarshal([]byte(r.Stdout), &rep); err != nil {
-		t.Fatalf("report %q: %v\nstderr: %s", r.Stdout, err, r.Stderr)
-	}
-	return &rep
-}
-
-func stageNamed(rep *report.Report, name string) report.Stage {
-	for _, s := range rep.Stages {
-		if s.Name == name {
-			return s
-		}
-	}
-	return report.Stage{}
-}
-
 // The recipe's Python receiver, run unchanged, is in the verdict: check
 // --forward-to passes and the receiver's log holds this run's alarm; with
 // the receiver stopped the same check exits 1 naming its URL.
@@ -110,7 +91,7 @@ func TestTheRecipesPythonReceiverIsInTheVerdict(t *testing.T) {
 	args := []string{"check", "--lab", "-s", "synthetic", "--forward-to", url, "-o", "json"}
 
 	r := runMonhook(t, baseEnv(), args...)
-	rep := checkReport(t, r)
+	rep := parseReport(t, r)
 	if r.Code != 0 {
 		t.Fatalf("exit %d, want 0: %s\n%s", r.Code, rep.Error, r.Stdout)
 	}
@@ -130,7 +111,7 @@ func TestTheRecipesPythonReceiverIsInTheVerdict(t *testing.T) {
 
 	py.stop()
 	r = runMonhook(t, baseEnv(), args...)
-	rep = checkReport(t, r)
+	rep = parseReport(t, r)
 	if r.Code != 1 {
 		t.Fatalf("receiver stopped: exit %d, want 1: %s", r.Code, rep.Error)
 	}
@@ -179,7 +160,7 @@ func TestACallbackURLLeadingToAnotherReceiverIsCaughtBeforeCreating(t *testing.T
 func TestANodeConsumerOnAFixedPathIsInTheVerdict(t *testing.T) {
 	node := startConsumer(t, "node", filepath.Join("testdata", "alerts_consumer.js"), "0")
 	r := runMonhook(t, baseEnv(), "check", "--lab", "-s", "synthetic", "--forward-to", node.url("/openstack/alerts"), "-o", "json")
-	rep := checkReport(t, r)
+	rep := parseReport(t, r)
 	if r.Code != 0 {
 		t.Fatalf("exit %d, want 0: %s", r.Code, rep.Error)
 	}
@@ -193,7 +174,7 @@ func TestANodeConsumerOnAFixedPathIsInTheVerdict(t *testing.T) {
 	}
 
 	r = runMonhook(t, baseEnv(), "check", "--lab", "-s", "synthetic", "--forward-to", node.url("/openstack/alerts/wrong"), "-o", "json")
-	if rep := checkReport(t, r); r.Code != 1 || !strings.Contains(rep.Error, "answered 404 Not Found: Cannot POST /openstack/alerts/wrong") {
+	if rep := parseReport(t, r); r.Code != 1 || !strings.Contains(rep.Error, "answered 404 Not Found: Cannot POST /openstack/alerts/wrong") {
 		t.Errorf("wrong path: exit %d, want 1 naming the 404 and its body: %s", r.Code, rep.Error)
 	}
 }

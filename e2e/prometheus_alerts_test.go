@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -226,18 +227,7 @@ func TestPrometheusAlertsFireNameTheStageAndResolve(t *testing.T) {
 	must(t, os.WriteFile(cfgFile, []byte("serve:\n  drain-timeout: 1s\n"), 0o644))
 	// Prometheus names the cloud (target=lab), a clouds.yaml entry; the
 	// Monasca API is reached through the switchable proxy.
-	clouds := filepath.Join(t.TempDir(), "clouds.yaml")
-	must(t, os.WriteFile(clouds, []byte(fmt.Sprintf(`clouds:
-  lab:
-    auth:
-      auth_url: %s
-      username: %s
-      password: %s
-      project_name: %s
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: %s
-`, lp.env["OS_AUTH_URL"], lp.env["OS_USERNAME"], lp.env["OS_PASSWORD"], lp.env["OS_PROJECT_NAME"], lp.env["OS_REGION_NAME"])), 0o600))
+	clouds := lp.cloudsFile(t, "lab")
 	env := append(baseEnv(), "OS_CLIENT_CONFIG_FILE="+clouds, "MONASCA_API_URL=http://"+api.addr+"/monitoring")
 	serveArgs := []string{"--config", cfgFile, "--receiver-listen", receiverAddr,
 		"--callback-url", "http://" + callback.addr, "--probe-timeout", "10s"}
@@ -337,7 +327,7 @@ scrape_configs:
 				}
 			}
 		}
-		if !contains(f.stages, a.Labels["stage"]) {
+		if !slices.Contains(f.stages, a.Labels["stage"]) {
 			t.Errorf("%s: the alert names stage %q, want one of %v: %v", f.name, a.Labels["stage"], f.stages, a.Labels)
 		}
 		// SIGHUP mid-fault, a probe likely in flight: serve reloads and
@@ -388,15 +378,6 @@ func stopLab(t *testing.T, lp *labProcess) {
 	done := make(chan error, 1)
 	go func() { done <- lp.cmd.Wait() }()
 	stopProcess(t, done, func() error { return lp.cmd.Process.Signal(syscall.SIGTERM) })
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // awaitLog waits until serve's stderr contains s.

@@ -121,18 +121,7 @@ func TestRealPrometheusScrapesServeAndReadsSuccess(t *testing.T) {
 	cfgFile := filepath.Join(t.TempDir(), "monhook.yaml")
 	must(t, os.WriteFile(cfgFile, []byte("serve:\n  targets:\n    - cloud: lab\n      scenario: synthetic\n      interval: 2s\n      name: lab-synthetic\n"), 0o644))
 	// The multi-target pattern: Prometheus names a clouds.yaml entry.
-	clouds := filepath.Join(t.TempDir(), "clouds.yaml")
-	must(t, os.WriteFile(clouds, []byte(fmt.Sprintf(`clouds:
-  lab:
-    auth:
-      auth_url: %s
-      username: %s
-      password: %s
-      project_name: %s
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: %s
-`, lp.env["OS_AUTH_URL"], lp.env["OS_USERNAME"], lp.env["OS_PASSWORD"], lp.env["OS_PROJECT_NAME"], lp.env["OS_REGION_NAME"])), 0o600))
+	clouds := lp.cloudsFile(t, "lab")
 	sp := startServeEnv(t, append(baseEnv(), "OS_CLIENT_CONFIG_FILE="+clouds), "--config", cfgFile)
 	host := strings.TrimPrefix(sp.URL, "http://")
 

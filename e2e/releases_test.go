@@ -98,16 +98,16 @@ func checkEveryScenario(t *testing.T, lp *labProcess, p releaseProfile) {
 						t.Errorf("error %q does not name %s", rep.Error, want)
 					}
 				}
-				if len(rep.Resources) != 0 || stageStatus(rep, scenarios.StageNotificationMethod) != report.StatusSkipped {
-					t.Errorf("resources %v, notification-method %s: want nothing created", rep.Resources, stageStatus(rep, scenarios.StageNotificationMethod))
+				if len(rep.Resources) != 0 || stageNamed(rep, scenarios.StageNotificationMethod).Status != report.StatusSkipped {
+					t.Errorf("resources %v, notification-method %s: want nothing created", rep.Resources, stageNamed(rep, scenarios.StageNotificationMethod).Status)
 				}
 				return
 			}
 			if r.Code != 0 || rep.Verdict != report.VerdictPass {
 				t.Fatalf("exit %d verdict %s: %s\nstages: %+v\nstderr:\n%s", r.Code, rep.Verdict, rep.Error, rep.Stages, r.Stderr)
 			}
-			if p.preNewton && !strings.Contains(stageDetail(rep, scenarios.StagePreflight), "type check skipped") {
-				t.Errorf("preflight detail %q does not say the type check was skipped", stageDetail(rep, scenarios.StagePreflight))
+			if p.preNewton && !strings.Contains(stageNamed(rep, scenarios.StagePreflight).Detail, "type check skipped") {
+				t.Errorf("preflight detail %q does not say the type check was skipped", stageNamed(rep, scenarios.StagePreflight).Detail)
 			}
 		})
 	}
@@ -128,24 +128,6 @@ func wantAPI(t *testing.T, rep *report.Report, p releaseProfile) {
 			t.Errorf("target.api.features[%s] = %v on %s", f, a.Features[f], p.name())
 		}
 	}
-}
-
-func stageStatus(rep *report.Report, name string) string {
-	for _, s := range rep.Stages {
-		if s.Name == name {
-			return s.Status
-		}
-	}
-	return ""
-}
-
-func stageDetail(rep *report.Report, name string) string {
-	for _, s := range rep.Stages {
-		if s.Name == name {
-			return s.Detail
-		}
-	}
-	return ""
 }
 
 // cleanupAKeptCheck leaves a check's resources with --keep and has cleanup

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"mime"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -105,10 +106,10 @@ func qWord(s string) string {
 func render(n Notification, f Format) (subject, body string) {
 	var hosts, targets []string
 	for _, m := range n.Metrics {
-		if h, ok := m.Dimensions["hostname"]; ok && !contains(hosts, h) {
+		if h, ok := m.Dimensions["hostname"]; ok && !slices.Contains(hosts, h) {
 			hosts = append(hosts, h)
 		}
-		if t, ok := m.Dimensions["target_host"]; ok && !contains(targets, t) {
+		if t, ok := m.Dimensions["target_host"]; ok && !slices.Contains(targets, t) {
 			targets = append(targets, t)
 		}
 	}
@@ -151,7 +152,7 @@ func grafanaLink(n Notification) string {
 	}
 	m := n.Metrics[0]
 	q := "?metric=" + m.Name
-	for _, k := range sortedKeys(m.Dimensions) {
+	for _, k := range slices.Sorted(maps.Keys(m.Dimensions)) {
 		q += "&" + k + "=" + m.Dimensions[k]
 	}
 	ms := n.Timestamp.Unix() * 1000
@@ -164,7 +165,7 @@ func formatDimensions(ms []Metric) string {
 	sets := make([]string, 0, len(ms))
 	for _, m := range ms {
 		pairs := make([]string, 0, len(m.Dimensions))
-		for _, k := range sortedKeys(m.Dimensions) {
+		for _, k := range slices.Sorted(maps.Keys(m.Dimensions)) {
 			pairs = append(pairs, "    "+k+": "+m.Dimensions[k])
 		}
 		sets = append(sets, "  {\n"+strings.Join(pairs, ",\n")+"\n  }")
@@ -177,22 +178,4 @@ func pyStr(s string) string {
 		return "None"
 	}
 	return s
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys(m map[string]string) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

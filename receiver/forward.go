@@ -66,13 +66,9 @@ func (f *forwarder) relay(ctx context.Context, body []byte, h http.Header) *Forw
 		res.Error = describeRelayError(err, res.TimedOut, f.timeout)
 		return res
 	}
-	head := make([]byte, ForwardBodyLimit)
-	n, _ := io.ReadFull(resp.Body, head)
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // keep the connection reusable
-	resp.Body.Close()
+	res.Body = readAnswer(resp)
 	res.Latency = time.Since(start)
 	res.Status = resp.StatusCode
-	res.Body = boundedText(head[:n])
 	return res
 }
 
@@ -133,11 +129,14 @@ func describeRelayError(err error, timedOut bool, limit time.Duration) string {
 	return err.Error()
 }
 
-// boundedText is a consumer's answer as text: valid UTF-8, at most
-// ForwardBodyLimit bytes (a rune cut in half becomes U+FFFD).
-func boundedText(b []byte) string {
-	if len(b) > ForwardBodyLimit {
-		b = b[:ForwardBodyLimit]
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
+// readAnswer reads and closes an answer's body and returns its start as
+// text: valid UTF-8, at most ForwardBodyLimit bytes (a rune cut in half
+// becomes U+FFFD). Up to 1 MiB more is drained so that the connection can
+// be reused.
+func readAnswer(resp *http.Response) string {
+	head := make([]byte, ForwardBodyLimit)
+	n, _ := io.ReadFull(resp.Body, head)
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return strings.ToValidUTF8(string(head[:n]), "\uFFFD")
 }

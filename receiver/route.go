@@ -56,7 +56,7 @@ func (r *Receiver) forwardStatus(f *ForwardResult, status int) int {
 	if r.opts.ForwardBestEffort || status < 200 || status > 299 {
 		return status
 	}
-	if f.Error != "" || f.Status < 200 || f.Status > 299 {
+	if !f.OK() {
 		return r.opts.ForwardFailStatus
 	}
 	return status

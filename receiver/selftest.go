@@ -72,11 +72,7 @@ func (r *Receiver) ProbeCallback(ctx context.Context, client *http.Client) Probe
 		res.Error = describeRelayError(err, timedOut, DefaultProbeTimeout)
 		return res
 	}
-	head := make([]byte, ForwardBodyLimit)
-	n, _ := io.ReadFull(resp.Body, head)
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	res.Status, res.Server, res.Body = resp.StatusCode, resp.Header.Get("Server"), r.hideToken(boundedText(head[:n]))
+	res.Status, res.Server, res.Body = resp.StatusCode, resp.Header.Get("Server"), r.hideToken(readAnswer(resp))
 	res.Reached = resp.StatusCode == http.StatusNoContent && resp.Header.Get(ProbeHeader) == nonce && r.probes.Load() > before
 	return res
 }

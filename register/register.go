@@ -149,7 +149,7 @@ func findDefinition(ctx context.Context, c *gophercloud.ServiceClient, name stri
 	return nil, fmt.Errorf("%w: %q in this project", ErrNoDefinition, name)
 }
 
-// actions returns pointers to the definition's action lists for states.
+// actionLists returns pointers to the definition's action lists for states.
 func actionLists(d *alarmdefinitions.AlarmDefinition, states []string) map[string]*[]string {
 	all := map[string]*[]string{OnAlarm: &d.AlarmActions, OnOK: &d.OKActions, OnUndetermined: &d.UndeterminedActions}
 	out := map[string]*[]string{}

@@ -17,14 +17,22 @@ func RedactPath(p string) string {
 	return p
 }
 
+// RedactURL is raw with RedactPath applied to its path (scheme and host
+// kept, query dropped); ok is false when raw is not a URL with a host.
+func RedactURL(raw string) (redacted string, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	return u.Scheme + "://" + u.Host + RedactPath(u.Path), true
+}
+
 // redacted applies RedactPath to every path and URL the document prints,
 // so that no writer (table, JSON, YAML, JUnit, and serve's pages, which use
 // them) can show a callback token, whatever the runner put in.
 func (r *Report) redacted() {
-	if r.CallbackURL != "" {
-		if u, err := url.Parse(r.CallbackURL); err == nil && u.Host != "" {
-			r.CallbackURL = u.Scheme + "://" + u.Host + RedactPath(u.Path)
-		}
+	if u, ok := RedactURL(r.CallbackURL); ok {
+		r.CallbackURL = u
 	}
 	strays := make([]Stray, len(r.Strays))
 	for i, s := range r.Strays {

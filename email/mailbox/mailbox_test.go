@@ -11,6 +11,7 @@ import (
 
 	"github.com/monhook/monhook/email/mailbox"
 	"github.com/monhook/monhook/internal/mailserver"
+	"github.com/monhook/monhook/internal/mailserver/mailservertest"
 )
 
 func TestParseURL(t *testing.T) {
@@ -44,16 +45,7 @@ const addr = "canary@monhook-lab.invalid"
 
 func server(t *testing.T) (*mailserver.Server, mailbox.Config) {
 	t.Helper()
-	ms, err := mailserver.Start(mailserver.Options{Address: addr, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ms.Close() })
-	cfg, err := mailbox.ParseURL(ms.IMAPURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ms, cfg
+	return mailservertest.Start(t, addr)
 }
 
 func send(t *testing.T, ms *mailserver.Server, subject string) {

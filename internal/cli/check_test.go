@@ -12,8 +12,8 @@ import (
 	"github.com/monhook/monhook/internal/lab/profile"
 )
 
-// runWithCapture runs args with the command named name replaced by one
-// whose run func captures its options.
+// checkOptionsFor runs args with the check command replaced by one whose
+// run func captures its options.
 func checkOptionsFor(t *testing.T, args []string) (*checkOptions, error) {
 	t.Helper()
 	streams, _, _ := TestStreams()

@@ -8,16 +8,12 @@ import (
 	"github.com/monhook/monhook/email"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/labtest"
-	"github.com/monhook/monhook/internal/mailserver"
+	"github.com/monhook/monhook/internal/mailserver/mailservertest"
 )
 
 func TestCleanupImapDeletesOnlyMonhookRunMail(t *testing.T) {
 	l := labtest.Start(t, lab.Options{Hosts: -1})
-	ms, err := mailserver.Start(mailserver.Options{Address: labMailbox, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ms.Close()
+	ms, _ := mailservertest.Start(t, labMailbox)
 	send := func(alarmName string) {
 		n := email.Notification{AlarmID: "a", AlarmName: alarmName, State: "ALARM", Severity: "LOW",
 			Timestamp: time.Now(), From: "monasca@x.invalid", To: labMailbox}
@@ -28,7 +24,7 @@ func TestCleanupImapDeletesOnlyMonhookRunMail(t *testing.T) {
 	send("monhook-aaaaaaaa-alarm")
 	send("monhook-bbbbbbbb-alarm")
 	send("monhook-prod-alerts") // looks like monhook's, is not a run's
-	t.Setenv(EnvIMAPPassword, "pw")
+	t.Setenv(EnvIMAPPassword, mailservertest.Password)
 
 	code, found := runCleanup(t, l, "--dry-run", "--imap", ms.IMAPURL())
 	if code != 0 || len(found) != 2 || found[0].Kind != kindMail || found[0].Deleted {

@@ -7,12 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/openstack"
 )
-
-// labSpeedHeader is what `monhook lab` puts on every answer (see
-// internal/lab.SpeedHeader; a test against a running lab keeps them equal).
-const labSpeedHeader = "X-Monhook-Lab-Speed"
 
 // labProbeTimeout bounds the probe: a Keystone that does not answer is the
 // check's auth stage's business, with its own message.
@@ -40,7 +37,7 @@ func probeLabSpeed(ctx context.Context, r openstack.Resolved) (speed float64, ok
 		return 0, false
 	}
 	resp.Body.Close()
-	v, err := strconv.ParseFloat(resp.Header.Get(labSpeedHeader), 64)
+	v, err := strconv.ParseFloat(resp.Header.Get(lab.SpeedHeader), 64)
 	if err != nil || v <= 0 {
 		return 0, false
 	}

@@ -342,17 +342,22 @@ func notDelivered(rep sendReport, of int) error {
 		if s.Delivered || len(s.Attempts) == 0 {
 			continue
 		}
-		a := s.Attempts[len(s.Attempts)-1]
-		what := a.Error
-		if a.Status != 0 {
-			what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
-		}
+		what := attemptProblem(s.Attempts[len(s.Attempts)-1])
 		if of > 1 {
 			return fmt.Errorf("not delivered (send %d of %d): %s", s.Send, of, what)
 		}
 		return fmt.Errorf("not delivered: %s", what)
 	}
 	return fmt.Errorf("not delivered")
+}
+
+// attemptProblem says why an attempt did not deliver: the consumer's
+// answer that was not 2xx, with its body, or why no answer came.
+func attemptProblem(a webhook.Attempt) string {
+	if a.Status != 0 {
+		return fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
+	}
+	return a.Error
 }
 
 // bodyText is a failed answer's body on one line, for messages.
@@ -378,7 +383,9 @@ func certificateHint(rep sendReport) string {
 	return ""
 }
 
-func writeSendReport(o *sendOptions, rep sendReport) error {
+// writeSendReport writes a send or replay report (sendReport,
+// replayReport) in the chosen output format.
+func writeSendReport(o *sendOptions, rep any) error {
 	if o.Output() == output.YAML {
 		// The JSON document is the contract; YAML is the same keys, in order.
 		doc, err := json.Marshal(rep)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -135,7 +134,7 @@ replay:
 		}
 	}
 	if !table {
-		if err := writeReplayReport(o, rep); err != nil {
+		if err := writeSendReport(o, rep); err != nil {
 			return err
 		}
 	}
@@ -145,33 +144,13 @@ replay:
 	if !rep.OK {
 		for _, s := range rep.Sends {
 			if !s.Delivered && len(s.Attempts) > 0 {
-				a := s.Attempts[len(s.Attempts)-1]
-				what := a.Error
-				if a.Status != 0 {
-					what = fmt.Sprintf("the consumer answered %d %s, not 2xx", a.Status, http.StatusText(a.Status)) + bodyText(a.Body)
-				}
-				return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered (send %d of %d, saved delivery #%d): %s", s.Send, total, s.Seq, what)}
+				return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: fmt.Errorf("not delivered (send %d of %d, saved delivery #%d): %s",
+					s.Send, total, s.Seq, attemptProblem(s.Attempts[len(s.Attempts)-1]))}
 			}
 		}
 		return &ExitError{Code: exitcode.Of(exitcode.Fail), Err: errors.New("not delivered")}
 	}
 	return nil
-}
-
-func writeReplayReport(o *sendOptions, rep replayReport) error {
-	if o.Output() == output.YAML {
-		doc, err := json.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		y, err := output.JSONToYAML(doc)
-		if err != nil {
-			return err
-		}
-		_, err = o.IO.Out.Write(y)
-		return err
-	}
-	return output.Print(o.IO.Out, o.Output(), rep, func(io.Writer) error { return nil })
 }
 
 // bodyFlags shape the built body; a replay sends saved bodies instead.

@@ -68,36 +68,53 @@ func mustListen(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
+// servedCLI is `monhook serve` run in-process by startServeCLI.
+type servedCLI struct {
+	*canary.Server
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   <-chan error // serve's error, once it has ended
+	errOut *syncbuf.Buffer
+}
+
+// startServeCLI runs `monhook serve args...` through the root command and
+// returns once it serves; setup, if not nil, adjusts the options before
+// serveRun (a SIGHUP channel). The test's end cancels it.
+func startServeCLI(t *testing.T, setup func(*serveOptions), args ...string) *servedCLI {
+	t.Helper()
 	streams, _, _ := TestStreams()
-	// serve's banner and exporter-toolkit's "Listening on" come from two
-	// goroutines: a buffer safe for that.
+	// serve's banner, its probe logs and exporter-toolkit's "Listening on"
+	// come from several goroutines: a buffer safe for that.
 	errOut := &syncbuf.Buffer{}
 	streams.ErrOut = errOut
 	f := NewFactory(streams, "test")
 	root := NewCmdRoot(f)
-	for _, c := range root.Commands() {
-		if c.Name() == "serve" {
-			root.RemoveCommand(c)
-		}
-	}
 	ready := make(chan *canary.Server, 1)
-	root.AddCommand(NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
+	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
 		o.started = func(s *canary.Server) { ready <- s }
+		if setup != nil {
+			setup(o)
+		}
 		return serveRun(ctx, o)
 	}))
-	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"})
+	root.SetArgs(append([]string{"serve"}, args...))
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	done := make(chan error, 1)
 	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
-	var s *canary.Server
 	select {
-	case s = <-ready:
+	case s := <-ready:
+		return &servedCLI{Server: s, ctx: ctx, cancel: cancel, done: done, errOut: errOut}
 	case err := <-done:
 		t.Fatalf("serve ended early: %v\n%s", err, errOut)
 	case <-time.After(time.Minute):
 		t.Fatal("serve did not start")
 	}
+	return nil
+}
+
+func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
+	s := startServeCLI(t, nil, "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0")
 	resp, err := http.Get(s.URL() + "/probe?scenario=synthetic")
 	if err != nil {
 		t.Fatal(err)
@@ -107,12 +124,12 @@ func TestServeLabProbesAndStopsWithExitZeroOnCancel(t *testing.T) {
 	if !strings.Contains(string(body), "\nmonhook_probe_success 1\n") {
 		t.Fatalf("probe against the lab:\n%s", body)
 	}
-	cancel()
-	if err := <-done; err != nil || exitCode(ctx, err) != 0 {
-		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(ctx, err))
+	s.cancel()
+	if err := <-s.done; err != nil || exitCode(s.ctx, err) != 0 {
+		t.Fatalf("serve after cancel: %v (exit %d), want exit 0", err, exitCode(s.ctx, err))
 	}
 	// The lab is labelled the lab, not the OS_* environment.
-	if log := errOut.String(); !strings.Contains(log, "cloud=lab") || strings.Contains(log, "cloud=env") {
+	if log := s.errOut.String(); !strings.Contains(log, "cloud=lab") || strings.Contains(log, "cloud=env") {
 		t.Errorf("serve --lab's probe log names the cloud wrongly (want cloud=lab):\n%s", log)
 	}
 }
@@ -142,35 +159,12 @@ func TestServeAcceptsABarePort(t *testing.T) {
 }
 
 func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
-	streams, _, _ := TestStreams()
-	// serve logs from several goroutines: a buffer safe for that.
-	errOut := &syncbuf.Buffer{}
-	streams.ErrOut = errOut
-	f := NewFactory(streams, "test")
-	root := NewCmdRoot(f)
-	ready := make(chan *canary.Server, 1)
-	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
-		o.started = func(s *canary.Server) { ready <- s }
-		return serveRun(ctx, o)
-	}))
 	cfg := writeConfig(t, "serve:\n  targets:\n    - name: lab-email\n      scenario: synthetic\n      type: email\n      interval: 2s\n"+
 		"    - name: lab-webhook\n      scenario: synthetic\n      interval: 2s\n"+
 		// email-from pins the sender: the lab's own passes, another fails.
 		"    - name: lab-email-pinned\n      scenario: synthetic\n      type: email\n      interval: 2s\n      email-from: "+notifier.DefaultFrom+"\n"+
 		"    - name: lab-email-other\n      scenario: synthetic\n      type: email\n      interval: 2s\n      email-from: alerts@example.org\n")
-	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
-	var s *canary.Server
-	select {
-	case s = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v\n%s", err, errOut)
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not start")
-	}
+	s := startServeCLI(t, nil, "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg)
 	get := func(path string) string {
 		resp, err := http.Get(s.URL() + path)
 		if err != nil {
@@ -217,30 +211,8 @@ func TestServeLabEmailProbesAndTargetsAreLabelledType(t *testing.T) {
 // serve --email-from pins the sender of every type=email probe; a
 // target's email-from wins over it.
 func TestServeEmailFromPinsTheSenderOfEmailProbes(t *testing.T) {
-	streams, _, _ := TestStreams()
-	errOut := &syncbuf.Buffer{}
-	streams.ErrOut = errOut
-	f := NewFactory(streams, "test")
-	root := NewCmdRoot(f)
-	ready := make(chan *canary.Server, 1)
-	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
-		o.started = func(s *canary.Server) { ready <- s }
-		return serveRun(ctx, o)
-	}))
 	cfg := writeConfig(t, "serve:\n  targets:\n    - name: lab-email-pinned\n      scenario: synthetic\n      type: email\n      interval: 2s\n      email-from: "+notifier.DefaultFrom+"\n")
-	root.SetArgs([]string{"serve", "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg, "--email-from", "alerts@example.org"})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
-	var s *canary.Server
-	select {
-	case s = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v\n%s", err, errOut)
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not start")
-	}
+	s := startServeCLI(t, nil, "--lab", "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0", "--config", cfg, "--email-from", "alerts@example.org")
 	get := func(path string) string {
 		resp, err := http.Get(s.URL() + path)
 		if err != nil {
@@ -268,32 +240,9 @@ func TestServeEmailFromPinsTheSenderOfEmailProbes(t *testing.T) {
 // configuration and says why; serve keeps serving through both.
 func TestServeSIGHUPReloadsAndABadFileKeepsTheRunningConfig(t *testing.T) {
 	cfgFile := writeConfig(t, "serve:\n  max-concurrent: 5\n")
-	streams, _, _ := TestStreams()
-	// serve logs from several goroutines: a buffer safe for that.
-	errOut := &syncbuf.Buffer{}
-	streams.ErrOut = errOut
-	f := NewFactory(streams, "test")
-	root := NewCmdRoot(f)
-	ready := make(chan *canary.Server, 1)
 	hup := make(chan os.Signal, 1)
-	replaceCommand(root, NewCmdServe(f, func(ctx context.Context, o *serveOptions) error {
-		o.started = func(s *canary.Server) { ready <- s }
-		o.hup = hup
-		return serveRun(ctx, o)
-	}))
-	root.SetArgs([]string{"serve", "--lab", "--config", cfgFile, "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0"})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { _, err := root.ExecuteContextC(ctx); done <- err }()
-	var s *canary.Server
-	select {
-	case s = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not start")
-	}
+	s := startServeCLI(t, func(o *serveOptions) { o.hup = hup },
+		"--lab", "--config", cfgFile, "--listen", "127.0.0.1:0", "--receiver-listen", "127.0.0.1:0")
 	awaitReloads := func(result string, want float64) {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
@@ -328,11 +277,11 @@ func TestServeSIGHUPReloadsAndABadFileKeepsTheRunningConfig(t *testing.T) {
 	if n := len(s.Config().Targets); n != 1 || s.Config().Targets[0].Name != "lab/synthetic" {
 		t.Errorf("after the reload: targets %+v", s.Config().Targets)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	s.cancel()
+	if err := <-s.done; err != nil {
 		t.Fatalf("serve after cancel: %v", err)
 	}
-	log := errOut.String()
+	log := s.errOut.String()
 	for _, want := range []string{"SIGHUP: configuration not reloaded, the running one stays", `serve.targets[0].scenario`, "SIGHUP: configuration reloaded (1 scheduled target)"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("serve's stderr lacks %q:\n%s", want, log)

@@ -147,5 +147,5 @@ var (
 	writeReportTable = report.WriteTable
 )
 
-// millis converts a report duration to seconds.
+// seconds converts a report duration in milliseconds to seconds.
 func seconds(ms float64) float64 { return ms / float64(time.Second/time.Millisecond) }

@@ -58,9 +58,6 @@ func (c *cachedConn) connect(ctx context.Context) (Conn, error) {
 	return conn, nil
 }
 
-// reset drops a cloud's session so that the next probe authenticates
-// afresh: after a probe that could not run (auth, catalog or API errors),
-// a stale session must not keep every later probe failing.
 // clouds lists the clouds resolved so far (targets' and /probe's).
 func (c *connCache) clouds() []string {
 	c.mu.Lock()
@@ -72,6 +69,9 @@ func (c *connCache) clouds() []string {
 	return out
 }
 
+// reset drops a cloud's session so that the next probe authenticates
+// afresh: after a probe that could not run (auth, catalog or API errors),
+// a stale session must not keep every later probe failing.
 func (c *connCache) reset(cloud string) {
 	c.mu.Lock()
 	cc := c.m[cloud]

@@ -44,9 +44,9 @@ func (s *Server) newTargetStates(targets []Target, old []*targetState) ([]*targe
 	return out, nil
 }
 
-// fixedKeys are settings a running server cannot change: the listeners
-// and the identity its sweep relies on. A reload that changes one keeps
-// the running value and says so.
+// fixedChanges lists the keys of the settings a running server cannot
+// change (the listeners and the identity its sweep relies on) that new
+// changes. A reload that changes one keeps the running value and says so.
 func fixedChanges(old, new Config) []string {
 	var out []string
 	for _, c := range []struct {

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"context"
 	"sort"
 	"strings"
 	"testing"
@@ -12,10 +11,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/monhook/monhook/email"
-	"github.com/monhook/monhook/email/mailbox"
 	"github.com/monhook/monhook/internal/lab"
 	"github.com/monhook/monhook/internal/lab/notifier"
-	"github.com/monhook/monhook/internal/mailserver"
+	"github.com/monhook/monhook/internal/mailserver/mailservertest"
 	"github.com/monhook/monhook/marker"
 )
 
@@ -26,18 +24,10 @@ import (
 // run marker stay. It looks only once email probes run here.
 func TestSweepDeletesThisInstancesOldRunMail(t *testing.T) {
 	const addr = "canary@monhook-lab.invalid"
-	ms, err := mailserver.Start(mailserver.Options{Address: addr, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ms.Close()
-	cfg, err := mailbox.ParseURL(ms.IMAPURL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ms, cfg := mailservertest.Start(t, addr)
 	l := startLabWith(t, lab.Options{SMTP: notifier.SMTP{Addr: ms.SMTPAddr()}})
 	s := startServer(t, l, Config{InstanceID: "abcd", SweepInterval: 20 * time.Millisecond,
-		Email: &EmailOptions{To: addr, Mailbox: cfg, Password: "pw", Poll: 50 * time.Millisecond}})
+		Email: &EmailOptions{To: addr, Mailbox: cfg, Password: mailservertest.Password, Poll: 50 * time.Millisecond}})
 	<-s.SweepDone()
 	inFlight := s.ids.next()
 	defer s.ids.release(inFlight)
@@ -70,17 +60,7 @@ func TestSweepDeletesThisInstancesOldRunMail(t *testing.T) {
 		mm, ok := sample(m, "monhook_swept_resources_total", "cloud", label, "outcome", "deleted")
 		return ok && value(mm) == 1
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	mb, err := mailbox.Dial(ctx, cfg, "pw", mailbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mb.Close()
-	msgs, err := mb.Matching(ctx, "monhook-", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	msgs := mailservertest.Messages(t, cfg, time.Minute)
 	var left []string
 	for _, m := range msgs {
 		parsed, _ := email.Parse(m.Raw)
@@ -107,7 +87,7 @@ func appendMail(t *testing.T, imapAddr, user string, raw []byte, at time.Time) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Login(user, "pw").Wait(); err != nil {
+	if err := c.Login(user, mailservertest.Password).Wait(); err != nil {
 		t.Fatal(err)
 	}
 	cmd := c.Append("INBOX", int64(len(raw)), &imap.AppendOptions{Time: at})

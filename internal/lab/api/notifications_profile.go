@@ -48,15 +48,8 @@ func (a *API) validateMethodMitaka(body any) (model.NotificationMethod, error) {
 	obj := body.(pyjson.Object)
 	get := func(k string) string { v, _ := obj.Get(k); return v.(string) }
 	m.Name, m.Type, m.Address = get("name"), pyUpper(get("type")), get("address")
-	switch m.Type {
-	case "EMAIL":
-		if !pyEmailMatch(m.Address) {
-			return m, badNotification("Address %s is not of correct format", m.Address)
-		}
-	case "WEBHOOK":
-		if err := validateWebhookURL(m.Address); err != nil {
-			return m, err
-		}
+	if err := validateAddress(m.Type, m.Address); err != nil {
+		return m, err
 	}
 	return m, nil
 }

@@ -1,7 +1,6 @@
 package notifier
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,17 +8,14 @@ import (
 	"github.com/monhook/monhook/email/mailbox"
 	"github.com/monhook/monhook/internal/lab/model"
 	"github.com/monhook/monhook/internal/mailserver"
+	"github.com/monhook/monhook/internal/mailserver/mailservertest"
 )
 
 const canary = "canary@monhook-lab.invalid"
 
 func mailRig(t *testing.T, f email.Format) (*rig, *mailserver.Server) {
 	t.Helper()
-	ms, err := mailserver.Start(mailserver.Options{Address: canary, Password: "pw"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ms.Close() })
+	ms, _ := mailservertest.Start(t, canary)
 	r := newRigWith(t, Options{Speed: 1, Workers: 2, SMTP: SMTP{Addr: ms.SMTPAddr(), Format: f}})
 	return r, ms
 }
@@ -36,18 +32,7 @@ func readMailbox(t *testing.T, ms *mailserver.Server) []mailbox.Message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	mb, err := mailbox.Dial(ctx, cfg, "pw", mailbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mb.Close()
-	msgs, err := mb.After(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return msgs
+	return mailservertest.Messages(t, cfg, waitLimit)
 }
 
 func TestEmailMethodIsMailedInTheReleaseFormat(t *testing.T) {

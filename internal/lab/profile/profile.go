@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/monhook/monhook/webhook"
 )
@@ -174,8 +173,3 @@ func (p Profile) WebhookEncoding() webhook.Encoding {
 // WebhookAuthToken reports whether the notifier can be configured to send
 // X-Auth-Token ([keystone] auth_required): Rocky on.
 func (p Profile) WebhookAuthToken() bool { return p.atLeast("rocky") }
-
-// WebhookTimeout is the notifier's default webhook timeout: 5 s in every
-// release (the plugin's config dict until Pike, [webhook_notifier] timeout
-// from Queens).
-func (p Profile) WebhookTimeout() time.Duration { return 5 * time.Second }

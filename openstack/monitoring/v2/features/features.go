@@ -86,22 +86,8 @@ func (a *API) Missing() []string {
 // Observe records the flavor an error answer shows, if it shows one and
 // none is known yet.
 func (a *API) Observe(err error) {
-	if ans, ok := monitoring.AnswerOf(err); ok {
-		a.observeAnswer(ans)
-	}
-}
-
-func (a *API) observeAnswer(ans monitoring.Answer) {
-	if ans.Flavor != "" && (a.Flavor == "" || a.Flavor == FlavorUnknown) {
+	if ans, ok := monitoring.AnswerOf(err); ok && ans.Flavor != "" && (a.Flavor == "" || a.Flavor == FlavorUnknown) {
 		a.Flavor = ans.Flavor
-	}
-}
-
-// ObserveBody is Observe for an error body received as an expected answer
-// (the write probe's 400 or 422).
-func (a *API) ObserveBody(body []byte) {
-	if ans, ok := monitoring.ParseAnswer(body); ok {
-		a.observeAnswer(ans)
 	}
 }
 
