@@ -130,3 +130,27 @@ func TestCompletionOfHelpOffersTopics(t *testing.T) {
 		}
 	}
 }
+
+// The indented blocks of a Long text (option tables, config examples) are
+// laid out by hand: one wider than 80 columns is rewrapped at 80 and its
+// columns or comment markers break apart. Prose paragraphs (lines that
+// start in column one) are reflowed anyway.
+func TestLongTextsAreWrittenWithinEightyColumns(t *testing.T) {
+	streams, _, _ := TestStreams()
+	root := NewCmdRoot(NewFactory(streams, "test"))
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for i, line := range strings.Split(c.Long, "\n") {
+			if !strings.HasPrefix(line, " ") {
+				continue
+			}
+			if w := runewidth.StringWidth(line); w > 80 {
+				t.Errorf("%s: Long line %d is %d columns:\n%s", c.CommandPath(), i+1, w, line)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}

@@ -22,17 +22,21 @@ type labFaults struct {
 // labFaultsHelp explains the options in `monhook lab --help`.
 const labFaultsHelp = `
 Reproducing what goes wrong on real deployments:
-  --agents-project service   the agents report into their own project, as monasca-agent's
-                             service account does (user labserviceagent, monasca-agent role,
-                             which may post into other projects with ?tenant_id=): the lab's
-                             users see no agent metrics
-  --definition-delay 3s      alarm definitions reach the threshold engine that long after the
-                             API answered (Kafka's events topic; scaled by --speed): measurements
-                             before that create no alarm
-  --agent-clock-skew 5m      the agents' clocks run ahead (negative: behind) by that much real
-                             time: monasca-thresh silently drops measurements outside its window
-  --no-notifier              no notification engine: alarms change state, nothing is ever sent
-                             (a dead monasca-notification)`
+  --agents-project service   the agents report into their own project, as
+                             monasca-agent's service account does (user
+                             labserviceagent, monasca-agent role, which may
+                             post into other projects with ?tenant_id=): the
+                             lab's users see no agent metrics
+  --definition-delay 3s      alarm definitions reach the threshold engine
+                             that long after the API answered (Kafka's events
+                             topic; scaled by --speed): measurements before
+                             that create no alarm
+  --agent-clock-skew 5m      the agents' clocks run ahead (negative: behind)
+                             by that much real time: monasca-thresh silently
+                             drops measurements outside its window
+  --no-notifier              no notification engine: alarms change state,
+                             nothing is ever sent (a dead
+                             monasca-notification)`
 
 func (f *labFaults) addFlags(fl *pflag.FlagSet, prefix, with string) {
 	fl.StringVar(&f.AgentsProject, prefix+"agents-project", "", with+"the simulated agents report into this separate project (as monasca-agent's service account)")

@@ -122,7 +122,8 @@ Config file keys (--config), under serve: every flag by name, e.g.
         scenario: synthetic  # see monhook scenarios; or scenario-file: FILE
         hostname: HOST       # agent scenarios only, as check --hostname
         interval: 5m         # default 5m
-        timeout: 3m          # default half the interval, at most 10m; ≤ interval
+        timeout: 3m          # default: half the interval, at most 10m;
+                             # never more than the interval
         name: prod-synthetic # default <cloud>/<scenario>
         type: email          # default webhook; email needs email-to and imap
         email-from: ADDRESS  # type email: the sender to expect (check's
