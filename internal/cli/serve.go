@@ -124,7 +124,7 @@ Config file keys (--config), under serve: every flag by name, e.g.
         interval: 5m         # default 5m
         timeout: 3m          # default: half the interval, at most 10m;
                              # never more than the interval
-        name: prod-synthetic # default <cloud>/<scenario>
+        name: prod-synthetic # default <cloud>/<scenario>[/email]
         type: email          # default webhook; email needs email-to and imap
         email-from: ADDRESS  # type email: the sender to expect (check's
                              # --email-from); default any

@@ -92,7 +92,8 @@ type Config struct {
 // Target is one scheduled probe: a scenario against a cloud, every Interval.
 type Target struct {
 	// Name identifies the target in metrics (label target) and on the index
-	// page; default "<cloud>/<scenario>" ("env" for the OS_* environment).
+	// page; default "<cloud>/<scenario>" ("env" for the OS_* environment),
+	// with "/email" after it for a type email target.
 	Name string
 	// Cloud is a clouds.yaml entry; "" = the OS_* environment.
 	Cloud string
@@ -198,6 +199,11 @@ func (c Config) withDefaults() Config {
 				}
 			}
 			t.Name = cloudLabel(t.Cloud) + "/" + name
+			if t.Type == TypeEmail {
+				// The webhook and the email path of one scenario are two
+				// targets; one default name would refuse the pair.
+				t.Name += "/email"
+			}
 		}
 	}
 	return c

@@ -44,6 +44,10 @@ serve:
 	if cfg.Targets[0].Name != "prod/synthetic" || cfg.Targets[1].Interval != DefaultInterval || cfg.Targets[1].Timeout != DefaultInterval/2 {
 		t.Errorf("defaults: %+v", cfg.Targets)
 	}
+	pair := Config{Targets: []Target{{Cloud: "prod", Scenario: "synthetic"}, {Cloud: "prod", Scenario: "synthetic", Type: TypeEmail}}}.withDefaults()
+	if a, b := pair.Targets[0].Name, pair.Targets[1].Name; a != "prod/synthetic" || b != "prod/synthetic/email" {
+		t.Errorf("default names of a scenario's webhook and email targets: %q, %q; want prod/synthetic, prod/synthetic/email", a, b)
+	}
 	if none, err := ParseTargets([]byte("output: json\n")); err != nil || none != nil {
 		t.Errorf("a config without serve.targets: %v, %v", none, err)
 	}

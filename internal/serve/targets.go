@@ -22,7 +22,7 @@ import (
 //	      hostname: compute-1    # agent scenarios: the host to watch
 //	      interval: 5m
 //	      timeout: 3m
-//	      name: prod-synthetic   # optional, default <cloud>/<scenario>
+//	      name: prod-synthetic   # optional, default <cloud>/<scenario>[/email]
 //	      forward-to: http://127.0.0.1:3001/   # optional: the consumer joins the verdict
 //	      type: email            # optional, default webhook
 //	      email-from: monasca@example.org      # type email: the sender to expect
