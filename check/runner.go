@@ -161,7 +161,7 @@ func (x *run) execute(ctx context.Context) {
 	}
 	x.mayStart(ctx, scenarios.StageAlarm)
 	x.mayStart(ctx, scenarios.StageDelivery)
-	if x.Receiver.ForwardTo != "" {
+	if x.forwardTo() != "" {
 		x.mayStart(ctx, StageConsumer)
 	}
 }

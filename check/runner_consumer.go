@@ -17,7 +17,7 @@ import (
 // as long as its slowest answer took.
 func (x *run) consumerStage(deliveryErr *stageError) {
 	ds := &x.deliveries
-	url := x.Receiver.ForwardTo
+	url := x.forwardTo()
 	var counted []receiver.Delivery
 	for _, d := range x.recv.Deliveries() {
 		if ds.counted[d.Seq] > 0 {

@@ -141,7 +141,7 @@ func (x *run) consider(ctx context.Context, i int, e scenarios.Expectation, exp 
 		return failed(fmt.Sprintf("delivery #%d departs from Monasca's notification: %s", d.Seq, describeFindings(d, findings)),
 			"the sender is not monasca-notification, or a proxy rewrote the body")
 	}
-	if x.Receiver.ForwardTo != "" && !d.Forward.OK() {
+	if x.forwardTo() != "" && !d.Forward.OK() {
 		// The consumer did not take it; Monasca got 502 and retries,
 		// and a retry the consumer takes counts.
 		ds.consumerFailed = append(ds.consumerFailed, d)
@@ -232,9 +232,9 @@ func (x *run) missingDelivery(ctx context.Context, e scenarios.Expectation, exp 
 	var hints []string
 	if failed := x.deliveries.consumerFailed; len(failed) > 0 {
 		// Monasca delivered; the consumer is what failed. Name it first.
-		msg = consumerFailure(x.Receiver.ForwardTo, failed) + "; " + msg
+		msg = consumerFailure(x.forwardTo(), failed) + "; " + msg
 		hints = append(hints, fmt.Sprintf("Monasca's deliveries reached monhook; %s did not take them: "+
-			"check that it runs and answers 2xx on that exact URL", x.Receiver.ForwardTo))
+			"check that it runs and answers 2xx on that exact URL", x.forwardTo()))
 	}
 	tlsRejected := false
 	for _, te := range x.source().TLSErrors() {

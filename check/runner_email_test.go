@@ -209,3 +209,22 @@ func TestEmailPeriodicFollowsWhatTheAPIAccepts(t *testing.T) {
 		})
 	}
 }
+
+// Receiver.ForwardTo left set on an EMAIL run (Email: Receiver is unused)
+// once dereferenced the receiver that never started: a panic mid-run,
+// after the method and definition were created. It relays nothing now.
+func TestEmailRunIgnoresTheWebhookForwardTo(t *testing.T) {
+	l, _, cfg := mailLab(t)
+	r := emailRunner(t, l, cfg, "synthetic")
+	r.Receiver.ForwardTo = "http://127.0.0.1:9/"
+	rep := run(t, r, time.Minute)
+	if rep.Verdict != report.VerdictPass || rep.ExitCode != 0 {
+		t.Fatalf("verdict %s exit %d: %s", rep.Verdict, rep.ExitCode, rep.Error)
+	}
+	for _, s := range rep.Stages {
+		if s.Name == check.StageConsumer {
+			t.Errorf("an EMAIL run has a consumer stage: %+v", s)
+		}
+	}
+	assertNothingLeft(t, l)
+}

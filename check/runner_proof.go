@@ -77,4 +77,14 @@ func (x *run) stageStatus(name string) (string, bool) {
 
 // relaying reports whether the run relays its deliveries to a consumer
 // (--forward-to), whose 2xx the proof then needs.
-func (x *run) relaying() bool { return x.Runner != nil && x.Receiver.ForwardTo != "" }
+func (x *run) relaying() bool { return x.Runner != nil && x.forwardTo() != "" }
+
+// forwardTo is the consumer the deliveries are relayed to, "" for none. The
+// EMAIL path runs no webhook receiver (Runner.Email: Receiver is then
+// unused), so it relays nothing whatever Receiver.ForwardTo says.
+func (x *run) forwardTo() string {
+	if x.Email != nil {
+		return ""
+	}
+	return x.Receiver.ForwardTo
+}

@@ -38,7 +38,7 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 	}
 	x.recv = rv
 	x.rep.CallbackURL = RedactCallbackURL(rv.CallbackURL())
-	x.rep.ForwardTo = x.Receiver.ForwardTo
+	x.rep.ForwardTo = x.forwardTo()
 	detail := fmt.Sprintf("listening on %s; Monasca will call %s", rv.Addr(), x.rep.CallbackURL)
 	if w := rv.Warnings(); len(w) > 0 {
 		detail += "; warning: " + strings.Join(w, "; ")
@@ -47,8 +47,8 @@ func (x *run) startReceiver(ctx context.Context) (string, error) {
 	if err != nil {
 		return detail, err
 	}
-	if x.Receiver.ForwardTo != "" {
-		detail += "; relaying each delivery to " + x.Receiver.ForwardTo
+	if x.forwardTo() != "" {
+		detail += "; relaying each delivery to " + x.forwardTo()
 	}
 	return detail + "; " + selfTest, nil
 }

@@ -103,7 +103,7 @@ func (x *run) watch(ctx context.Context) {
 }
 
 func (x *run) consumerStageIfRelaying(deliveryErr *stageError) {
-	if x.Receiver.ForwardTo != "" {
+	if x.forwardTo() != "" {
 		x.consumerStage(deliveryErr)
 	}
 }

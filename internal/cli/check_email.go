@@ -58,7 +58,7 @@ func (f *emailFlags) validate(cmd *cobra.Command, io *IOStreams, lab bool) error
 	default:
 		return usageErrorf("--type %q: want webhook or email", f.Type)
 	}
-	if given := givenFlags(cmd, "listen", "callback-url", "tls-cert", "tls-key", "save"); len(given) > 0 {
+	if given := givenFlags(cmd, "listen", "callback-url", "tls-cert", "tls-key", "save", "forward-to"); len(given) > 0 {
 		warnf(io, "%s ignored with --type email: no webhook receiver runs", strings.Join(given, ", "))
 	}
 	if err := validateEmailFrom("--email-from", f.EmailFrom); err != nil {

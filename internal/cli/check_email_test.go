@@ -144,3 +144,16 @@ func TestCheckEmailFromPinsTheSender(t *testing.T) {
 		})
 	}
 }
+
+// --forward-to relays webhooks; with --type email there are none. It once
+// crashed the run after the method and definition were created; it is a
+// warning now, as for the receiver's other flags, and the run goes on.
+func TestCheckEmailWarnsAboutForwardTo(t *testing.T) {
+	code, _, stderr := runCLI(t, "check", "--lab", "--type", "email", "-s", "synthetic", "--forward-to", "http://127.0.0.1:9/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "--forward-to ignored with --type email") {
+		t.Errorf("no warning about --forward-to:\n%s", stderr)
+	}
+}

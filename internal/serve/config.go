@@ -278,6 +278,9 @@ func (c Config) Validate() error {
 		if t.EmailFrom != "" && t.Type != TypeEmail {
 			return configErrorf(key+".email-from", "%q: only a type email target reads mail", t.EmailFrom)
 		}
+		if t.ForwardTo != "" && t.Type == TypeEmail {
+			return configErrorf(key+".forward-to", "%q: a type email target relays nothing (no webhook arrives to relay)", t.ForwardTo)
+		}
 		if j, dup := names[t.Name]; dup {
 			return configErrorf(key+".name", "%q is also the name of serve.targets[%d]", t.Name, j)
 		}

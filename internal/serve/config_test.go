@@ -84,6 +84,9 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		{Config{TLSCert: "/nonexistent/cert.pem", TLSKey: "/nonexistent/key.pem"}, "serve.tls-cert"},
 		{Config{MaxConcurrent: -1}, "serve.max-concurrent"},
 		{Config{SweepOlderThan: time.Minute}, "serve.sweep-older-than"},
+		// An EMAIL probe has no webhook to relay: refused, not a run
+		// whose verdict silently leaves the consumer out.
+		{Config{Email: &EmailOptions{}, Targets: []Target{{Scenario: "synthetic", Type: TypeEmail, ForwardTo: "http://127.0.0.1:3001/"}}}, "serve.targets[0].forward-to"},
 	}
 	for _, c := range validate {
 		assertKey(t, c.cfg.withDefaults().Validate(), c.key)
