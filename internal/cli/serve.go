@@ -109,7 +109,8 @@ cancelled (teardown still runs), and serve exits 0. SIGHUP and
 POST /-/reload read the config file (settings and serve.targets) again:
 validated first, a bad file keeps the running configuration and says why;
 runs in flight finish; --listen, --receiver-listen, the TLS files,
---instance-id and --max-concurrent change only at a restart.
+--web.config.file's path, --instance-id and --max-concurrent change only at
+a restart.
 
 Config file keys (--config), under serve: every flag by name, e.g.
   serve:
