@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/monhook/monhook/check/report"
 )
 
 // hintSkipCallbackTest is the way out when the callback URL leads to the
@@ -24,7 +25,7 @@ func (x *run) selfTestCallback(ctx context.Context) (string, error) {
 	}
 	res := x.recv.ProbeCallback(ctx, nil)
 	if res.Reached {
-		return fmt.Sprintf("callback self-test: a POST to it reached this receiver in %s", res.Latency.Round(time.Microsecond)), nil
+		return fmt.Sprintf("callback self-test: a POST to it reached this receiver in %s", report.FormatDuration(res.Latency)), nil
 	}
 	url := x.rep.CallbackURL
 	var msg string

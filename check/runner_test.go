@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -298,6 +299,22 @@ func TestAFailedExpectationListsTheLaterOnesUnmet(t *testing.T) {
 		if e.Met || e.Got != 0 {
 			t.Errorf("expectation %+v should be unmet", e)
 		}
+	}
+}
+
+// The self-test's latency in the receiver stage is printed like every
+// other stage timing (report.FormatDuration: 0.4ms, 12ms), not as a raw
+// duration such as 413.271µs.
+func TestCallbackSelfTestLatencyIsFormattedLikeTheStageTimings(t *testing.T) {
+	l := startLab(t)
+	rep := run(t, newRunner(t, l, "synthetic"), time.Minute)
+	st := stage(rep, scenarios.StageReceiver)
+	m := regexp.MustCompile(`callback self-test: a POST to it reached this receiver in (\S+?)(;|$)`).FindStringSubmatch(st.Detail)
+	if m == nil {
+		t.Fatalf("receiver stage detail %q has no self-test latency", st.Detail)
+	}
+	if !regexp.MustCompile(`^(\d+\.\dms|\d+ms|\d+\.\ds|\d+m\d\ds)$`).MatchString(m[1]) {
+		t.Errorf("self-test latency %q is not in report.FormatDuration's form", m[1])
 	}
 }
 

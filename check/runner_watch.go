@@ -118,5 +118,5 @@ func (x *run) alarmSeenByDelivery(polled report.Stage) string {
 }
 
 func formatDuration(ms float64) string {
-	return roundDuration(time.Duration(ms * float64(time.Millisecond))).String()
+	return report.FormatDuration(time.Duration(ms * float64(time.Millisecond)))
 }

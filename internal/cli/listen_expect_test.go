@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -75,10 +76,18 @@ func TestListenExpectIsAVerdictForAnExistingDefinition(t *testing.T) {
 	_, session, alarmID := expectLab(t, "OK")
 	o := expectOptions(t, session, 1, time.Minute)
 	o.ready = moveTo(t, session, alarmID, "ALARM")
+	streams, _, stderr := TestStreams()
+	o.IO = streams
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := listenRun(ctx, o); err != nil {
-		t.Fatalf("listenRun = %v, want nil once the delivery arrived", err)
+		t.Fatalf("listenRun = %v, want nil once the delivery arrived\n%s", err, stderr)
+	}
+	// The time it took is printed like check's stage timings
+	// (report.FormatDuration), not as a raw duration.
+	met := regexp.MustCompile(`expectation met: 1 delivery of alarm definition "cpu high" in (\d+\.\dms|\d+ms|\d+\.\ds|\d+m\d\ds)\n`)
+	if !met.MatchString(stderr.String()) {
+		t.Errorf("stderr lacks %s:\n%s", met, stderr)
 	}
 }
 

@@ -7,10 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/mattn/go-runewidth"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/receiver"
 	"github.com/monhook/monhook/webhook"
@@ -123,9 +123,9 @@ func deliveryParts(d receiver.Delivery, tty bool) []string {
 	}
 	if f := d.Forward; f != nil {
 		if !f.OK() {
-			parts = append(parts, fmt.Sprintf("forward failed after %v: %s", f.Latency.Round(time.Microsecond), f.Problem()))
+			parts = append(parts, fmt.Sprintf("forward failed after %s: %s", report.FormatDuration(f.Latency), f.Problem()))
 		} else {
-			parts = append(parts, fmt.Sprintf("forward %d in %v", f.Status, f.Latency.Round(time.Microsecond)))
+			parts = append(parts, fmt.Sprintf("forward %d in %s", f.Status, report.FormatDuration(f.Latency)))
 		}
 	}
 	if enc, ok := d.Encoding(); ok && d.Notification != nil && enc != webhook.DefaultEncoding {

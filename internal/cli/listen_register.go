@@ -128,7 +128,7 @@ func awaitExpected(ctx context.Context, o *listenOptions, s *openstack.Session, 
 		}
 	}
 	p.status("expectation met: %s of alarm definition %q in %s", output.Count(got, "delivery", "deliveries"),
-		reg.DefinitionName, time.Since(start).Round(time.Millisecond))
+		reg.DefinitionName, report.FormatDuration(time.Since(start)))
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
+	"github.com/monhook/monhook/check/report"
 	"github.com/monhook/monhook/output"
 	"github.com/monhook/monhook/webhook"
 )
@@ -413,7 +414,7 @@ func attemptLine(send, of int, a webhook.Attempt) string {
 	if !a.OK() {
 		verdict = "failed"
 	}
-	line := fmt.Sprintf("%-9s %-24s %10v", verdict, what, a.Latency.Round(time.Microsecond))
+	line := fmt.Sprintf("%-9s %-24s %10s", verdict, what, report.FormatDuration(a.Latency))
 	if of > 1 || a.Number > 1 {
 		line += fmt.Sprintf("  send %d/%d attempt %d", send, of, a.Number)
 	}
