@@ -29,7 +29,8 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		Long: `monhook provisions a WEBHOOK notification method and a deliberately noisy alarm
 definition through the Monasca API, triggers the alarm, receives the notification on
 an embedded HTTP receiver, reports every stage with timings, and removes everything
-it created.` + "\n" + exitcode.Help,
+it created. With --type email the method is an EMAIL one and the mail is read back
+over IMAP.` + "\n" + exitcode.Help,
 		Example: `  monhook check --lab                      # against the built-in Monasca lab
   monhook check --os-cloud prod            # against a real cloud (clouds.yaml)
   monhook check -o json --junit report.xml --timeout 10m
