@@ -39,11 +39,18 @@ func requirePrometheus(t *testing.T) {
 // port and returns its base URL once it is ready.
 func startPrometheus(t *testing.T, config string) string {
 	t.Helper()
+	return startPrometheusOn(t, config, filepath.Join(t.TempDir(), "data"))
+}
+
+// startPrometheusOn is startPrometheus on a given TSDB directory (one
+// promtool backfilled, say).
+func startPrometheusOn(t *testing.T, config, data string) string {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "prometheus.yml")
 	must(t, os.WriteFile(cfg, []byte(config), 0o644))
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	cmd := exec.Command(prometheusBin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
+	cmd := exec.Command(prometheusBin, "--config.file="+cfg, "--storage.tsdb.path="+data,
 		"--web.listen-address="+addr, "--log.level=warn")
 	logs := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
