@@ -22,7 +22,8 @@ import (
 
 // The dashboard over hours of 1m, 5m and 15m probes: real `monhook serve
 // --lab` is scraped once per interval kind, passing and (with
-// --lab-no-notifier) failing; those samples, serve's own names, labels and
+// --lab-no-notifier or --lab-definition-delay 1h) failing at two different
+// stages; those samples, serve's own names, labels and
 // stamps, are time-shifted into 2.5 hours of history as Prometheus would
 // have scraped it every 15s, backfilled with promtool, and every panel is
 // range-queried over it as Grafana would (with $window at its default).
@@ -30,11 +31,31 @@ import (
 const (
 	historyScrape = 15 * time.Second // Prometheus' default scrape interval
 	historyLength = 150 * time.Minute
-	historyWindow = 20 * time.Minute // the dashboard's default $window
-	historyStep   = 30 * time.Second // Grafana's step for a 2h panel
-	failFrom      = 60 * time.Minute // probes finishing in [failFrom, failTo) fail
-	failTo        = 100 * time.Minute
+	historyWindow = 20 * time.Minute  // the dashboard's default $window
+	historyStep   = 30 * time.Second  // Grafana's step for a 2h panel
+	failFrom      = 60 * time.Minute  // probes finishing in [failFrom, failTo) fail:
+	failSwitch    = 80 * time.Minute  // at delivery (no notifier) before failSwitch,
+	failTo        = 100 * time.Minute // at alarm (definition delay) after it
 )
+
+// The outcomes of the history's probes, each the name of the serve run
+// whose scrape gives its samples, with the lab flags of that run.
+var historyOutcomes = map[string][]string{
+	"pass":             nil,
+	"no-notifier":      {"--lab-no-notifier"},
+	"definition-delay": {"--lab-definition-delay", "1h"},
+}
+
+// outcome is the outcome of the probe finishing at f.
+func outcome(start, f time.Time) string {
+	switch d := f.Sub(start); {
+	case d >= failFrom && d < failSwitch:
+		return "no-notifier"
+	case d >= failSwitch && d < failTo:
+		return "definition-delay"
+	}
+	return "pass"
+}
 
 // intervalKind is one target probed every interval; its first probe
 // finishes phase after the history's start (fractional, so that no probe
@@ -43,8 +64,7 @@ type intervalKind struct {
 	target   string
 	interval time.Duration
 	phase    time.Duration
-	pass     []scrapedSample // serve's /metrics after one passing probe
-	fail     []scrapedSample // and after one failing probe
+	scrapes  map[string][]scrapedSample // outcome → serve's /metrics after one such probe
 }
 
 type scrapedSample struct {
@@ -111,9 +131,7 @@ func (k *intervalKind) probeTimes(start, end time.Time) []time.Time {
 	return out
 }
 
-func probeFails(start, f time.Time) bool {
-	return f.Sub(start) >= failFrom && f.Sub(start) < failTo
-}
+func probeFails(start, f time.Time) bool { return outcome(start, f) != "pass" }
 
 // latestProbe is the last probe finished by at, and whether there is one.
 func (k *intervalKind) latestProbe(start, at time.Time) (time.Time, bool) {
@@ -165,16 +183,16 @@ func writeHistory(t *testing.T, path string, kinds []*intervalKind, start, end t
 	}
 	type key struct{ name, labels string }
 	for i, k := range kinds {
-		passAt, failAt := scrapedFinish(t, k.pass), scrapedFinish(t, k.fail)
+		finished := map[string]time.Time{}
+		for o, ss := range k.scrapes {
+			finished[o] = scrapedFinish(t, ss)
+		}
 		probes := k.probeTimes(start, end)
 		// Stamped results: once per probe, at its finish.
 		stamped := map[key][][2]float64{}
 		var order []key
 		for _, f := range probes {
-			set, at := k.pass, passAt
-			if probeFails(start, f) {
-				set, at = k.fail, failAt
-			}
+			set, at := k.scrapes[outcome(start, f)], finished[outcome(start, f)]
 			for _, s := range set {
 				if s.stampMS == 0 {
 					continue
@@ -195,8 +213,8 @@ func writeHistory(t *testing.T, path string, kinds []*intervalKind, start, end t
 		// a counter counts the probes so far whose scrape showed it.
 		unstamped := map[key]bool{}
 		var uorder []key
-		for _, set := range [][]scrapedSample{k.pass, k.fail} {
-			for _, s := range set {
+		for _, o := range []string{"pass", "no-notifier", "definition-delay"} {
+			for _, s := range k.scrapes[o] {
 				kk := key{s.name, s.labels}
 				if s.stampMS == 0 && !unstamped[kk] && (strings.Contains(s.labels, `target="`) || i == 0) {
 					unstamped[kk] = true
@@ -219,19 +237,15 @@ func writeHistory(t *testing.T, path string, kinds []*intervalKind, start, end t
 				if perTarget && !ok {
 					continue
 				}
-				set, setAt := k.pass, passAt
-				if ok && probeFails(start, f) {
-					set, setAt = k.fail, failAt
+				set, setAt := k.scrapes["pass"], finished["pass"]
+				if ok {
+					set, setAt = k.scrapes[outcome(start, f)], finished[outcome(start, f)]
 				}
 				s, present := find(set, kk)
 				if s.counter && perTarget {
 					n := 0
 					for _, p := range probes {
-						other := k.pass
-						if probeFails(start, p) {
-							other = k.fail
-						}
-						if _, in := find(other, kk); in && !p.After(at) {
+						if _, in := find(k.scrapes[outcome(start, p)], kk); in && !p.After(at) {
 							n++
 						}
 					}
@@ -242,7 +256,7 @@ func writeHistory(t *testing.T, path string, kinds []*intervalKind, start, end t
 				}
 				if !present {
 					if !perTarget { // exporter-wide: from the passing scrape
-						s, _ = find(k.pass, kk)
+						s, _ = find(k.scrapes["pass"], kk)
 					} else {
 						continue
 					}
@@ -314,26 +328,25 @@ func TestDashboardOverHoursOf1m5m15mProbes(t *testing.T) {
 		{target: "every-5m", interval: 5 * time.Minute, phase: 133300 * time.Millisecond},
 		{target: "every-15m", interval: 15 * time.Minute, phase: 660300 * time.Millisecond},
 	}
+	for _, k := range kinds {
+		k.scrapes = map[string][]scrapedSample{}
+	}
 	// One serve per kind and outcome, each probing its single target at
 	// once (several targets in one serve would be spread over a minute).
 	type run struct {
-		k    *intervalKind
-		fail bool
-		sp   *serveProcess
+		k       *intervalKind
+		outcome string
+		sp      *serveProcess
 	}
 	var runs []run
 	dir := t.TempDir()
 	for _, k := range kinds {
-		for _, fail := range []bool{false, true} {
-			cfg := filepath.Join(dir, fmt.Sprintf("%s-%v.yaml", k.target, fail))
+		for o, flags := range historyOutcomes {
+			cfg := filepath.Join(dir, fmt.Sprintf("%s-%s.yaml", k.target, o))
 			// A failing probe waits for a webhook that never comes: a short
 			// timeout ends it in seconds.
 			must(t, os.WriteFile(cfg, []byte(fmt.Sprintf("serve:\n  targets:\n    - scenario: synthetic\n      name: %s\n      interval: %s\n      timeout: 3s\n", k.target, k.interval)), 0o644))
-			args := []string{"--lab", "--config", cfg}
-			if fail {
-				args = append(args, "--lab-no-notifier")
-			}
-			runs = append(runs, run{k, fail, startServeEnv(t, baseEnv(), args...)})
+			runs = append(runs, run{k, o, startServeEnv(t, baseEnv(), append([]string{"--lab", "--config", cfg}, flags...)...)})
 		}
 	}
 	for _, r := range runs {
@@ -344,14 +357,10 @@ func TestDashboardOverHoursOf1m5m15mProbes(t *testing.T) {
 				success = strconv.FormatFloat(s.value, 'g', -1, 64)
 			}
 		}
-		if want := map[bool]string{false: "1", true: "0"}[r.fail]; success != want {
-			t.Fatalf("serve (no notifier: %v) scraped monhook_probe_success %q, want %s", r.fail, success, want)
+		if want := map[bool]string{true: "1", false: "0"}[r.outcome == "pass"]; success != want {
+			t.Fatalf("serve for outcome %s scraped monhook_probe_success %q, want %s", r.outcome, success, want)
 		}
-		if r.fail {
-			r.k.fail = ss
-		} else {
-			r.k.pass = ss
-		}
+		r.k.scrapes[r.outcome] = ss
 	}
 
 	end := time.Now().Truncate(time.Minute).Add(-5 * time.Minute)
@@ -415,14 +424,19 @@ func TestDashboardOverHoursOf1m5m15mProbes(t *testing.T) {
 			}
 		case strings.HasPrefix(p.title, "Failed stage"):
 			// Only while the target's latest probe failed, one series per
-			// target naming that probe's stage, never one from another
-			// target's probe or an earlier one.
-			for _, k := range kinds {
-				wantStage := ""
-				for _, s := range k.fail {
+			// target naming that probe's stage (delivery, then alarm),
+			// never one from another target's probe or an earlier one.
+			failedStage := func(ss []scrapedSample) string {
+				for _, s := range ss {
 					if s.name == "monhook_probe_failed_stage" {
-						wantStage = regexp.MustCompile(`stage="([^"]*)"`).FindStringSubmatch(s.labels)[1]
+						return regexp.MustCompile(`stage="([^"]*)"`).FindStringSubmatch(s.labels)[1]
 					}
+				}
+				return ""
+			}
+			for _, k := range kinds {
+				if a, b := failedStage(k.scrapes["no-notifier"]), failedStage(k.scrapes["definition-delay"]); a == b || a == "" || b == "" {
+					t.Fatalf("the two failing runs failed at stages %q and %q; want two different ones", a, b)
 				}
 				for _, at := range steps {
 					f, _ := k.latestProbe(start, at)
@@ -437,7 +451,7 @@ func TestDashboardOverHoursOf1m5m15mProbes(t *testing.T) {
 					}
 					want := []string(nil)
 					if probeFails(start, f) {
-						want = []string{wantStage}
+						want = []string{failedStage(k.scrapes[outcome(start, f)])}
 					}
 					if fmt.Sprint(stages) != fmt.Sprint(want) {
 						t.Errorf("panel %q, %s at +%s: stages %v, want %v", p.title, k.target, at.Sub(start), stages, want)
