@@ -391,6 +391,14 @@ func TestDashboardOverHoursOf1m5m15mProbes(t *testing.T) {
 			// failing stretch, 1 elsewhere.
 			for _, k := range kinds {
 				pts := targetPoints(t, p.title, got, k.target)
+				failing := 0
+				for _, at := range steps {
+					f, _ := k.latestProbe(start, at)
+					if probeFails(start, f) {
+						failing++
+					}
+				}
+				t.Logf("panel %q, %s: %d steps, %d of them failing", p.title, k.target, len(steps), failing)
 				for _, at := range steps {
 					f, _ := k.latestProbe(start, at)
 					want := "1"
@@ -491,7 +499,9 @@ func TestDashboardOverHoursOf1m5m15mProbes(t *testing.T) {
 		got := queryRange(t, base, p.expr, from, end, historyStep)
 		for _, k := range kinds {
 			pts := targetPoints(t, p.title, got, k.target)
-			if gap := len(steps) - len(pts); (gap > 0) != (k.interval > 2*time.Minute) {
+			gap := len(steps) - len(pts)
+			t.Logf("$window 2m, %s: missing at %d of %d steps", k.target, gap, len(steps))
+			if (gap > 0) != (k.interval > 2*time.Minute) {
 				t.Errorf("$window 2m, %s: missing at %d of %d steps; want gaps only above a 2m interval", k.target, gap, len(steps))
 			}
 		}
