@@ -58,8 +58,11 @@ func (f *emailFlags) validate(cmd *cobra.Command, io *IOStreams, lab bool) error
 	default:
 		return usageErrorf("--type %q: want webhook or email", f.Type)
 	}
-	if given := givenFlags(cmd, "listen", "callback-url", "tls-cert", "tls-key", "save", "forward-to"); len(given) > 0 {
-		warnf(io, "%s ignored with --type email: no webhook receiver runs", strings.Join(given, ", "))
+	// The webhook path's flags, the lab notifier's webhook token among them:
+	// by email nothing is posted to a receiver, so none of them can apply.
+	if given := givenFlags(cmd, "listen", "callback-url", "tls-cert", "tls-key", "save", "forward-to",
+		"skip-callback-test", "lab-notifier-auth-token"); len(given) > 0 {
+		warnf(io, "%s ignored with --type email: no webhook is sent or received", strings.Join(given, ", "))
 	}
 	if err := validateEmailFrom("--email-from", f.EmailFrom); err != nil {
 		return err

@@ -157,3 +157,21 @@ func TestCheckEmailWarnsAboutForwardTo(t *testing.T) {
 		t.Errorf("no warning about --forward-to:\n%s", stderr)
 	}
 }
+
+// The lab notifier's X-Auth-Token goes on webhooks only: with --type email
+// the flag would do nothing, so it is named in a warning like the
+// receiver's flags.
+func TestCheckEmailWarnsAboutTheNotifierWebhookToken(t *testing.T) {
+	code, _, stderr := runCLI(t, "check", "--lab", "--lab-release", "rocky", "--lab-notifier-auth-token", "--type", "email", "-s", "synthetic", "--skip-callback-test")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, flag := range []string{"--lab-notifier-auth-token", "--skip-callback-test"} {
+		if !strings.Contains(stderr, flag) || !strings.Contains(stderr, "ignored with --type email") {
+			t.Errorf("no warning naming %s:\n%s", flag, stderr)
+		}
+	}
+	if strings.Contains(stderr, "nothing proves before the run") {
+		t.Errorf("--skip-callback-test is ignored by email, yet warned about as if it took effect:\n%s", stderr)
+	}
+}
